@@ -1,0 +1,220 @@
+#include "app/config_loader.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <toml++/toml.h>
+
+#include "app/settings.hpp"
+
+namespace salesboost::app {
+namespace {
+
+constexpr std::string_view kEnvPrefix = "SALESBOOST_";
+constexpr std::string_view kConfigFileVar = "SALESBOOST_CONFIG";
+
+struct Loader {
+  LoadedConfig loaded;
+  ConfigErrors errors;
+
+  void Apply(const Setting& setting, core::Result<SettingValue> value, const std::string& origin) {
+    if (!value) {
+      errors.push_back({setting.key, value.error().message, origin});
+      return;
+    }
+    if (auto valid = ValidateValue(setting, *value); !valid) {
+      errors.push_back({setting.key, valid.error().message, origin});
+      return;
+    }
+    setting.assign(loaded.config, std::move(*value));
+    loaded.origins[setting.key] = origin;
+  }
+
+  core::Result<SettingValue> FromToml(const Setting& setting, const toml::node& node) {
+    switch (setting.kind) {
+      case SettingKind::kBool:
+        if (auto v = node.value<bool>(); v && node.is_boolean()) return SettingValue(*v);
+        return core::Fail(core::ErrorCode::kInvalidArgument, "must be true or false");
+      case SettingKind::kInt:
+        if (node.is_integer()) return SettingValue(static_cast<std::int64_t>(*node.value<std::int64_t>()));
+        return core::Fail(core::ErrorCode::kInvalidArgument, "must be an integer");
+      case SettingKind::kString:
+      case SettingKind::kSecretRef:
+        if (node.is_string()) return SettingValue(*node.value<std::string>());
+        return core::Fail(core::ErrorCode::kInvalidArgument, "must be a string");
+    }
+    return core::Fail(core::ErrorCode::kInternal, "unknown setting kind");
+  }
+
+  void ReadFile(const std::filesystem::path& path) {
+    const std::string origin = "file " + path.string();
+    toml::table root;
+    try {
+      root = toml::parse_file(path.string());
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      errors.push_back({path.string(),
+                        fmt::format("line {}, column {}: {}", where.line, where.column, e.description()), origin});
+      return;
+    }
+    loaded.file = path;
+    for (const auto& [section_key, section_node] : root) {
+      const auto* section = section_node.as_table();
+      if (section == nullptr) {
+        errors.push_back({std::string(section_key.str()), "unknown key (options live in [section] tables)", origin});
+        continue;
+      }
+      for (const auto& [name, node] : *section) {
+        const std::string key = fmt::format("{}.{}", section_key.str(), name.str());
+        const Setting* setting = FindSetting(key);
+        if (setting == nullptr) {
+          errors.push_back({key, "unknown key", origin});
+          continue;
+        }
+        Apply(*setting, FromToml(*setting, node), origin);
+      }
+    }
+  }
+
+  void ReadEnvironment(const std::map<std::string, std::string>& environment) {
+    for (const auto& [var, value] : environment) {
+      if (!var.starts_with(kEnvPrefix) || var.find("__") == std::string::npos) continue;
+      const std::string origin = "environment " + var;
+      const Setting* match = nullptr;
+      for (const auto& setting : AllSettings()) {
+        if (EnvVarFor(setting) == var) match = &setting;
+      }
+      if (match == nullptr) {
+        errors.push_back({var, "unknown configuration variable", origin});
+        continue;
+      }
+      Apply(*match, ParseSettingText(*match, value), origin);
+    }
+  }
+
+  void ReadOverrides(const std::vector<std::pair<std::string, std::string>>& overrides) {
+    for (const auto& [key, value] : overrides) {
+      const std::string origin = "flag";
+      const Setting* setting = FindSetting(key);
+      if (setting == nullptr) {
+        errors.push_back({key, "unknown key", origin});
+        continue;
+      }
+      Apply(*setting, ParseSettingText(*setting, value), origin);
+    }
+  }
+
+  void CheckCrossField() {
+    const auto& c = loaded.config;
+    if (c.secrets.provider == "file" && c.secrets.dir.empty()) {
+      errors.push_back({"secrets.dir", "must be set when secrets.provider is \"file\"", Origin("secrets.dir")});
+    }
+    if (c.secrets.provider == "env" && c.secrets.env_prefix.empty()) {
+      errors.push_back({"secrets.env_prefix", "must not be empty when secrets.provider is \"env\"",
+                        Origin("secrets.env_prefix")});
+    }
+    if (c.data.dir.empty()) errors.push_back({"data.dir", "must not be empty", Origin("data.dir")});
+    if (c.store.sqlite.path.empty()) {
+      errors.push_back({"store.sqlite_path", "must not be empty", Origin("store.sqlite_path")});
+    }
+    if (c.server.websocket.write_queue_max_bytes < c.server.websocket.max_message_bytes) {
+      errors.push_back({"websocket.write_queue_max_bytes", "must be at least websocket.max_message_bytes",
+                        Origin("websocket.write_queue_max_bytes")});
+    }
+  }
+
+  std::string Origin(const std::string& key) const {
+    const auto it = loaded.origins.find(key);
+    return it == loaded.origins.end() ? "default" : it->second;
+  }
+};
+
+}  // namespace
+
+std::string ConfigError::ToString() const {
+  return origin.empty() ? fmt::format("{}: {}", key, message) : fmt::format("{}: {} ({})", key, message, origin);
+}
+
+tl::expected<LoadedConfig, ConfigErrors> LoadConfig(const ConfigInput& input) {
+  Loader loader;
+  std::optional<std::filesystem::path> file = input.file;
+  if (!file) {
+    if (const auto it = input.environment.find(std::string(kConfigFileVar));
+        it != input.environment.end() && !it->second.empty()) {
+      file = it->second;
+    }
+  }
+  if (file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(*file, ec)) {
+      loader.errors.push_back({file->string(), "configuration file not found or not a regular file", "--config"});
+    } else {
+      loader.ReadFile(*file);
+    }
+  }
+  loader.ReadEnvironment(input.environment);
+  loader.ReadOverrides(input.overrides);
+  if (loader.errors.empty()) loader.CheckCrossField();
+  if (!loader.errors.empty()) return tl::unexpected(std::move(loader.errors));
+  return std::move(loader.loaded);
+}
+
+tl::expected<AppConfig, ConfigErrors> ResolveSecrets(AppConfig config, core::SecretStore& secrets,
+                                                     const std::map<std::string, std::string>& origins) {
+  ConfigErrors errors;
+  for (const auto& setting : AllSettings()) {
+    if (setting.kind != SettingKind::kSecretRef) continue;
+    const auto reference = std::get<std::string>(setting.read(config));
+    if (reference.empty()) continue;
+    const auto origin_it = origins.find(setting.key);
+    const std::string origin = origin_it == origins.end() ? "default" : origin_it->second;
+    auto name = core::ParseSecretRef(reference);
+    if (!name) {
+      errors.push_back({setting.key, name.error().message, origin});
+      continue;
+    }
+    auto value = secrets.Get(*name);
+    if (!value) {
+      errors.push_back({setting.key,
+                        fmt::format("{} (looked up as {})", value.error().message, secrets.Describe(*name)), origin});
+      continue;
+    }
+    setting.assign(config, SettingValue(std::move(*value)));
+  }
+  if (!errors.empty()) return tl::unexpected(std::move(errors));
+  return config;
+}
+
+std::string RenderConfig(const LoadedConfig& loaded, const std::map<std::string, bool>& resolved) {
+  std::string out = fmt::format("# effective configuration; file: {}\n",
+                                loaded.file ? loaded.file->string() : std::string("none (embedded defaults)"));
+  std::string_view section;
+  for (const auto& setting : AllSettings()) {
+    if (setting.Section() != section) {
+      section = setting.Section();
+      fmt::format_to(std::back_inserter(out), "\n[{}]\n", section);
+    }
+    const auto origin_it = loaded.origins.find(setting.key);
+    std::string note = origin_it == loaded.origins.end() ? "default" : origin_it->second;
+    const auto value = setting.read(loaded.config);
+    if (setting.kind == SettingKind::kSecretRef && !std::get<std::string>(value).empty()) {
+      const auto it = resolved.find(setting.key);
+      note += (it != resolved.end() && it->second) ? "; value ***" : "; unresolved";
+    }
+    fmt::format_to(std::back_inserter(out), "{} = {}  # {}\n", setting.Name(), FormatSettingValue(value), note);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> ProcessEnvironment() {
+  std::map<std::string, std::string> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+  }
+  return env;
+}
+
+}  // namespace salesboost::app

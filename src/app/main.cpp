@@ -1,0 +1,61 @@
+// salesboost: the command-line entry point. Parses flags with CLI11 and hands
+// over to one subcommand; configuration layering happens in LoadConfig.
+
+#include <CLI/CLI.hpp>
+
+#include "app/commands.hpp"
+
+int main(int argc, char** argv) {
+  using namespace salesboost::app;
+
+  CLI::App cli{"SalesBoost: real-time AI sales-training backend", "salesboost"};
+  cli.require_subcommand(1);
+  cli.fallthrough();
+
+  std::optional<std::string> config_file;
+  std::vector<std::string> sets;
+  cli.add_option("-c,--config", config_file, "configuration file (TOML); default: $SALESBOOST_CONFIG, else built-in")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--set", sets, "override an option, e.g. --set server.port=9000 (repeatable)");
+
+  auto* serve = cli.add_subcommand("serve", "run the HTTP and WebSocket server");
+  std::optional<std::string> host;
+  std::optional<std::int64_t> port;
+  ServeFlags serve_flags;
+  serve->add_option("--host", host, "listen address (server.host)");
+  serve->add_option("--port", port, "listen port, 0 for any free port (server.port)");
+  serve->add_option("--port-file", serve_flags.port_file, "write the bound port to this file once listening");
+
+  auto* migrate = cli.add_subcommand("migrate", "apply pending database migrations and exit");
+  auto* config = cli.add_subcommand("config", "inspect the configuration");
+  config->require_subcommand(1);
+  auto* check = config->add_subcommand("check", "print the effective configuration (secrets masked); "
+                                                "exit 2 with one line per bad option");
+  auto* version = cli.add_subcommand("version", "print version and build information");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return cli.exit(e) == 0 ? kExitOk : kExitConfigError;
+  }
+
+  ConfigInput input;
+  if (config_file) input.file = *config_file;
+  input.environment = ProcessEnvironment();
+  for (const auto& set : sets) {
+    const auto eq = set.find('=');
+    if (eq == std::string::npos) {
+      std::fprintf(stderr, "config error: --set %s: expected KEY=VALUE\n", set.c_str());
+      return kExitConfigError;
+    }
+    input.overrides.emplace_back(set.substr(0, eq), set.substr(eq + 1));
+  }
+  if (host) input.overrides.emplace_back("server.host", *host);
+  if (port) input.overrides.emplace_back("server.port", std::to_string(*port));
+
+  if (*serve) return RunServe(input, serve_flags);
+  if (*migrate) return RunMigrate(input);
+  if (*check) return RunConfigCheck(input);
+  if (*version) return RunVersion();
+  return kExitConfigError;
+}

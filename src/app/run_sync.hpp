@@ -1,0 +1,25 @@
+// RunSync: runs one coroutine to completion on a private io_context, for
+// command-line work outside the server (migrate, config check).
+#pragma once
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <optional>
+
+#include "core/check.hpp"
+
+namespace salesboost::app {
+
+template <typename T>
+T RunSync(boost::asio::awaitable<T> work) {
+  boost::asio::io_context io;
+  std::optional<T> out;
+  boost::asio::co_spawn(
+      io, [&]() -> boost::asio::awaitable<void> { out.emplace(co_await std::move(work)); }, boost::asio::detached);
+  io.run();
+  SB_CHECK(out.has_value());
+  return std::move(*out);
+}
+
+}  // namespace salesboost::app

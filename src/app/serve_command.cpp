@@ -1,0 +1,164 @@
+// The composition root of `salesboost serve`: the only place that knows the
+// concrete adapters. Builds everything from the validated configuration, runs
+// the io_context on N threads and shuts down gracefully on SIGTERM/SIGINT.
+
+#include <fmt/format.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "api/system_routes.hpp"
+#include "api/websocket_api.hpp"
+#include "app/commands.hpp"
+#include "app/run_sync.hpp"
+#include "app/wiring.hpp"
+#include "build_info.hpp"
+#include "server/http_server.hpp"
+#include "storage/migration.hpp"
+#include "storage/store_readiness.hpp"
+
+namespace salesboost::app {
+namespace {
+
+namespace asio = boost::asio;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// Writes atomically (temp file + rename), so a reader never sees a partial port.
+core::Result<void> WritePortFile(const std::string& path, std::uint16_t port) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << port << '\n';
+    if (!out) return core::Fail(core::ErrorCode::kUnavailable, "cannot write port file " + tmp);
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return core::Fail(core::ErrorCode::kUnavailable, "cannot write port file " + path + ": " + ec.message());
+  return core::Ok();
+}
+
+// Waits for SIGTERM/SIGINT, drains within the deadline, then stops the io_context.
+// A second signal during the drain closes everything at once.
+asio::awaitable<void> AwaitShutdown(asio::io_context& io, asio::signal_set& signals, server::HttpServer& server,
+                                    std::chrono::milliseconds deadline, const core::Logger& logger) {
+  auto [ec, signal] = co_await signals.async_wait(kTuple);
+  if (ec) co_return;
+  logger.Info("shutdown_started", {{"signal", signal}, {"open_connections", server.OpenConnections()},
+                                   {"deadline_ms", static_cast<std::int64_t>(deadline.count())}});
+  server.BeginShutdown();
+  bool forced = false;
+  signals.async_wait([&server, &forced](boost::system::error_code wait_ec, int) {
+    if (wait_ec) return;
+    forced = true;
+    server.CloseAll();
+  });
+
+  asio::steady_timer timer(io);
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (server.OpenConnections() > 0 && std::chrono::steady_clock::now() < until && !forced) {
+    timer.expires_after(std::chrono::milliseconds(20));
+    co_await timer.async_wait(kTuple);
+  }
+  const auto remaining = server.OpenConnections();
+  if (remaining > 0) {
+    logger.Warn("shutdown_forced", {{"open_connections", remaining}});
+    server.CloseAll();
+    timer.expires_after(std::chrono::milliseconds(100));  // let closed sessions unwind
+    co_await timer.async_wait(kTuple);
+  }
+  signals.cancel();
+  logger.Info("shutdown_complete", {{"forced", remaining > 0 || forced}});
+  io.stop();
+}
+
+}  // namespace
+
+int RunServe(const ConfigInput& input, const ServeFlags& flags) {
+  auto loaded = LoadOrReport(input);
+  if (!loaded) return kExitConfigError;
+  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment);
+  auto resolved = ResolveOrReport(*loaded, *secrets);
+  if (!resolved) return kExitConfigError;
+  const AppConfig& config = *resolved;
+
+  const auto level = core::ParseLogLevel(config.log.level);
+  core::Logger logger = core::Logger::Stdout(level.value_or(core::LogLevel::kInfo));
+  logger.Info("starting", {{"version", build_info::kVersion}, {"commit", build_info::kGitCommit},
+                           {"config_file", loaded->file ? loaded->file->string() : std::string("none")}});
+
+  core::BlockingPool blocking(static_cast<int>(config.store.blocking_threads));
+  auto store = OpenStore(config, blocking);
+  if (!store) {
+    logger.Error("store_open_failed", {{"error", store.error().message}});
+    return kExitFailure;
+  }
+  const auto& migrations = storage::BuiltinMigrations();
+  auto applied = RunSync(storage::ApplyMigrations(**store, migrations));
+  if (!applied) {
+    logger.Error("migration_failed", {{"error", applied.error().message}});
+    return kExitFailure;
+  }
+  for (int version : *applied) logger.Info("migration_applied", {{"version", version}});
+
+  const int threads = config.server.io_threads > 0 ? static_cast<int>(config.server.io_threads)
+                                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Everything connections refer to is declared before the io_context, so it
+  // outlives the coroutine frames the io_context destroys.
+  core::MetricsRegistry metrics;
+  metrics.AddGauge("salesboost_build_info", "Build information; the value is always 1", {"version", "commit"})
+      .With({build_info::kVersion, build_info::kGitCommit})
+      .Set(1);
+  auto ids = core::MakeRandomIdGenerator();
+  storage::StoreReadiness store_ready(**store, migrations);
+  api::WebSocketApi websocket(logger);
+  server::Router router;
+  asio::io_context io(threads);
+  server::HttpServer http(io, config.server,
+                          server::HttpServerDeps{.router = router, .websocket = &websocket, .metrics = metrics,
+                                                 .logger = logger, .ids = *ids,
+                                                 .access_log = config.log.access_log});
+  api::AddSystemRoutes(router, api::SystemRoutesDeps{.metrics = metrics,
+                                                     .probes = {&store_ready},
+                                                     .is_draining = [&http] { return http.IsDraining(); },
+                                                     .metrics_token = config.server.metrics_token});
+
+  auto port = http.Start();
+  if (!port) {
+    logger.Error("listen_failed", {{"error", port.error().message}});
+    return kExitFailure;
+  }
+  if (flags.port_file) {
+    if (auto written = WritePortFile(*flags.port_file, *port); !written) {
+      logger.Error("port_file_failed", {{"error", written.error().message}});
+      return kExitFailure;
+    }
+  }
+  logger.Info("listening", {{"url", fmt::format("http://{}:{}", config.server.host, *port)},
+                            {"io_threads", threads}});
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::co_spawn(io,
+                 AwaitShutdown(io, signals, http, std::chrono::milliseconds(config.server.shutdown_deadline_ms),
+                               logger),
+                 asio::detached);
+
+  std::vector<std::thread> workers;
+  for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& worker : workers) worker.join();
+  blocking.Stop();
+  logger.Flush();
+  return kExitOk;
+}
+
+}  // namespace salesboost::app

@@ -1,0 +1,28 @@
+// Building blocks the subcommands share: configuration with its errors
+// reported, the secret store and the store chosen by configuration.
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include "app/config_loader.hpp"
+#include "core/blocking_pool.hpp"
+#include "core/secret_store.hpp"
+#include "storage/store.hpp"
+
+namespace salesboost::app {
+
+// Loads the configuration; on failure prints one "config error:" line per
+// problem to stderr and returns nullopt.
+std::optional<LoadedConfig> LoadOrReport(const ConfigInput& input);
+
+std::unique_ptr<core::SecretStore> MakeSecretStore(const SecretsOptions& options,
+                                                   const std::map<std::string, std::string>& environment);
+
+// Resolves secret references; on failure prints one line per problem.
+std::optional<AppConfig> ResolveOrReport(const LoadedConfig& loaded, core::SecretStore& secrets);
+
+// Opens the configured store (creating data.dir if needed).
+core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool);
+
+}  // namespace salesboost::app

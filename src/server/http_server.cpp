@@ -1,0 +1,374 @@
+#include "server/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <boost/url/parse.hpp>
+
+#include "build_info.hpp"
+#include "server/internal/beast_glue.hpp"
+#include "server/internal/server_context.hpp"
+
+namespace salesboost::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using internal::BeastRequest;
+using internal::RequestRecord;
+using internal::ServerContext;
+using std::chrono::milliseconds;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::size_t kReadChunk = 4096;
+constexpr std::size_t kLingerBytes = 1 << 20;
+constexpr auto kLingerTime = std::chrono::seconds(1);
+
+std::string ServerHeader() { return std::string("salesboost/") + build_info::kVersion; }
+
+core::Result<HttpRequest> FromBeast(const BeastRequest& req, std::string remote) {
+  HttpRequest out;
+  out.method = std::string(req.method_string());
+  out.target = std::string(req.target());
+  auto parsed = boost::urls::parse_origin_form(req.target());
+  if (!parsed) return core::Fail(core::ErrorCode::kInvalidArgument, "malformed request target");
+  out.path = parsed->path();
+  out.query = std::string(parsed->encoded_query());
+  out.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+  for (const auto& field : req) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  out.body = req.body();
+  out.remote_address = std::move(remote);
+  return out;
+}
+
+// One HTTP/1.1 connection: reads requests one after another (keep-alive),
+// dispatches them and writes responses; hands off on a WebSocket upgrade.
+class HttpConnection final : public internal::Connection, public std::enable_shared_from_this<HttpConnection> {
+ public:
+  HttpConnection(std::shared_ptr<ServerContext> ctx, tcp::socket socket)
+      : ctx_(std::move(ctx)), stream_(std::move(socket)) {}
+
+  asio::awaitable<void> Run();
+
+  void Shutdown() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) self->stream_.cancel();
+    });
+  }
+
+  void ForceClose() override {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      beast::error_code ec;
+      self->stream_.socket().close(ec);
+    });
+  }
+
+ private:
+  asio::awaitable<HttpResponse> Dispatch(HttpRequest& request);
+  asio::awaitable<bool> Write(const HttpResponse& response, unsigned version, bool keep_alive,
+                              const RequestRecord& record);
+  asio::awaitable<void> Reject(int status, std::string_view code, std::string message, std::string_view method,
+                               std::string_view path, std::chrono::steady_clock::time_point start);
+  asio::awaitable<void> Linger();
+  void Unregister();
+
+  std::shared_ptr<ServerContext> ctx_;
+  beast::tcp_stream stream_;
+  std::string remote_;
+  std::uint64_t registry_id_ = 0;
+  bool registered_ = false;
+  bool idle_ = false;  // waiting for the next request; touched only on the strand
+};
+
+void HttpConnection::Unregister() {
+  if (!registered_) return;
+  registered_ = false;
+  ctx_->connections.Remove(registry_id_);
+  ctx_->metrics.http_open.Dec();
+}
+
+asio::awaitable<void> HttpConnection::Run() {
+  auto self = shared_from_this();
+  const auto& opt = ctx_->options;
+  registry_id_ = ctx_->connections.Add(weak_from_this());
+  registered_ = true;
+  ctx_->metrics.http_open.Inc();
+  {
+    beast::error_code ec;
+    const auto endpoint = stream_.socket().remote_endpoint(ec);
+    remote_ = ec ? std::string("unknown") : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  }
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (buffer.size() == 0) {
+      if (ctx_->draining) break;
+      idle_ = true;
+      stream_.expires_after(milliseconds(opt.idle_timeout_ms));
+      auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(kReadChunk), kTuple);
+      idle_ = false;
+      if (ec) break;  // peer closed, idle timeout, or shutdown
+      buffer.commit(n);
+    }
+    const auto start = std::chrono::steady_clock::now();
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(opt.header_limit_bytes));
+    parser.body_limit(static_cast<std::uint64_t>(opt.body_limit_bytes));
+    stream_.expires_after(milliseconds(opt.header_timeout_ms));
+    auto [hec, hn] = co_await http::async_read_header(stream_, buffer, parser, kTuple);
+    if (hec) {
+      if (hec == http::error::header_limit) {
+        co_await Reject(431, "header_too_large",
+                        "request headers exceed " + std::to_string(opt.header_limit_bytes) + " bytes", "", "", start);
+      } else if (hec == http::error::body_limit) {
+        co_await Reject(413, "payload_too_large",
+                        "request body exceeds " + std::to_string(opt.body_limit_bytes) + " bytes",
+                        parser.get().method_string(), parser.get().target(), start);
+      } else if (hec != beast::error::timeout && hec != http::error::end_of_stream && hec != asio::error::eof &&
+                 hec != asio::error::operation_aborted && hec != asio::error::connection_reset) {
+        co_await Reject(400, "bad_request", "malformed HTTP request: " + hec.message(), "", "", start);
+      }
+      break;
+    }
+
+    auto& header = parser.get();
+    if (beast::websocket::is_upgrade(header) && header.target().starts_with("/ws") &&
+        ctx_->deps.websocket != nullptr) {
+      auto upgrade = parser.release();
+      auto request = FromBeast(upgrade, remote_);
+      if (request && request->path == "/ws") {
+        request->request_id = internal::ChooseRequestId(request->Header("x-request-id").value_or(""), ctx_->deps.ids);
+        Unregister();
+        co_await internal::RunWebSocket(ctx_, std::move(stream_), std::move(upgrade), std::move(*request), start);
+        co_return;
+      }
+      co_await Reject(404, "not_found", "no WebSocket endpoint at this path", upgrade.method_string(), "", start);
+      break;
+    }
+
+    if (!parser.is_done()) {
+      if (beast::iequals(header[http::field::expect], "100-continue")) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        stream_.expires_after(milliseconds(opt.body_timeout_ms));
+        auto [cec, cn] = co_await asio::async_write(stream_, asio::buffer(kContinue), kTuple);
+        if (cec) break;
+      }
+      stream_.expires_after(milliseconds(opt.body_timeout_ms));
+      auto [bec, bn] = co_await http::async_read(stream_, buffer, parser, kTuple);
+      if (bec) {
+        const std::string method(parser.get().method_string());
+        if (bec == http::error::body_limit) {
+          co_await Reject(413, "payload_too_large",
+                          "request body exceeds " + std::to_string(opt.body_limit_bytes) + " bytes", method, "",
+                          start);
+        } else if (bec == beast::error::timeout) {
+          co_await Reject(408, "request_timeout", "request body not received in time", method, "", start);
+        } else if (bec != http::error::end_of_stream && bec != asio::error::eof &&
+                   bec != asio::error::operation_aborted && bec != asio::error::connection_reset) {
+          co_await Reject(400, "bad_request", "malformed HTTP request body: " + bec.message(), method, "", start);
+        }
+        break;
+      }
+    }
+
+    auto beast_request = parser.release();
+    const bool client_keep_alive = beast_request.keep_alive();
+    const unsigned version = beast_request.version();
+    auto request = FromBeast(beast_request, remote_);
+    if (!request) {
+      co_await Reject(400, "bad_request", request.error().message, beast_request.method_string(), "", start);
+      break;
+    }
+    request->request_id = internal::ChooseRequestId(request->Header("x-request-id").value_or(""), ctx_->deps.ids);
+    const std::size_t bytes_in = request->body.size();
+    std::string route = "unmatched";
+    HttpResponse response;
+    if (auto found = ctx_->deps.router.Find(request->method, request->path);
+        auto* match = std::get_if<Router::Match>(&found)) {
+      route = match->route;
+      request->path_params = std::move(match->params);
+      const Handler& handler = *match->handler;
+      try {
+        response = co_await handler(*request);
+      } catch (const std::exception& e) {
+        ctx_->deps.logger.Error("handler_exception", {{"request_id", request->request_id}, {"route", route},
+                                                      {"error", e.what()}});
+        response = ErrorResponse(core::Error{core::ErrorCode::kInternal, e.what()}, request->request_id);
+      }
+    } else if (auto* not_allowed = std::get_if<Router::MethodNotAllowed>(&found)) {
+      response = ErrorResponse(405, "method_not_allowed", request->method + " is not allowed on " + request->path,
+                               request->request_id);
+      std::string allow;
+      for (const auto& m : not_allowed->allowed) allow += (allow.empty() ? "" : ", ") + m;
+      response.headers.emplace_back("Allow", allow);
+    } else if (request->path == "/ws") {
+      response = ErrorResponse(426, "upgrade_required", "/ws accepts WebSocket upgrades only", request->request_id);
+      response.headers.emplace_back("Upgrade", "websocket");
+    } else {
+      response = ErrorResponse(404, "not_found", "no route for " + request->method + " " + request->path,
+                               request->request_id);
+    }
+
+    const bool keep_alive = client_keep_alive && !ctx_->draining;
+    const RequestRecord record{.method = request->method, .path = request->path, .route = route,
+                               .status = response.status, .request_id = request->request_id, .remote = remote_,
+                               .start = start, .bytes_in = bytes_in, .bytes_out = response.body.size()};
+    if (!co_await Write(response, version, keep_alive, record) || !keep_alive) break;
+  }
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream_.close();
+  Unregister();
+}
+
+asio::awaitable<bool> HttpConnection::Write(const HttpResponse& response, unsigned version, bool keep_alive,
+                                            const RequestRecord& record) {
+  auto res = internal::ToBeast(response, version, keep_alive, record.request_id);
+  stream_.expires_after(milliseconds(ctx_->options.body_timeout_ms));
+  auto [ec, n] = co_await http::async_write(stream_, res, kTuple);
+  internal::RecordRequest(*ctx_, record);
+  co_return !ec;
+}
+
+asio::awaitable<void> HttpConnection::Reject(int status, std::string_view code, std::string message,
+                                             std::string_view method, std::string_view path,
+                                             std::chrono::steady_clock::time_point start) {
+  const std::string request_id = ctx_->deps.ids.Next();
+  const auto response = ErrorResponse(status, code, message, request_id);
+  const RequestRecord record{.method = method, .path = path, .route = "invalid", .status = status,
+                             .request_id = request_id, .remote = remote_, .start = start, .bytes_in = 0,
+                             .bytes_out = response.body.size()};
+  if (co_await Write(response, 11, false, record)) co_await Linger();
+}
+
+// After an error response sent while the client may still be sending, stop
+// writing and drain its bytes for a moment, so the kernel does not reset the
+// connection and destroy the response before the client reads it.
+asio::awaitable<void> HttpConnection::Linger() {
+  beast::error_code ec;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.expires_after(kLingerTime);
+  std::array<char, kReadChunk> sink{};
+  std::size_t drained = 0;
+  while (drained < kLingerBytes) {
+    auto [rec, n] = co_await stream_.async_read_some(asio::buffer(sink), kTuple);
+    if (rec) break;
+    drained += n;
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_alive, std::string_view request_id) {
+  BeastResponse res{static_cast<http::status>(response.status), version};
+  res.set(http::field::server, ServerHeader());
+  res.set(http::field::content_type, response.content_type);
+  res.set("X-Request-Id", request_id);
+  for (const auto& [name, value] : response.headers) res.set(name, value);
+  res.body() = response.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace internal
+
+struct HttpServer::Impl : internal::ServerContext, std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io_context, ServerOptions o, HttpServerDeps d)
+      : ServerContext(std::move(o), std::move(d)), io(io_context), acceptor(asio::make_strand(io_context)) {}
+
+  asio::awaitable<void> Accept();
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+};
+
+asio::awaitable<void> HttpServer::Impl::Accept() {
+  auto self = shared_from_this();
+  asio::steady_timer backoff(acceptor.get_executor());
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      // Out of descriptors or similar: log, back off briefly, keep serving.
+      deps.logger.Warn("accept_failed", {{"error", ec.message()}});
+      backoff.expires_after(std::chrono::milliseconds(100));
+      co_await backoff.async_wait(kTuple);
+      continue;
+    }
+    beast::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
+    auto strand = socket.get_executor();
+    auto connection = std::make_shared<HttpConnection>(self, std::move(socket));
+    asio::co_spawn(strand, connection->Run(), asio::detached);
+  }
+}
+
+HttpServer::HttpServer(asio::io_context& io, ServerOptions options, HttpServerDeps deps)
+    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(deps))) {}
+
+HttpServer::~HttpServer() {
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
+}
+
+core::Result<std::uint16_t> HttpServer::Start() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "server.host: not an IP address: " + impl_->options.host);
+  }
+  const tcp::endpoint endpoint(address, static_cast<std::uint16_t>(impl_->options.port));
+  auto& acceptor = impl_->acceptor;
+  if (acceptor.open(endpoint.protocol(), ec); ec) {
+    return core::Fail(core::ErrorCode::kUnavailable, "cannot open socket: " + ec.message());
+  }
+  acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (acceptor.bind(endpoint, ec); ec) {
+    return core::Fail(core::ErrorCode::kUnavailable,
+                      "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " +
+                          ec.message());
+  }
+  if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return core::Fail(core::ErrorCode::kUnavailable, "listen failed: " + ec.message());
+  }
+  const auto port = acceptor.local_endpoint(ec).port();
+  asio::co_spawn(acceptor.get_executor(), impl_->Accept(), asio::detached);
+  return port;
+}
+
+void HttpServer::BeginShutdown() {
+  impl_->draining = true;
+  asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+  });
+  for (auto& connection : impl_->connections.Snapshot()) connection->Shutdown();
+}
+
+bool HttpServer::IsDraining() const { return impl_->draining; }
+
+std::size_t HttpServer::OpenConnections() const { return impl_->connections.Count(); }
+
+void HttpServer::CloseAll() {
+  for (auto& connection : impl_->connections.Snapshot()) connection->ForceClose();
+}
+
+}  // namespace salesboost::server

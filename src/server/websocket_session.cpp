@@ -1,0 +1,293 @@
+// The WebSocket half of the server: one WsConnection per upgraded socket.
+//
+// Reads run in a coroutine on the connection's strand; writes go through a
+// bounded queue with one write in flight (Beast allows one read and one write
+// at a time). Send() is thread-safe and decides overflow at once with atomic
+// counters, so a client that stops reading is disconnected (4001) instead of
+// growing memory.
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <optional>
+
+#include "build_info.hpp"
+#include "server/internal/beast_glue.hpp"
+
+namespace salesboost::server::internal {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using std::chrono::milliseconds;
+
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+constexpr auto kCloseGrace = std::chrono::seconds(2);
+
+class WsConnection final : public Connection,
+                           public WebSocketSender,
+                           public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream)
+      : ctx_(std::move(ctx)),
+        ws_(std::move(stream)),
+        idle_timer_(ws_.get_executor()),
+        close_timer_(ws_.get_executor()) {}
+
+  asio::awaitable<void> Run(BeastRequest upgrade, HttpRequest request, std::chrono::steady_clock::time_point start);
+
+  bool Send(std::string text) override;
+  void Close(CloseCode code, std::string reason) override;
+  void Shutdown() override { Close(CloseCode::kGoingAway, "server shutting down"); }
+  void ForceClose() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
+  }
+
+ private:
+  void Enqueue(std::string text);
+  void DoWrite();
+  void OnWrite(beast::error_code ec);
+  void RequestClose(CloseCode code, std::string reason, std::chrono::steady_clock::duration grace);
+  void StartClose();
+  void Dequeued(std::size_t bytes);
+  void CountServerClose(std::uint16_t code) { ctx_->metrics.ws_server_closes.With({std::to_string(code)}).Inc(); }
+  asio::awaitable<void> WatchIdle();
+
+  std::shared_ptr<ServerContext> ctx_;
+  websocket::stream<beast::tcp_stream> ws_;
+  asio::steady_timer idle_timer_;
+  asio::steady_timer close_timer_;
+  std::string request_id_;
+  std::unique_ptr<WebSocketHandler> handler_;
+
+  // Decided on any thread by Send().
+  std::atomic<std::int64_t> queued_messages_{0};
+  std::atomic<std::int64_t> queued_bytes_{0};
+  std::atomic<bool> closing_{false};
+
+  // Strand-only state.
+  std::deque<std::string> queue_;
+  bool open_ = false;      // handshake done, session running
+  bool finished_ = false;  // read loop ended
+  bool writing_ = false;
+  bool close_started_ = false;
+  std::optional<websocket::close_reason> pending_close_;
+};
+
+bool WsConnection::Send(std::string text) {
+  if (closing_.load(std::memory_order_acquire)) return false;
+  const auto& opt = ctx_->options.websocket;
+  const auto bytes = static_cast<std::int64_t>(text.size());
+  const auto messages = queued_messages_.fetch_add(1) + 1;
+  const auto total = queued_bytes_.fetch_add(bytes) + bytes;
+  if (messages > opt.write_queue_max_messages || total > opt.write_queue_max_bytes) {
+    queued_messages_.fetch_sub(1);
+    queued_bytes_.fetch_sub(bytes);
+    asio::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->ctx_->deps.logger.Warn("websocket_slow_consumer", {{"request_id", self->request_id_}});
+      self->RequestClose(CloseCode::kSlowConsumer, "outgoing queue full: client is not reading", std::chrono::seconds(1));
+    });
+    return false;
+  }
+  asio::post(ws_.get_executor(),
+             [self = shared_from_this(), text = std::move(text)]() mutable { self->Enqueue(std::move(text)); });
+  return true;
+}
+
+void WsConnection::Close(CloseCode code, std::string reason) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
+    self->RequestClose(code, std::move(reason), kCloseGrace);
+  });
+}
+
+void WsConnection::Dequeued(std::size_t bytes) {
+  queued_messages_.fetch_sub(1);
+  queued_bytes_.fetch_sub(static_cast<std::int64_t>(bytes));
+}
+
+void WsConnection::Enqueue(std::string text) {
+  if (close_started_ || pending_close_ || finished_) {
+    Dequeued(text.size());
+    return;
+  }
+  queue_.push_back(std::move(text));
+  if (open_ && !writing_) DoWrite();
+}
+
+void WsConnection::DoWrite() {
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(queue_.front()),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnWrite(ec); });
+}
+
+void WsConnection::OnWrite(beast::error_code ec) {
+  Dequeued(queue_.front().size());
+  queue_.pop_front();
+  writing_ = false;
+  if (ec) return;  // the read loop sees the failure and ends the session
+  ctx_->metrics.ws_sent.Inc();
+  if (!queue_.empty()) {
+    DoWrite();
+  } else if (pending_close_) {
+    StartClose();
+  }
+}
+
+// Strand only. Messages queued before the request are still sent, unless the
+// client is too slow (then they are dropped). `grace` bounds the close handshake.
+void WsConnection::RequestClose(CloseCode code, std::string reason, std::chrono::steady_clock::duration grace) {
+  if (pending_close_ || close_started_ || finished_) return;
+  closing_.store(true, std::memory_order_release);
+  const auto numeric = static_cast<std::uint16_t>(code);
+  CountServerClose(numeric);
+  pending_close_ = websocket::close_reason(static_cast<websocket::close_code>(numeric), reason);
+  if (code == CloseCode::kSlowConsumer) {
+    while (queue_.size() > (writing_ ? 1u : 0u)) {
+      Dequeued(queue_.back().size());
+      queue_.pop_back();
+    }
+  }
+  close_timer_.expires_after(grace);
+  close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (!ec && !self->finished_) beast::get_lowest_layer(self->ws_).close();
+  });
+  if (open_ && !writing_ && queue_.empty()) StartClose();
+}
+
+void WsConnection::StartClose() {
+  if (close_started_) return;
+  close_started_ = true;
+  ws_.async_close(*pending_close_, [self = shared_from_this()](beast::error_code) {});
+}
+
+asio::awaitable<void> WsConnection::WatchIdle() {
+  auto self = shared_from_this();
+  for (;;) {
+    co_await idle_timer_.async_wait(kTuple);  // fires on expiry, re-arm or cancel
+    if (finished_ || pending_close_) co_return;
+    if (idle_timer_.expiry() > std::chrono::steady_clock::now()) continue;  // re-armed by a message
+    RequestClose(CloseCode::kIdleTimeout, "idle timeout", kCloseGrace);
+    co_return;
+  }
+}
+
+asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest request,
+                                        std::chrono::steady_clock::time_point start) {
+  auto self = shared_from_this();
+  const auto& opt = ctx_->options;
+  request_id_ = request.request_id;
+  const std::string remote = request.remote_address;
+  RequestRecord record{.method = "GET", .path = "/ws", .route = "/ws", .status = 101, .request_id = request_id_,
+                       .remote = remote, .start = start, .bytes_in = 0, .bytes_out = 0};
+
+  auto accepted = ctx_->deps.websocket->Accept(request, self);
+  if (!accepted || ctx_->draining) {
+    const auto response = accepted ? ErrorResponse(503, "unavailable", "server is shutting down", request_id_)
+                                   : ErrorResponse(accepted.error(), request_id_);
+    auto res = ToBeast(response, upgrade.version(), false, request_id_);
+    beast::get_lowest_layer(ws_).expires_after(milliseconds(opt.body_timeout_ms));
+    co_await http::async_write(ws_.next_layer(), res, kTuple);
+    record.status = response.status;
+    record.bytes_out = response.body.size();
+    RecordRequest(*ctx_, record);
+    closing_ = true;
+    finished_ = true;
+    beast::get_lowest_layer(ws_).close();
+    co_return;
+  }
+  handler_ = std::move(*accepted);
+
+  if (opt.websocket.socket_send_buffer_bytes > 0) {
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().set_option(
+        asio::socket_base::send_buffer_size(static_cast<int>(opt.websocket.socket_send_buffer_bytes)), ec);
+  }
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = milliseconds(opt.header_timeout_ms);
+  timeouts.idle_timeout = milliseconds(2 * opt.websocket.ping_interval_ms);
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.read_message_max(static_cast<std::size_t>(opt.websocket.max_message_bytes));
+  ws_.set_option(websocket::stream_base::decorator([id = request_id_](websocket::response_type& res) {
+    res.set(http::field::server, std::string("salesboost/") + build_info::kVersion);
+    res.set("X-Request-Id", id);
+  }));
+
+  auto [aec] = co_await ws_.async_accept(upgrade, kTuple);
+  if (aec) {
+    finished_ = true;
+    closing_ = true;
+    handler_->OnClose();
+    co_return;
+  }
+  RecordRequest(*ctx_, record);
+
+  const auto registry_id = ctx_->connections.Add(weak_from_this());
+  ctx_->metrics.ws_open.Inc();
+  open_ = true;
+  if (ctx_->draining) RequestClose(CloseCode::kGoingAway, "server shutting down", kCloseGrace);
+  if (!queue_.empty()) {
+    DoWrite();
+  } else if (pending_close_) {
+    StartClose();
+  }
+  idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
+  asio::co_spawn(ws_.get_executor(), WatchIdle(), asio::detached);
+
+  beast::flat_buffer buffer;
+  for (;;) {
+    auto [rec, n] = co_await ws_.async_read(buffer, kTuple);
+    if (rec) {
+      if (rec == websocket::error::message_too_big) {
+        CountServerClose(static_cast<std::uint16_t>(CloseCode::kMessageTooBig));
+      } else if (rec == websocket::error::bad_frame_payload) {
+        CountServerClose(static_cast<std::uint16_t>(CloseCode::kInvalidPayload));
+      }
+      break;
+    }
+    ctx_->metrics.ws_received.Inc();
+    idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
+    std::string text = beast::buffers_to_string(buffer.data());
+    buffer.consume(buffer.size());
+    if (pending_close_ || close_started_) continue;  // closing: drain until the peer's close frame
+    if (!ws_.got_text()) {
+      RequestClose(CloseCode::kUnsupportedData, "binary messages are not supported", kCloseGrace);
+      continue;
+    }
+    try {
+      co_await handler_->OnMessage(std::move(text));
+    } catch (const std::exception& e) {
+      ctx_->deps.logger.Error("websocket_handler_exception", {{"request_id", request_id_}, {"error", e.what()}});
+      RequestClose(CloseCode::kInternalError, "internal error", kCloseGrace);
+    }
+  }
+
+  finished_ = true;
+  closing_ = true;
+  idle_timer_.cancel();
+  close_timer_.cancel();
+  handler_->OnClose();
+  ctx_->connections.Remove(registry_id);
+  ctx_->metrics.ws_open.Dec();
+  beast::get_lowest_layer(ws_).close();
+}
+
+}  // namespace
+
+asio::awaitable<void> RunWebSocket(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream, BeastRequest upgrade,
+                                   HttpRequest request, std::chrono::steady_clock::time_point start) {
+  auto connection = std::make_shared<WsConnection>(std::move(ctx), std::move(stream));
+  co_await connection->Run(std::move(upgrade), std::move(request), start);
+}
+
+}  // namespace salesboost::server::internal
