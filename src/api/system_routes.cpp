@@ -50,8 +50,8 @@ void AddSystemRoutes(server::Router& router, SystemRoutesDeps deps) {
   router.Add("GET", "/metrics", [shared](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
     if (!shared->metrics_token.empty() &&
         !TokenMatches(request.Header("authorization").value_or(""), shared->metrics_token)) {
-      auto response = server::ErrorResponse(401, "unauthenticated", "a bearer token is required for /metrics",
-                                            request.request_id);
+      auto response =
+          server::ErrorResponse(401, "unauthenticated", "a bearer token is required for /metrics", request.request_id);
       response.headers.emplace_back("WWW-Authenticate", "Bearer");
       co_return response;
     }

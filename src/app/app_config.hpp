@@ -16,7 +16,7 @@ struct DataOptions {
 };
 
 struct StoreOptions {
-  std::string driver = "sqlite";      // only "sqlite" for now
+  std::string driver = "sqlite";  // only "sqlite" for now
   infra::SqliteOptions sqlite;
   std::int64_t blocking_threads = 4;  // threads for blocking store calls
 };
@@ -27,9 +27,9 @@ struct LogOptions {
 };
 
 struct SecretsOptions {
-  std::string provider = "env";                     // "env" or "file"
-  std::string env_prefix = "SALESBOOST_SECRET_";    // env: secret a/b is <prefix>A_B
-  std::string dir = "/run/secrets/salesboost";      // file: secret a/b is <dir>/a/b
+  std::string provider = "env";                   // "env" or "file"
+  std::string env_prefix = "SALESBOOST_SECRET_";  // env: secret a/b is <prefix>A_B
+  std::string dir = "/run/secrets/salesboost";    // file: secret a/b is <dir>/a/b
 };
 
 // Fields of secret kind hold a reference ("secret:name") until ResolveSecrets

@@ -53,8 +53,8 @@ struct Loader {
       root = toml::parse_file(path.string());
     } catch (const toml::parse_error& e) {
       const auto& where = e.source().begin;
-      errors.push_back({path.string(),
-                        fmt::format("line {}, column {}: {}", where.line, where.column, e.description()), origin});
+      errors.push_back(
+          {path.string(), fmt::format("line {}, column {}: {}", where.line, where.column, e.description()), origin});
       return;
     }
     loaded.file = path;
@@ -110,8 +110,8 @@ struct Loader {
       errors.push_back({"secrets.dir", "must be set when secrets.provider is \"file\"", Origin("secrets.dir")});
     }
     if (c.secrets.provider == "env" && c.secrets.env_prefix.empty()) {
-      errors.push_back({"secrets.env_prefix", "must not be empty when secrets.provider is \"env\"",
-                        Origin("secrets.env_prefix")});
+      errors.push_back(
+          {"secrets.env_prefix", "must not be empty when secrets.provider is \"env\"", Origin("secrets.env_prefix")});
     }
     if (c.data.dir.empty()) errors.push_back({"data.dir", "must not be empty", Origin("data.dir")});
     if (c.store.sqlite.path.empty()) {
@@ -175,8 +175,8 @@ tl::expected<AppConfig, ConfigErrors> ResolveSecrets(AppConfig config, core::Sec
     }
     auto value = secrets.Get(*name);
     if (!value) {
-      errors.push_back({setting.key,
-                        fmt::format("{} (looked up as {})", value.error().message, secrets.Describe(*name)), origin});
+      errors.push_back(
+          {setting.key, fmt::format("{} (looked up as {})", value.error().message, secrets.Describe(*name)), origin});
       continue;
     }
     setting.assign(config, SettingValue(std::move(*value)));

@@ -20,9 +20,9 @@
 namespace salesboost::app {
 
 struct ConfigInput {
-  std::optional<std::filesystem::path> file;                  // --config; else SALESBOOST_CONFIG; else none
-  std::map<std::string, std::string> environment;             // a snapshot of the process environment
-  std::vector<std::pair<std::string, std::string>> overrides; // key -> value from flags, in order
+  std::optional<std::filesystem::path> file;                   // --config; else SALESBOOST_CONFIG; else none
+  std::map<std::string, std::string> environment;              // a snapshot of the process environment
+  std::vector<std::pair<std::string, std::string>> overrides;  // key -> value from flags, in order
 };
 
 struct ConfigError {
@@ -35,8 +35,8 @@ struct ConfigError {
 
 struct LoadedConfig {
   AppConfig config;
-  std::optional<std::filesystem::path> file;  // the file that was read, if any
-  std::map<std::string, std::string> origins; // key -> where its value came from ("default" if absent)
+  std::optional<std::filesystem::path> file;   // the file that was read, if any
+  std::map<std::string, std::string> origins;  // key -> where its value came from ("default" if absent)
 };
 
 using ConfigErrors = std::vector<ConfigError>;

@@ -29,8 +29,9 @@ int main(int argc, char** argv) {
   auto* migrate = cli.add_subcommand("migrate", "apply pending database migrations and exit");
   auto* config = cli.add_subcommand("config", "inspect the configuration");
   config->require_subcommand(1);
-  auto* check = config->add_subcommand("check", "print the effective configuration (secrets masked); "
-                                                "exit 2 with one line per bad option");
+  auto* check = config->add_subcommand("check",
+                                       "print the effective configuration (secrets masked); "
+                                       "exit 2 with one line per bad option");
   auto* version = cli.add_subcommand("version", "print version and build information");
 
   try {

@@ -12,9 +12,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <condition_variable>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "api/system_routes.hpp"
@@ -47,38 +49,75 @@ core::Result<void> WritePortFile(const std::string& path, std::uint16_t port) {
   return core::Ok();
 }
 
-// Waits for SIGTERM/SIGINT, drains within the deadline, then stops the io_context.
-// A second signal during the drain closes everything at once.
-asio::awaitable<void> AwaitShutdown(asio::io_context& io, asio::signal_set& signals, server::HttpServer& server,
+// Last resort: if the io_context has not returned `grace` after the drain
+// deadline (a connection that ignores cancellation), stop it.
+class Watchdog {
+ public:
+  explicit Watchdog(asio::io_context& io) : io_(io) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  void Arm(std::chrono::milliseconds after, const core::Logger& logger) {
+    thread_ = std::thread([this, after, logger] {
+      std::unique_lock lock(mutex_);
+      if (!wake_.wait_for(lock, after, [this] { return done_; })) {
+        logger.Error("shutdown_watchdog_fired", {});
+        io_.stop();
+      }
+    });
+  }
+
+ private:
+  asio::io_context& io_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool done_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+// Waits for SIGTERM/SIGINT, then drains: stop accepting, let in-flight work
+// finish until the deadline, then close what is left. It never stops the
+// io_context: once every connection has unwound and the signal wait is
+// cancelled, io_context::run() returns by itself (stopping it early would
+// strand unfinished coroutine frames). A second signal cuts the drain short.
+asio::awaitable<void> AwaitShutdown(asio::signal_set& signals, server::HttpServer& server, Watchdog& watchdog,
                                     std::chrono::milliseconds deadline, const core::Logger& logger) {
   auto [ec, signal] = co_await signals.async_wait(kTuple);
   if (ec) co_return;
-  logger.Info("shutdown_started", {{"signal", signal}, {"open_connections", server.OpenConnections()},
+  watchdog.Arm(deadline + std::chrono::seconds(3), logger);
+  logger.Info("shutdown_started", {{"signal", signal},
+                                   {"open_connections", server.OpenConnections()},
                                    {"deadline_ms", static_cast<std::int64_t>(deadline.count())}});
   server.BeginShutdown();
-  bool forced = false;
-  signals.async_wait([&server, &forced](boost::system::error_code wait_ec, int) {
+  auto forced = std::make_shared<bool>(false);
+  signals.async_wait([&server, forced](boost::system::error_code wait_ec, int) {
     if (wait_ec) return;
-    forced = true;
+    *forced = true;
     server.CloseAll();
   });
 
-  asio::steady_timer timer(io);
-  const auto until = std::chrono::steady_clock::now() + deadline;
-  while (server.OpenConnections() > 0 && std::chrono::steady_clock::now() < until && !forced) {
-    timer.expires_after(std::chrono::milliseconds(20));
-    co_await timer.async_wait(kTuple);
-  }
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  auto wait_until = [&](std::chrono::steady_clock::time_point until) -> asio::awaitable<void> {
+    while (server.OpenConnections() > 0 && std::chrono::steady_clock::now() < until && !*forced) {
+      timer.expires_after(std::chrono::milliseconds(10));
+      co_await timer.async_wait(kTuple);
+    }
+  };
+  co_await wait_until(std::chrono::steady_clock::now() + deadline);
   const auto remaining = server.OpenConnections();
-  if (remaining > 0) {
+  if (remaining > 0 || *forced) {
     logger.Warn("shutdown_forced", {{"open_connections", remaining}});
     server.CloseAll();
-    timer.expires_after(std::chrono::milliseconds(100));  // let closed sessions unwind
-    co_await timer.async_wait(kTuple);
+    *forced = false;
+    co_await wait_until(std::chrono::steady_clock::now() + std::chrono::seconds(1));
   }
   signals.cancel();
-  logger.Info("shutdown_complete", {{"forced", remaining > 0 || forced}});
-  io.stop();
+  logger.Info("shutdown_complete", {{"forced", remaining > 0}, {"open_connections", server.OpenConnections()}});
 }
 
 }  // namespace
@@ -93,7 +132,8 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
 
   const auto level = core::ParseLogLevel(config.log.level);
   core::Logger logger = core::Logger::Stdout(level.value_or(core::LogLevel::kInfo));
-  logger.Info("starting", {{"version", build_info::kVersion}, {"commit", build_info::kGitCommit},
+  logger.Info("starting", {{"version", build_info::kVersion},
+                           {"commit", build_info::kGitCommit},
                            {"config_file", loaded->file ? loaded->file->string() : std::string("none")}});
 
   core::BlockingPool blocking(static_cast<int>(config.store.blocking_threads));
@@ -110,8 +150,9 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   }
   for (int version : *applied) logger.Info("migration_applied", {{"version", version}});
 
-  const int threads = config.server.io_threads > 0 ? static_cast<int>(config.server.io_threads)
-                                                   : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int threads = config.server.io_threads > 0
+                          ? static_cast<int>(config.server.io_threads)
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // Everything connections refer to is declared before the io_context, so it
   // outlives the coroutine frames the io_context destroys.
   core::MetricsRegistry metrics;
@@ -124,8 +165,11 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   server::Router router;
   asio::io_context io(threads);
   server::HttpServer http(io, config.server,
-                          server::HttpServerDeps{.router = router, .websocket = &websocket, .metrics = metrics,
-                                                 .logger = logger, .ids = *ids,
+                          server::HttpServerDeps{.router = router,
+                                                 .websocket = &websocket,
+                                                 .metrics = metrics,
+                                                 .logger = logger,
+                                                 .ids = *ids,
                                                  .access_log = config.log.access_log});
   api::AddSystemRoutes(router, api::SystemRoutesDeps{.metrics = metrics,
                                                      .probes = {&store_ready},
@@ -143,14 +187,12 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
       return kExitFailure;
     }
   }
-  logger.Info("listening", {{"url", fmt::format("http://{}:{}", config.server.host, *port)},
-                            {"io_threads", threads}});
+  logger.Info("listening", {{"url", fmt::format("http://{}:{}", config.server.host, *port)}, {"io_threads", threads}});
 
+  const auto deadline = std::chrono::milliseconds(config.server.shutdown_deadline_ms);
+  Watchdog watchdog(io);
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  asio::co_spawn(io,
-                 AwaitShutdown(io, signals, http, std::chrono::milliseconds(config.server.shutdown_deadline_ms),
-                               logger),
-                 asio::detached);
+  asio::co_spawn(io, AwaitShutdown(signals, http, watchdog, deadline, logger), asio::detached);
 
   std::vector<std::thread> workers;
   for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });

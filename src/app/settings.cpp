@@ -63,12 +63,12 @@ Setting Secret(std::string key, std::string help, Access access) {
   return s;
 }
 
-#define SB_FIELD(path) [](auto& c) -> auto& { return c.path; }
+#define SB_FIELD(path) \
+  [](auto& c) -> auto& { return c.path; }
 
 std::vector<Setting> MakeSettings() {
   std::vector<Setting> s;
-  s.push_back(String("data.dir", "directory for the database and indexes; created if missing", {},
-                     SB_FIELD(data.dir)));
+  s.push_back(String("data.dir", "directory for the database and indexes; created if missing", {}, SB_FIELD(data.dir)));
 
   s.push_back(String("server.host", "address to listen on", {}, SB_FIELD(server.host)));
   s.push_back(Int("server.port", "TCP port; 0 picks a free one", 0, 65535, SB_FIELD(server.port)));
@@ -95,16 +95,16 @@ std::vector<Setting> MakeSettings() {
                   SB_FIELD(server.websocket.ping_interval_ms)));
   s.push_back(Int("websocket.idle_timeout_ms", "no client message for this long closes with 4000", 100, kDay,
                   SB_FIELD(server.websocket.idle_timeout_ms)));
-  s.push_back(Int("websocket.write_queue_max_messages", "outgoing messages queued per socket before 4001", 1,
-                  1'000'000, SB_FIELD(server.websocket.write_queue_max_messages)));
+  s.push_back(Int("websocket.write_queue_max_messages", "outgoing messages queued per socket before 4001", 1, 1'000'000,
+                  SB_FIELD(server.websocket.write_queue_max_messages)));
   s.push_back(Int("websocket.write_queue_max_bytes", "outgoing bytes queued per socket before 4001", 1024, kGiB,
                   SB_FIELD(server.websocket.write_queue_max_bytes)));
   s.push_back(Int("websocket.socket_send_buffer_bytes", "SO_SNDBUF per socket; 0 keeps the kernel default", 0,
                   64 * kMiB, SB_FIELD(server.websocket.socket_send_buffer_bytes)));
 
   s.push_back(String("store.driver", "database engine", {"sqlite"}, SB_FIELD(store.driver)));
-  s.push_back(String("store.sqlite_path", "SQLite file; relative paths are under data.dir", {},
-                     SB_FIELD(store.sqlite.path)));
+  s.push_back(
+      String("store.sqlite_path", "SQLite file; relative paths are under data.dir", {}, SB_FIELD(store.sqlite.path)));
   s.push_back(Int("store.busy_timeout_ms", "wait this long for a database lock", 0, kDay,
                   SB_FIELD(store.sqlite.busy_timeout_ms)));
   s.push_back(Int("store.blocking_threads", "threads that run blocking database calls", 1, 64,
@@ -114,8 +114,8 @@ std::vector<Setting> MakeSettings() {
                      SB_FIELD(log.level)));
   s.push_back(Bool("log.access_log", "one JSON line per HTTP request", SB_FIELD(log.access_log)));
 
-  s.push_back(String("secrets.provider", "where secret references are resolved", {"env", "file"},
-                     SB_FIELD(secrets.provider)));
+  s.push_back(
+      String("secrets.provider", "where secret references are resolved", {"env", "file"}, SB_FIELD(secrets.provider)));
   s.push_back(String("secrets.env_prefix", "env provider: secret a/b is the variable <prefix>A_B", {},
                      SB_FIELD(secrets.env_prefix)));
   s.push_back(String("secrets.dir", "file provider: secret a/b is the file <dir>/a/b", {}, SB_FIELD(secrets.dir)));
@@ -182,8 +182,7 @@ core::Result<SettingValue> ParseSettingText(const Setting& setting, std::string_
     case SettingKind::kBool:
       if (text == "true" || text == "1" || text == "yes" || text == "on") return SettingValue(true);
       if (text == "false" || text == "0" || text == "no" || text == "off") return SettingValue(false);
-      return core::Fail(core::ErrorCode::kInvalidArgument,
-                        fmt::format("must be true or false (got \"{}\")", text));
+      return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("must be true or false (got \"{}\")", text));
     case SettingKind::kInt: {
       std::int64_t v = 0;
       const auto* end = text.data() + text.size();

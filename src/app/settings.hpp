@@ -23,9 +23,9 @@ struct Setting {
   std::string key;   // "section.name"
   std::string help;  // one line
   SettingKind kind = SettingKind::kString;
-  std::int64_t min = 0;               // kInt bounds, inclusive
+  std::int64_t min = 0;  // kInt bounds, inclusive
   std::int64_t max = 0;
-  std::vector<std::string> choices;   // kString: allowed values; empty means any
+  std::vector<std::string> choices;  // kString: allowed values; empty means any
   std::function<void(AppConfig&, SettingValue)> assign;
   std::function<SettingValue(const AppConfig&)> read;
 

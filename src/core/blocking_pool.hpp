@@ -33,14 +33,14 @@ class BlockingPool {
   boost::asio::awaitable<std::invoke_result_t<F&>> Run(F fn) {
     using R = std::invoke_result_t<F&>;
     auto initiation = [this](auto handler, F f) {
-          auto home = boost::asio::prefer(boost::asio::get_associated_executor(handler),
-                                          boost::asio::execution::outstanding_work.tracked);
-          boost::asio::post(pool_, [handler = std::move(handler), f = std::move(f), home]() mutable {
-            R result = f();
-            boost::asio::post(home, [handler = std::move(handler), result = std::move(result)]() mutable {
-              std::move(handler)(std::move(result));
-            });
-          });
+      auto home = boost::asio::prefer(boost::asio::get_associated_executor(handler),
+                                      boost::asio::execution::outstanding_work.tracked);
+      boost::asio::post(pool_, [handler = std::move(handler), f = std::move(f), home]() mutable {
+        R result = f();
+        boost::asio::post(home, [handler = std::move(handler), result = std::move(result)]() mutable {
+          std::move(handler)(std::move(result));
+        });
+      });
     };
     R result = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>, void(R)>(
         initiation, boost::asio::use_awaitable, std::move(fn));
@@ -48,9 +48,7 @@ class BlockingPool {
   }
 
   // Waits for queued work to finish and joins the threads. Idempotent.
-  void Stop() {
-    pool_.join();
-  }
+  void Stop() { pool_.join(); }
 
  private:
   boost::asio::thread_pool pool_;

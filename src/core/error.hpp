@@ -9,16 +9,16 @@
 namespace salesboost::core {
 
 enum class ErrorCode {
-  kInvalidArgument,    // the caller sent something wrong; do not retry unchanged
-  kNotFound,           // the thing does not exist (or the caller may not know it does)
-  kAlreadyExists,      // a create collided with an existing thing
-  kUnauthenticated,    // no or bad credentials
-  kPermissionDenied,   // credentials fine, action not allowed
-  kFailedPrecondition, // the system is not in a state that allows this
-  kResourceExhausted,  // a limit or quota was hit; retry later
-  kDeadlineExceeded,   // took too long; may be retried
-  kUnavailable,        // a dependency is down; may be retried
-  kInternal,           // a bug or an unexpected failure; do not retry
+  kInvalidArgument,     // the caller sent something wrong; do not retry unchanged
+  kNotFound,            // the thing does not exist (or the caller may not know it does)
+  kAlreadyExists,       // a create collided with an existing thing
+  kUnauthenticated,     // no or bad credentials
+  kPermissionDenied,    // credentials fine, action not allowed
+  kFailedPrecondition,  // the system is not in a state that allows this
+  kResourceExhausted,   // a limit or quota was hit; retry later
+  kDeadlineExceeded,    // took too long; may be retried
+  kUnavailable,         // a dependency is down; may be retried
+  kInternal,            // a bug or an unexpected failure; do not retry
 };
 
 // Stable snake_case name, used in the JSON error envelope ("not_found").

@@ -18,24 +18,36 @@ namespace {
 
 spdlog::level::level_enum ToSpd(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return spdlog::level::debug;
-    case LogLevel::kInfo: return spdlog::level::info;
-    case LogLevel::kWarn: return spdlog::level::warn;
-    case LogLevel::kError: return spdlog::level::err;
-    case LogLevel::kOff: return spdlog::level::off;
+    case LogLevel::kDebug:
+      return spdlog::level::debug;
+    case LogLevel::kInfo:
+      return spdlog::level::info;
+    case LogLevel::kWarn:
+      return spdlog::level::warn;
+    case LogLevel::kError:
+      return spdlog::level::err;
+    case LogLevel::kOff:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
 
 std::string_view LevelName(spdlog::level::level_enum level) {
   switch (level) {
-    case spdlog::level::trace: return "trace";
-    case spdlog::level::debug: return "debug";
-    case spdlog::level::info: return "info";
-    case spdlog::level::warn: return "warn";
-    case spdlog::level::err: return "error";
-    case spdlog::level::critical: return "critical";
-    default: return "off";
+    case spdlog::level::trace:
+      return "trace";
+    case spdlog::level::debug:
+      return "debug";
+    case spdlog::level::info:
+      return "info";
+    case spdlog::level::warn:
+      return "warn";
+    case spdlog::level::err:
+      return "error";
+    case spdlog::level::critical:
+      return "critical";
+    default:
+      return "off";
   }
 }
 
@@ -52,9 +64,8 @@ class JsonFormatter final : public spdlog::formatter {
     char time_buf[40];
     const auto n = std::strftime(time_buf, sizeof(time_buf), "%Y-%m-%dT%H:%M:%S", &tm);
     const auto level = LevelName(msg.level);
-    fmt::format_to(std::back_inserter(dest), R"({{"time":"{}.{:03}Z","level":"{}",{}}})",
-                   std::string_view(time_buf, n), millis, level,
-                   std::string_view(msg.payload.data(), msg.payload.size()));
+    fmt::format_to(std::back_inserter(dest), R"({{"time":"{}.{:03}Z","level":"{}",{}}})", std::string_view(time_buf, n),
+                   millis, level, std::string_view(msg.payload.data(), msg.payload.size()));
     dest.push_back('\n');
   }
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonFormatter>(); }
@@ -120,9 +131,7 @@ Result<LogLevel> ParseLogLevel(std::string_view name) {
 
 Logger::Logger(std::shared_ptr<spdlog::logger> impl) : impl_(std::move(impl)) {}
 
-Logger Logger::Stdout(LogLevel level) {
-  return Logger(Make(std::make_shared<spdlog::sinks::stdout_sink_mt>(), level));
-}
+Logger Logger::Stdout(LogLevel level) { return Logger(Make(std::make_shared<spdlog::sinks::stdout_sink_mt>(), level)); }
 
 Logger Logger::ToString(std::string& out, LogLevel level) {
   return Logger(Make(std::make_shared<StringSink>(out), level));

@@ -84,7 +84,9 @@ std::vector<double> DefaultLatencyBuckets() {
 template <typename Metric>
 Family<Metric>::Family(std::string name, std::string help, std::vector<std::string> label_names,
                        std::vector<double> bounds)
-    : name_(std::move(name)), help_(std::move(help)), label_names_(std::move(label_names)),
+    : name_(std::move(name)),
+      help_(std::move(help)),
+      label_names_(std::move(label_names)),
       bounds_(std::move(bounds)) {}
 
 template <typename Metric>
@@ -113,8 +115,7 @@ void Family<Metric>::Write(std::string& out, std::string_view type) const {
       }
       fmt::format_to(std::back_inserter(out), "{}_sum{} {}\n", name_, Labels(label_names_, values),
                      FormatDouble(metric->Sum()));
-      fmt::format_to(std::back_inserter(out), "{}_count{} {}\n", name_, Labels(label_names_, values),
-                     metric->Count());
+      fmt::format_to(std::back_inserter(out), "{}_count{} {}\n", name_, Labels(label_names_, values), metric->Count());
     } else {
       fmt::format_to(std::back_inserter(out), "{}{} {}\n", name_, Labels(label_names_, values), metric->Value());
     }
@@ -149,8 +150,8 @@ Family<Gauge>& MetricsRegistry::AddGauge(std::string name, std::string help, std
   return Emplace<1>(std::move(name), std::move(help), std::move(labels));
 }
 
-Family<Histogram>& MetricsRegistry::AddHistogram(std::string name, std::string help,
-                                                 std::vector<std::string> labels, std::vector<double> bounds) {
+Family<Histogram>& MetricsRegistry::AddHistogram(std::string name, std::string help, std::vector<std::string> labels,
+                                                 std::vector<double> bounds) {
   return Emplace<2>(std::move(name), std::move(help), std::move(labels), std::move(bounds));
 }
 

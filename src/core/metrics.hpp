@@ -61,8 +61,7 @@ std::vector<double> DefaultLatencyBuckets();
 template <typename Metric>
 class Family {
  public:
-  Family(std::string name, std::string help, std::vector<std::string> label_names,
-         std::vector<double> bounds = {});
+  Family(std::string name, std::string help, std::vector<std::string> label_names, std::vector<double> bounds = {});
 
   // The child for these label values (created on first use). Values must match label_names in count.
   Metric& With(const std::vector<std::string>& label_values);

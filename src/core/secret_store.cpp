@@ -6,8 +6,7 @@ namespace salesboost::core {
 
 Result<std::string> ParseSecretRef(std::string_view reference) {
   if (!reference.starts_with(kSecretRefPrefix)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "secrets must be referenced as \"secret:<name>\", never written inline");
+    return Fail(ErrorCode::kInvalidArgument, "secrets must be referenced as \"secret:<name>\", never written inline");
   }
   const std::string_view name = reference.substr(kSecretRefPrefix.size());
   if (name.empty() || name.size() > 200) {

@@ -16,29 +16,38 @@ HttpResponse HttpResponse::Json(int status, std::string body) {
 }
 
 HttpResponse HttpResponse::Text(int status, std::string content_type, std::string body) {
-  return HttpResponse{.status = status, .content_type = std::move(content_type), .body = std::move(body),
-                      .headers = {}};
+  return HttpResponse{
+      .status = status, .content_type = std::move(content_type), .body = std::move(body), .headers = {}};
 }
 
 int HttpStatusFor(core::ErrorCode code) {
   using core::ErrorCode;
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kFailedPrecondition: return 409;
-    case ErrorCode::kResourceExhausted: return 429;
-    case ErrorCode::kInternal: return 500;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kDeadlineExceeded: return 504;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kFailedPrecondition:
+      return 409;
+    case ErrorCode::kResourceExhausted:
+      return 429;
+    case ErrorCode::kInternal:
+      return 500;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kDeadlineExceeded:
+      return 504;
   }
   return 500;
 }
 
-HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message,
-                           std::string_view request_id) {
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message, std::string_view request_id) {
   std::string body = "{\"error\":{\"code\":";
   core::AppendJsonString(body, code);
   body.append(",\"message\":");

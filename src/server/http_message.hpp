@@ -16,13 +16,13 @@
 namespace salesboost::server {
 
 struct HttpRequest {
-  std::string method;       // "GET"
-  std::string target;       // as sent: "/api/v1/x?y=1"
-  std::string path;         // percent-decoded path: "/api/v1/x"
-  std::string query;        // raw query without '?'
+  std::string method;                                        // "GET"
+  std::string target;                                        // as sent: "/api/v1/x?y=1"
+  std::string path;                                          // percent-decoded path: "/api/v1/x"
+  std::string query;                                         // raw query without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in arrival order
   std::string body;
-  std::string request_id;   // from X-Request-Id when acceptable, else generated
+  std::string request_id;  // from X-Request-Id when acceptable, else generated
   std::string remote_address;
   std::map<std::string, std::string> path_params;  // {name} segments matched by the router
 
@@ -45,8 +45,7 @@ int HttpStatusFor(core::ErrorCode code);
 
 // The JSON error envelope with an explicit status and code (for HTTP-level
 // errors such as 405, 413, 431 that have no domain ErrorCode).
-HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message,
-                           std::string_view request_id);
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message, std::string_view request_id);
 
 // The envelope for a domain error. kInternal messages are replaced by a
 // generic text: details belong in logs, not in responses.

@@ -61,7 +61,7 @@ core::Result<HttpRequest> FromBeast(const BeastRequest& req, std::string remote)
 class HttpConnection final : public internal::Connection, public std::enable_shared_from_this<HttpConnection> {
  public:
   HttpConnection(std::shared_ptr<ServerContext> ctx, tcp::socket socket)
-      : ctx_(std::move(ctx)), stream_(std::move(socket)) {}
+      : Connection(ctx->live), ctx_(std::move(ctx)), stream_(std::move(socket)) {}
 
   asio::awaitable<void> Run();
 
@@ -147,8 +147,7 @@ asio::awaitable<void> HttpConnection::Run() {
     }
 
     auto& header = parser.get();
-    if (beast::websocket::is_upgrade(header) && header.target().starts_with("/ws") &&
-        ctx_->deps.websocket != nullptr) {
+    if (beast::websocket::is_upgrade(header) && header.target().starts_with("/ws") && ctx_->deps.websocket != nullptr) {
       auto upgrade = parser.release();
       auto request = FromBeast(upgrade, remote_);
       if (request && request->path == "/ws") {
@@ -174,8 +173,7 @@ asio::awaitable<void> HttpConnection::Run() {
         const std::string method(parser.get().method_string());
         if (bec == http::error::body_limit) {
           co_await Reject(413, "payload_too_large",
-                          "request body exceeds " + std::to_string(opt.body_limit_bytes) + " bytes", method, "",
-                          start);
+                          "request body exceeds " + std::to_string(opt.body_limit_bytes) + " bytes", method, "", start);
         } else if (bec == beast::error::timeout) {
           co_await Reject(408, "request_timeout", "request body not received in time", method, "", start);
         } else if (bec != http::error::end_of_stream && bec != asio::error::eof &&
@@ -206,8 +204,8 @@ asio::awaitable<void> HttpConnection::Run() {
       try {
         response = co_await handler(*request);
       } catch (const std::exception& e) {
-        ctx_->deps.logger.Error("handler_exception", {{"request_id", request->request_id}, {"route", route},
-                                                      {"error", e.what()}});
+        ctx_->deps.logger.Error("handler_exception",
+                                {{"request_id", request->request_id}, {"route", route}, {"error", e.what()}});
         response = ErrorResponse(core::Error{core::ErrorCode::kInternal, e.what()}, request->request_id);
       }
     } else if (auto* not_allowed = std::get_if<Router::MethodNotAllowed>(&found)) {
@@ -220,14 +218,20 @@ asio::awaitable<void> HttpConnection::Run() {
       response = ErrorResponse(426, "upgrade_required", "/ws accepts WebSocket upgrades only", request->request_id);
       response.headers.emplace_back("Upgrade", "websocket");
     } else {
-      response = ErrorResponse(404, "not_found", "no route for " + request->method + " " + request->path,
-                               request->request_id);
+      response =
+          ErrorResponse(404, "not_found", "no route for " + request->method + " " + request->path, request->request_id);
     }
 
     const bool keep_alive = client_keep_alive && !ctx_->draining;
-    const RequestRecord record{.method = request->method, .path = request->path, .route = route,
-                               .status = response.status, .request_id = request->request_id, .remote = remote_,
-                               .start = start, .bytes_in = bytes_in, .bytes_out = response.body.size()};
+    const RequestRecord record{.method = request->method,
+                               .path = request->path,
+                               .route = route,
+                               .status = response.status,
+                               .request_id = request->request_id,
+                               .remote = remote_,
+                               .start = start,
+                               .bytes_in = bytes_in,
+                               .bytes_out = response.body.size()};
     if (!co_await Write(response, version, keep_alive, record) || !keep_alive) break;
   }
   beast::error_code ec;
@@ -250,8 +254,14 @@ asio::awaitable<void> HttpConnection::Reject(int status, std::string_view code, 
                                              std::chrono::steady_clock::time_point start) {
   const std::string request_id = ctx_->deps.ids.Next();
   const auto response = ErrorResponse(status, code, message, request_id);
-  const RequestRecord record{.method = method, .path = path, .route = "invalid", .status = status,
-                             .request_id = request_id, .remote = remote_, .start = start, .bytes_in = 0,
+  const RequestRecord record{.method = method,
+                             .path = path,
+                             .route = "invalid",
+                             .status = status,
+                             .request_id = request_id,
+                             .remote = remote_,
+                             .start = start,
+                             .bytes_in = 0,
                              .bytes_out = response.body.size()};
   if (co_await Write(response, 11, false, record)) co_await Linger();
 }
@@ -342,9 +352,8 @@ core::Result<std::uint16_t> HttpServer::Start() {
   }
   acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (acceptor.bind(endpoint, ec); ec) {
-    return core::Fail(core::ErrorCode::kUnavailable,
-                      "cannot listen on " + impl_->options.host + ":" + std::to_string(impl_->options.port) + ": " +
-                          ec.message());
+    return core::Fail(core::ErrorCode::kUnavailable, "cannot listen on " + impl_->options.host + ":" +
+                                                         std::to_string(impl_->options.port) + ": " + ec.message());
   }
   if (acceptor.listen(asio::socket_base::max_listen_connections, ec); ec) {
     return core::Fail(core::ErrorCode::kUnavailable, "listen failed: " + ec.message());
@@ -365,7 +374,9 @@ void HttpServer::BeginShutdown() {
 
 bool HttpServer::IsDraining() const { return impl_->draining; }
 
-std::size_t HttpServer::OpenConnections() const { return impl_->connections.Count(); }
+std::size_t HttpServer::OpenConnections() const {
+  return static_cast<std::size_t>(std::max<std::int64_t>(0, impl_->live.load()));
+}
 
 void HttpServer::CloseAll() {
   for (auto& connection : impl_->connections.Snapshot()) connection->ForceClose();

@@ -19,14 +19,14 @@ namespace salesboost::server {
 
 enum class CloseCode : std::uint16_t {
   kNormal = 1000,
-  kGoingAway = 1001,         // server shutting down
-  kUnsupportedData = 1003,   // binary frames
-  kInvalidPayload = 1007,    // invalid UTF-8 or unparseable message
+  kGoingAway = 1001,        // server shutting down
+  kUnsupportedData = 1003,  // binary frames
+  kInvalidPayload = 1007,   // invalid UTF-8 or unparseable message
   kPolicyViolation = 1008,
   kMessageTooBig = 1009,
   kInternalError = 1011,
-  kIdleTimeout = 4000,       // no client message within websocket.idle_timeout_ms
-  kSlowConsumer = 4001,      // the outgoing queue overflowed: the client does not read
+  kIdleTimeout = 4000,   // no client message within websocket.idle_timeout_ms
+  kSlowConsumer = 4001,  // the outgoing queue overflowed: the client does not read
 };
 
 // Sends to one client. Thread-safe; messages arrive in call order.

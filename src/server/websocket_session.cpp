@@ -37,7 +37,8 @@ class WsConnection final : public Connection,
                            public std::enable_shared_from_this<WsConnection> {
  public:
   WsConnection(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream)
-      : ctx_(std::move(ctx)),
+      : Connection(ctx->live),
+        ctx_(std::move(ctx)),
         ws_(std::move(stream)),
         idle_timer_(ws_.get_executor()),
         close_timer_(ws_.get_executor()) {}
@@ -93,7 +94,8 @@ bool WsConnection::Send(std::string text) {
     queued_bytes_.fetch_sub(bytes);
     asio::post(ws_.get_executor(), [self = shared_from_this()] {
       self->ctx_->deps.logger.Warn("websocket_slow_consumer", {{"request_id", self->request_id_}});
-      self->RequestClose(CloseCode::kSlowConsumer, "outgoing queue full: client is not reading", std::chrono::seconds(1));
+      self->RequestClose(CloseCode::kSlowConsumer, "outgoing queue full: client is not reading",
+                         std::chrono::seconds(1));
     });
     return false;
   }
@@ -166,7 +168,10 @@ void WsConnection::RequestClose(CloseCode code, std::string reason, std::chrono:
 void WsConnection::StartClose() {
   if (close_started_) return;
   close_started_ = true;
-  ws_.async_close(*pending_close_, [self = shared_from_this()](beast::error_code) {});
+  // When the handshake completes, Beast may leave our concurrent read pending on
+  // the socket; closing the socket ends it (and the session).
+  ws_.async_close(*pending_close_,
+                  [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->ws_).close(); });
 }
 
 asio::awaitable<void> WsConnection::WatchIdle() {
@@ -186,9 +191,18 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
   const auto& opt = ctx_->options;
   request_id_ = request.request_id;
   const std::string remote = request.remote_address;
-  RequestRecord record{.method = "GET", .path = "/ws", .route = "/ws", .status = 101, .request_id = request_id_,
-                       .remote = remote, .start = start, .bytes_in = 0, .bytes_out = 0};
+  RequestRecord record{.method = "GET",
+                       .path = "/ws",
+                       .route = "/ws",
+                       .status = 101,
+                       .request_id = request_id_,
+                       .remote = remote,
+                       .start = start,
+                       .bytes_in = 0,
+                       .bytes_out = 0};
 
+  // Registered from the start, so shutdown reaches a socket still in its handshake.
+  const auto registry_id = ctx_->connections.Add(weak_from_this());
   auto accepted = ctx_->deps.websocket->Accept(request, self);
   if (!accepted || ctx_->draining) {
     const auto response = accepted ? ErrorResponse(503, "unavailable", "server is shutting down", request_id_)
@@ -202,6 +216,7 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
     closing_ = true;
     finished_ = true;
     beast::get_lowest_layer(ws_).close();
+    ctx_->connections.Remove(registry_id);
     co_return;
   }
   handler_ = std::move(*accepted);
@@ -217,7 +232,7 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
   timeouts.idle_timeout = milliseconds(2 * opt.websocket.ping_interval_ms);
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
-  ws_.read_message_max(static_cast<std::size_t>(opt.websocket.max_message_bytes));
+  ws_.read_message_max(0);  // enforced in the read loop below
   ws_.set_option(websocket::stream_base::decorator([id = request_id_](websocket::response_type& res) {
     res.set(http::field::server, std::string("salesboost/") + build_info::kVersion);
     res.set("X-Request-Id", id);
@@ -227,12 +242,12 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
   if (aec) {
     finished_ = true;
     closing_ = true;
-    handler_->OnClose();
+    std::unique_ptr<WebSocketHandler> handler = std::move(handler_);
+    handler->OnClose();
+    ctx_->connections.Remove(registry_id);
     co_return;
   }
   RecordRequest(*ctx_, record);
-
-  const auto registry_id = ctx_->connections.Add(weak_from_this());
   ctx_->metrics.ws_open.Inc();
   open_ = true;
   if (ctx_->draining) RequestClose(CloseCode::kGoingAway, "server shutting down", kCloseGrace);
@@ -244,22 +259,37 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
   idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
   asio::co_spawn(ws_.get_executor(), WatchIdle(), asio::detached);
 
+  // Messages are read piecewise so the size limit is ours: an oversized message
+  // gets a proper close handshake (1009) while its rest is read and dropped.
+  // (Beast's own limit tears the socket down with the rest unread, and the
+  // peer then sees a reset instead of the close code.)
+  const auto max_message = static_cast<std::size_t>(opt.websocket.max_message_bytes);
+  constexpr std::size_t kDrainChunk = 16 * 1024;
   beast::flat_buffer buffer;
   for (;;) {
-    auto [rec, n] = co_await ws_.async_read(buffer, kTuple);
+    const bool discarding = pending_close_ || close_started_;
+    const std::size_t room = discarding ? kDrainChunk : max_message + 1 - buffer.size();
+    auto [rec, n] = co_await ws_.async_read_some(buffer, room, kTuple);
     if (rec) {
-      if (rec == websocket::error::message_too_big) {
-        CountServerClose(static_cast<std::uint16_t>(CloseCode::kMessageTooBig));
-      } else if (rec == websocket::error::bad_frame_payload) {
+      if (rec == websocket::error::bad_frame_payload) {
         CountServerClose(static_cast<std::uint16_t>(CloseCode::kInvalidPayload));
       }
       break;
     }
+    if (pending_close_ || close_started_) {  // closing: drop everything until the peer's close frame
+      buffer.consume(buffer.size());
+      continue;
+    }
+    if (buffer.size() > max_message) {
+      buffer.consume(buffer.size());
+      RequestClose(CloseCode::kMessageTooBig, "message exceeds " + std::to_string(max_message) + " bytes", kCloseGrace);
+      continue;
+    }
+    if (!ws_.is_message_done()) continue;
     ctx_->metrics.ws_received.Inc();
     idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
     std::string text = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
-    if (pending_close_ || close_started_) continue;  // closing: drain until the peer's close frame
     if (!ws_.got_text()) {
       RequestClose(CloseCode::kUnsupportedData, "binary messages are not supported", kCloseGrace);
       continue;
@@ -276,7 +306,9 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
   closing_ = true;
   idle_timer_.cancel();
   close_timer_.cancel();
-  handler_->OnClose();
+  // The handler usually holds this connection as its sender: release it to break the cycle.
+  std::unique_ptr<WebSocketHandler> handler = std::move(handler_);
+  handler->OnClose();
   ctx_->connections.Remove(registry_id);
   ctx_->metrics.ws_open.Dec();
   beast::get_lowest_layer(ws_).close();

@@ -46,9 +46,9 @@ core::Result<void> CheckCompatible(const std::map<int, std::string>& applied,
                                     version));
     }
     if (MigrationChecksum(*it->second) != checksum) {
-      return core::Fail(core::ErrorCode::kFailedPrecondition,
-                        fmt::format("migration {} ({}) differs from the one applied to this database", version,
-                                    it->second->name));
+      return core::Fail(
+          core::ErrorCode::kFailedPrecondition,
+          fmt::format("migration {} ({}) differs from the one applied to this database", version, it->second->name));
     }
   }
   return core::Ok();
@@ -71,8 +71,7 @@ std::string MigrationChecksum(const Migration& migration) {
   return fmt::format("{:016x}", hash);
 }
 
-boost::asio::awaitable<core::Result<SchemaStatus>> ReadSchemaStatus(Store& store,
-                                                                    std::vector<Migration> migrations) {
+boost::asio::awaitable<core::Result<SchemaStatus>> ReadSchemaStatus(Store& store, std::vector<Migration> migrations) {
   SchemaStatus status{.current = 0, .latest = Latest(migrations)};
   TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
     auto applied = Applied(tx);
@@ -103,10 +102,10 @@ boost::asio::awaitable<core::Result<std::vector<int>>> ApplyMigrations(Store& st
         return core::Fail(ran.error().code, fmt::format("migration {} ({}) failed: {}", migration.version,
                                                         migration.name, ran.error().message));
       }
-      auto recorded = tx.Execute("INSERT INTO schema_migrations (version, name, checksum, applied_at) "
-                                 "VALUES (?, ?, ?, ?)",
-                                 {std::int64_t{migration.version}, migration.name, MigrationChecksum(migration),
-                                  NowIso8601()});
+      auto recorded = tx.Execute(
+          "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
+          "VALUES (?, ?, ?, ?)",
+          {std::int64_t{migration.version}, migration.name, MigrationChecksum(migration), NowIso8601()});
       if (!recorded) return core::Fail(recorded.error());
       applied_now.push_back(migration.version);
       return core::Ok();

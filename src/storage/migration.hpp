@@ -31,13 +31,11 @@ struct SchemaStatus {
 // 64-bit FNV-1a of the SQL text as 16 hex characters (change detection, not security).
 std::string MigrationChecksum(const Migration& migration);
 
-boost::asio::awaitable<core::Result<SchemaStatus>> ReadSchemaStatus(Store& store,
-                                                                    std::vector<Migration> migrations);
+boost::asio::awaitable<core::Result<SchemaStatus>> ReadSchemaStatus(Store& store, std::vector<Migration> migrations);
 
 // Applies pending migrations; returns the versions applied now (empty when up
 // to date). Fails with kFailedPrecondition when the database is newer than
 // this binary or an applied migration was edited.
-boost::asio::awaitable<core::Result<std::vector<int>>> ApplyMigrations(Store& store,
-                                                                       std::vector<Migration> migrations);
+boost::asio::awaitable<core::Result<std::vector<int>>> ApplyMigrations(Store& store, std::vector<Migration> migrations);
 
 }  // namespace salesboost::storage

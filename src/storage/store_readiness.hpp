@@ -12,8 +12,7 @@ namespace salesboost::storage {
 
 class StoreReadiness final : public core::ReadinessProbe {
  public:
-  StoreReadiness(Store& store, std::vector<Migration> migrations)
-      : store_(store), migrations_(std::move(migrations)) {}
+  StoreReadiness(Store& store, std::vector<Migration> migrations) : store_(store), migrations_(std::move(migrations)) {}
 
   std::string Name() const override { return "store"; }
   boost::asio::awaitable<core::ProbeResult> Check() override;

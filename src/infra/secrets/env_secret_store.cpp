@@ -24,6 +24,8 @@ core::Result<std::string> EnvSecretStore::Get(std::string_view name) {
   return it->second;
 }
 
-std::string EnvSecretStore::Describe(std::string_view name) const { return "environment variable " + VariableFor(name); }
+std::string EnvSecretStore::Describe(std::string_view name) const {
+  return "environment variable " + VariableFor(name);
+}
 
 }  // namespace salesboost::infra

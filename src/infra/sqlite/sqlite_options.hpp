@@ -7,8 +7,8 @@
 namespace salesboost::infra {
 
 struct SqliteOptions {
-  std::string path = "salesboost.db";   // relative paths are under the data directory
-  std::int64_t busy_timeout_ms = 5'000; // wait this long for a lock held by another process
+  std::string path = "salesboost.db";    // relative paths are under the data directory
+  std::int64_t busy_timeout_ms = 5'000;  // wait this long for a lock held by another process
 };
 
 }  // namespace salesboost::infra

@@ -42,9 +42,8 @@ class Statement {
     if (rc != SQLITE_OK) return core::Fail(SqliteError(db, rc, "prepare"));
     auto owned = std::make_unique<Statement>(db, stmt);
     if (sqlite3_bind_parameter_count(stmt) != static_cast<int>(params.size())) {
-      return core::Fail(ErrorCode::kInternal,
-                        fmt::format("sqlite bind: statement has {} parameters, {} given",
-                                    sqlite3_bind_parameter_count(stmt), params.size()));
+      return core::Fail(ErrorCode::kInternal, fmt::format("sqlite bind: statement has {} parameters, {} given",
+                                                          sqlite3_bind_parameter_count(stmt), params.size()));
     }
     for (std::size_t i = 0; i < params.size(); ++i) {
       const int index = static_cast<int>(i) + 1;
@@ -79,9 +78,15 @@ class Statement {
       row.columns.reserve(static_cast<std::size_t>(n));
       for (int c = 0; c < n; ++c) {
         switch (sqlite3_column_type(stmt_, c)) {
-          case SQLITE_INTEGER: row.columns.emplace_back(std::int64_t{sqlite3_column_int64(stmt_, c)}); break;
-          case SQLITE_FLOAT: row.columns.emplace_back(sqlite3_column_double(stmt_, c)); break;
-          case SQLITE_NULL: row.columns.emplace_back(nullptr); break;
+          case SQLITE_INTEGER:
+            row.columns.emplace_back(std::int64_t{sqlite3_column_int64(stmt_, c)});
+            break;
+          case SQLITE_FLOAT:
+            row.columns.emplace_back(sqlite3_column_double(stmt_, c));
+            break;
+          case SQLITE_NULL:
+            row.columns.emplace_back(nullptr);
+            break;
           default: {
             const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
             const int bytes = sqlite3_column_bytes(stmt_, c);
@@ -140,8 +145,7 @@ core::Result<void> Exec(sqlite3* db, const char* sql) {
 }  // namespace
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& path,
-                                                             const SqliteOptions& options,
-                                                             core::BlockingPool& pool) {
+                                                             const SqliteOptions& options, core::BlockingPool& pool) {
   std::error_code ec;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
@@ -151,8 +155,8 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesyst
     }
   }
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     core::Error error = SqliteError(db, rc, "open " + path.string());
     sqlite3_close(db);

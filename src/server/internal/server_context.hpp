@@ -18,12 +18,19 @@
 
 namespace salesboost::server::internal {
 
-// An open connection, as the server sees it during shutdown.
+// An open connection, as the server sees it during shutdown. Counts itself
+// in ServerContext::live for as long as the object exists.
 class Connection {
  public:
-  virtual ~Connection() = default;
+  explicit Connection(std::atomic<std::int64_t>& live) : live_(live) { live_.fetch_add(1); }
+  virtual ~Connection() { live_.fetch_sub(1); }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
   virtual void Shutdown() = 0;    // finish in-flight work, then close; thread-safe
   virtual void ForceClose() = 0;  // close now; thread-safe
+
+ private:
+  std::atomic<std::int64_t>& live_;
 };
 
 class ConnectionRegistry {
@@ -35,15 +42,15 @@ class ConnectionRegistry {
 
  private:
   mutable std::mutex mutex_;
-  std::uint64_t next_id_ = 1;                                  // guarded by mutex_
-  std::map<std::uint64_t, std::weak_ptr<Connection>> open_;    // guarded by mutex_
+  std::uint64_t next_id_ = 1;                                // guarded by mutex_
+  std::map<std::uint64_t, std::weak_ptr<Connection>> open_;  // guarded by mutex_
 };
 
 struct ServerMetrics {
   explicit ServerMetrics(core::MetricsRegistry& registry);
 
-  core::Family<core::Counter>& requests;     // {method, route, status}
-  core::Family<core::Histogram>& latency;    // {route}
+  core::Family<core::Counter>& requests;   // {method, route, status}
+  core::Family<core::Histogram>& latency;  // {route}
   core::Gauge& http_open;
   core::Gauge& ws_open;
   core::Counter& ws_received;
@@ -59,6 +66,8 @@ struct ServerContext {
   ServerMetrics metrics;
   ConnectionRegistry connections;
   std::atomic<bool> draining{false};
+  // Connection objects alive, including ones still unwinding after close.
+  std::atomic<std::int64_t> live{0};
 };
 
 struct RequestRecord {

@@ -1,0 +1,95 @@
+// The salesboost command line: version, config check, migrate, bad configuration.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/server_process.hpp"
+
+namespace salesboost {
+namespace {
+
+using testing::RunCommand;
+using testing::TempDir;
+
+TEST(Cli, VersionPrintsTheVersion) {
+  const auto result = RunCommand({"version"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.rfind("salesboost 0.", 0), 0u) << result.out;
+}
+
+TEST(Cli, EverySubcommandHasHelp) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"serve", "--help"},
+                                        {"migrate", "--help"},
+                                        {"config", "check", "--help"},
+                                        {"version", "--help"}}) {
+    const auto result = RunCommand(args);
+    EXPECT_EQ(result.exit_code, 0) << args[0];
+    EXPECT_NE(result.out.find("Usage:"), std::string::npos) << args[0] << ": " << result.out;
+  }
+}
+
+TEST(Cli, ConfigCheckMasksSecretsAndShowsOrigins) {
+  const auto result =
+      RunCommand({"config", "check", "--set", "server.metrics_token=secret:metrics/token"},
+                 {{"SALESBOOST_SECRET_METRICS_TOKEN", "tok-e2e-very-secret"}, {"SALESBOOST_SERVER__PORT", "9123"}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.out.find("tok-e2e-very-secret"), std::string::npos);
+  EXPECT_NE(result.out.find("metrics_token = \"secret:metrics/token\"  # flag; value ***"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("port = 9123  # environment SALESBOOST_SERVER__PORT"), std::string::npos) << result.out;
+}
+
+TEST(Cli, ConfigCheckExitsNonZeroWithOneLinePerBadField) {
+  TempDir dir;
+  const auto result = RunCommand({"config", "check", "--set", "server.port=70000", "--set", "log.level=loud"},
+                                 {{"SALESBOOST_WEBSOCKET__NOPE", "1"}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("config error: server.port: must be between 0 and 65535 (got 70000) (flag)\n"),
+            std::string::npos)
+      << result.err;
+  EXPECT_NE(result.err.find("config error: log.level:"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("config error: SALESBOOST_WEBSOCKET__NOPE: unknown configuration variable"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(Cli, ServeRefusesToStartOnBadConfigurationNamingTheField) {
+  TempDir dir;
+  const auto result =
+      RunCommand({"serve", "--set", "data.dir=" + dir.path().string(), "--set", "websocket.ping_interval_ms=-5"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("websocket.ping_interval_ms"), std::string::npos) << result.err;
+}
+
+TEST(Cli, ServeRefusesAnUnresolvableSecret) {
+  TempDir dir;
+  const auto result = RunCommand(
+      {"serve", "--set", "data.dir=" + dir.path().string(), "--set", "server.metrics_token=secret:metrics/missing"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.err.find("server.metrics_token: secret 'metrics/missing' is not set"), std::string::npos)
+      << result.err;
+}
+
+TEST(Cli, MigrateAppliesOnceThenReportsUpToDate) {
+  TempDir dir;
+  const std::string data = "data.dir=" + dir.path().string();
+  const auto first = RunCommand({"migrate", "--set", data});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("applied 1 migration(s); schema is now at version 1"), std::string::npos) << first.out;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "salesboost.db"));
+  const auto second = RunCommand({"migrate", "--set", data});
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_NE(second.out.find("schema is up to date at version 1"), std::string::npos) << second.out;
+}
+
+TEST(Cli, ConfigFileFromTheEnvironmentIsUsed) {
+  TempDir dir;
+  const auto file = dir.path() / "sb.toml";
+  std::ofstream(file) << "[server]\nport = 9444\n";
+  const auto result = RunCommand({"config", "check"}, {{"SALESBOOST_CONFIG", file.string()}});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("port = 9444  # file " + file.string()), std::string::npos) << result.out;
+}
+
+}  // namespace
+}  // namespace salesboost

@@ -1,0 +1,157 @@
+#include "support/server_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace salesboost::testing {
+namespace {
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).starts_with("SALESBOOST_")) continue;
+    env.emplace_back(*e);
+  }
+  for (const auto& [k, v] : extra) env.push_back(k + "=" + v);
+  return env;
+}
+
+// Spawns the binary with stdout/stderr redirected to files.
+pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+            const std::filesystem::path& out, const std::filesystem::path& err, const std::filesystem::path& cwd) {
+  std::vector<std::string> argv_storage;
+  argv_storage.emplace_back(SALESBOOST_BINARY_PATH);
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  auto env_storage = ChildEnvironment(env);
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv_storage[0]);
+  return pid;
+}
+
+int DecodeStatus(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+
+}  // namespace
+
+TempDir::TempDir() {
+  std::random_device rd;
+  path_ = std::filesystem::temp_directory_path() / ("salesboost-test-" + std::to_string(rd()) + std::to_string(rd()));
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+CommandResult RunCommand(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
+                         const std::filesystem::path& cwd) {
+  TempDir dir;
+  const auto out = dir.path() / "stdout";
+  const auto err = dir.path() / "stderr";
+  const pid_t pid = Spawn(args, env, out, err, cwd);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return CommandResult{DecodeStatus(status), ReadFile(out), ReadFile(err)};
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::Start(const std::vector<std::string>& extra_args,
+                                                    const std::map<std::string, std::string>& env) {
+  std::unique_ptr<ServerProcess> server(new ServerProcess());
+  const auto port_file = server->dir_.path() / "port";
+  std::vector<std::string> args = {"serve",
+                                   "--port",
+                                   "0",
+                                   "--port-file",
+                                   port_file.string(),
+                                   "--set",
+                                   "data.dir=" + (server->dir_.path() / "data").string()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  server->pid_ = Spawn(args, env, server->dir_.path() / "stdout", server->dir_.path() / "stderr", {});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (std::filesystem::exists(port_file)) {
+      server->port_ = static_cast<std::uint16_t>(std::stoi(ReadFile(port_file)));
+      return server;
+    }
+    int status = 0;
+    if (waitpid(server->pid_, &status, WNOHANG) == server->pid_) {
+      server->exited_ = true;
+      throw std::runtime_error("server exited during start-up:\n" + server->Output());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("server did not report its port within 30 s:\n" + server->Output());
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0 && !exited_) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+void ServerProcess::Signal(int signal) { kill(pid_, signal); }
+
+std::optional<int> ServerProcess::WaitExit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      exited_ = true;
+      return DecodeStatus(status);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::string ServerProcess::Output() const {
+  return ReadFile(dir_.path() / "stdout") + ReadFile(dir_.path() / "stderr");
+}
+
+std::optional<double> MetricValue(const std::string& exposition, const std::string& series) {
+  std::istringstream in(exposition);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 && line[series.size()] == ' ') {
+      return std::stod(line.substr(series.size() + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace salesboost::testing

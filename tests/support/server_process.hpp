@@ -1,0 +1,71 @@
+// Runs the real salesboost binary for end-to-end tests: `serve` on port 0 in
+// a private temporary directory, or any subcommand to completion.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/blocking_client.hpp"
+
+namespace salesboost::testing {
+
+struct CommandResult {
+  int exit_code = -1;  // -1 when killed by a signal
+  std::string out;     // stdout
+  std::string err;     // stderr
+};
+
+// A fresh temporary directory, removed on destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Runs `salesboost args...` to completion. The child sees the test's
+// environment without any SALESBOOST_* variable, plus `env`.
+CommandResult RunCommand(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
+                         const std::filesystem::path& cwd = {});
+
+class ServerProcess {
+ public:
+  // Starts `salesboost serve --port 0` with data under a temporary directory
+  // and waits until it reports its port.
+  static std::unique_ptr<ServerProcess> Start(const std::vector<std::string>& extra_args = {},
+                                              const std::map<std::string, std::string>& env = {});
+  ~ServerProcess();
+
+  client::Endpoint endpoint() const { return {"127.0.0.1", port_}; }
+  std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+
+  void Signal(int signal);
+  // The exit code once the process ends within `timeout` (-1 for a signal).
+  std::optional<int> WaitExit(std::chrono::milliseconds timeout);
+  // Everything the server wrote to stdout and stderr so far.
+  std::string Output() const;
+
+ private:
+  ServerProcess() = default;
+
+  TempDir dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+  bool exited_ = false;
+};
+
+// A metric's value from Prometheus text ("name{labels}" must match exactly), or nullopt.
+std::optional<double> MetricValue(const std::string& exposition, const std::string& series);
+
+}  // namespace salesboost::testing
