@@ -1,14 +1,12 @@
 // The composition root of `salesboost serve`: the only place that knows the
 // concrete adapters. Builds everything from the validated configuration, runs
-// the io_context on N threads and shuts down gracefully on SIGTERM/SIGINT.
+// one io_context per I/O thread and shuts down gracefully on SIGTERM/SIGINT.
 
 #include <fmt/format.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -25,6 +23,7 @@
 #include "app/run_sync.hpp"
 #include "app/wiring.hpp"
 #include "build_info.hpp"
+#include "core/io_context_pool.hpp"
 #include "server/http_server.hpp"
 #include "storage/migration.hpp"
 #include "storage/store_readiness.hpp"
@@ -49,11 +48,11 @@ core::Result<void> WritePortFile(const std::string& path, std::uint16_t port) {
   return core::Ok();
 }
 
-// Last resort: if the io_context has not returned `grace` after the drain
-// deadline (a connection that ignores cancellation), stop it.
+// Last resort: if the I/O threads have not returned `after` the signal (a
+// connection that ignores cancellation), stop them.
 class Watchdog {
  public:
-  explicit Watchdog(asio::io_context& io) : io_(io) {}
+  explicit Watchdog(core::IoContextPool& pool) : pool_(pool) {}
   ~Watchdog() {
     {
       std::lock_guard lock(mutex_);
@@ -67,13 +66,13 @@ class Watchdog {
       std::unique_lock lock(mutex_);
       if (!wake_.wait_for(lock, after, [this] { return done_; })) {
         logger.Error("shutdown_watchdog_fired", {});
-        io_.stop();
+        pool_.Stop();
       }
     });
   }
 
  private:
-  asio::io_context& io_;
+  core::IoContextPool& pool_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool done_ = false;  // guarded by mutex_
@@ -82,10 +81,11 @@ class Watchdog {
 
 // Waits for SIGTERM/SIGINT, then drains: stop accepting, let in-flight work
 // finish until the deadline, then close what is left. It never stops the
-// io_context: once every connection has unwound and the signal wait is
-// cancelled, io_context::run() returns by itself (stopping it early would
-// strand unfinished coroutine frames). A second signal cuts the drain short.
-asio::awaitable<void> AwaitShutdown(asio::signal_set& signals, server::HttpServer& server, Watchdog& watchdog,
+// io_contexts: it releases their work guards, and each returns by itself once
+// its connections have unwound (stopping early would strand unfinished
+// coroutine frames). A second signal cuts the drain short.
+asio::awaitable<void> AwaitShutdown(core::IoContextPool& pool, asio::signal_set& signals, server::HttpServer& server,
+                                    Watchdog& watchdog,
                                     std::chrono::milliseconds deadline, const core::Logger& logger) {
   auto [ec, signal] = co_await signals.async_wait(kTuple);
   if (ec) co_return;
@@ -117,6 +117,7 @@ asio::awaitable<void> AwaitShutdown(asio::signal_set& signals, server::HttpServe
     co_await wait_until(std::chrono::steady_clock::now() + std::chrono::seconds(1));
   }
   signals.cancel();
+  pool.ReleaseWork();
   logger.Info("shutdown_complete", {{"forced", remaining > 0}, {"open_connections", server.OpenConnections()}});
 }
 
@@ -153,8 +154,8 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   const int threads = config.server.io_threads > 0
                           ? static_cast<int>(config.server.io_threads)
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Everything connections refer to is declared before the io_context, so it
-  // outlives the coroutine frames the io_context destroys.
+  // Everything connections refer to is declared before the I/O pool, so it
+  // outlives any coroutine frame the pool's contexts destroy.
   core::MetricsRegistry metrics;
   metrics.AddGauge("salesboost_build_info", "Build information; the value is always 1", {"version", "commit"})
       .With({build_info::kVersion, build_info::kGitCommit})
@@ -163,8 +164,8 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   storage::StoreReadiness store_ready(**store, migrations);
   api::WebSocketApi websocket(logger);
   server::Router router;
-  asio::io_context io(threads);
-  server::HttpServer http(io, config.server,
+  core::IoContextPool pool(threads);
+  server::HttpServer http(pool, config.server,
                           server::HttpServerDeps{.router = router,
                                                  .websocket = &websocket,
                                                  .metrics = metrics,
@@ -190,14 +191,11 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   logger.Info("listening", {{"url", fmt::format("http://{}:{}", config.server.host, *port)}, {"io_threads", threads}});
 
   const auto deadline = std::chrono::milliseconds(config.server.shutdown_deadline_ms);
-  Watchdog watchdog(io);
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  asio::co_spawn(io, AwaitShutdown(signals, http, watchdog, deadline, logger), asio::detached);
+  Watchdog watchdog(pool);
+  asio::signal_set signals(pool.At(0), SIGINT, SIGTERM);
+  asio::co_spawn(pool.At(0), AwaitShutdown(pool, signals, http, watchdog, deadline, logger), asio::detached);
 
-  std::vector<std::thread> workers;
-  for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
-  io.run();
-  for (auto& worker : workers) worker.join();
+  pool.Run();
   blocking.Stop();
   logger.Flush();
   return kExitOk;

@@ -91,7 +91,7 @@ std::shared_ptr<spdlog::logger> Make(spdlog::sink_ptr sink, LogLevel level) {
   sink->set_formatter(std::make_unique<JsonFormatter>());
   auto logger = std::make_shared<spdlog::logger>("salesboost", std::move(sink));
   logger->set_level(ToSpd(level));
-  logger->flush_on(spdlog::level::warn);
+  logger->flush_on(spdlog::level::trace);  // one write per line: logs reach pipes and files at once
   return logger;
 }
 

@@ -89,21 +89,71 @@ Family<Metric>::Family(std::string name, std::string help, std::vector<std::stri
       label_names_(std::move(label_names)),
       bounds_(std::move(bounds)) {}
 
+namespace {
+
+constexpr char kLabelSeparator = '\x1f';
+
+template <typename Values>
+void JoinLabels(std::string& key, const Values& values) {
+  key.clear();
+  bool first = true;
+  for (const auto& value : values) {
+    if (!first) key.push_back(kLabelSeparator);
+    first = false;
+    key.append(value);
+  }
+}
+
+std::vector<std::string> SplitLabels(std::string_view key, std::size_t count) {
+  std::vector<std::string> values;
+  if (count == 0) return values;
+  std::size_t start = 0;
+  for (;;) {
+    const auto end = key.find(kLabelSeparator, start);
+    values.emplace_back(key.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return values;
+}
+
+}  // namespace
+
+template <typename Metric>
+Metric& Family<Metric>::Find(const std::string& key) {
+  {
+    std::shared_lock lock(mutex_);
+    if (const auto it = children_.find(std::string_view(key)); it != children_.end()) return *it->second;
+  }
+  std::unique_lock lock(mutex_);
+  auto& child = children_[key];
+  if (!child) child = MakeChild<Metric>(bounds_);
+  return *child;
+}
+
+template <typename Metric>
+Metric& Family<Metric>::With(std::initializer_list<std::string_view> label_values) {
+  SB_CHECK(label_values.size() == label_names_.size());
+  thread_local std::string key;  // reused: no allocation per lookup once warm
+  JoinLabels(key, label_values);
+  return Find(key);
+}
+
 template <typename Metric>
 Metric& Family<Metric>::With(const std::vector<std::string>& label_values) {
   SB_CHECK(label_values.size() == label_names_.size());
-  std::lock_guard lock(mutex_);
-  auto& child = children_[label_values];
-  if (!child) child = MakeChild<Metric>(bounds_);
-  return *child;
+  thread_local std::string key;
+  JoinLabels(key, label_values);
+  return Find(key);
 }
 
 template <typename Metric>
 void Family<Metric>::Write(std::string& out, std::string_view type) const {
   out.append("# HELP ").append(name_).append(" ").append(help_).append("\n");
   out.append("# TYPE ").append(name_).append(" ").append(type).append("\n");
-  std::lock_guard lock(mutex_);
-  for (const auto& [values, metric] : children_) {
+  std::shared_lock lock(mutex_);
+  for (const auto& [key, metric] : children_) {
+    const auto values = SplitLabels(key, label_names_.size());
     if constexpr (std::is_same_v<Metric, Histogram>) {
       std::uint64_t cumulative = 0;
       const auto& bounds = metric->Bounds();

@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -63,10 +65,12 @@ class Family {
  public:
   Family(std::string name, std::string help, std::vector<std::string> label_names, std::vector<double> bounds = {});
 
-  // The child for these label values (created on first use). Values must match label_names in count.
+  // The child for these label values (created on first use). Values must match
+  // label_names in count. Lookups of existing children take a shared lock only.
+  Metric& With(std::initializer_list<std::string_view> label_values);
   Metric& With(const std::vector<std::string>& label_values);
   // The child of a family without labels.
-  Metric& Get() { return With({}); }
+  Metric& Get() { return With(std::initializer_list<std::string_view>{}); }
 
   void Write(std::string& out, std::string_view type) const;
 
@@ -75,8 +79,11 @@ class Family {
   std::string help_;
   std::vector<std::string> label_names_;
   std::vector<double> bounds_;
-  mutable std::mutex mutex_;
-  std::map<std::vector<std::string>, std::unique_ptr<Metric>> children_;  // guarded by mutex_
+  Metric& Find(const std::string& key);
+
+  mutable std::shared_mutex mutex_;
+  // Label values joined by '\x1f' -> child; guarded by mutex_.
+  std::map<std::string, std::unique_ptr<Metric>, std::less<>> children_;
 };
 
 class MetricsRegistry {

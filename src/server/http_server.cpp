@@ -3,7 +3,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -63,7 +62,8 @@ class HttpConnection final : public internal::Connection, public std::enable_sha
   HttpConnection(std::shared_ptr<ServerContext> ctx, tcp::socket socket)
       : Connection(ctx->live), ctx_(std::move(ctx)), stream_(std::move(socket)) {}
 
-  asio::awaitable<void> Run();
+  // `self` keeps the connection alive for the coroutine's whole life.
+  static asio::awaitable<void> Run(std::shared_ptr<HttpConnection> self) { co_await self->Serve(); }
 
   void Shutdown() override {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
@@ -79,7 +79,7 @@ class HttpConnection final : public internal::Connection, public std::enable_sha
   }
 
  private:
-  asio::awaitable<HttpResponse> Dispatch(HttpRequest& request);
+  asio::awaitable<void> Serve();
   asio::awaitable<bool> Write(const HttpResponse& response, unsigned version, bool keep_alive,
                               const RequestRecord& record);
   asio::awaitable<void> Reject(int status, std::string_view code, std::string message, std::string_view method,
@@ -102,8 +102,7 @@ void HttpConnection::Unregister() {
   ctx_->metrics.http_open.Dec();
 }
 
-asio::awaitable<void> HttpConnection::Run() {
-  auto self = shared_from_this();
+asio::awaitable<void> HttpConnection::Serve() {
   const auto& opt = ctx_->options;
   registry_id_ = ctx_->connections.Add(weak_from_this());
   registered_ = true;
@@ -301,12 +300,12 @@ BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_
 }  // namespace internal
 
 struct HttpServer::Impl : internal::ServerContext, std::enable_shared_from_this<Impl> {
-  Impl(asio::io_context& io_context, ServerOptions o, HttpServerDeps d)
-      : ServerContext(std::move(o), std::move(d)), io(io_context), acceptor(asio::make_strand(io_context)) {}
+  Impl(core::IoContextPool& io_pool, ServerOptions o, HttpServerDeps d)
+      : ServerContext(std::move(o), std::move(d)), pool(io_pool), acceptor(asio::make_strand(io_pool.At(0))) {}
 
   asio::awaitable<void> Accept();
 
-  asio::io_context& io;
+  core::IoContextPool& pool;
   tcp::acceptor acceptor;
 };
 
@@ -314,7 +313,8 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
   auto self = shared_from_this();
   asio::steady_timer backoff(acceptor.get_executor());
   for (;;) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(io), kTuple);
+    // A strand keeps handlers serialised even if a context is ever run by several threads.
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(pool.Next()), kTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       // Out of descriptors or similar: log, back off briefly, keep serving.
@@ -327,12 +327,12 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
     socket.set_option(tcp::no_delay(true), nodelay_ec);
     auto strand = socket.get_executor();
     auto connection = std::make_shared<HttpConnection>(self, std::move(socket));
-    asio::co_spawn(strand, connection->Run(), asio::detached);
+    asio::co_spawn(strand, HttpConnection::Run(std::move(connection)), asio::detached);
   }
 }
 
-HttpServer::HttpServer(asio::io_context& io, ServerOptions options, HttpServerDeps deps)
-    : impl_(std::make_shared<Impl>(io, std::move(options), std::move(deps))) {}
+HttpServer::HttpServer(core::IoContextPool& pool, ServerOptions options, HttpServerDeps deps)
+    : impl_(std::make_shared<Impl>(pool, std::move(options), std::move(deps))) {}
 
 HttpServer::~HttpServer() {
   beast::error_code ec;

@@ -1,6 +1,6 @@
 // HttpServer: HTTP/1.1 and WebSocket on Boost.Beast with C++20 coroutines.
 //
-// Each connection runs on its own strand of the shared io_context. Requests
+// Each connection runs on one io_context of the pool (one thread each). Requests
 // get a request id, body/header limits and timeouts, a JSON access-log line
 // and metrics; handler errors become the JSON error envelope. Upgrades on
 // /ws go to the WebSocketEndpoint. Shutdown is two-phase: BeginShutdown stops
@@ -12,16 +12,13 @@
 #include <memory>
 
 #include "core/id_generator.hpp"
+#include "core/io_context_pool.hpp"
 #include "core/logging.hpp"
 #include "core/metrics.hpp"
 #include "core/result.hpp"
 #include "server/router.hpp"
 #include "server/server_options.hpp"
 #include "server/websocket_endpoint.hpp"
-
-namespace boost::asio {
-class io_context;
-}
 
 namespace salesboost::server {
 
@@ -36,7 +33,8 @@ struct HttpServerDeps {
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& io, ServerOptions options, HttpServerDeps deps);
+  // Listens on the pool's first context; each connection lives on one context, chosen round-robin.
+  HttpServer(core::IoContextPool& pool, ServerOptions options, HttpServerDeps deps);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

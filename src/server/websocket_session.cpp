@@ -59,8 +59,11 @@ class WsConnection final : public Connection,
   void RequestClose(CloseCode code, std::string reason, std::chrono::steady_clock::duration grace);
   void StartClose();
   void Dequeued(std::size_t bytes);
-  void CountServerClose(std::uint16_t code) { ctx_->metrics.ws_server_closes.With({std::to_string(code)}).Inc(); }
-  asio::awaitable<void> WatchIdle();
+  void CountServerClose(std::uint16_t code) {
+    const std::string label = std::to_string(code);
+    ctx_->metrics.ws_server_closes.With({std::string_view(label)}).Inc();
+  }
+  static asio::awaitable<void> WatchIdle(std::shared_ptr<WsConnection> self);
 
   std::shared_ptr<ServerContext> ctx_;
   websocket::stream<beast::tcp_stream> ws_;
@@ -174,13 +177,12 @@ void WsConnection::StartClose() {
                   [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->ws_).close(); });
 }
 
-asio::awaitable<void> WsConnection::WatchIdle() {
-  auto self = shared_from_this();
+asio::awaitable<void> WsConnection::WatchIdle(std::shared_ptr<WsConnection> self) {
   for (;;) {
-    co_await idle_timer_.async_wait(kTuple);  // fires on expiry, re-arm or cancel
-    if (finished_ || pending_close_) co_return;
-    if (idle_timer_.expiry() > std::chrono::steady_clock::now()) continue;  // re-armed by a message
-    RequestClose(CloseCode::kIdleTimeout, "idle timeout", kCloseGrace);
+    co_await self->idle_timer_.async_wait(kTuple);  // fires on expiry, re-arm or cancel
+    if (self->finished_ || self->pending_close_) co_return;
+    if (self->idle_timer_.expiry() > std::chrono::steady_clock::now()) continue;  // re-armed by a message
+    self->RequestClose(CloseCode::kIdleTimeout, "idle timeout", kCloseGrace);
     co_return;
   }
 }
@@ -257,7 +259,7 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
     StartClose();
   }
   idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
-  asio::co_spawn(ws_.get_executor(), WatchIdle(), asio::detached);
+  asio::co_spawn(ws_.get_executor(), WatchIdle(self), asio::detached);
 
   // Messages are read piecewise so the size limit is ours: an oversized message
   // gets a proper close handshake (1009) while its rest is read and dropped.

@@ -1,6 +1,7 @@
 #include "server/internal/server_context.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 
 namespace salesboost::server::internal {
@@ -57,9 +58,10 @@ ServerMetrics::ServerMetrics(core::MetricsRegistry& registry)
 void RecordRequest(ServerContext& ctx, const RequestRecord& r) {
   const auto elapsed = std::chrono::steady_clock::now() - r.start;
   const double seconds = std::chrono::duration<double>(elapsed).count();
-  const std::string status = std::to_string(r.status);
-  ctx.metrics.requests.With({std::string(MethodLabel(r.method)), std::string(r.route), status}).Inc();
-  ctx.metrics.latency.With({std::string(r.route)}).Observe(seconds);
+  char status[8];
+  const auto status_end = std::to_chars(status, status + sizeof(status), r.status).ptr;
+  ctx.metrics.requests.With({MethodLabel(r.method), r.route, std::string_view(status, status_end - status)}).Inc();
+  ctx.metrics.latency.With({r.route}).Observe(seconds);
   if (!ctx.deps.access_log) return;
   ctx.deps.logger.Info("http_request", {{"request_id", r.request_id},
                                         {"method", r.method},
