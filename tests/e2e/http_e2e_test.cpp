@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
 
 namespace salesboost {
 namespace {
@@ -18,29 +19,22 @@ using testing::ServerProcess;
 
 boost::json::value Json(const std::string& body) { return boost::json::parse(body); }
 
-class HttpE2e : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = ServerProcess::Start({"--set", "server.body_limit_bytes=4096", "--set", "server.header_limit_bytes=2048"})
-                  .release();
+class HttpE2e : public testing::SharedServerTest<HttpE2e> {
+ public:
+  static std::vector<std::string> Flags() {
+    return {"--set", "server.body_limit_bytes=4096", "--set", "server.header_limit_bytes=2048"};
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static ServerProcess* server_;
 };
-ServerProcess* HttpE2e::server_ = nullptr;
 
 TEST_F(HttpE2e, HealthzIsAlive) {
-  auto reply = Fetch(server_->endpoint(), "GET", "/healthz");
+  auto reply = Fetch(server().endpoint(), "GET", "/healthz");
   ASSERT_TRUE(reply) << reply.error().message;
   EXPECT_EQ(reply->status, 200);
   EXPECT_EQ(Json(reply->body).at("status").as_string(), "ok");
 }
 
 TEST_F(HttpE2e, ReadyzReportsTheMigratedStore) {
-  auto reply = Fetch(server_->endpoint(), "GET", "/readyz");
+  auto reply = Fetch(server().endpoint(), "GET", "/readyz");
   ASSERT_TRUE(reply) << reply.error().message;
   EXPECT_EQ(reply->status, 200) << reply->body;
   const auto body = Json(reply->body);
@@ -50,16 +44,16 @@ TEST_F(HttpE2e, ReadyzReportsTheMigratedStore) {
 }
 
 TEST_F(HttpE2e, VersionEndpointDescribesTheBuild) {
-  auto reply = Fetch(server_->endpoint(), "GET", "/api/v1/version");
+  auto reply = Fetch(server().endpoint(), "GET", "/api/v1/version");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200);
   EXPECT_EQ(Json(reply->body).at("name").as_string(), "salesboost");
 }
 
 TEST_F(HttpE2e, MetricsCountRequestsByRouteAndStatus) {
-  ASSERT_TRUE(Fetch(server_->endpoint(), "GET", "/healthz"));
-  ASSERT_TRUE(Fetch(server_->endpoint(), "GET", "/definitely/not/here"));
-  auto reply = Fetch(server_->endpoint(), "GET", "/metrics");
+  ASSERT_TRUE(Fetch(server().endpoint(), "GET", "/healthz"));
+  ASSERT_TRUE(Fetch(server().endpoint(), "GET", "/definitely/not/here"));
+  auto reply = Fetch(server().endpoint(), "GET", "/metrics");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200);
   EXPECT_EQ(reply->Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
@@ -77,7 +71,7 @@ TEST_F(HttpE2e, MetricsCountRequestsByRouteAndStatus) {
 }
 
 TEST_F(HttpE2e, UnknownRouteGetsTheEnvelopeWithTheRequestId) {
-  auto reply = Fetch(server_->endpoint(), "GET", "/nope", "", {{"X-Request-Id", "trace-123"}});
+  auto reply = Fetch(server().endpoint(), "GET", "/nope", "", {{"X-Request-Id", "trace-123"}});
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 404);
   EXPECT_EQ(reply->Header("x-request-id"), "trace-123");
@@ -88,14 +82,14 @@ TEST_F(HttpE2e, UnknownRouteGetsTheEnvelopeWithTheRequestId) {
 }
 
 TEST_F(HttpE2e, HostileRequestIdIsReplaced) {
-  auto reply = Fetch(server_->endpoint(), "GET", "/healthz", "", {{"X-Request-Id", "bad id\"{}"}});
+  auto reply = Fetch(server().endpoint(), "GET", "/healthz", "", {{"X-Request-Id", "bad id\"{}"}});
   ASSERT_TRUE(reply);
   const auto id = reply->Header("x-request-id").value_or("");
   EXPECT_EQ(id.size(), 32u) << id;
 }
 
 TEST_F(HttpE2e, WrongMethodIs405WithAllow) {
-  auto reply = Fetch(server_->endpoint(), "DELETE", "/healthz");
+  auto reply = Fetch(server().endpoint(), "DELETE", "/healthz");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 405);
   EXPECT_EQ(reply->Header("allow"), "GET");
@@ -103,7 +97,7 @@ TEST_F(HttpE2e, WrongMethodIs405WithAllow) {
 }
 
 TEST_F(HttpE2e, OversizedBodyIs413) {
-  auto reply = Fetch(server_->endpoint(), "POST", "/api/v1/version", std::string(64 * 1024, 'x'));
+  auto reply = Fetch(server().endpoint(), "POST", "/api/v1/version", std::string(64 * 1024, 'x'));
   ASSERT_TRUE(reply) << reply.error().message;
   EXPECT_EQ(reply->status, 413);
   EXPECT_EQ(Json(reply->body).at("error").at("code").as_string(), "payload_too_large");
@@ -113,13 +107,13 @@ TEST_F(HttpE2e, OversizedChunkedBodyIs413) {
   std::string request = "POST /api/v1/version HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 8; ++i) request += "400\r\n" + std::string(1024, 'y') + "\r\n";
   request += "0\r\n\r\n";
-  auto raw = client::RawExchange(server_->endpoint(), request);
+  auto raw = client::RawExchange(server().endpoint(), request);
   ASSERT_TRUE(raw) << raw.error().message;
   EXPECT_EQ(raw->rfind("HTTP/1.1 413", 0), 0u) << *raw;
 }
 
 TEST_F(HttpE2e, OversizedHeadersAre431) {
-  auto reply = Fetch(server_->endpoint(), "GET", "/healthz", "", {{"X-Padding", std::string(4096, 'p')}});
+  auto reply = Fetch(server().endpoint(), "GET", "/healthz", "", {{"X-Padding", std::string(4096, 'p')}});
   ASSERT_TRUE(reply) << reply.error().message;
   EXPECT_EQ(reply->status, 431);
   EXPECT_EQ(Json(reply->body).at("error").at("code").as_string(), "header_too_large");
@@ -130,24 +124,24 @@ TEST_F(HttpE2e, MalformedRequestsGet400AndTheServerStaysUp) {
       "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "GET /healthz HTTP/1.1\r\nBad Header\r\n\r\n",
       std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) + "\r\n\r\n"};  // a TLS hello
   for (const auto& garbage : garbage_requests) {
-    auto raw = client::RawExchange(server_->endpoint(), garbage);
+    auto raw = client::RawExchange(server().endpoint(), garbage);
     ASSERT_TRUE(raw) << raw.error().message;
     EXPECT_EQ(raw->rfind("HTTP/1.1 400", 0), 0u) << *raw;
     EXPECT_NE(raw->find("\"code\":\"bad_request\""), std::string::npos) << *raw;
   }
-  auto reply = Fetch(server_->endpoint(), "GET", "/healthz");
+  auto reply = Fetch(server().endpoint(), "GET", "/healthz");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 200);
 }
 
 TEST_F(HttpE2e, MalformedTargetIs400) {
-  auto raw = client::RawExchange(server_->endpoint(), "GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto raw = client::RawExchange(server().endpoint(), "GET /a%zz HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(raw);
   EXPECT_EQ(raw->rfind("HTTP/1.1 400", 0), 0u) << *raw;
 }
 
 TEST_F(HttpE2e, KeepAliveServesPipelinedRequestsInOrder) {
-  auto raw = client::RawExchange(server_->endpoint(),
+  auto raw = client::RawExchange(server().endpoint(),
                                  "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
                                  "GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   ASSERT_TRUE(raw);
@@ -159,7 +153,7 @@ TEST_F(HttpE2e, KeepAliveServesPipelinedRequestsInOrder) {
 }
 
 TEST_F(HttpE2e, PlainGetOnWebSocketPathAsksForUpgrade) {
-  auto reply = Fetch(server_->endpoint(), "GET", "/ws");
+  auto reply = Fetch(server().endpoint(), "GET", "/ws");
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->status, 426);
 }

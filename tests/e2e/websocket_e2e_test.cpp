@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
 
 namespace salesboost {
 namespace {
@@ -47,23 +48,26 @@ double ServerMetric(const ServerProcess& server, const std::string& series) {
   return reply ? MetricValue(reply->body, series).value_or(0) : 0;
 }
 
-class WebSocketE2e : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ =
-        ServerProcess::Start({"--set", "websocket.max_message_bytes=4096", "--set", "websocket.ping_interval_ms=200"})
-            .release();
+// Polls /metrics until `series` equals `expected` (the server updates gauges
+// just after the client's side of an event completes) or 5 s pass.
+double AwaitMetric(const ServerProcess& server, const std::string& series, double expected) {
+  double value = ServerMetric(server, series);
+  for (int i = 0; i < 250 && value != expected; ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+    value = ServerMetric(server, series);
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+  return value;
+}
+
+class WebSocketE2e : public testing::SharedServerTest<WebSocketE2e> {
+ public:
+  static std::vector<std::string> Flags() {
+    return {"--set", "websocket.max_message_bytes=4096", "--set", "websocket.ping_interval_ms=200"};
   }
-  static ServerProcess* server_;
 };
-ServerProcess* WebSocketE2e::server_ = nullptr;
 
 TEST_F(WebSocketE2e, ApplicationPingGetsPong) {
-  auto ws = Connect(*server_);
+  auto ws = Connect(server());
   ASSERT_TRUE(ws);
   ASSERT_TRUE(ws->SendText(R"({"type":"ping","id":"p1"})"));
   const auto event = ReadEvent(*ws);
@@ -72,14 +76,14 @@ TEST_F(WebSocketE2e, ApplicationPingGetsPong) {
 }
 
 TEST_F(WebSocketE2e, ControlPingGetsControlPong) {
-  auto ws = Connect(*server_);
+  auto ws = Connect(server());
   ASSERT_TRUE(ws);
   ASSERT_TRUE(ws->Ping("are-you-there"));
   EXPECT_TRUE(ws->AwaitPong(milliseconds(3000)));
 }
 
 TEST_F(WebSocketE2e, ServerSendsKeepAlivePingsAndAnsweredPingsKeepTheConnection) {
-  auto ws = Connect(*server_);
+  auto ws = Connect(server());
   ASSERT_TRUE(ws);
   // Silent for five ping intervals: the server pings, the client's automatic pongs keep it open.
   auto quiet = ws->Read(milliseconds(1000));
@@ -91,24 +95,24 @@ TEST_F(WebSocketE2e, ServerSendsKeepAlivePingsAndAnsweredPingsKeepTheConnection)
 }
 
 TEST_F(WebSocketE2e, OversizedMessageClosesWith1009) {
-  const double before = ServerMetric(*server_, R"(salesboost_ws_server_closes_total{code="1009"})");
-  auto ws = Connect(*server_);
+  const double before = ServerMetric(server(), R"(salesboost_ws_server_closes_total{code="1009"})");
+  auto ws = Connect(server());
   ASSERT_TRUE(ws);
   (void)ws->SendText(std::string(8192, 'x'));  // the server may close before the write ends
   const auto event = ReadClose(*ws);
   EXPECT_EQ(event.close_code, 1009) << event.close_reason;
-  EXPECT_EQ(ServerMetric(*server_, R"(salesboost_ws_server_closes_total{code="1009"})"), before + 1);
+  EXPECT_EQ(AwaitMetric(server(), R"(salesboost_ws_server_closes_total{code="1009"})", before + 1), before + 1);
 }
 
 TEST_F(WebSocketE2e, InvalidUtf8TextClosesWith1007) {
-  auto ws = Connect(*server_);
+  auto ws = Connect(server());
   ASSERT_TRUE(ws);
   ASSERT_TRUE(ws->SendText("{\"type\":\"ping\",\"x\":\"\xC3\x28\"}"));
   EXPECT_EQ(ReadClose(*ws).close_code, 1007);
 }
 
 TEST_F(WebSocketE2e, InvalidJsonClosesWith1007) {
-  auto ws = Connect(*server_);
+  auto ws = Connect(server());
   ASSERT_TRUE(ws);
   ASSERT_TRUE(ws->SendText("{\"type\": pi"));
   const auto event = ReadClose(*ws);
@@ -117,14 +121,14 @@ TEST_F(WebSocketE2e, InvalidJsonClosesWith1007) {
 }
 
 TEST_F(WebSocketE2e, BinaryMessageClosesWith1003) {
-  auto ws = Connect(*server_);
+  auto ws = Connect(server());
   ASSERT_TRUE(ws);
   ASSERT_TRUE(ws->SendBinary(std::string("\x00\x01\x02", 3)));
   EXPECT_EQ(ReadClose(*ws).close_code, 1003);
 }
 
 TEST_F(WebSocketE2e, UnknownTypeIsAnErrorAndTheConnectionStays) {
-  auto ws = Connect(*server_);
+  auto ws = Connect(server());
   ASSERT_TRUE(ws);
   ASSERT_TRUE(ws->SendText(R"({"type":"teleport"})"));
   const auto error = boost::json::parse(ReadEvent(*ws).data);
@@ -134,17 +138,14 @@ TEST_F(WebSocketE2e, UnknownTypeIsAnErrorAndTheConnectionStays) {
   EXPECT_EQ(boost::json::parse(ReadEvent(*ws).data).at("type").as_string(), "pong");
 }
 
-TEST_F(WebSocketE2e, OpenConnectionsAreCounted) {
-  const double before = ServerMetric(*server_, "salesboost_ws_open_connections");
-  auto a = Connect(*server_);
-  auto b = Connect(*server_);
+TEST(WebSocketE2eGauge, OpenConnectionsAreCounted) {
+  auto server = ServerProcess::Start();  // its own server: no other test's sockets in the gauge
+  auto a = Connect(*server);
+  auto b = Connect(*server);
   ASSERT_TRUE(a && b);
-  EXPECT_EQ(ServerMetric(*server_, "salesboost_ws_open_connections"), before + 2);
+  EXPECT_EQ(AwaitMetric(*server, "salesboost_ws_open_connections", 2), 2);
   ASSERT_TRUE(a->Close(1000));
-  for (int i = 0; i < 100 && ServerMetric(*server_, "salesboost_ws_open_connections") != before + 1; ++i) {
-    std::this_thread::sleep_for(milliseconds(20));
-  }
-  EXPECT_EQ(ServerMetric(*server_, "salesboost_ws_open_connections"), before + 1);
+  EXPECT_EQ(AwaitMetric(*server, "salesboost_ws_open_connections", 1), 1);
 }
 
 TEST(WebSocketE2eIdle, SilentClientIsClosedWith4000) {
@@ -166,15 +167,9 @@ TEST(WebSocketE2eSlowConsumer, ClientThatDoesNotReadIsDisconnectedWith4001) {
   const std::string ping = R"({"type":"ping","id":"flood-flood-flood-flood-flood-flood"})";
   int sent = 0;
   while (sent < 200000 && ws->SendText(ping, milliseconds(3000))) ++sent;
-  for (int i = 0; i < 100 && ServerMetric(*server, R"(salesboost_ws_server_closes_total{code="4001"})") < 1; ++i) {
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  EXPECT_EQ(ServerMetric(*server, R"(salesboost_ws_server_closes_total{code="4001"})"), 1) << "sent " << sent;
+  EXPECT_EQ(AwaitMetric(*server, R"(salesboost_ws_server_closes_total{code="4001"})", 1), 1) << "sent " << sent;
   EXPECT_LT(sent, 200000);
-  for (int i = 0; i < 100 && ServerMetric(*server, "salesboost_ws_open_connections") > 0; ++i) {
-    std::this_thread::sleep_for(milliseconds(50));
-  }
-  EXPECT_EQ(ServerMetric(*server, "salesboost_ws_open_connections"), 0);
+  EXPECT_EQ(AwaitMetric(*server, "salesboost_ws_open_connections", 0), 0);
 }
 
 TEST(WebSocketE2eShutdown, SigtermClosesSocketsWith1001AndExitsZero) {

@@ -1,0 +1,30 @@
+// A test suite whose tests share one running server, started once with the
+// suite's flags:
+//
+//   class HttpE2e : public SharedServerTest<HttpE2e> {
+//    public:
+//     static std::vector<std::string> Flags() { return {"--set", "server.body_limit_bytes=4096"}; }
+//   };
+//   TEST_F(HttpE2e, X) { Fetch(server().endpoint(), "GET", "/healthz"); }
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "support/server_process.hpp"
+
+namespace salesboost::testing {
+
+template <typename Suite>
+class SharedServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = ServerProcess::Start(Suite::Flags()); }
+  static void TearDownTestSuite() { server_.reset(); }
+  static ServerProcess& server() { return *server_; }
+
+ private:
+  static inline std::unique_ptr<ServerProcess> server_;
+};
+
+}  // namespace salesboost::testing
