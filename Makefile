@@ -4,7 +4,7 @@
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: all deps build run test build-debug format clean
+.PHONY: all deps build run test build-debug lint format clean
 
 all: build
 
@@ -24,6 +24,12 @@ build-debug: deps
 
 test: build-debug
 	ctest --preset debug
+
+# clang-format must agree with the tree; clang-tidy's bug-finding checks (.clang-tidy) must pass.
+lint: build-debug
+	clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.hpp')
+	run-clang-tidy -quiet -p build/debug -j $(JOBS) "$(CURDIR)/(src|tests)/.*\.cpp" > build/clang-tidy.log 2>&1 \
+	  || { grep -E 'warning:|error:' build/clang-tidy.log; exit 1; }
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

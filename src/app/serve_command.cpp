@@ -85,8 +85,8 @@ class Watchdog {
 // its connections have unwound (stopping early would strand unfinished
 // coroutine frames). A second signal cuts the drain short.
 asio::awaitable<void> AwaitShutdown(core::IoContextPool& pool, asio::signal_set& signals, server::HttpServer& server,
-                                    Watchdog& watchdog,
-                                    std::chrono::milliseconds deadline, const core::Logger& logger) {
+                                    Watchdog& watchdog, std::chrono::milliseconds deadline,
+                                    const core::Logger& logger) {
   auto [ec, signal] = co_await signals.async_wait(kTuple);
   if (ec) co_return;
   watchdog.Arm(deadline + std::chrono::seconds(3), logger);

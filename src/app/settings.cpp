@@ -12,9 +12,9 @@
 namespace salesboost::app {
 namespace {
 
-constexpr std::int64_t kMiB = 1 << 20;
+constexpr std::int64_t kMiB = std::int64_t{1} << 20;
 constexpr std::int64_t kGiB = std::int64_t{1} << 30;
-constexpr std::int64_t kDay = 24 * 3600 * 1000;
+constexpr std::int64_t kDay = std::int64_t{24} * 3600 * 1000;
 
 // Binds a field through an accessor usable on const and non-const AppConfig:
 //   [](auto& c) -> auto& { return c.server.port; }
@@ -63,8 +63,9 @@ Setting Secret(std::string key, std::string help, Access access) {
   return s;
 }
 
+// `path` is a member path, not an expression, so it cannot be parenthesised.
 #define SB_FIELD(path) \
-  [](auto& c) -> auto& { return c.path; }
+  [](auto& c) -> auto& { return c.path; }  // NOLINT(bugprone-macro-parentheses)
 
 std::vector<Setting> MakeSettings() {
   std::vector<Setting> s;

@@ -82,8 +82,8 @@ std::optional<std::string> HttpReply::Header(std::string_view name) const {
   return std::nullopt;
 }
 
-core::Result<HttpReply> Fetch(const Endpoint& endpoint, std::string method, std::string target, std::string body,
-                              Headers headers, milliseconds timeout) {
+core::Result<HttpReply> Fetch(const Endpoint& endpoint, const std::string& method, const std::string& target,
+                              std::string body, const Headers& headers, milliseconds timeout) {
   asio::io_context io;
   tcp::socket socket(io);
   if (auto ok = ConnectSocket(io, socket, endpoint, 0, timeout); !ok) return core::Fail(ok.error());
@@ -198,8 +198,8 @@ struct WsClient::Impl {
 WsClient::WsClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 WsClient::~WsClient() = default;
 
-core::Result<std::unique_ptr<WsClient>> WsClient::Connect(const Endpoint& endpoint, std::string target,
-                                                          WsClientOptions options) {
+core::Result<std::unique_ptr<WsClient>> WsClient::Connect(const Endpoint& endpoint, const std::string& target,
+                                                          const WsClientOptions& options) {
   auto impl = std::make_unique<Impl>();
   if (auto ok = ConnectSocket(impl->io, impl->ws.next_layer(), endpoint, options.receive_buffer_bytes, options.timeout);
       !ok) {
@@ -241,7 +241,7 @@ core::Result<void> WsClient::SendBinary(std::string data, milliseconds timeout) 
   return impl_->Write(std::move(data), false, timeout);
 }
 
-core::Result<void> WsClient::Ping(std::string payload, milliseconds timeout) {
+core::Result<void> WsClient::Ping(const std::string& payload, milliseconds timeout) {
   bool done = false;
   beast::error_code result;
   impl_->ws.async_ping(websocket::ping_data(payload), [&](beast::error_code ec) {

@@ -33,8 +33,9 @@ struct HttpReply {
 };
 
 // One request on a new connection; the timeout covers connect, write and read.
-core::Result<HttpReply> Fetch(const Endpoint& endpoint, std::string method, std::string target, std::string body = {},
-                              Headers headers = {}, milliseconds timeout = milliseconds(5000));
+core::Result<HttpReply> Fetch(const Endpoint& endpoint, const std::string& method, const std::string& target,
+                              std::string body = {}, const Headers& headers = {},
+                              milliseconds timeout = milliseconds(5000));
 
 // Sends raw bytes and returns everything received until the server closes
 // (or the timeout passes). For malformed-request tests.
@@ -59,13 +60,13 @@ class WsClient {
  public:
   // Connects and upgrades. An HTTP refusal gives an error whose message holds
   // "status <code>: <body>".
-  static core::Result<std::unique_ptr<WsClient>> Connect(const Endpoint& endpoint, std::string target,
-                                                         WsClientOptions options = {});
+  static core::Result<std::unique_ptr<WsClient>> Connect(const Endpoint& endpoint, const std::string& target,
+                                                         const WsClientOptions& options = {});
   ~WsClient();
 
   core::Result<void> SendText(std::string text, milliseconds timeout = milliseconds(5000));
   core::Result<void> SendBinary(std::string data, milliseconds timeout = milliseconds(5000));
-  core::Result<void> Ping(std::string payload, milliseconds timeout = milliseconds(5000));
+  core::Result<void> Ping(const std::string& payload, milliseconds timeout = milliseconds(5000));
 
   // The next message, or the close. kDeadlineExceeded when nothing arrives in time.
   core::Result<WsEvent> Read(milliseconds timeout);

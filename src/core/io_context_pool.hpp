@@ -5,9 +5,9 @@
 // Next() is thread-safe; Run() is called once.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <atomic>
 #include <memory>
 #include <vector>
 

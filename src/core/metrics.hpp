@@ -12,8 +12,8 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace salesboost::core {

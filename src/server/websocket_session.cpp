@@ -56,7 +56,7 @@ class WsConnection final : public Connection,
   void Enqueue(std::string text);
   void DoWrite();
   void OnWrite(beast::error_code ec);
-  void RequestClose(CloseCode code, std::string reason, std::chrono::steady_clock::duration grace);
+  void RequestClose(CloseCode code, const std::string& reason, std::chrono::steady_clock::duration grace);
   void StartClose();
   void Dequeued(std::size_t bytes);
   void CountServerClose(std::uint16_t code) {
@@ -109,7 +109,7 @@ bool WsConnection::Send(std::string text) {
 
 void WsConnection::Close(CloseCode code, std::string reason) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)]() mutable {
-    self->RequestClose(code, std::move(reason), kCloseGrace);
+    self->RequestClose(code, reason, kCloseGrace);
   });
 }
 
@@ -149,7 +149,7 @@ void WsConnection::OnWrite(beast::error_code ec) {
 
 // Strand only. Messages queued before the request are still sent, unless the
 // client is too slow (then they are dropped). `grace` bounds the close handshake.
-void WsConnection::RequestClose(CloseCode code, std::string reason, std::chrono::steady_clock::duration grace) {
+void WsConnection::RequestClose(CloseCode code, const std::string& reason, std::chrono::steady_clock::duration grace) {
   if (pending_close_ || close_started_ || finished_) return;
   closing_.store(true, std::memory_order_release);
   const auto numeric = static_cast<std::uint16_t>(code);
@@ -266,7 +266,7 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
   // (Beast's own limit tears the socket down with the rest unread, and the
   // peer then sees a reset instead of the close code.)
   const auto max_message = static_cast<std::size_t>(opt.websocket.max_message_bytes);
-  constexpr std::size_t kDrainChunk = 16 * 1024;
+  constexpr std::size_t kDrainChunk = std::size_t{16} * 1024;
   beast::flat_buffer buffer;
   for (;;) {
     const bool discarding = pending_close_ || close_started_;

@@ -97,7 +97,7 @@ TEST_F(HttpE2e, WrongMethodIs405WithAllow) {
 }
 
 TEST_F(HttpE2e, OversizedBodyIs413) {
-  auto reply = Fetch(server().endpoint(), "POST", "/api/v1/version", std::string(64 * 1024, 'x'));
+  auto reply = Fetch(server().endpoint(), "POST", "/api/v1/version", std::string(std::size_t{64} * 1024, 'x'));
   ASSERT_TRUE(reply) << reply.error().message;
   EXPECT_EQ(reply->status, 413);
   EXPECT_EQ(Json(reply->body).at("error").at("code").as_string(), "payload_too_large");

@@ -18,8 +18,8 @@ using std::chrono::milliseconds;
 using testing::MetricValue;
 using testing::ServerProcess;
 
-std::unique_ptr<WsClient> Connect(const ServerProcess& server, client::WsClientOptions options = {}) {
-  auto ws = WsClient::Connect(server.endpoint(), "/ws", std::move(options));
+std::unique_ptr<WsClient> Connect(const ServerProcess& server, const client::WsClientOptions& options = {}) {
+  auto ws = WsClient::Connect(server.endpoint(), "/ws", options);
   EXPECT_TRUE(ws) << ws.error().message;
   return ws ? std::move(*ws) : nullptr;
 }

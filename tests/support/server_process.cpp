@@ -31,7 +31,7 @@ std::vector<std::string> ChildEnvironment(const std::map<std::string, std::strin
     if (std::string_view(*e).starts_with("SALESBOOST_")) continue;
     env.emplace_back(*e);
   }
-  for (const auto& [k, v] : extra) env.push_back(k + "=" + v);
+  for (const auto& [k, v] : extra) env.push_back(std::string(k).append("=").append(v));
   return env;
 }
 
@@ -42,10 +42,12 @@ pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, st
   argv_storage.emplace_back(SALESBOOST_BINARY_PATH);
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
+  argv.reserve(argv_storage.size() + 1);
   for (auto& a : argv_storage) argv.push_back(a.data());
   argv.push_back(nullptr);
   auto env_storage = ChildEnvironment(env);
   std::vector<char*> envp;
+  envp.reserve(env_storage.size() + 1);
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);
 

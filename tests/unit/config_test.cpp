@@ -13,7 +13,7 @@ namespace salesboost::app {
 namespace {
 
 std::filesystem::path WriteToml(const testing::TempDir& dir, const std::string& text) {
-  const auto path = dir.path() / "salesboost.toml";
+  auto path = dir.path() / "salesboost.toml";
   std::ofstream(path) << text;
   return path;
 }

@@ -7,7 +7,7 @@
 namespace salesboost::infra {
 
 namespace {
-constexpr std::size_t kMaxSecretBytes = 64 * 1024;
+constexpr std::size_t kMaxSecretBytes = std::size_t{64} * 1024;
 }
 
 FileSecretStore::FileSecretStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
