@@ -26,6 +26,19 @@ struct LogOptions {
   bool access_log = true;      // one JSON line per HTTP request
 };
 
+struct AuthOptions {
+  std::string jwt_signing_key;  // secret reference; empty: generated once, kept in data.dir
+  std::int64_t token_ttl_ms = std::int64_t{30} * 60 * 1000;  // lifetime of a login token
+  std::int64_t password_hash_memory_kib = 65536;             // argon2id memory per hash
+  std::int64_t password_hash_iterations = 2;                 // argon2id passes
+  std::string bootstrap_admin_password;  // secret reference; creates user "admin" at start if no admin exists
+  bool demo_trainee = true;              // create user "trainee" with a generated password at first start
+};
+
+struct CatalogOptions {
+  bool import_demo = true;  // import the shipped demo courses when the tenant has no course
+};
+
 struct SecretsOptions {
   std::string provider = "env";                   // "env" or "file"
   std::string env_prefix = "SALESBOOST_SECRET_";  // env: secret a/b is <prefix>A_B
@@ -39,6 +52,8 @@ struct AppConfig {
   server::ServerOptions server;
   StoreOptions store;
   LogOptions log;
+  AuthOptions auth;
+  CatalogOptions catalog;
   SecretsOptions secrets;
 };
 

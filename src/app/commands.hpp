@@ -22,4 +22,16 @@ int RunMigrate(const ConfigInput& input);
 int RunConfigCheck(const ConfigInput& input);
 int RunVersion();
 
+struct UserAddFlags {
+  std::string username;
+  std::string display_name;
+  bool admin = false;
+  std::optional<std::string> password_file;  // "-" reads standard input; absent: a password is generated
+};
+
+int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags);
+
+// Imports course files (or directories of them); one line per file.
+int RunCatalogImport(const ConfigInput& input, const std::vector<std::string>& paths);
+
 }  // namespace salesboost::app

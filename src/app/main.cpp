@@ -34,6 +34,22 @@ int main(int argc, char** argv) {
                                        "exit 2 with one line per bad option");
   auto* version = cli.add_subcommand("version", "print version and build information");
 
+  auto* catalog = cli.add_subcommand("catalog", "manage the training catalogue");
+  catalog->require_subcommand(1);
+  auto* catalog_import = catalog->add_subcommand("import", "import course files (JSON) or directories of them");
+  std::vector<std::string> catalog_paths;
+  catalog_import->add_option("paths", catalog_paths, "course files or directories")->required();
+
+  auto* user = cli.add_subcommand("user", "manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand("add", "create a user; prints a generated password unless one is given");
+  UserAddFlags user_flags;
+  user_add->add_option("username", user_flags.username, "login name: 1-64 of [a-z0-9._-]")->required();
+  user_add->add_option("--display-name", user_flags.display_name, "name shown in the UI (default: the username)");
+  user_add->add_flag("--admin", user_flags.admin, "create an admin instead of a trainee");
+  user_add->add_option("--password-file", user_flags.password_file,
+                       "read the password from this file's first line ('-' for standard input)");
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -58,5 +74,7 @@ int main(int argc, char** argv) {
   if (*migrate) return RunMigrate(input);
   if (*check) return RunConfigCheck(input);
   if (*version) return RunVersion();
+  if (*user_add) return RunUserAdd(input, user_flags);
+  if (*catalog_import) return RunCatalogImport(input, catalog_paths);
   return kExitConfigError;
 }

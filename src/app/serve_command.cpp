@@ -17,12 +17,17 @@
 #include <mutex>
 #include <thread>
 
+#include "api/auth_routes.hpp"
+#include "api/catalog_routes.hpp"
 #include "api/system_routes.hpp"
 #include "api/websocket_api.hpp"
+#include "app/catalog_setup.hpp"
 #include "app/commands.hpp"
+#include "app/identity_setup.hpp"
 #include "app/run_sync.hpp"
 #include "app/wiring.hpp"
 #include "build_info.hpp"
+#include "core/clock.hpp"
 #include "core/io_context_pool.hpp"
 #include "server/http_server.hpp"
 #include "storage/migration.hpp"
@@ -151,6 +156,35 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   }
   for (int version : *applied) logger.Info("migration_applied", {{"version", version}});
 
+  core::SystemClock clock;
+  auto ids = core::MakeRandomIdGenerator();
+  auto signing_key = LoadOrCreateSigningKey(config);
+  if (!signing_key) {
+    logger.Error("signing_key_failed", {{"error", signing_key.error().message}});
+    return kExitFailure;
+  }
+  const identity::PasswordHasher hasher(
+      {.memory_kib = config.auth.password_hash_memory_kib, .iterations = config.auth.password_hash_iterations});
+  const identity::TokenService tokens(
+      *signing_key,
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.token_ttl_ms)), clock);
+  identity::UserRepository users(**store, *ids, clock);
+  identity::AuthService auth(users, hasher, tokens, blocking);
+  catalog::CatalogRepository catalog(**store, clock);
+  if (config.catalog.import_demo) {
+    auto imported = RunSync(ImportDemoIfEmpty(catalog, "default"));
+    if (!imported) {
+      logger.Error("demo_import_failed", {{"error", imported.error().message}});
+      return kExitFailure;
+    }
+    if (*imported > 0) logger.Info("demo_catalog_imported", {{"courses", *imported}});
+  }
+  auto demo_login = RunSync(BootstrapUsers(auth, users, config));
+  if (!demo_login) {
+    logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});
+    return kExitFailure;
+  }
+
   const int threads = config.server.io_threads > 0
                           ? static_cast<int>(config.server.io_threads)
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -160,7 +194,6 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   metrics.AddGauge("salesboost_build_info", "Build information; the value is always 1", {"version", "commit"})
       .With({build_info::kVersion, build_info::kGitCommit})
       .Set(1);
-  auto ids = core::MakeRandomIdGenerator();
   storage::StoreReadiness store_ready(**store, migrations);
   api::WebSocketApi websocket(logger);
   server::Router router;
@@ -177,6 +210,9 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                                      .is_draining = [&http] { return http.IsDraining(); },
                                                      .metrics_token = config.server.metrics_token});
 
+  api::AddAuthRoutes(router, auth);
+  api::AddCatalogRoutes(router, auth, catalog);
+
   auto port = http.Start();
   if (!port) {
     logger.Error("listen_failed", {{"error", port.error().message}});
@@ -188,7 +224,9 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
       return kExitFailure;
     }
   }
-  logger.Info("listening", {{"url", fmt::format("http://{}:{}", config.server.host, *port)}, {"io_threads", threads}});
+  const std::string base_url = fmt::format("http://{}:{}", config.server.host, *port);
+  logger.Info("listening", {{"url", base_url}, {"io_threads", threads}});
+  if (*demo_login) PrintDemoLogin(**demo_login, base_url);
 
   const auto deadline = std::chrono::milliseconds(config.server.shutdown_deadline_ms);
   Watchdog watchdog(pool);

@@ -115,6 +115,23 @@ std::vector<Setting> MakeSettings() {
                      SB_FIELD(log.level)));
   s.push_back(Bool("log.access_log", "one JSON line per HTTP request", SB_FIELD(log.access_log)));
 
+  s.push_back(Secret("auth.jwt_signing_key",
+                     "secret reference for the token signing key (32+ bytes); empty = generated once, kept in data.dir",
+                     SB_FIELD(auth.jwt_signing_key)));
+  s.push_back(Int("auth.token_ttl_ms", "lifetime of a login token", 60'000, 30 * kDay, SB_FIELD(auth.token_ttl_ms)));
+  s.push_back(Int("auth.password_hash_memory_kib", "argon2id memory per password hash", 8,
+                  std::int64_t{4} * 1024 * 1024, SB_FIELD(auth.password_hash_memory_kib)));
+  s.push_back(Int("auth.password_hash_iterations", "argon2id passes per password hash", 1, 100,
+                  SB_FIELD(auth.password_hash_iterations)));
+  s.push_back(Secret("auth.bootstrap_admin_password",
+                     "secret reference; at start, creates user \"admin\" with it if the tenant has no admin",
+                     SB_FIELD(auth.bootstrap_admin_password)));
+  s.push_back(Bool("auth.demo_trainee", "create user \"trainee\" with a generated password at first start",
+                   SB_FIELD(auth.demo_trainee)));
+
+  s.push_back(Bool("catalog.import_demo", "import the shipped demo courses when the tenant has no course",
+                   SB_FIELD(catalog.import_demo)));
+
   s.push_back(
       String("secrets.provider", "where secret references are resolved", {"env", "file"}, SB_FIELD(secrets.provider)));
   s.push_back(String("secrets.env_prefix", "env provider: secret a/b is the variable <prefix>A_B", {},

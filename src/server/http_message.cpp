@@ -1,5 +1,7 @@
 #include "server/http_message.hpp"
 
+#include <boost/url/params_view.hpp>
+
 #include "core/utf8.hpp"
 
 namespace salesboost::server {
@@ -9,6 +11,13 @@ std::optional<std::string_view> HttpRequest::Header(std::string_view name) const
     if (key == name) return std::string_view(value);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> HttpRequest::QueryParam(std::string_view name) const {
+  const boost::urls::params_view params(query);  // query was validated when the target was parsed
+  const auto it = params.find(name);
+  if (it == params.end()) return std::nullopt;
+  return std::string((*it).value);
 }
 
 HttpResponse HttpResponse::Json(int status, std::string body) {

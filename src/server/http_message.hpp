@@ -28,6 +28,8 @@ struct HttpRequest {
 
   // First value of header `name` (lower-case).
   std::optional<std::string_view> Header(std::string_view name) const;
+  // First value of query parameter `name`, percent-decoded.
+  std::optional<std::string> QueryParam(std::string_view name) const;
 };
 
 struct HttpResponse {

@@ -93,13 +93,10 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::vector<std::strin
                                                     const std::map<std::string, std::string>& env) {
   std::unique_ptr<ServerProcess> server(new ServerProcess());
   const auto port_file = server->dir_.path() / "port";
-  std::vector<std::string> args = {"serve",
-                                   "--port",
-                                   "0",
-                                   "--port-file",
-                                   port_file.string(),
-                                   "--set",
-                                   "data.dir=" + (server->dir_.path() / "data").string()};
+  std::vector<std::string> args = {
+      "serve", "--port", "0", "--port-file", port_file.string(), "--set", "data.dir=" + server->data_dir().string(),
+      // Cheap password hashing keeps start-up (which hashes) fast under the sanitizers.
+      "--set", "auth.password_hash_memory_kib=64", "--set", "auth.password_hash_iterations=1"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   server->pid_ = Spawn(args, env, server->dir_.path() / "stdout", server->dir_.path() / "stderr", {});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -140,6 +137,14 @@ std::optional<int> ServerProcess::WaitExit(std::chrono::milliseconds timeout) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
 }
+
+std::string ServerProcess::DemoTraineePassword() const {
+  std::string password = ReadFile(data_dir() / "demo-trainee.password");
+  while (!password.empty() && password.back() == '\n') password.pop_back();
+  return password;
+}
+
+std::string ServerProcess::LogOutput() const { return ReadFile(dir_.path() / "stdout"); }
 
 std::string ServerProcess::Output() const {
   return ReadFile(dir_.path() / "stdout") + ReadFile(dir_.path() / "stderr");

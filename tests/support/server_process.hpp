@@ -49,6 +49,11 @@ class ServerProcess {
   client::Endpoint endpoint() const { return {"127.0.0.1", port_}; }
   std::uint16_t port() const { return port_; }
   pid_t pid() const { return pid_; }
+  std::filesystem::path data_dir() const { return dir_.path() / "data"; }
+  // The demo trainee's generated password (created at first start).
+  std::string DemoTraineePassword() const;
+  // What the server wrote to stdout: its JSON log lines.
+  std::string LogOutput() const;
 
   void Signal(int signal);
   // The exit code once the process ends within `timeout` (-1 for a signal).

@@ -1,0 +1,64 @@
+#include "api/auth_routes.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <boost/json/object.hpp>
+
+#include "api/json_body.hpp"
+
+namespace salesboost::api {
+namespace {
+
+namespace json = boost::json;
+using server::HttpRequest;
+using server::HttpResponse;
+
+json::object UserJson(const identity::Principal& principal, std::string_view display_name) {
+  return json::object{{"id", principal.user_id},
+                      {"tenant_id", principal.tenant_id},
+                      {"username", principal.username},
+                      {"display_name", display_name},
+                      {"role", identity::RoleName(principal.role)}};
+}
+
+}  // namespace
+
+core::Result<identity::Principal> RequirePrincipal(const identity::AuthService& auth, const HttpRequest& request) {
+  return auth.Authenticate(request.Header("authorization").value_or(""));
+}
+
+HttpResponse Unauthenticated(const core::Error& error, const HttpRequest& request) {
+  auto response = server::ErrorResponse(error, request.request_id);
+  response.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+void AddAuthRoutes(server::Router& router, identity::AuthService& auth) {
+  router.Add("POST", "/api/v1/auth/login", [&auth](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+    auto body = ParseJsonObject(request);
+    if (!body) co_return server::ErrorResponse(body.error(), request.request_id);
+    auto username = RequiredString(*body, "username", 64);
+    auto password = RequiredString(*body, "password", 1024);
+    auto tenant = OptionalString(*body, "tenant_id", 64);
+    for (const auto* error : {username ? nullptr : &username.error(), password ? nullptr : &password.error(),
+                              tenant ? nullptr : &tenant.error()}) {
+      if (error != nullptr) co_return server::ErrorResponse(*error, request.request_id);
+    }
+    auto login = co_await auth.Login(tenant->value_or("default"), *username, *password);
+    if (!login) co_return Unauthenticated(login.error(), request);
+    const auto expires = std::chrono::floor<std::chrono::seconds>(login->token.expires_at);
+    co_return JsonResponse(200, json::object{{"token", login->token.token},
+                                             {"token_type", "Bearer"},
+                                             {"expires_at", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", expires)},
+                                             {"user", UserJson(login->principal, login->display_name)}});
+  });
+
+  router.Add("GET", "/api/v1/auth/me", [&auth](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+    auto principal = RequirePrincipal(auth, request);
+    if (!principal) co_return Unauthenticated(principal.error(), request);
+    co_return JsonResponse(200, UserJson(*principal, principal->username));
+  });
+}
+
+}  // namespace salesboost::api

@@ -1,0 +1,20 @@
+// Authentication endpoints and the bearer-token check other routes share.
+//   POST /api/v1/auth/login   {"username","password","tenant_id"?} -> token
+//   GET  /api/v1/auth/me      the caller's identity
+#pragma once
+
+#include "identity/auth_service.hpp"
+#include "server/router.hpp"
+
+namespace salesboost::api {
+
+void AddAuthRoutes(server::Router& router, identity::AuthService& auth);
+
+// The caller's principal from "Authorization: Bearer <token>".
+core::Result<identity::Principal> RequirePrincipal(const identity::AuthService& auth,
+                                                   const server::HttpRequest& request);
+
+// The 401 for a failed RequirePrincipal (with WWW-Authenticate).
+server::HttpResponse Unauthenticated(const core::Error& error, const server::HttpRequest& request);
+
+}  // namespace salesboost::api

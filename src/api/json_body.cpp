@@ -1,0 +1,57 @@
+#include "api/json_body.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/utf8.hpp"
+
+namespace salesboost::api {
+namespace {
+
+std::size_t CodePoints(std::string_view text) {
+  std::size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+core::Result<boost::json::object> ParseJsonObject(const server::HttpRequest& request) {
+  if (!core::IsValidUtf8(request.body)) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "request body is not valid UTF-8");
+  }
+  boost::system::error_code ec;
+  auto value = boost::json::parse(request.body, ec);
+  if (ec) return core::Fail(core::ErrorCode::kInvalidArgument, "request body is not valid JSON: " + ec.message());
+  if (!value.is_object()) return core::Fail(core::ErrorCode::kInvalidArgument, "request body must be a JSON object");
+  return std::move(value.as_object());
+}
+
+core::Result<std::optional<std::string>> OptionalString(const boost::json::object& body, std::string_view key,
+                                                        std::size_t max_chars) {
+  const auto* field = body.if_contains(key);
+  if (field == nullptr || field->is_null()) return std::optional<std::string>();
+  if (!field->is_string()) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "\"" + std::string(key) + "\" must be a string");
+  }
+  const std::string_view text = field->get_string();
+  const std::size_t chars = CodePoints(text);
+  if (chars == 0 || chars > max_chars) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "\"" + std::string(key) + "\" must be 1 to " + std::to_string(max_chars) + " characters");
+  }
+  return std::optional<std::string>(std::string(text));
+}
+
+core::Result<std::string> RequiredString(const boost::json::object& body, std::string_view key, std::size_t max_chars) {
+  auto value = OptionalString(body, key, max_chars);
+  if (!value) return core::Fail(value.error());
+  if (!*value) return core::Fail(core::ErrorCode::kInvalidArgument, "\"" + std::string(key) + "\" is required");
+  return std::move(**value);
+}
+
+server::HttpResponse JsonResponse(int status, const boost::json::value& body) {
+  return server::HttpResponse::Json(status, boost::json::serialize(body));
+}
+
+}  // namespace salesboost::api

@@ -1,0 +1,38 @@
+// CatalogRepository: courses, scenarios and personas in the Store (portable
+// SQL). Import replaces a course with everything in its bundle atomically, so
+// importing the same file twice changes nothing. Thread-safe; awaitable.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/course_file.hpp"
+#include "core/clock.hpp"
+#include "storage/store.hpp"
+
+namespace salesboost::catalog {
+
+class CatalogRepository {
+ public:
+  CatalogRepository(storage::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
+
+  boost::asio::awaitable<core::Result<void>> Import(std::string tenant_id, CourseBundle bundle);
+
+  boost::asio::awaitable<core::Result<std::vector<boost::json::object>>> Courses(std::string tenant_id);
+  // kNotFound when the course does not exist.
+  boost::asio::awaitable<core::Result<std::vector<boost::json::object>>> Scenarios(std::string tenant_id,
+                                                                                   std::string course_id);
+  // kNotFound when the scenario does not exist.
+  boost::asio::awaitable<core::Result<std::vector<boost::json::object>>> Personas(std::string tenant_id,
+                                                                                  std::string scenario_id);
+  boost::asio::awaitable<core::Result<std::int64_t>> CourseCount(std::string tenant_id);
+
+ private:
+  storage::Store& store_;
+  const core::Clock& clock_;
+};
+
+}  // namespace salesboost::catalog

@@ -1,0 +1,123 @@
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "app/run_sync.hpp"
+#include "catalog/catalog_repository.hpp"
+#include "catalog/course_file.hpp"
+#include "catalog/demo_catalog.hpp"
+#include "infra/sqlite/sqlite_store.hpp"
+#include "storage/migration.hpp"
+#include "support/server_process.hpp"
+
+namespace salesboost::catalog {
+namespace {
+
+namespace json = boost::json;
+
+std::string DemoText() { return std::string(DemoCourseFiles().front().content); }
+
+std::string Errors(const CourseFileErrors& errors) {
+  std::string out;
+  for (const auto& line : errors.lines) out += line + "\n";
+  return out;
+}
+
+TEST(CourseFile, ShippedDemoCourseIsValid) {
+  ASSERT_FALSE(DemoCourseFiles().empty());
+  for (const auto& file : DemoCourseFiles()) {
+    auto bundle = ParseCourseFile(file.content);
+    ASSERT_TRUE(bundle) << file.name << "\n" << Errors(bundle.error());
+    EXPECT_FALSE(bundle->scenarios.empty());
+    EXPECT_FALSE(bundle->personas.empty());
+    EXPECT_FALSE(bundle->course.contains("personas")) << "personas are stored apart from the course";
+  }
+}
+
+TEST(CourseFile, EveryProblemIsReportedWithItsPath) {
+  auto doc = json::parse(DemoText()).as_object();
+  doc["id"] = "Bad Id";
+  auto& scenario = doc["scenarios"].as_array()[0].as_object();
+  scenario["max_turns"] = 0;
+  scenario["personas"] = json::array{"nobody"};
+  scenario["stage_goals"].as_object()["DANCING"] = json::object{{"en", "x"}};
+  auto& persona = doc["personas"].as_array()[1].as_object();
+  persona["initial_mood"] = 3;
+  persona["close_conditions"] = json::array{"no-such-objection"};
+  persona["name"] = json::object{{"fr", "Zhang"}};
+  auto bundle = ParseCourseFile(json::serialize(doc));
+  ASSERT_FALSE(bundle);
+  const auto text = Errors(bundle.error());
+  for (const char* expected :
+       {"id: may contain only a-z, 0-9 and '-'", "scenarios[0].max_turns: must be a number from 1 to 200",
+        "scenarios[0].personas: must name personas defined in this file",
+        "scenarios[0].stage_goals.DANCING: is not a stage", "personas[1].initial_mood: must be a number from 0 to 1",
+        "personas[1].close_conditions: must list ids of this persona's objections",
+        "personas[1].name.fr: language must be \"en\" or \"zh\""}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\nin:\n" << text;
+  }
+}
+
+TEST(CourseFile, HostileInputIsAnErrorNotACrash) {
+  for (std::string input : {std::string(""), std::string("[]"), std::string("{"), std::string("\xff\xfe"),
+                            std::string(R"({"id":"x","personas":5,"scenarios":"no"})"), std::string(100000, '[')}) {
+    EXPECT_FALSE(ParseCourseFile(input)) << input.substr(0, 20);
+  }
+}
+
+class CatalogRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = infra::SqliteStore::Open(dir_.path() / "c.db", {}, pool_);
+    ASSERT_TRUE(opened);
+    store_ = std::move(*opened);
+    ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
+    repo_ = std::make_unique<CatalogRepository>(*store_, clock_);
+  }
+  CourseBundle Demo() { return *ParseCourseFile(DemoText()); }
+
+  testing::TempDir dir_;
+  core::BlockingPool pool_{1};
+  core::ManualClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000))};
+  std::unique_ptr<infra::SqliteStore> store_;
+  std::unique_ptr<CatalogRepository> repo_;
+};
+
+TEST_F(CatalogRepositoryTest, ImportIsIdempotentAndReadable) {
+  ASSERT_TRUE(app::RunSync(repo_->Import("default", Demo())));
+  ASSERT_TRUE(app::RunSync(repo_->Import("default", Demo())));  // again: replaces, no duplicates
+  auto courses = app::RunSync(repo_->Courses("default"));
+  ASSERT_TRUE(courses);
+  ASSERT_EQ(courses->size(), 1u);
+  EXPECT_EQ((*courses)[0].at("id").as_string(), "crm-essentials");
+  auto scenarios = app::RunSync(repo_->Scenarios("default", "crm-essentials"));
+  ASSERT_TRUE(scenarios);
+  ASSERT_EQ(scenarios->size(), 2u);
+  EXPECT_EQ((*scenarios)[0].at("course_id").as_string(), "crm-essentials");
+  auto personas = app::RunSync(repo_->Personas("default", "skeptical-manager"));
+  ASSERT_TRUE(personas);
+  ASSERT_EQ(personas->size(), 1u);
+  EXPECT_EQ((*personas)[0].at("id").as_string(), "zhang-min-ops-manager");
+}
+
+TEST_F(CatalogRepositoryTest, UnknownParentsAreNotFoundAndTenantsAreSeparate) {
+  ASSERT_TRUE(app::RunSync(repo_->Import("default", Demo())));
+  EXPECT_EQ(app::RunSync(repo_->Scenarios("default", "nope")).error().code, core::ErrorCode::kNotFound);
+  EXPECT_EQ(app::RunSync(repo_->Personas("default", "nope")).error().code, core::ErrorCode::kNotFound);
+  EXPECT_EQ(app::RunSync(repo_->CourseCount("other-tenant")).value(), 0);
+}
+
+TEST_F(CatalogRepositoryTest, APersonaCannotBeStolenByAnotherCourse) {
+  ASSERT_TRUE(app::RunSync(repo_->Import("default", Demo())));
+  auto other = Demo();
+  other.id = "another-course";
+  other.scenarios.clear();
+  auto result = app::RunSync(repo_->Import("default", std::move(other)));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, core::ErrorCode::kAlreadyExists);
+  EXPECT_EQ(app::RunSync(repo_->CourseCount("default")).value(), 1) << "the failed import left nothing behind";
+}
+
+}  // namespace
+}  // namespace salesboost::catalog
