@@ -19,6 +19,7 @@
 
 #include "api/auth_routes.hpp"
 #include "api/catalog_routes.hpp"
+#include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
 #include "api/websocket_api.hpp"
 #include "app/catalog_setup.hpp"
@@ -179,6 +180,8 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     }
     if (*imported > 0) logger.Info("demo_catalog_imported", {{"courses", *imported}});
   }
+  conversation::SessionStore session_store(**store, clock);
+  conversation::SessionService session_service(session_store, catalog, *ids);
   auto demo_login = RunSync(BootstrapUsers(auth, users, config));
   if (!demo_login) {
     logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});
@@ -212,6 +215,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
 
   api::AddAuthRoutes(router, auth);
   api::AddCatalogRoutes(router, auth, catalog);
+  api::AddSessionRoutes(router, auth, session_service);
 
   auto port = http.Start();
   if (!port) {

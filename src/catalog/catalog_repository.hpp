@@ -29,6 +29,9 @@ class CatalogRepository {
   boost::asio::awaitable<core::Result<std::vector<boost::json::object>>> Personas(std::string tenant_id,
                                                                                   std::string scenario_id);
   boost::asio::awaitable<core::Result<std::int64_t>> CourseCount(std::string tenant_id);
+  // One document; kNotFound when absent.
+  boost::asio::awaitable<core::Result<boost::json::object>> Scenario(std::string tenant_id, std::string scenario_id);
+  boost::asio::awaitable<core::Result<boost::json::object>> Persona(std::string tenant_id, std::string persona_id);
 
  private:
   storage::Store& store_;

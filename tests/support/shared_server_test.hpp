@@ -19,7 +19,9 @@ namespace salesboost::testing {
 template <typename Suite>
 class SharedServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = ServerProcess::Start(Suite::Flags()); }
+  static void SetUpTestSuite() { server_ = ServerProcess::Start(Suite::Flags(), Suite::Environment()); }
+  // Extra environment for the server; suites may hide this.
+  static std::map<std::string, std::string> Environment() { return {}; }
   static void TearDownTestSuite() { server_.reset(); }
   static ServerProcess& server() { return *server_; }
 

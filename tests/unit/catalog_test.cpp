@@ -60,8 +60,9 @@ TEST(CourseFile, EveryProblemIsReportedWithItsPath) {
 }
 
 TEST(CourseFile, HostileInputIsAnErrorNotACrash) {
-  for (std::string input : {std::string(""), std::string("[]"), std::string("{"), std::string("\xff\xfe"),
-                            std::string(R"({"id":"x","personas":5,"scenarios":"no"})"), std::string(100000, '[')}) {
+  for (const std::string& input :
+       {std::string(""), std::string("[]"), std::string("{"), std::string("\xff\xfe"),
+        std::string(R"({"id":"x","personas":5,"scenarios":"no"})"), std::string(100000, '[')}) {
     EXPECT_FALSE(ParseCourseFile(input)) << input.substr(0, 20);
   }
 }

@@ -1,0 +1,122 @@
+#include "api/session_routes.hpp"
+
+#include <boost/json/array.hpp>
+#include <charconv>
+
+#include "api/auth_routes.hpp"
+#include "api/json_body.hpp"
+
+namespace salesboost::api {
+namespace {
+
+namespace json = boost::json;
+using server::HttpRequest;
+using server::HttpResponse;
+
+// An integer query parameter in [min, max], or `fallback` when absent.
+core::Result<std::int64_t> IntParam(const HttpRequest& request, std::string_view name, std::int64_t fallback,
+                                    std::int64_t min, std::int64_t max) {
+  const auto text = request.QueryParam(name);
+  if (!text) return fallback;
+  std::int64_t value = 0;
+  const auto* end = text->data() + text->size();
+  const auto [ptr, ec] = std::from_chars(text->data(), end, value);
+  if (text->empty() || ec != std::errc() || ptr != end || value < min || value > max) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, std::string(name) + " must be an integer from " +
+                                                             std::to_string(min) + " to " + std::to_string(max));
+  }
+  return value;
+}
+
+HttpResponse Error(const core::Error& error, const HttpRequest& request) {
+  return server::ErrorResponse(error, request.request_id);
+}
+
+json::array EventsJson(const std::vector<conversation::Event>& events) {
+  json::array out;
+  out.reserve(events.size());
+  for (const auto& event : events) out.push_back(conversation::EventJson(event));
+  return out;
+}
+
+}  // namespace
+
+void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
+                      conversation::SessionService& sessions) {
+  router.Add("POST", "/api/v1/sessions", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+    auto who = RequirePrincipal(auth, request);
+    if (!who) co_return Unauthenticated(who.error(), request);
+    auto body = ParseJsonObject(request);
+    if (!body) co_return Error(body.error(), request);
+    auto scenario = RequiredString(*body, "scenario_id", 64);
+    if (!scenario) co_return Error(scenario.error(), request);
+    auto persona = OptionalString(*body, "persona_id", 64);
+    if (!persona) co_return Error(persona.error(), request);
+    auto language = OptionalString(*body, "language", 2);
+    if (!language) co_return Error(language.error(), request);
+    conversation::StartRequest start{
+        .scenario_id = *scenario, .persona_id = *persona, .language = language->value_or("zh")};
+    auto session = co_await sessions.Start(*who, std::move(start));
+    if (!session) co_return Error(session.error(), request);
+    co_return JsonResponse(201, conversation::SessionJson(*session));
+  });
+
+  router.Add("GET", "/api/v1/sessions", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+    auto who = RequirePrincipal(auth, request);
+    if (!who) co_return Unauthenticated(who.error(), request);
+    auto page = IntParam(request, "page", 1, 1, 1'000'000);
+    if (!page) co_return Error(page.error(), request);
+    auto size = IntParam(request, "page_size", 20, 1, 100);
+    if (!size) co_return Error(size.error(), request);
+    auto listed = co_await sessions.List(*who, *page, *size);
+    if (!listed) co_return Error(listed.error(), request);
+    json::array items;
+    for (const auto& session : listed->sessions) items.push_back(conversation::SessionJson(session));
+    co_return JsonResponse(
+        200,
+        json::object{{"sessions", std::move(items)}, {"page", *page}, {"page_size", *size}, {"total", listed->total}});
+  });
+
+  router.Add("GET", "/api/v1/sessions/{id}", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+    auto who = RequirePrincipal(auth, request);
+    if (!who) co_return Unauthenticated(who.error(), request);
+    auto session = co_await sessions.Get(*who, request.path_params.at("id"));
+    if (!session) co_return Error(session.error(), request);
+    co_return JsonResponse(200, conversation::SessionJson(*session));
+  });
+
+  router.Add("POST", "/api/v1/sessions/{id}/end", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+    auto who = RequirePrincipal(auth, request);
+    if (!who) co_return Unauthenticated(who.error(), request);
+    const std::string id = request.path_params.at("id");
+    auto ended = co_await sessions.End(*who, id, "trainee");
+    if (!ended) co_return Error(ended.error(), request);
+    auto session = co_await sessions.Get(*who, id);
+    if (!session) co_return Error(session.error(), request);
+    json::object body{{"session", conversation::SessionJson(*session)}};
+    for (const auto& event : *ended) {
+      if (event.type == "report.ready") body["report"] = event.payload.at("report");
+    }
+    co_return JsonResponse(200, body);
+  });
+
+  router.Add("GET", "/api/v1/sessions/{id}/report", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+    auto who = RequirePrincipal(auth, request);
+    if (!who) co_return Unauthenticated(who.error(), request);
+    auto report = co_await sessions.Report(*who, request.path_params.at("id"));
+    if (!report) co_return Error(report.error(), request);
+    co_return JsonResponse(200, *report);
+  });
+
+  router.Add("GET", "/api/v1/sessions/{id}/events", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+    auto who = RequirePrincipal(auth, request);
+    if (!who) co_return Unauthenticated(who.error(), request);
+    auto after = IntParam(request, "after_seq", 0, 0, std::numeric_limits<std::int64_t>::max());
+    if (!after) co_return Error(after.error(), request);
+    auto events = co_await sessions.Events(*who, request.path_params.at("id"), *after, 1000);
+    if (!events) co_return Error(events.error(), request);
+    co_return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
+  });
+}
+
+}  // namespace salesboost::api

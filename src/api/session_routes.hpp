@@ -1,0 +1,19 @@
+// Practice-session endpoints (signed in; trainees see their own sessions only):
+//   POST /api/v1/sessions                    {"scenario_id","persona_id"?,"language"?} -> 201 session
+//   GET  /api/v1/sessions?page=&page_size=   the caller's sessions (an admin: the tenant's), newest first
+//   GET  /api/v1/sessions/{id}
+//   POST /api/v1/sessions/{id}/end           -> the ended session and its report
+//   GET  /api/v1/sessions/{id}/report        409 while the session is active
+//   GET  /api/v1/sessions/{id}/events?after_seq=N
+#pragma once
+
+#include "conversation/session_service.hpp"
+#include "identity/auth_service.hpp"
+#include "server/router.hpp"
+
+namespace salesboost::api {
+
+void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
+                      conversation::SessionService& sessions);
+
+}  // namespace salesboost::api

@@ -1,0 +1,42 @@
+// Sessions and their events: the vocabulary shared by the session store, the
+// REST handlers and the WebSocket protocol.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace salesboost::conversation {
+
+enum class SessionStatus { kActive, kEnded };
+
+struct Session {
+  std::string id;
+  std::string tenant_id;
+  std::string user_id;
+  std::string course_id;
+  std::string scenario_id;
+  std::string persona_id;
+  std::string language;  // "en" or "zh"
+  SessionStatus status = SessionStatus::kActive;
+  std::int64_t last_seq = 0;    // seq of the newest committed event
+  std::int64_t turn_count = 0;  // committed turns
+  std::string created_at;       // ISO 8601 UTC
+  std::optional<std::string> ended_at;
+};
+
+// One server event. On the wire it is the payload's members plus "type" and "seq".
+struct Event {
+  std::int64_t seq = 0;
+  std::string type;     // "session.ready", "npc.delta", ...
+  std::string turn_id;  // empty for session-level events
+  boost::json::object payload;
+  std::string created_at;
+};
+
+// The event as sent to clients: {"type": ..., "seq": ..., ...payload}.
+boost::json::object EventJson(const Event& event);
+boost::json::object SessionJson(const Session& session);
+
+}  // namespace salesboost::conversation

@@ -1,0 +1,159 @@
+#include "conversation/session_service.hpp"
+
+#include <boost/json/array.hpp>
+
+#include "conversation/report.hpp"
+
+namespace salesboost::conversation {
+namespace {
+
+namespace json = boost::json;
+constexpr std::int64_t kMaxEventsPerRead = 100000;
+
+// A localised text in `language`, falling back to the other language.
+json::value Localised(const json::object& document, std::string_view key, const std::string& language) {
+  const auto* texts = document.if_contains(key);
+  if (texts == nullptr || !texts->is_object()) return nullptr;
+  const auto& by_language = texts->as_object();
+  if (const auto* text = by_language.if_contains(language)) return *text;
+  return by_language.empty() ? json::value(nullptr) : by_language.begin()->value();
+}
+
+json::array LocalisedList(const json::object& document, std::string_view key, const std::string& language) {
+  json::array out;
+  if (const auto* list = document.if_contains(key); list != nullptr && list->is_array()) {
+    for (const auto& item : list->as_array()) {
+      if (!item.is_object()) continue;
+      const auto& texts = item.as_object();
+      if (const auto* text = texts.if_contains(language)) {
+        out.push_back(*text);
+      } else if (!texts.empty()) {
+        out.push_back(texts.begin()->value());
+      }
+    }
+  }
+  return out;
+}
+
+json::object ReadyPayload(const Session& session, const json::object& scenario, const json::object& persona) {
+  const auto& lang = session.language;
+  return json::object{
+      {"session_id", session.id},
+      {"stage", "OPENING"},
+      {"language", lang},
+      {"scenario", json::object{{"id", session.scenario_id},
+                                {"title", Localised(scenario, "title", lang)},
+                                {"background", Localised(scenario, "background", lang)},
+                                {"goal", Localised(scenario, "goal", lang)},
+                                {"success_criteria", LocalisedList(scenario, "success_criteria", lang)},
+                                {"max_turns", scenario.contains("max_turns") ? scenario.at("max_turns") : 20}}},
+      {"persona", json::object{{"id", session.persona_id},
+                               {"name", Localised(persona, "name", lang)},
+                               {"title", Localised(persona, "title", lang)},
+                               {"difficulty", persona.contains("difficulty") ? persona.at("difficulty") : 1}}}};
+}
+
+bool MayAccess(const identity::Principal& who, const Session& session) {
+  return session.tenant_id == who.tenant_id && (who.IsAdmin() || session.user_id == who.user_id);
+}
+
+core::Error NoSuchSession() { return core::Error{core::ErrorCode::kNotFound, "no such session"}; }
+
+}  // namespace
+
+boost::asio::awaitable<core::Result<Session>> SessionService::Start(identity::Principal who, StartRequest request) {
+  if (request.language != "zh" && request.language != "en") {
+    co_return core::Fail(core::ErrorCode::kInvalidArgument, "language must be \"zh\" or \"en\"");
+  }
+  auto scenario = co_await catalog_.Scenario(who.tenant_id, request.scenario_id);
+  if (!scenario) co_return core::Fail(scenario.error());
+  std::vector<std::string> allowed;
+  if (const auto* personas = scenario->if_contains("personas"); personas != nullptr && personas->is_array()) {
+    for (const auto& id : personas->as_array()) {
+      if (id.is_string()) allowed.emplace_back(id.get_string());
+    }
+  }
+  if (allowed.empty()) co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the scenario has no persona");
+  const std::string persona_id = request.persona_id.value_or(allowed.front());
+  if (std::find(allowed.begin(), allowed.end(), persona_id) == allowed.end()) {
+    co_return core::Fail(core::ErrorCode::kInvalidArgument,
+                         "persona '" + persona_id + "' is not part of scenario '" + request.scenario_id + "'");
+  }
+  auto persona = co_await catalog_.Persona(who.tenant_id, persona_id);
+  if (!persona) co_return core::Fail(persona.error());
+
+  Session session;
+  session.id = ids_.Next();
+  session.tenant_id = who.tenant_id;
+  session.user_id = who.user_id;
+  session.course_id = scenario->contains("course_id") ? std::string(scenario->at("course_id").as_string()) : "";
+  session.scenario_id = request.scenario_id;
+  session.persona_id = persona_id;
+  session.language = request.language;
+  std::vector<NewEvent> initial;
+  initial.push_back(
+      NewEvent{.type = "session.ready", .turn_id = {}, .payload = ReadyPayload(session, *scenario, *persona)});
+  co_return co_await sessions_.Create(std::move(session), std::move(initial));
+}
+
+boost::asio::awaitable<core::Result<Session>> SessionService::Get(identity::Principal who, std::string session_id) {
+  auto session = co_await sessions_.Get(who.tenant_id, session_id);
+  if (!session) co_return core::Fail(session.error());
+  if (!MayAccess(who, *session)) co_return core::Fail(NoSuchSession());
+  co_return session;
+}
+
+boost::asio::awaitable<core::Result<SessionPage>> SessionService::List(identity::Principal who, std::int64_t page,
+                                                                       std::int64_t page_size) {
+  const std::string user = who.IsAdmin() ? std::string() : who.user_id;
+  co_return co_await sessions_.List(who.tenant_id, user, (page - 1) * page_size, page_size);
+}
+
+boost::asio::awaitable<core::Result<std::vector<Event>>> SessionService::End(identity::Principal who,
+                                                                             std::string session_id,
+                                                                             std::string reason) {
+  auto session = co_await Get(who, session_id);
+  if (!session) co_return core::Fail(session.error());
+  if (session->status == SessionStatus::kEnded) {
+    co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the session has already ended");
+  }
+  auto events = co_await sessions_.EventsAfter(session_id, 0, kMaxEventsPerRead);
+  if (!events) co_return core::Fail(events.error());
+  Event ended{.seq = session->last_seq + 1,
+              .type = "session.ended",
+              .turn_id = {},
+              .payload = json::object{{"reason", reason}},
+              .created_at = {}};
+  events->push_back(ended);
+  std::vector<NewEvent> closing;
+  closing.push_back(NewEvent{.type = "session.ended", .turn_id = {}, .payload = ended.payload});
+  closing.push_back(NewEvent{
+      .type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(*session, *events)}}});
+  co_return co_await sessions_.Append(session_id, std::move(closing), /*ends=*/true, /*turns=*/0);
+}
+
+boost::asio::awaitable<core::Result<std::vector<Event>>> SessionService::Events(identity::Principal who,
+                                                                                std::string session_id,
+                                                                                std::int64_t after_seq,
+                                                                                std::int64_t limit) {
+  auto session = co_await Get(who, session_id);
+  if (!session) co_return core::Fail(session.error());
+  co_return co_await sessions_.EventsAfter(session_id, after_seq, limit);
+}
+
+boost::asio::awaitable<core::Result<json::object>> SessionService::Report(identity::Principal who,
+                                                                          std::string session_id) {
+  auto session = co_await Get(who, session_id);
+  if (!session) co_return core::Fail(session.error());
+  if (session->status == SessionStatus::kActive) {
+    co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the report is ready when the session ends");
+  }
+  auto events = co_await sessions_.EventsAfter(session_id, 0, kMaxEventsPerRead);
+  if (!events) co_return core::Fail(events.error());
+  for (auto it = events->rbegin(); it != events->rend(); ++it) {
+    if (it->type == "report.ready" && it->payload.contains("report")) co_return it->payload.at("report").as_object();
+  }
+  co_return core::Fail(core::ErrorCode::kInternal, "ended session without a report");
+}
+
+}  // namespace salesboost::conversation
