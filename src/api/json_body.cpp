@@ -1,5 +1,7 @@
 #include "api/json_body.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -32,13 +34,13 @@ core::Result<std::optional<std::string>> OptionalString(const boost::json::objec
   const auto* field = body.if_contains(key);
   if (field == nullptr || field->is_null()) return std::optional<std::string>();
   if (!field->is_string()) {
-    return core::Fail(core::ErrorCode::kInvalidArgument, "\"" + std::string(key) + "\" must be a string");
+    return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("\"{}\" must be a string", key));
   }
   const std::string_view text = field->get_string();
   const std::size_t chars = CodePoints(text);
   if (chars == 0 || chars > max_chars) {
     return core::Fail(core::ErrorCode::kInvalidArgument,
-                      "\"" + std::string(key) + "\" must be 1 to " + std::to_string(max_chars) + " characters");
+                      fmt::format("\"{}\" must be 1 to {} characters", key, max_chars));
   }
   return std::optional<std::string>(std::string(text));
 }
@@ -46,7 +48,7 @@ core::Result<std::optional<std::string>> OptionalString(const boost::json::objec
 core::Result<std::string> RequiredString(const boost::json::object& body, std::string_view key, std::size_t max_chars) {
   auto value = OptionalString(body, key, max_chars);
   if (!value) return core::Fail(value.error());
-  if (!*value) return core::Fail(core::ErrorCode::kInvalidArgument, "\"" + std::string(key) + "\" is required");
+  if (!*value) return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("\"{}\" is required", key));
   return std::move(**value);
 }
 

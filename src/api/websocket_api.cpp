@@ -3,19 +3,95 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <deque>
+#include <mutex>
 
 namespace salesboost::api {
 namespace {
 
 namespace json = boost::json;
+using conversation::Event;
+
+constexpr std::string_view kSubprotocol = "salesboost.v1";
+constexpr std::string_view kBearerPrefix = "bearer.";
+constexpr std::int64_t kReplayPage = 500;
 
 std::string ErrorMessage(std::string_view code, std::string_view message) {
   return json::serialize(json::object{{"type", "error"}, {"code", code}, {"message", message}});
 }
 
+std::string ErrorMessage(const core::Error& error) {
+  const std::string_view message =
+      error.code == core::ErrorCode::kInternal ? std::string_view("internal error") : std::string_view(error.message);
+  return ErrorMessage(core::ErrorCodeName(error.code), message);
+}
+
+// Delivers a session's events to one socket exactly once each, in seq order.
+// While the join replays stored events, live ones wait in `pending_`.
+class SocketSink final : public conversation::EventSink {
+ public:
+  explicit SocketSink(std::shared_ptr<server::WebSocketSender> sender) : sender_(std::move(sender)) {}
+
+  void BeginReplay(std::int64_t last_seq) {
+    std::lock_guard lock(mutex_);
+    delivered_ = last_seq;
+    replaying_ = true;
+    pending_.clear();
+  }
+
+  // Replayed events, then everything that arrived live meanwhile.
+  void FinishReplay(const std::vector<Event>& replayed) {
+    std::lock_guard lock(mutex_);
+    SendLocked(replayed);
+    SendLocked(std::vector<Event>(pending_.begin(), pending_.end()));
+    pending_.clear();
+    replaying_ = false;
+  }
+
+  void ReplayChunk(const std::vector<Event>& events) {
+    std::lock_guard lock(mutex_);
+    SendLocked(events);
+  }
+
+  void Deliver(const std::vector<Event>& events) override {
+    std::lock_guard lock(mutex_);
+    if (replaying_) {
+      pending_.insert(pending_.end(), events.begin(), events.end());
+      return;
+    }
+    SendLocked(events);
+  }
+
+  void Replaced() override {
+    sender_->Send(ErrorMessage("replaced", "another connection joined this session"));
+    sender_->Close(server::CloseCode::kReplaced, "another connection joined this session");
+  }
+
+ private:
+  void SendLocked(const std::vector<Event>& events) {
+    for (const auto& event : events) {
+      if (event.seq <= delivered_) continue;  // already delivered (replay and live overlap)
+      delivered_ = event.seq;
+      sender_->Send(json::serialize(conversation::EventJson(event)));
+    }
+  }
+
+  std::shared_ptr<server::WebSocketSender> sender_;
+  std::mutex mutex_;
+  std::int64_t delivered_ = 0;  // guarded by mutex_
+  bool replaying_ = false;      // guarded by mutex_
+  std::deque<Event> pending_;   // guarded by mutex_
+};
+
 class ConnectionHandler final : public server::WebSocketHandler {
  public:
-  explicit ConnectionHandler(std::shared_ptr<server::WebSocketSender> sender) : sender_(std::move(sender)) {}
+  ConnectionHandler(identity::Principal who, std::shared_ptr<server::WebSocketSender> sender,
+                    conversation::SessionService& sessions, conversation::SessionHub& hub)
+      : who_(std::move(who)),
+        sender_(std::move(sender)),
+        sessions_(sessions),
+        hub_(hub),
+        sink_(std::make_shared<SocketSink>(sender_)) {}
 
   boost::asio::awaitable<void> OnMessage(std::string text) override {
     boost::system::error_code ec;
@@ -30,28 +106,115 @@ class ConnectionHandler final : public server::WebSocketHandler {
       sender_->Send(ErrorMessage("invalid_message", "a message is a JSON object with a string \"type\""));
       co_return;
     }
-    const auto& name = type->get_string();
+    const std::string name(type->get_string());
     if (name == "ping") {
       json::object pong{{"type", "pong"}};
       if (const auto* id = object->if_contains("id")) pong["id"] = *id;
       sender_->Send(json::serialize(pong));
-      co_return;
+    } else if (name == "session.join") {
+      co_await Join(*object);
+    } else if (name == "session.end") {
+      co_await End();
+    } else {
+      sender_->Send(ErrorMessage("unknown_type", "unknown message type \"" + name + "\""));
     }
-    sender_->Send(ErrorMessage("unknown_type", "unknown message type \"" + std::string(name) + "\""));
   }
 
-  void OnClose() override {}
+  void OnClose() override {
+    if (!session_id_.empty()) hub_.Detach(session_id_, sink_.get());
+  }
 
  private:
+  boost::asio::awaitable<void> Join(const json::object& message) {
+    const auto* id = message.if_contains("session_id");
+    const auto* last = message.if_contains("last_seq");
+    if (id == nullptr || !id->is_string() || id->get_string().empty() || id->get_string().size() > 64 ||
+        (last != nullptr && (!last->is_int64() || last->get_int64() < 0))) {
+      sender_->Send(ErrorMessage("invalid_message",
+                                 "session.join needs a string \"session_id\" and an optional \"last_seq\" >= 0"));
+      co_return;
+    }
+    const std::string session_id(id->get_string());
+    auto session = co_await sessions_.Get(who_, session_id);
+    if (!session) {
+      sender_->Send(ErrorMessage(session.error()));
+      co_return;
+    }
+    if (!session_id_.empty() && session_id_ != session_id) hub_.Detach(session_id_, sink_.get());
+    session_id_ = session_id;
+    std::int64_t after = last != nullptr ? last->get_int64() : 0;
+    sink_->BeginReplay(after);
+    hub_.Attach(session_id, sink_);  // from here on, live events queue up behind the replay
+    for (;;) {
+      auto page = co_await sessions_.Events(who_, session_id, after, kReplayPage);
+      if (!page) {
+        sink_->FinishReplay({});
+        sender_->Send(ErrorMessage(page.error()));
+        co_return;
+      }
+      if (static_cast<std::int64_t>(page->size()) < kReplayPage) {
+        sink_->FinishReplay(*page);
+        co_return;
+      }
+      after = page->back().seq;
+      sink_->ReplayChunk(*page);
+    }
+  }
+
+  boost::asio::awaitable<void> End() {
+    if (session_id_.empty()) {
+      sender_->Send(ErrorMessage("failed_precondition", "join a session first"));
+      co_return;
+    }
+    auto ended = co_await sessions_.End(who_, session_id_, "trainee");
+    if (!ended) sender_->Send(ErrorMessage(ended.error()));
+    // On success the events reach this socket through the hub.
+  }
+
+  identity::Principal who_;
   std::shared_ptr<server::WebSocketSender> sender_;
+  conversation::SessionService& sessions_;
+  conversation::SessionHub& hub_;
+  std::shared_ptr<SocketSink> sink_;
+  std::string session_id_;  // the joined session, if any
 };
 
 }  // namespace
 
-core::Result<std::unique_ptr<server::WebSocketHandler>> WebSocketApi::Accept(
-    const server::HttpRequest& upgrade, std::shared_ptr<server::WebSocketSender> sender) {
-  logger_.Debug("websocket_accepted", {{"request_id", upgrade.request_id}});
-  return std::make_unique<ConnectionHandler>(std::move(sender));
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const auto end = std::min(text.find(',', start), text.size());
+    auto item = text.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+core::Result<server::AcceptedWebSocket> WebSocketApi::Accept(const server::HttpRequest& upgrade,
+                                                             std::shared_ptr<server::WebSocketSender> sender) {
+  if (const auto origin = upgrade.Header("origin");
+      origin && !options_.allowed_origins.empty() &&
+      std::find(options_.allowed_origins.begin(), options_.allowed_origins.end(), *origin) ==
+          options_.allowed_origins.end()) {
+    return core::Fail(core::ErrorCode::kPermissionDenied, "origin not allowed");
+  }
+  std::string token = upgrade.QueryParam("access_token").value_or("");
+  std::string subprotocol;
+  for (const auto& offered : SplitList(upgrade.Header("sec-websocket-protocol").value_or(""))) {
+    if (offered == kSubprotocol) subprotocol = kSubprotocol;
+    if (offered.starts_with(kBearerPrefix) && token.empty()) token = offered.substr(kBearerPrefix.size());
+  }
+  auto who = auth_.Authenticate(token);
+  if (!who) return core::Fail(who.error());
+  logger_.Debug("websocket_accepted", {{"request_id", upgrade.request_id}, {"user_id", who->user_id}});
+  return server::AcceptedWebSocket{
+      .handler = std::make_unique<ConnectionHandler>(std::move(*who), std::move(sender), sessions_, hub_),
+      .subprotocol = subprotocol};
 }
 
 }  // namespace salesboost::api

@@ -1,23 +1,47 @@
-// WebSocketApi: the application behind /ws. Messages are JSON objects with a
-// "type" (docs/protocol.md). This endpoint answers "ping" with "pong" and
-// reports unknown or malformed messages; the practice-session messages build
-// on it.
+// WebSocketApi: the application behind /ws (docs/protocol.md).
+//
+// The upgrade is refused before 101 without a valid token (401: query
+// parameter `access_token`, or the subprotocol "bearer.<token>" offered beside
+// "salesboost.v1") or from an Origin outside the allow-list (403).
+// Messages are JSON objects with a "type": ping, session.join, session.end.
+// A joined socket receives the session's committed events with seq above
+// its last_seq, oldest first, then live ones; a later join of the same
+// session closes it with 4002.
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include "conversation/session_hub.hpp"
+#include "conversation/session_service.hpp"
 #include "core/logging.hpp"
+#include "identity/auth_service.hpp"
 #include "server/websocket_endpoint.hpp"
 
 namespace salesboost::api {
 
+struct WebSocketApiOptions {
+  std::vector<std::string> allowed_origins;  // empty: any Origin (tokens are not ambient credentials)
+};
+
 class WebSocketApi final : public server::WebSocketEndpoint {
  public:
-  explicit WebSocketApi(core::Logger logger) : logger_(std::move(logger)) {}
+  WebSocketApi(WebSocketApiOptions options, const identity::AuthService& auth, conversation::SessionService& sessions,
+               conversation::SessionHub& hub, core::Logger logger)
+      : options_(std::move(options)), auth_(auth), sessions_(sessions), hub_(hub), logger_(std::move(logger)) {}
 
-  core::Result<std::unique_ptr<server::WebSocketHandler>> Accept(
-      const server::HttpRequest& upgrade, std::shared_ptr<server::WebSocketSender> sender) override;
+  core::Result<server::AcceptedWebSocket> Accept(const server::HttpRequest& upgrade,
+                                                 std::shared_ptr<server::WebSocketSender> sender) override;
 
  private:
+  WebSocketApiOptions options_;
+  const identity::AuthService& auth_;
+  conversation::SessionService& sessions_;
+  conversation::SessionHub& hub_;
   core::Logger logger_;
 };
+
+// "a, b ,c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitList(std::string_view text);
 
 }  // namespace salesboost::api

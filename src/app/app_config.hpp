@@ -35,6 +35,10 @@ struct AuthOptions {
   bool demo_trainee = true;              // create user "trainee" with a generated password at first start
 };
 
+struct WebSocketAppOptions {
+  std::string allowed_origins;  // comma-separated Origins allowed to open /ws; empty: any
+};
+
 struct CatalogOptions {
   bool import_demo = true;  // import the shipped demo courses when the tenant has no course
 };
@@ -50,6 +54,7 @@ struct SecretsOptions {
 struct AppConfig {
   DataOptions data;
   server::ServerOptions server;
+  WebSocketAppOptions websocket_app;
   StoreOptions store;
   LogOptions log;
   AuthOptions auth;

@@ -181,7 +181,8 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     if (*imported > 0) logger.Info("demo_catalog_imported", {{"courses", *imported}});
   }
   conversation::SessionStore session_store(**store, clock);
-  conversation::SessionService session_service(session_store, catalog, *ids);
+  conversation::InProcessSessionHub session_hub;
+  conversation::SessionService session_service(session_store, catalog, session_hub, *ids);
   auto demo_login = RunSync(BootstrapUsers(auth, users, config));
   if (!demo_login) {
     logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});
@@ -198,7 +199,8 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
       .With({build_info::kVersion, build_info::kGitCommit})
       .Set(1);
   storage::StoreReadiness store_ready(**store, migrations);
-  api::WebSocketApi websocket(logger);
+  api::WebSocketApi websocket({.allowed_origins = api::SplitList(config.websocket_app.allowed_origins)}, auth,
+                              session_service, session_hub, logger);
   server::Router router;
   core::IoContextPool pool(threads);
   server::HttpServer http(pool, config.server,

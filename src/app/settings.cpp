@@ -103,6 +103,10 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Int("websocket.socket_send_buffer_bytes", "SO_SNDBUF per socket; 0 keeps the kernel default", 0,
                   64 * kMiB, SB_FIELD(server.websocket.socket_send_buffer_bytes)));
 
+  s.push_back(String("websocket.allowed_origins",
+                     "comma-separated Origins allowed to open /ws (e.g. \"https://app.example.com\"); empty: any", {},
+                     SB_FIELD(websocket_app.allowed_origins)));
+
   s.push_back(String("store.driver", "database engine", {"sqlite"}, SB_FIELD(store.driver)));
   s.push_back(
       String("store.sqlite_path", "SQLite file; relative paths are under data.dir", {}, SB_FIELD(store.sqlite.path)));

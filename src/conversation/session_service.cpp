@@ -129,7 +129,10 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionService::End(ide
   closing.push_back(NewEvent{.type = "session.ended", .turn_id = {}, .payload = ended.payload});
   closing.push_back(NewEvent{
       .type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(*session, *events)}}});
-  co_return co_await sessions_.Append(session_id, std::move(closing), /*ends=*/true, /*turns=*/0);
+  auto appended = co_await sessions_.Append(session_id, std::move(closing), /*ends=*/true, /*turns=*/0);
+  if (!appended) co_return core::Fail(appended.error());
+  hub_.Publish(session_id, *appended);
+  co_return appended;
 }
 
 boost::asio::awaitable<core::Result<std::vector<Event>>> SessionService::Events(identity::Principal who,

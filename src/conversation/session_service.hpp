@@ -9,6 +9,7 @@
 #include <string>
 
 #include "catalog/catalog_repository.hpp"
+#include "conversation/session_hub.hpp"
 #include "conversation/session_store.hpp"
 #include "core/id_generator.hpp"
 #include "identity/principal.hpp"
@@ -23,15 +24,16 @@ struct StartRequest {
 
 class SessionService {
  public:
-  SessionService(SessionStore& sessions, catalog::CatalogRepository& catalog, core::IdGenerator& ids)
-      : sessions_(sessions), catalog_(catalog), ids_(ids) {}
+  SessionService(SessionStore& sessions, catalog::CatalogRepository& catalog, SessionHub& hub, core::IdGenerator& ids)
+      : sessions_(sessions), catalog_(catalog), hub_(hub), ids_(ids) {}
 
   // Creates the session and its first event, session.ready.
   boost::asio::awaitable<core::Result<Session>> Start(identity::Principal who, StartRequest request);
   boost::asio::awaitable<core::Result<Session>> Get(identity::Principal who, std::string session_id);
   boost::asio::awaitable<core::Result<SessionPage>> List(identity::Principal who, std::int64_t page,
                                                          std::int64_t page_size);
-  // Appends session.ended and report.ready; kFailedPrecondition when already ended.
+  // Appends session.ended and report.ready and publishes them to the session's
+  // subscriber; kFailedPrecondition when already ended.
   boost::asio::awaitable<core::Result<std::vector<Event>>> End(identity::Principal who, std::string session_id,
                                                                std::string reason);
   // Committed events after `after_seq`, oldest first, at most `limit`.
@@ -43,6 +45,7 @@ class SessionService {
  private:
   SessionStore& sessions_;
   catalog::CatalogRepository& catalog_;
+  SessionHub& hub_;
   core::IdGenerator& ids_;
 };
 

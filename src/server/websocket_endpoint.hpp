@@ -4,7 +4,8 @@
 //
 // Close codes the server itself uses (docs/protocol.md lists them all):
 //   1001 server shutting down, 1003 binary frame, 1007 invalid UTF-8,
-//   1009 message too big, 1011 internal error, 4000 idle, 4001 slow consumer.
+//   1009 message too big, 1011 internal error, 4000 idle, 4001 slow consumer,
+//   4002 replaced by another connection to the same session.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -27,6 +28,7 @@ enum class CloseCode : std::uint16_t {
   kInternalError = 1011,
   kIdleTimeout = 4000,   // no client message within websocket.idle_timeout_ms
   kSlowConsumer = 4001,  // the outgoing queue overflowed: the client does not read
+  kReplaced = 4002,      // another connection joined the same session (take-over)
 };
 
 // Sends to one client. Thread-safe; messages arrive in call order.
@@ -49,13 +51,18 @@ class WebSocketHandler {
   virtual void OnClose() = 0;
 };
 
+struct AcceptedWebSocket {
+  std::unique_ptr<WebSocketHandler> handler;
+  std::string subprotocol;  // echoed in Sec-WebSocket-Protocol when not empty
+};
+
 class WebSocketEndpoint {
  public:
   virtual ~WebSocketEndpoint() = default;
   // Decides before the 101 response; an error refuses the upgrade with the
   // matching HTTP status and error envelope.
-  virtual core::Result<std::unique_ptr<WebSocketHandler>> Accept(const HttpRequest& upgrade,
-                                                                 std::shared_ptr<WebSocketSender> sender) = 0;
+  virtual core::Result<AcceptedWebSocket> Accept(const HttpRequest& upgrade,
+                                                 std::shared_ptr<WebSocketSender> sender) = 0;
 };
 
 }  // namespace salesboost::server

@@ -221,7 +221,8 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
     ctx_->connections.Remove(registry_id);
     co_return;
   }
-  handler_ = std::move(*accepted);
+  handler_ = std::move(accepted->handler);
+  const std::string subprotocol = std::move(accepted->subprotocol);
 
   if (opt.websocket.socket_send_buffer_bytes > 0) {
     beast::error_code ec;
@@ -235,9 +236,10 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
   ws_.read_message_max(0);  // enforced in the read loop below
-  ws_.set_option(websocket::stream_base::decorator([id = request_id_](websocket::response_type& res) {
+  ws_.set_option(websocket::stream_base::decorator([id = request_id_, subprotocol](websocket::response_type& res) {
     res.set(http::field::server, std::string("salesboost/") + build_info::kVersion);
     res.set("X-Request-Id", id);
+    if (!subprotocol.empty()) res.set(http::field::sec_websocket_protocol, subprotocol);
   }));
 
   auto [aec] = co_await ws_.async_accept(upgrade, kTuple);

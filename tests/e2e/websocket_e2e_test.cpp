@@ -18,8 +18,9 @@ using std::chrono::milliseconds;
 using testing::MetricValue;
 using testing::ServerProcess;
 
+// Connects as the demo trainee (token in the query string).
 std::unique_ptr<WsClient> Connect(const ServerProcess& server, const client::WsClientOptions& options = {}) {
-  auto ws = WsClient::Connect(server.endpoint(), "/ws", options);
+  auto ws = WsClient::Connect(server.endpoint(), "/ws?access_token=" + server.DemoTraineeToken(), options);
   EXPECT_TRUE(ws) << ws.error().message;
   return ws ? std::move(*ws) : nullptr;
 }
@@ -125,6 +126,16 @@ TEST_F(WebSocketE2e, BinaryMessageClosesWith1003) {
   ASSERT_TRUE(ws);
   ASSERT_TRUE(ws->SendBinary(std::string("\x00\x01\x02", 3)));
   EXPECT_EQ(ReadClose(*ws).close_code, 1003);
+}
+
+TEST_F(WebSocketE2e, MessageWithoutTypeIsAnError) {
+  auto ws = Connect(server());
+  ASSERT_TRUE(ws);
+  const std::vector<std::string> bad_messages = {"[1,2]", R"({"type":5})"};
+  for (const auto& bad : bad_messages) {
+    ASSERT_TRUE(ws->SendText(bad));
+    EXPECT_EQ(boost::json::parse(ReadEvent(*ws).data).at("code").as_string(), "invalid_message") << bad;
+  }
 }
 
 TEST_F(WebSocketE2e, UnknownTypeIsAnErrorAndTheConnectionStays) {

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -142,6 +144,17 @@ std::string ServerProcess::DemoTraineePassword() const {
   std::string password = ReadFile(data_dir() / "demo-trainee.password");
   while (!password.empty() && password.back() == '\n') password.pop_back();
   return password;
+}
+
+std::string ServerProcess::Login(const std::string& username, const std::string& password) const {
+  namespace json = boost::json;
+  auto reply = client::Fetch(endpoint(), "POST", "/api/v1/auth/login",
+                             json::serialize(json::object{{"username", username}, {"password", password}}));
+  if (!reply || reply->status != 200) return {};
+  boost::system::error_code ec;
+  auto body = json::parse(reply->body, ec);
+  if (ec || !body.is_object() || !body.as_object().contains("token")) return {};
+  return std::string(body.at("token").as_string());
 }
 
 std::string ServerProcess::LogOutput() const { return ReadFile(dir_.path() / "stdout"); }

@@ -52,6 +52,9 @@ class ServerProcess {
   std::filesystem::path data_dir() const { return dir_.path() / "data"; }
   // The demo trainee's generated password (created at first start).
   std::string DemoTraineePassword() const;
+  // A token for `username` (POST /api/v1/auth/login); empty on failure.
+  std::string Login(const std::string& username, const std::string& password) const;
+  std::string DemoTraineeToken() const { return Login("trainee", DemoTraineePassword()); }
   // What the server wrote to stdout: its JSON log lines.
   std::string LogOutput() const;
 
