@@ -252,6 +252,9 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
     co_return;
   }
   RecordRequest(*ctx_, record);
+  // The upgrade request is no longer needed; free its headers for the session's lifetime.
+  upgrade = BeastRequest{};
+  request = HttpRequest{};
   ctx_->metrics.ws_open.Inc();
   open_ = true;
   if (ctx_->draining) RequestClose(CloseCode::kGoingAway, "server shutting down", kCloseGrace);

@@ -114,8 +114,7 @@ TEST_F(SessionE2e, OtherTraineesCannotSeeASessionButAdminsCan) {
 
 TEST_F(SessionE2e, ListIsPagedNewestFirst) {
   const auto token = OtherTrainee();
-  std::vector<std::string> ids;
-  for (int i = 0; i < 3; ++i) ids.emplace_back(Start(token).at("id").as_string());
+  for (int i = 0; i < 3; ++i) Start(token);
   auto first = Call(token, "GET", "/api/v1/sessions?page=1&page_size=2");
   auto second = Call(token, "GET", "/api/v1/sessions?page=2&page_size=2");
   ASSERT_TRUE(first && second);
