@@ -85,22 +85,15 @@ int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags) {
   }
 
   core::BlockingPool pool(1);
-  auto store = OpenStore(*config, pool);
-  if (!store) {
-    std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
-    return kExitFailure;
-  }
-  if (auto applied = RunSync(storage::ApplyMigrations(**store, storage::BuiltinMigrations())); !applied) {
-    std::fprintf(stderr, "error: %s\n", applied.error().message.c_str());
-    return kExitFailure;
-  }
+  auto store = OpenMigratedStoreOrReport(*config, pool);
+  if (!store) return kExitFailure;
   core::SystemClock clock;
   auto ids = core::MakeRandomIdGenerator();
   const identity::PasswordHasher hasher(
       {.memory_kib = config->auth.password_hash_memory_kib, .iterations = config->auth.password_hash_iterations});
   // Creating users needs no signing key; a throwaway one satisfies the service.
   const identity::TokenService tokens(std::string(32, 'x'), std::chrono::seconds(1), clock);
-  identity::UserRepository users(**store, *ids, clock);
+  identity::UserRepository users(*store, *ids, clock);
   identity::AuthService auth(users, hasher, tokens, pool);
   auto created = RunSync(
       auth.CreateUser(identity::NewUser{.tenant_id = "default",
@@ -127,17 +120,10 @@ int RunCatalogImport(const ConfigInput& input, const std::vector<std::string>& p
     return kExitConfigError;
   }
   core::BlockingPool pool(1);
-  auto store = OpenStore(loaded->config, pool);
-  if (!store) {
-    std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
-    return kExitFailure;
-  }
-  if (auto applied = RunSync(storage::ApplyMigrations(**store, storage::BuiltinMigrations())); !applied) {
-    std::fprintf(stderr, "error: %s\n", applied.error().message.c_str());
-    return kExitFailure;
-  }
+  auto store = OpenMigratedStoreOrReport(loaded->config, pool);
+  if (!store) return kExitFailure;
   core::SystemClock clock;
-  catalog::CatalogRepository catalog(**store, clock);
+  catalog::CatalogRepository catalog(*store, clock);
   int failed = 0;
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);

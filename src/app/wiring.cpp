@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "app/run_sync.hpp"
 #include "infra/secrets/env_secret_store.hpp"
 #include "infra/secrets/file_secret_store.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
+#include "storage/migration.hpp"
 
 namespace salesboost::app {
 namespace {
@@ -52,6 +54,19 @@ core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config,
   auto store = infra::SqliteStore::Open(path, config.store.sqlite, pool);
   if (!store) return core::Fail(store.error());
   return std::unique_ptr<storage::Store>(std::move(*store));
+}
+
+std::unique_ptr<storage::Store> OpenMigratedStoreOrReport(const AppConfig& config, core::BlockingPool& pool) {
+  auto store = OpenStore(config, pool);
+  if (!store) {
+    std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
+    return nullptr;
+  }
+  if (auto applied = RunSync(storage::ApplyMigrations(**store, storage::BuiltinMigrations())); !applied) {
+    std::fprintf(stderr, "error: %s\n", applied.error().message.c_str());
+    return nullptr;
+  }
+  return std::move(*store);
 }
 
 }  // namespace salesboost::app

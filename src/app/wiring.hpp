@@ -25,4 +25,8 @@ std::optional<AppConfig> ResolveOrReport(const LoadedConfig& loaded, core::Secre
 // Opens the configured store (creating data.dir if needed).
 core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool);
 
+// OpenStore, then applies pending migrations; for command-line tools. On
+// failure prints "error: ..." to stderr and returns nullptr.
+std::unique_ptr<storage::Store> OpenMigratedStoreOrReport(const AppConfig& config, core::BlockingPool& pool);
+
 }  // namespace salesboost::app
