@@ -34,25 +34,33 @@ HttpResponse Unauthenticated(const core::Error& error, const HttpRequest& reques
   return response;
 }
 
-void AddAuthRoutes(server::Router& router, identity::AuthService& auth) {
-  router.Add("POST", "/api/v1/auth/login", [&auth](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    auto body = ParseJsonObject(request);
-    if (!body) co_return server::ErrorResponse(body.error(), request.request_id);
-    auto username = RequiredString(*body, "username", 64);
-    auto password = RequiredString(*body, "password", 1024);
-    auto tenant = OptionalString(*body, "tenant_id", 64);
-    for (const auto* error : {username ? nullptr : &username.error(), password ? nullptr : &password.error(),
-                              tenant ? nullptr : &tenant.error()}) {
-      if (error != nullptr) co_return server::ErrorResponse(*error, request.request_id);
-    }
-    auto login = co_await auth.Login(tenant->value_or("default"), *username, *password);
-    if (!login) co_return Unauthenticated(login.error(), request);
-    const auto expires = std::chrono::floor<std::chrono::seconds>(login->token.expires_at);
-    co_return JsonResponse(200, json::object{{"token", login->token.token},
-                                             {"token_type", "Bearer"},
-                                             {"expires_at", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", expires)},
-                                             {"user", UserJson(login->principal, login->display_name)}});
-  });
+void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::RateLimiter& login_limiter) {
+  router.Add("POST", "/api/v1/auth/login",
+             [&auth, &login_limiter](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
+               if (const auto decision = login_limiter.Acquire(request.remote_address); !decision.allowed) {
+                 auto response = server::ErrorResponse(429, "rate_limited", "too many login attempts; retry later",
+                                                       request.request_id);
+                 const auto seconds = (decision.retry_after.count() + 999) / 1000;
+                 response.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, seconds)));
+                 co_return response;
+               }
+               auto body = ParseJsonObject(request);
+               if (!body) co_return server::ErrorResponse(body.error(), request.request_id);
+               auto username = RequiredString(*body, "username", 64);
+               auto password = RequiredString(*body, "password", 1024);
+               auto tenant = OptionalString(*body, "tenant_id", 64);
+               for (const auto* error : {username ? nullptr : &username.error(), password ? nullptr : &password.error(),
+                                         tenant ? nullptr : &tenant.error()}) {
+                 if (error != nullptr) co_return server::ErrorResponse(*error, request.request_id);
+               }
+               auto login = co_await auth.Login(tenant->value_or("default"), *username, *password);
+               if (!login) co_return Unauthenticated(login.error(), request);
+               const auto expires = std::chrono::floor<std::chrono::seconds>(login->token.expires_at);
+               co_return JsonResponse(200, json::object{{"token", login->token.token},
+                                                        {"token_type", "Bearer"},
+                                                        {"expires_at", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", expires)},
+                                                        {"user", UserJson(login->principal, login->display_name)}});
+             });
 
   router.Add("GET", "/api/v1/auth/me", [&auth](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
     auto principal = RequirePrincipal(auth, request);

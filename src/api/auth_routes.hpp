@@ -3,12 +3,15 @@
 //   GET  /api/v1/auth/me      the caller's identity
 #pragma once
 
+#include "core/rate_limiter.hpp"
 #include "identity/auth_service.hpp"
 #include "server/router.hpp"
 
 namespace salesboost::api {
 
-void AddAuthRoutes(server::Router& router, identity::AuthService& auth);
+// `login_limiter` is keyed by the client's address: repeated attempts get 429
+// with Retry-After before any password is checked.
+void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::RateLimiter& login_limiter);
 
 // The caller's principal from "Authorization: Bearer <token>".
 core::Result<identity::Principal> RequirePrincipal(const identity::AuthService& auth,

@@ -39,6 +39,11 @@ struct WebSocketAppOptions {
   std::string allowed_origins;  // comma-separated Origins allowed to open /ws; empty: any
 };
 
+struct LimitsOptions {
+  std::int64_t login_per_minute = 10;  // login attempts per client address per minute (sustained)
+  std::int64_t login_burst = 5;        // login attempts a client address may make at once
+};
+
 struct CatalogOptions {
   bool import_demo = true;  // import the shipped demo courses when the tenant has no course
 };
@@ -59,6 +64,7 @@ struct AppConfig {
   LogOptions log;
   AuthOptions auth;
   CatalogOptions catalog;
+  LimitsOptions limits;
   SecretsOptions secrets;
 };
 

@@ -215,7 +215,10 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                                      .is_draining = [&http] { return http.IsDraining(); },
                                                      .metrics_token = config.server.metrics_token});
 
-  api::AddAuthRoutes(router, auth);
+  core::InProcessRateLimiter login_limiter({.per_minute = static_cast<double>(config.limits.login_per_minute),
+                                            .burst = static_cast<double>(config.limits.login_burst)},
+                                           clock);
+  api::AddAuthRoutes(router, auth, login_limiter);
   api::AddCatalogRoutes(router, auth, catalog);
   api::AddSessionRoutes(router, auth, session_service);
 

@@ -136,6 +136,11 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Bool("catalog.import_demo", "import the shipped demo courses when the tenant has no course",
                    SB_FIELD(catalog.import_demo)));
 
+  s.push_back(Int("limits.login_per_minute", "login attempts per client address per minute (sustained)", 1, 1'000'000,
+                  SB_FIELD(limits.login_per_minute)));
+  s.push_back(Int("limits.login_burst", "login attempts a client address may make at once", 1, 1'000'000,
+                  SB_FIELD(limits.login_burst)));
+
   s.push_back(
       String("secrets.provider", "where secret references are resolved", {"env", "file"}, SB_FIELD(secrets.provider)));
   s.push_back(String("secrets.env_prefix", "env provider: secret a/b is the variable <prefix>A_B", {},

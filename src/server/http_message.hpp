@@ -22,8 +22,8 @@ struct HttpRequest {
   std::string query;                                         // raw query without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased, in arrival order
   std::string body;
-  std::string request_id;  // from X-Request-Id when acceptable, else generated
-  std::string remote_address;
+  std::string request_id;                          // from X-Request-Id when acceptable, else generated
+  std::string remote_address;                      // the peer's IP address (no port)
   std::map<std::string, std::string> path_params;  // {name} segments matched by the router
 
   // First value of header `name` (lower-case).

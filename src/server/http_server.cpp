@@ -1,5 +1,7 @@
 #include "server/http_server.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -89,7 +91,8 @@ class HttpConnection final : public internal::Connection, public std::enable_sha
 
   std::shared_ptr<ServerContext> ctx_;
   beast::tcp_stream stream_;
-  std::string remote_;
+  std::string remote_ip_;  // the peer's address, for request handlers
+  std::string remote_;     // address:port, for the access log
   std::uint64_t registry_id_ = 0;
   bool registered_ = false;
   bool idle_ = false;  // waiting for the next request; touched only on the strand
@@ -110,7 +113,8 @@ asio::awaitable<void> HttpConnection::Serve() {
   {
     beast::error_code ec;
     const auto endpoint = stream_.socket().remote_endpoint(ec);
-    remote_ = ec ? std::string("unknown") : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+    remote_ip_ = ec ? std::string("unknown") : endpoint.address().to_string();
+    remote_ = ec ? remote_ip_ : fmt::format("{}:{}", remote_ip_, endpoint.port());
   }
 
   beast::flat_buffer buffer;
@@ -148,7 +152,7 @@ asio::awaitable<void> HttpConnection::Serve() {
     auto& header = parser.get();
     if (beast::websocket::is_upgrade(header) && header.target().starts_with("/ws") && ctx_->deps.websocket != nullptr) {
       auto upgrade = parser.release();
-      auto request = FromBeast(upgrade, remote_);
+      auto request = FromBeast(upgrade, remote_ip_);
       if (request && request->path == "/ws") {
         request->request_id = internal::ChooseRequestId(request->Header("x-request-id").value_or(""), ctx_->deps.ids);
         Unregister();
@@ -191,7 +195,7 @@ asio::awaitable<void> HttpConnection::Serve() {
     auto beast_request = parser.release();
     const bool client_keep_alive = beast_request.keep_alive();
     const unsigned version = beast_request.version();
-    auto request = FromBeast(beast_request, remote_);
+    auto request = FromBeast(beast_request, remote_ip_);
     if (!request) {
       co_await Reject(400, "bad_request", request.error().message, beast_request.method_string(), "", start);
       break;

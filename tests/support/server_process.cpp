@@ -98,7 +98,9 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::vector<std::strin
   std::vector<std::string> args = {
       "serve", "--port", "0", "--port-file", port_file.string(), "--set", "data.dir=" + server->data_dir().string(),
       // Cheap password hashing keeps start-up (which hashes) fast under the sanitizers.
-      "--set", "auth.password_hash_memory_kib=64", "--set", "auth.password_hash_iterations=1"};
+      "--set", "auth.password_hash_memory_kib=64", "--set", "auth.password_hash_iterations=1",
+      // Tests log in often from one address; the login limit has its own test.
+      "--set", "limits.login_burst=100000"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   server->pid_ = Spawn(args, env, server->dir_.path() / "stdout", server->dir_.path() / "stderr", {});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
