@@ -156,12 +156,9 @@ asio::awaitable<void> HttpConnection::Serve() {
       if (request && request->path == "/ws") {
         request->request_id = internal::ChooseRequestId(request->Header("x-request-id").value_or(""), ctx_->deps.ids);
         Unregister();
-        // Spawned, not awaited: this connection's frames (buffers, parser) end here
-        // instead of living as long as the WebSocket session.
-        auto strand = stream_.get_executor();
-        asio::co_spawn(strand,
-                       internal::RunWebSocket(ctx_, std::move(stream_), std::move(upgrade), std::move(*request), start),
-                       asio::detached);
+        // Handed over, not awaited: this connection's frames (buffers, parser) end
+        // here instead of living as long as the WebSocket session.
+        internal::StartWebSocket(ctx_, std::move(stream_), std::move(upgrade), std::move(*request), start);
         co_return;
       }
       co_await Reject(404, "not_found", "no WebSocket endpoint at this path", upgrade.method_string(), "", start);

@@ -43,7 +43,9 @@ class WsConnection final : public Connection,
         idle_timer_(ws_.get_executor()),
         close_timer_(ws_.get_executor()) {}
 
-  asio::awaitable<void> Run(BeastRequest upgrade, HttpRequest request, std::chrono::steady_clock::time_point start);
+  // `self` is this connection: the coroutine owns it for its whole life.
+  asio::awaitable<void> Run(std::shared_ptr<WsConnection> self, BeastRequest upgrade, HttpRequest request,
+                            std::chrono::steady_clock::time_point start);
 
   bool Send(std::string text) override;
   void Close(CloseCode code, std::string reason) override;
@@ -63,7 +65,10 @@ class WsConnection final : public Connection,
     const std::string label = std::to_string(code);
     ctx_->metrics.ws_server_closes.With({std::string_view(label)}).Inc();
   }
-  static asio::awaitable<void> WatchIdle(std::shared_ptr<WsConnection> self);
+  // Waits on idle_timer_; a message re-arms it (the wait then completes early
+  // and waits again); expiry closes with 4000. A callback, not a coroutine:
+  // no frame per connection.
+  void WaitIdle();
 
   std::shared_ptr<ServerContext> ctx_;
   websocket::stream<beast::tcp_stream> ws_;
@@ -177,19 +182,19 @@ void WsConnection::StartClose() {
                   [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->ws_).close(); });
 }
 
-asio::awaitable<void> WsConnection::WatchIdle(std::shared_ptr<WsConnection> self) {
-  for (;;) {
-    co_await self->idle_timer_.async_wait(kTuple);  // fires on expiry, re-arm or cancel
-    if (self->finished_ || self->pending_close_) co_return;
-    if (self->idle_timer_.expiry() > std::chrono::steady_clock::now()) continue;  // re-armed by a message
+void WsConnection::WaitIdle() {
+  idle_timer_.async_wait([self = shared_from_this()](beast::error_code) {
+    if (self->finished_ || self->pending_close_) return;
+    if (self->idle_timer_.expiry() > std::chrono::steady_clock::now()) {  // re-armed by a message
+      self->WaitIdle();
+      return;
+    }
     self->RequestClose(CloseCode::kIdleTimeout, "idle timeout", kCloseGrace);
-    co_return;
-  }
+  });
 }
 
-asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest request,
+asio::awaitable<void> WsConnection::Run(std::shared_ptr<WsConnection> self, BeastRequest upgrade, HttpRequest request,
                                         std::chrono::steady_clock::time_point start) {
-  auto self = shared_from_this();
   const auto& opt = ctx_->options;
   request_id_ = request.request_id;
   const std::string remote = request.remote_address;
@@ -264,7 +269,7 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
     StartClose();
   }
   idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
-  asio::co_spawn(ws_.get_executor(), WatchIdle(self), asio::detached);
+  WaitIdle();
 
   // Messages are read piecewise so the size limit is ours: an oversized message
   // gets a proper close handshake (1009) while its rest is read and dropped.
@@ -323,10 +328,13 @@ asio::awaitable<void> WsConnection::Run(BeastRequest upgrade, HttpRequest reques
 
 }  // namespace
 
-asio::awaitable<void> RunWebSocket(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream, BeastRequest upgrade,
-                                   HttpRequest request, std::chrono::steady_clock::time_point start) {
+void StartWebSocket(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream, BeastRequest upgrade,
+                    HttpRequest request, std::chrono::steady_clock::time_point start) {
+  auto executor = stream.get_executor();
   auto connection = std::make_shared<WsConnection>(std::move(ctx), std::move(stream));
-  co_await connection->Run(std::move(upgrade), std::move(request), start);
+  WsConnection* raw = connection.get();
+  asio::co_spawn(executor, raw->Run(std::move(connection), std::move(upgrade), std::move(request), start),
+                 asio::detached);
 }
 
 }  // namespace salesboost::server::internal

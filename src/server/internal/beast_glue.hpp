@@ -3,7 +3,6 @@
 // units (http_server.cpp, websocket_session.cpp).
 #pragma once
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -21,9 +20,9 @@ using BeastResponse = boost::beast::http::response<boost::beast::http::string_bo
 BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_alive, std::string_view request_id);
 
 // Takes over an upgraded connection: asks the endpoint, completes the
-// handshake and runs the session until it closes.
-boost::asio::awaitable<void> RunWebSocket(std::shared_ptr<ServerContext> ctx, boost::beast::tcp_stream stream,
-                                          BeastRequest upgrade, HttpRequest request,
-                                          std::chrono::steady_clock::time_point start);
+// handshake and runs the session on the stream's executor until it closes.
+// Returns at once.
+void StartWebSocket(std::shared_ptr<ServerContext> ctx, boost::beast::tcp_stream stream, BeastRequest upgrade,
+                    HttpRequest request, std::chrono::steady_clock::time_point start);
 
 }  // namespace salesboost::server::internal
