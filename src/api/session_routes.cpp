@@ -91,10 +91,8 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     const std::string id = request.path_params.at("id");
     auto ended = co_await sessions.End(*who, id, "trainee");
     if (!ended) co_return Error(ended.error(), request);
-    auto session = co_await sessions.Get(*who, id);
-    if (!session) co_return Error(session.error(), request);
-    json::object body{{"session", conversation::SessionJson(*session)}};
-    for (const auto& event : *ended) {
+    json::object body{{"session", conversation::SessionJson(ended->session)}};
+    for (const auto& event : ended->events) {
       if (event.type == "report.ready") body["report"] = event.payload.at("report");
     }
     co_return JsonResponse(200, body);

@@ -21,9 +21,7 @@ std::string ErrorMessage(std::string_view code, std::string_view message) {
 }
 
 std::string ErrorMessage(const core::Error& error) {
-  const std::string_view message =
-      error.code == core::ErrorCode::kInternal ? std::string_view("internal error") : std::string_view(error.message);
-  return ErrorMessage(core::ErrorCodeName(error.code), message);
+  return ErrorMessage(core::ErrorCodeName(error.code), server::ClientMessage(error));
 }
 
 // Delivers a session's events to one socket exactly once each, in seq order.

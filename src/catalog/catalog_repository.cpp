@@ -150,30 +150,32 @@ boost::asio::awaitable<core::Result<std::vector<json::object>>> CatalogRepositor
   co_return out;
 }
 
-boost::asio::awaitable<core::Result<json::object>> CatalogRepository::Scenario(std::string tenant_id,
-                                                                               std::string scenario_id) {
+boost::asio::awaitable<core::Result<json::object>> CatalogRepository::FindDocument(std::string_view table,
+                                                                                   std::string tenant_id,
+                                                                                   std::string id) {
   core::Result<std::vector<json::object>> out;
+  const std::string sql = fmt::format("SELECT document FROM {} WHERE tenant_id = ? AND id = ?", table);
   TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
-    out = Documents(tx, "SELECT document FROM scenarios WHERE tenant_id = ? AND id = ?", {tenant_id, scenario_id});
+    out = Documents(tx, sql, {tenant_id, id});
     return core::Ok();
   };
   if (auto done = co_await store_.Transact(std::move(read)); !done) co_return core::Fail(done.error());
   if (!out) co_return core::Fail(out.error());
-  if (out->empty()) co_return core::Fail(core::ErrorCode::kNotFound, "no scenario '" + scenario_id + "'");
+  if (out->empty()) {
+    // "scenarios" -> "no scenario 'x'"
+    co_return core::Fail(core::ErrorCode::kNotFound, fmt::format("no {} '{}'", table.substr(0, table.size() - 1), id));
+  }
   co_return std::move(out->front());
+}
+
+boost::asio::awaitable<core::Result<json::object>> CatalogRepository::Scenario(std::string tenant_id,
+                                                                               std::string scenario_id) {
+  co_return co_await FindDocument("scenarios", std::move(tenant_id), std::move(scenario_id));
 }
 
 boost::asio::awaitable<core::Result<json::object>> CatalogRepository::Persona(std::string tenant_id,
                                                                               std::string persona_id) {
-  core::Result<std::vector<json::object>> out;
-  TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
-    out = Documents(tx, "SELECT document FROM personas WHERE tenant_id = ? AND id = ?", {tenant_id, persona_id});
-    return core::Ok();
-  };
-  if (auto done = co_await store_.Transact(std::move(read)); !done) co_return core::Fail(done.error());
-  if (!out) co_return core::Fail(out.error());
-  if (out->empty()) co_return core::Fail(core::ErrorCode::kNotFound, "no persona '" + persona_id + "'");
-  co_return std::move(out->front());
+  co_return co_await FindDocument("personas", std::move(tenant_id), std::move(persona_id));
 }
 
 boost::asio::awaitable<core::Result<std::int64_t>> CatalogRepository::CourseCount(std::string tenant_id) {

@@ -34,6 +34,10 @@ class CatalogRepository {
   boost::asio::awaitable<core::Result<boost::json::object>> Persona(std::string tenant_id, std::string persona_id);
 
  private:
+  // The document with `id` from `table` ("scenarios" or "personas"); kNotFound when absent.
+  boost::asio::awaitable<core::Result<boost::json::object>> FindDocument(std::string_view table, std::string tenant_id,
+                                                                         std::string id);
+
   storage::Store& store_;
   const core::Clock& clock_;
 };

@@ -32,9 +32,4 @@ void InProcessSessionHub::Publish(const std::string& session_id, const std::vect
   if (sink) sink->Deliver(events);
 }
 
-std::size_t InProcessSessionHub::Subscribers() const {
-  std::lock_guard lock(mutex_);
-  return subscribers_.size();
-}
-
 }  // namespace salesboost::conversation

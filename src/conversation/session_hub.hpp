@@ -38,10 +38,9 @@ class InProcessSessionHub final : public SessionHub {
   void Attach(const std::string& session_id, std::shared_ptr<EventSink> sink) override;
   void Detach(const std::string& session_id, const EventSink* sink) override;
   void Publish(const std::string& session_id, const std::vector<Event>& events) override;
-  std::size_t Subscribers() const;
 
  private:
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::unordered_map<std::string, std::weak_ptr<EventSink>> subscribers_;  // guarded by mutex_
 };
 

@@ -109,9 +109,9 @@ boost::asio::awaitable<core::Result<SessionPage>> SessionService::List(identity:
   co_return co_await sessions_.List(who.tenant_id, user, (page - 1) * page_size, page_size);
 }
 
-boost::asio::awaitable<core::Result<std::vector<Event>>> SessionService::End(identity::Principal who,
-                                                                             std::string session_id,
-                                                                             std::string reason) {
+boost::asio::awaitable<core::Result<SessionService::Ended>> SessionService::End(identity::Principal who,
+                                                                                std::string session_id,
+                                                                                std::string reason) {
   auto session = co_await Get(who, session_id);
   if (!session) co_return core::Fail(session.error());
   if (session->status == SessionStatus::kEnded) {
@@ -129,10 +129,13 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionService::End(ide
   closing.push_back(NewEvent{.type = "session.ended", .turn_id = {}, .payload = ended.payload});
   closing.push_back(NewEvent{
       .type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(*session, *events)}}});
-  auto appended = co_await sessions_.Append(session_id, std::move(closing), /*ends=*/true, /*turns=*/0);
+  auto appended = co_await sessions_.Append(session_id, std::move(closing), /*ends=*/true);
   if (!appended) co_return core::Fail(appended.error());
   hub_.Publish(session_id, *appended);
-  co_return appended;
+  session->status = SessionStatus::kEnded;
+  session->last_seq = appended->back().seq;
+  session->ended_at = appended->back().created_at;
+  co_return Ended{std::move(*session), std::move(*appended)};
 }
 
 boost::asio::awaitable<core::Result<std::vector<Event>>> SessionService::Events(identity::Principal who,
@@ -151,12 +154,12 @@ boost::asio::awaitable<core::Result<json::object>> SessionService::Report(identi
   if (session->status == SessionStatus::kActive) {
     co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the report is ready when the session ends");
   }
-  auto events = co_await sessions_.EventsAfter(session_id, 0, kMaxEventsPerRead);
-  if (!events) co_return core::Fail(events.error());
-  for (auto it = events->rbegin(); it != events->rend(); ++it) {
-    if (it->type == "report.ready" && it->payload.contains("report")) co_return it->payload.at("report").as_object();
+  auto report = co_await sessions_.LastEvent(session_id, "report.ready");
+  if (!report) co_return core::Fail(report.error());
+  if (!*report || !(*report)->payload.contains("report")) {
+    co_return core::Fail(core::ErrorCode::kInternal, "ended session without a report");
   }
-  co_return core::Fail(core::ErrorCode::kInternal, "ended session without a report");
+  co_return (*report)->payload.at("report").as_object();
 }
 
 }  // namespace salesboost::conversation

@@ -32,10 +32,13 @@ class SessionService {
   boost::asio::awaitable<core::Result<Session>> Get(identity::Principal who, std::string session_id);
   boost::asio::awaitable<core::Result<SessionPage>> List(identity::Principal who, std::int64_t page,
                                                          std::int64_t page_size);
+  struct Ended {
+    Session session;            // as it is now: ended
+    std::vector<Event> events;  // session.ended, report.ready
+  };
   // Appends session.ended and report.ready and publishes them to the session's
   // subscriber; kFailedPrecondition when already ended.
-  boost::asio::awaitable<core::Result<std::vector<Event>>> End(identity::Principal who, std::string session_id,
-                                                               std::string reason);
+  boost::asio::awaitable<core::Result<Ended>> End(identity::Principal who, std::string session_id, std::string reason);
   // Committed events after `after_seq`, oldest first, at most `limit`.
   boost::asio::awaitable<core::Result<std::vector<Event>>> Events(identity::Principal who, std::string session_id,
                                                                   std::int64_t after_seq, std::int64_t limit);

@@ -36,6 +36,18 @@ Session SessionFromRow(const SqlRow& row) {
   return s;
 }
 
+// Rows of "SELECT seq, type, turn_id, payload, created_at FROM session_events".
+core::Result<Event> EventFromRow(const SqlRow& row) {
+  boost::system::error_code ec;
+  auto payload = json::parse(row.Text(3), ec);
+  if (ec || !payload.is_object()) return core::Fail(core::ErrorCode::kInternal, "stored event is corrupt");
+  return Event{.seq = row.Int(0),
+               .type = row.Text(1),
+               .turn_id = row.IsNull(2) ? "" : row.Text(2),
+               .payload = std::move(payload.as_object()),
+               .created_at = row.Text(4)};
+}
+
 core::Result<std::vector<Event>> Insert(Transaction& tx, const std::string& session_id, std::int64_t last_seq,
                                         std::vector<NewEvent>& events, const std::string& now) {
   std::vector<Event> written;
@@ -123,8 +135,7 @@ boost::asio::awaitable<core::Result<SessionPage>> SessionStore::List(std::string
 }
 
 boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(std::string session_id,
-                                                                              std::vector<NewEvent> events, bool ends,
-                                                                              std::int64_t turns) {
+                                                                              std::vector<NewEvent> events, bool ends) {
   const std::string now = Now();
   std::vector<Event> written;
   TransactionFn append = [&](Transaction& tx) -> core::Result<void> {
@@ -139,12 +150,9 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(st
     if (!inserted) return core::Fail(inserted.error());
     written = std::move(*inserted);
     const std::int64_t new_last = last_seq + static_cast<std::int64_t>(written.size());
-    auto updated = ends ? tx.Execute(
-                              "UPDATE sessions SET last_seq = ?, turn_count = turn_count + ?, status = 'ended', "
-                              "ended_at = ? WHERE id = ?",
-                              {new_last, turns, now, session_id})
-                        : tx.Execute("UPDATE sessions SET last_seq = ?, turn_count = turn_count + ? WHERE id = ?",
-                                     {new_last, turns, session_id});
+    auto updated = ends ? tx.Execute("UPDATE sessions SET last_seq = ?, status = 'ended', ended_at = ? WHERE id = ?",
+                                     {new_last, now, session_id})
+                        : tx.Execute("UPDATE sessions SET last_seq = ? WHERE id = ?", {new_last, session_id});
     if (!updated) return core::Fail(updated.error());
     return core::Ok();
   };
@@ -164,20 +172,35 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::EventsAft
         {session_id, after_seq, limit});
     if (!rows) return core::Fail(rows.error());
     for (const auto& row : *rows) {
-      boost::system::error_code ec;
-      auto payload = json::parse(row.Text(3), ec);
-      if (ec || !payload.is_object()) return core::Fail(core::ErrorCode::kInternal, "stored event is corrupt");
-      events.push_back(Event{.seq = row.Int(0),
-                             .type = row.Text(1),
-                             .turn_id = row.IsNull(2) ? "" : row.Text(2),
-                             .payload = std::move(payload.as_object()),
-                             .created_at = row.Text(4)});
+      auto event = EventFromRow(row);
+      if (!event) return core::Fail(event.error());
+      events.push_back(std::move(*event));
     }
     return core::Ok();
   };
   auto result = co_await store_.Transact(std::move(read));
   if (!result) co_return core::Fail(result.error());
   co_return events;
+}
+
+boost::asio::awaitable<core::Result<std::optional<Event>>> SessionStore::LastEvent(std::string session_id,
+                                                                                   std::string type) {
+  std::optional<Event> found;
+  TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
+    auto rows = tx.Query(
+        "SELECT seq, type, turn_id, payload, created_at FROM session_events WHERE session_id = ? AND type = ? "
+        "ORDER BY seq DESC LIMIT 1",
+        {session_id, type});
+    if (!rows) return core::Fail(rows.error());
+    if (rows->empty()) return core::Ok();
+    auto event = EventFromRow(rows->front());
+    if (!event) return core::Fail(event.error());
+    found = std::move(*event);
+    return core::Ok();
+  };
+  auto result = co_await store_.Transact(std::move(read));
+  if (!result) co_return core::Fail(result.error());
+  co_return found;
 }
 
 }  // namespace salesboost::conversation

@@ -38,10 +38,12 @@ class SessionStore {
   // Newest first. An empty user_id lists the whole tenant.
   boost::asio::awaitable<core::Result<SessionPage>> List(std::string tenant_id, std::string user_id,
                                                          std::int64_t offset, std::int64_t limit);
-  // Appends events after the session's last seq; `ends` also marks it ended and
-  // `turns` adds to its turn count. kFailedPrecondition when already ended.
+  // Appends events after the session's last seq; `ends` also marks it ended.
+  // kFailedPrecondition when already ended.
   boost::asio::awaitable<core::Result<std::vector<Event>>> Append(std::string session_id, std::vector<NewEvent> events,
-                                                                  bool ends, std::int64_t turns);
+                                                                  bool ends);
+  // The newest event of `type`, if any.
+  boost::asio::awaitable<core::Result<std::optional<Event>>> LastEvent(std::string session_id, std::string type);
   // Events with seq > after_seq, oldest first, at most `limit`.
   boost::asio::awaitable<core::Result<std::vector<Event>>> EventsAfter(std::string session_id, std::int64_t after_seq,
                                                                        std::int64_t limit);

@@ -19,7 +19,6 @@ class IoContextPool {
   IoContextPool(const IoContextPool&) = delete;
   IoContextPool& operator=(const IoContextPool&) = delete;
 
-  std::size_t size() const { return contexts_.size(); }
   boost::asio::io_context& At(std::size_t i) { return *contexts_.at(i); }
   // Round-robin choice for a new connection.
   boost::asio::io_context& Next();

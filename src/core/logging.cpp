@@ -2,7 +2,6 @@
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/base_sink.h>
-#include <spdlog/sinks/null_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -136,8 +135,6 @@ Logger Logger::Stdout(LogLevel level) { return Logger(Make(std::make_shared<spdl
 Logger Logger::ToString(std::string& out, LogLevel level) {
   return Logger(Make(std::make_shared<StringSink>(out), level));
 }
-
-Logger Logger::Null() { return Logger(Make(std::make_shared<spdlog::sinks::null_sink_mt>(), LogLevel::kOff)); }
 
 bool Logger::IsEnabled(LogLevel level) const { return impl_->should_log(ToSpd(level)); }
 

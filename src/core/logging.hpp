@@ -53,8 +53,6 @@ class Logger {
   static Logger Stdout(LogLevel level);
   // JSON lines appended to `out` (for tests). `out` must outlive the logger.
   static Logger ToString(std::string& out, LogLevel level);
-  // Discards everything.
-  static Logger Null();
 
   void Debug(std::string_view msg, LogFields fields = {}) const { Log(LogLevel::kDebug, msg, fields); }
   void Info(std::string_view msg, LogFields fields = {}) const { Log(LogLevel::kInfo, msg, fields); }

@@ -140,14 +140,6 @@ Metric& Family<Metric>::With(std::initializer_list<std::string_view> label_value
 }
 
 template <typename Metric>
-Metric& Family<Metric>::With(const std::vector<std::string>& label_values) {
-  SB_CHECK(label_values.size() == label_names_.size());
-  thread_local std::string key;
-  JoinLabels(key, label_values);
-  return Find(key);
-}
-
-template <typename Metric>
 void Family<Metric>::Write(std::string& out, std::string_view type) const {
   out.append("# HELP ").append(name_).append(" ").append(help_).append("\n");
   out.append("# TYPE ").append(name_).append(" ").append(type).append("\n");

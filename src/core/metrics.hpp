@@ -68,7 +68,6 @@ class Family {
   // The child for these label values (created on first use). Values must match
   // label_names in count. Lookups of existing children take a shared lock only.
   Metric& With(std::initializer_list<std::string_view> label_values);
-  Metric& With(const std::vector<std::string>& label_values);
   // The child of a family without labels.
   Metric& Get() { return With(std::initializer_list<std::string_view>{}); }
 

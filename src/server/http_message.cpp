@@ -67,10 +67,13 @@ HttpResponse ErrorResponse(int status, std::string_view code, std::string_view m
   return HttpResponse::Json(status, std::move(body));
 }
 
+std::string_view ClientMessage(const core::Error& error) {
+  return error.code == core::ErrorCode::kInternal ? std::string_view("internal error")
+                                                  : std::string_view(error.message);
+}
+
 HttpResponse ErrorResponse(const core::Error& error, std::string_view request_id) {
-  const std::string_view message =
-      error.code == core::ErrorCode::kInternal ? std::string_view("internal error") : std::string_view(error.message);
-  return ErrorResponse(HttpStatusFor(error.code), core::ErrorCodeName(error.code), message, request_id);
+  return ErrorResponse(HttpStatusFor(error.code), core::ErrorCodeName(error.code), ClientMessage(error), request_id);
 }
 
 }  // namespace salesboost::server

@@ -49,6 +49,10 @@ int HttpStatusFor(core::ErrorCode code);
 // errors such as 405, 413, 431 that have no domain ErrorCode).
 HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message, std::string_view request_id);
 
+// What a client may read of `error`: its message, except for kInternal, whose
+// details belong in logs ("internal error"). Used for HTTP and WebSocket alike.
+std::string_view ClientMessage(const core::Error& error);
+
 // The envelope for a domain error. kInternal messages are replaced by a
 // generic text: details belong in logs, not in responses.
 HttpResponse ErrorResponse(const core::Error& error, std::string_view request_id);
