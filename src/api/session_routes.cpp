@@ -42,7 +42,7 @@ json::array EventsJson(const std::vector<conversation::Event>& events) {
 }  // namespace
 
 void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
-                      conversation::SessionService& sessions) {
+                      conversation::SessionService& sessions, conversation::TurnCoordinator& coordinator) {
   router.Add("POST", "/api/v1/sessions", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
     auto who = RequirePrincipal(auth, request);
     if (!who) co_return Unauthenticated(who.error(), request);
@@ -54,8 +54,16 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     if (!persona) co_return Error(persona.error(), request);
     auto language = OptionalString(*body, "language", 2);
     if (!language) co_return Error(language.error(), request);
+    std::optional<std::uint64_t> seed;
+    if (const auto* value = body->if_contains("seed"); value != nullptr && !value->is_null()) {
+      if (!value->is_int64() || value->get_int64() < 0 || value->get_int64() >= (std::int64_t{1} << 53)) {
+        const core::Error bad{core::ErrorCode::kInvalidArgument, "seed must be an integer from 0 to 2^53-1"};
+        co_return Error(bad, request);
+      }
+      seed = static_cast<std::uint64_t>(value->get_int64());
+    }
     conversation::StartRequest start{
-        .scenario_id = *scenario, .persona_id = *persona, .language = language->value_or("zh")};
+        .scenario_id = *scenario, .persona_id = *persona, .language = language->value_or("zh"), .seed = seed};
     auto session = co_await sessions.Start(*who, std::move(start));
     if (!session) co_return Error(session.error(), request);
     co_return JsonResponse(201, conversation::SessionJson(*session));
@@ -89,7 +97,7 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     auto who = RequirePrincipal(auth, request);
     if (!who) co_return Unauthenticated(who.error(), request);
     const std::string id = request.path_params.at("id");
-    auto ended = co_await sessions.End(*who, id, "trainee");
+    auto ended = co_await coordinator.End(*who, id, "trainee");
     if (!ended) co_return Error(ended.error(), request);
     json::object body{{"session", conversation::SessionJson(ended->session)}};
     for (const auto& event : ended->events) {

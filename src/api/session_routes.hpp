@@ -1,5 +1,5 @@
 // Practice-session endpoints (signed in; trainees see their own sessions only):
-//   POST /api/v1/sessions                    {"scenario_id","persona_id"?,"language"?} -> 201 session
+//   POST /api/v1/sessions                    {"scenario_id","persona_id"?,"language"?,"seed"?} -> 201 session
 //   GET  /api/v1/sessions?page=&page_size=   the caller's sessions (an admin: the tenant's), newest first
 //   GET  /api/v1/sessions/{id}
 //   POST /api/v1/sessions/{id}/end           -> the ended session and its report
@@ -8,12 +8,13 @@
 #pragma once
 
 #include "conversation/session_service.hpp"
+#include "conversation/turn_coordinator.hpp"
 #include "identity/auth_service.hpp"
 #include "server/router.hpp"
 
 namespace salesboost::api {
 
 void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
-                      conversation::SessionService& sessions);
+                      conversation::SessionService& sessions, conversation::TurnCoordinator& coordinator);
 
 }  // namespace salesboost::api

@@ -3,7 +3,9 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <algorithm>
 #include <deque>
+#include <optional>
 #include <mutex>
 
 namespace salesboost::api {
@@ -16,12 +18,27 @@ constexpr std::string_view kSubprotocol = "salesboost.v1";
 constexpr std::string_view kBearerPrefix = "bearer.";
 constexpr std::int64_t kReplayPage = 500;
 
-std::string ErrorMessage(std::string_view code, std::string_view message) {
-  return json::serialize(json::object{{"type", "error"}, {"code", code}, {"message", message}});
+std::string ErrorMessage(std::string_view code, std::string_view message, std::string_view turn_id = {},
+                         std::optional<std::int64_t> retry_after_ms = std::nullopt) {
+  json::object error{{"type", "error"}, {"code", code}, {"message", message}};
+  if (!turn_id.empty()) error["turn_id"] = turn_id;
+  if (retry_after_ms) error["retry_after_ms"] = *retry_after_ms;
+  return json::serialize(error);
 }
 
-std::string ErrorMessage(const core::Error& error) {
-  return ErrorMessage(core::ErrorCodeName(error.code), server::ClientMessage(error));
+std::string ErrorMessage(const core::Error& error, std::string_view turn_id = {}) {
+  return ErrorMessage(core::ErrorCodeName(error.code), server::ClientMessage(error), turn_id);
+}
+
+// The events a join must send after `after`: stored pages are read after the
+// live buffer is copied, so an event is in one or the other (or both, and
+// then sent once).
+std::vector<Event> MergeBySeq(std::vector<Event> stored, std::vector<Event> live) {
+  stored.insert(stored.end(), std::make_move_iterator(live.begin()), std::make_move_iterator(live.end()));
+  std::stable_sort(stored.begin(), stored.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
+  stored.erase(std::unique(stored.begin(), stored.end(), [](const Event& a, const Event& b) { return a.seq == b.seq; }),
+               stored.end());
+  return stored;
 }
 
 // Delivers a session's events to one socket exactly once each, in seq order.
@@ -84,10 +101,12 @@ class SocketSink final : public conversation::EventSink {
 class ConnectionHandler final : public server::WebSocketHandler {
  public:
   ConnectionHandler(identity::Principal who, std::shared_ptr<server::WebSocketSender> sender,
-                    conversation::SessionService& sessions, conversation::SessionHub& hub)
+                    conversation::SessionService& sessions, conversation::TurnCoordinator& coordinator,
+                    conversation::SessionHub& hub)
       : who_(std::move(who)),
         sender_(std::move(sender)),
         sessions_(sessions),
+        coordinator_(coordinator),
         hub_(hub),
         sink_(std::make_shared<SocketSink>(sender_)) {}
 
@@ -109,6 +128,8 @@ class ConnectionHandler final : public server::WebSocketHandler {
       json::object pong{{"type", "pong"}};
       if (const auto* id = object->if_contains("id")) pong["id"] = *id;
       sender_->Send(json::serialize(pong));
+    } else if (name == "turn") {
+      co_await Turn(*object);
     } else if (name == "session.join") {
       co_await Join(*object);
     } else if (name == "session.end") {
@@ -143,6 +164,7 @@ class ConnectionHandler final : public server::WebSocketHandler {
     std::int64_t after = last != nullptr ? last->get_int64() : 0;
     sink_->BeginReplay(after);
     hub_.Attach(session_id, sink_);  // from here on, live events queue up behind the replay
+    auto live = coordinator_.LiveEvents(session_id, after);
     for (;;) {
       auto page = co_await sessions_.Events(who_, session_id, after, kReplayPage);
       if (!page) {
@@ -150,12 +172,55 @@ class ConnectionHandler final : public server::WebSocketHandler {
         sender_->Send(ErrorMessage(page.error()));
         co_return;
       }
-      if (static_cast<std::int64_t>(page->size()) < kReplayPage) {
-        sink_->FinishReplay(*page);
+      if (page->empty()) {
+        sink_->FinishReplay(MergeBySeq({}, std::move(live)));
         co_return;
       }
       after = page->back().seq;
       sink_->ReplayChunk(*page);
+    }
+  }
+
+  boost::asio::awaitable<void> Turn(const json::object& message) {
+    const auto* turn_id = message.if_contains("turn_id");
+    const auto* text = message.if_contains("text");
+    const std::string id = turn_id != nullptr && turn_id->is_string() ? std::string(turn_id->get_string()) : "";
+    if (id.empty() || text == nullptr || !text->is_string()) {
+      sender_->Send(ErrorMessage("invalid_message", "turn needs a string \"turn_id\" and a string \"text\"", id));
+      co_return;
+    }
+    if (session_id_.empty()) {
+      sender_->Send(ErrorMessage("failed_precondition", "join a session first", id));
+      co_return;
+    }
+    std::weak_ptr<server::WebSocketSender> weak = sender_;
+    conversation::TurnRequest request{
+        .session_id = session_id_,
+        .turn_id = id,
+        .text = std::string(text->get_string()),
+        .on_refused = [weak, id](const core::Error& error) {
+          if (auto sender = weak.lock()) sender->Send(ErrorMessage(error, id));
+        }};
+    auto admitted = co_await coordinator_.Submit(who_, std::move(request));
+    if (!admitted) {
+      sender_->Send(ErrorMessage(admitted.error(), id));
+      co_return;
+    }
+    using Status = conversation::TurnAdmission::Status;
+    switch (admitted->status) {
+      case Status::kAccepted:
+      case Status::kAttached:
+        break;  // the events come through the hub
+      case Status::kReplayed:
+        for (const auto& event : admitted->replay) sender_->Send(json::serialize(conversation::EventJson(event)));
+        break;
+      case Status::kRateLimited:
+        sender_->Send(ErrorMessage("rate_limited", "too many turns; wait before sending the next one", id,
+                                   admitted->retry_after.count()));
+        break;
+      case Status::kQueueFull:
+        sender_->Send(ErrorMessage("queue_full", "too many turns are waiting in this session", id));
+        break;
     }
   }
 
@@ -164,7 +229,7 @@ class ConnectionHandler final : public server::WebSocketHandler {
       sender_->Send(ErrorMessage("failed_precondition", "join a session first"));
       co_return;
     }
-    auto ended = co_await sessions_.End(who_, session_id_, "trainee");
+    auto ended = co_await coordinator_.End(who_, session_id_, "trainee");
     if (!ended) sender_->Send(ErrorMessage(ended.error()));
     // On success the events reach this socket through the hub.
   }
@@ -172,6 +237,7 @@ class ConnectionHandler final : public server::WebSocketHandler {
   identity::Principal who_;
   std::shared_ptr<server::WebSocketSender> sender_;
   conversation::SessionService& sessions_;
+  conversation::TurnCoordinator& coordinator_;
   conversation::SessionHub& hub_;
   std::shared_ptr<SocketSink> sink_;
   std::string session_id_;  // the joined session, if any
@@ -211,7 +277,7 @@ core::Result<server::AcceptedWebSocket> WebSocketApi::Accept(const server::HttpR
   if (!who) return core::Fail(who.error());
   logger_.Debug("websocket_accepted", {{"request_id", upgrade.request_id}, {"user_id", who->user_id}});
   return server::AcceptedWebSocket{
-      .handler = std::make_unique<ConnectionHandler>(std::move(*who), std::move(sender), sessions_, hub_),
+      .handler = std::make_unique<ConnectionHandler>(std::move(*who), std::move(sender), sessions_, coordinator_, hub_),
       .subprotocol = subprotocol};
 }
 

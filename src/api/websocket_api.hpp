@@ -3,10 +3,10 @@
 // The upgrade is refused before 101 without a valid token (401: query
 // parameter `access_token`, or the subprotocol "bearer.<token>" offered beside
 // "salesboost.v1") or from an Origin outside the allow-list (403).
-// Messages are JSON objects with a "type": ping, session.join, session.end.
-// A joined socket receives the session's committed events with seq above
-// its last_seq, oldest first, then live ones; a later join of the same
-// session closes it with 4002.
+// Messages are JSON objects with a "type": ping, session.join, turn,
+// session.end. A joined socket receives the session's events with seq above
+// its last_seq (stored ones, then the running turn's live buffer), oldest
+// first, then live ones; a later join of the same session closes it with 4002.
 #pragma once
 
 #include <string>
@@ -14,6 +14,7 @@
 
 #include "conversation/session_hub.hpp"
 #include "conversation/session_service.hpp"
+#include "conversation/turn_coordinator.hpp"
 #include "core/logging.hpp"
 #include "identity/auth_service.hpp"
 #include "server/websocket_endpoint.hpp"
@@ -27,8 +28,13 @@ struct WebSocketApiOptions {
 class WebSocketApi final : public server::WebSocketEndpoint {
  public:
   WebSocketApi(WebSocketApiOptions options, const identity::AuthService& auth, conversation::SessionService& sessions,
-               conversation::SessionHub& hub, core::Logger logger)
-      : options_(std::move(options)), auth_(auth), sessions_(sessions), hub_(hub), logger_(std::move(logger)) {}
+               conversation::TurnCoordinator& coordinator, conversation::SessionHub& hub, core::Logger logger)
+      : options_(std::move(options)),
+        auth_(auth),
+        sessions_(sessions),
+        coordinator_(coordinator),
+        hub_(hub),
+        logger_(std::move(logger)) {}
 
   core::Result<server::AcceptedWebSocket> Accept(const server::HttpRequest& upgrade,
                                                  std::shared_ptr<server::WebSocketSender> sender) override;
@@ -37,6 +43,7 @@ class WebSocketApi final : public server::WebSocketEndpoint {
   WebSocketApiOptions options_;
   const identity::AuthService& auth_;
   conversation::SessionService& sessions_;
+  conversation::TurnCoordinator& coordinator_;
   conversation::SessionHub& hub_;
   core::Logger logger_;
 };

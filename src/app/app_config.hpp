@@ -42,6 +42,17 @@ struct WebSocketAppOptions {
 struct LimitsOptions {
   std::int64_t login_per_minute = 10;  // login attempts per client address per minute (sustained)
   std::int64_t login_burst = 5;        // login attempts a client address may make at once
+  std::int64_t turn_per_minute = 10;   // turns per user per minute (sustained)
+  std::int64_t turn_burst = 3;         // turns a user may send at once
+  std::int64_t turn_max_chars = 4000;  // characters in one turn's text
+  std::int64_t turn_queue = 4;         // turns waiting per session behind the running one
+};
+
+struct ConversationOptions {
+  std::int64_t turn_deadline_ms = 60000;       // a whole turn, from leaving the queue to its commit
+  std::int64_t part_deadline_ms = 30000;       // each part: customer reply, coach, compliance, evaluation
+  std::int64_t npc_delta_interval_ms = 15;     // pause between streamed deltas of the offline customer
+  std::string banned_words;                    // comma-separated words the compliance check flags
 };
 
 struct CatalogOptions {
@@ -65,6 +76,7 @@ struct AppConfig {
   AuthOptions auth;
   CatalogOptions catalog;
   LimitsOptions limits;
+  ConversationOptions conversation;
   SecretsOptions secrets;
 };
 

@@ -27,6 +27,7 @@
 #include "app/identity_setup.hpp"
 #include "app/run_sync.hpp"
 #include "app/wiring.hpp"
+#include "brain/agent_factory.hpp"
 #include "build_info.hpp"
 #include "core/clock.hpp"
 #include "core/io_context_pool.hpp"
@@ -182,7 +183,11 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   }
   conversation::SessionStore session_store(**store, clock);
   conversation::InProcessSessionHub session_hub;
-  conversation::SessionService session_service(session_store, catalog, session_hub, *ids);
+  conversation::SessionService session_service(session_store, catalog, *ids);
+  conversation::StoreTurnLedger turn_ledger(session_store);
+  auto agents = brain::MakeAgents(
+      {.npc_delta_interval = std::chrono::milliseconds(config.conversation.npc_delta_interval_ms),
+       .banned_words = api::SplitList(config.conversation.banned_words)});
   auto demo_login = RunSync(BootstrapUsers(auth, users, config));
   if (!demo_login) {
     logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});
@@ -199,8 +204,25 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
       .With({build_info::kVersion, build_info::kGitCommit})
       .Set(1);
   storage::StoreReadiness store_ready(**store, migrations);
+  core::InProcessRateLimiter turn_limiter({.per_minute = static_cast<double>(config.limits.turn_per_minute),
+                                           .burst = static_cast<double>(config.limits.turn_burst)},
+                                          clock);
+  conversation::TurnCoordinator coordinator(
+      {.max_text_chars = static_cast<std::size_t>(config.limits.turn_max_chars),
+       .max_queued_turns = static_cast<std::size_t>(config.limits.turn_queue),
+       .turn_deadline = std::chrono::milliseconds(config.conversation.turn_deadline_ms),
+       .part_deadline = std::chrono::milliseconds(config.conversation.part_deadline_ms)},
+      conversation::CoordinatorDeps{.sessions = session_store,
+                                    .service = session_service,
+                                    .catalog = catalog,
+                                    .hub = session_hub,
+                                    .ledger = turn_ledger,
+                                    .turn_limiter = turn_limiter,
+                                    .agents = agents,
+                                    .metrics = metrics,
+                                    .logger = logger});
   api::WebSocketApi websocket({.allowed_origins = api::SplitList(config.websocket_app.allowed_origins)}, auth,
-                              session_service, session_hub, logger);
+                              session_service, coordinator, session_hub, logger);
   server::Router router;
   core::IoContextPool pool(threads);
   server::HttpServer http(pool, config.server,
@@ -220,7 +242,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                            clock);
   api::AddAuthRoutes(router, auth, login_limiter);
   api::AddCatalogRoutes(router, auth, catalog);
-  api::AddSessionRoutes(router, auth, session_service);
+  api::AddSessionRoutes(router, auth, session_service, coordinator);
 
   auto port = http.Start();
   if (!port) {

@@ -1,5 +1,7 @@
 #include "conversation/report.hpp"
 
+#include "conversation/conversation_state.hpp"
+
 #include <boost/json/array.hpp>
 #include <cmath>
 #include <map>
@@ -16,8 +18,6 @@ double Round1(double v) { return std::round(v * 10.0) / 10.0; }
 json::object BuildReport(const Session& session, const std::vector<Event>& events) {
   std::map<std::string, std::pair<double, int>> sums;  // dimension -> (sum, count)
   json::array timeline;
-  json::array transcript;
-  std::int64_t turns = 0;
   std::string end_reason;
   for (const auto& event : events) {
     if (event.type == "session.ready") {
@@ -37,21 +37,18 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
           }
         }
       }
-    } else if (event.type == "turn.done") {
-      ++turns;
     } else if (event.type == "session.ended") {
       if (const auto* reason = event.payload.if_contains("reason"); reason != nullptr && reason->is_string()) {
         end_reason = reason->get_string();
       }
     }
-    if (event.type == "turn.done" || event.type == "npc.done") {
-      if (const auto* text = event.payload.if_contains("text")) {
-        transcript.push_back(json::object{{"seq", event.seq},
-                                          {"turn_id", event.turn_id},
-                                          {"speaker", event.type == "npc.done" ? "customer" : "trainee"},
-                                          {"text", *text}});
-      }
-    }
+  }
+
+  const ConversationState state = FoldEvents(events);
+  json::array transcript;
+  for (const auto& line : state.transcript) {
+    transcript.push_back(json::object{
+        {"seq", line.seq}, {"turn_id", line.turn_id}, {"speaker", line.speaker}, {"text", line.text}});
   }
 
   json::object dimensions;
@@ -72,7 +69,9 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
   json::object report{{"session_id", session.id},
                       {"scenario_id", session.scenario_id},
                       {"persona_id", session.persona_id},
-                      {"turns", turns},
+                      {"turns", state.turns},
+                      {"final_stage", StageName(state.stage)},
+                      {"final_mood", Round1(state.customer.mood * 10) / 10},
                       {"end_reason", end_reason},
                       {"overall", scored > 0 ? json::value(Round1(total / scored)) : json::value(nullptr)},
                       {"dimensions", std::move(dimensions)},

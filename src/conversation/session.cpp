@@ -4,9 +4,10 @@ namespace salesboost::conversation {
 
 boost::json::object EventJson(const Event& event) {
   boost::json::object out;
-  out.reserve(event.payload.size() + 2);
+  out.reserve(event.payload.size() + 3);
   out["type"] = event.type;
   out["seq"] = event.seq;
+  if (!event.turn_id.empty()) out["turn_id"] = event.turn_id;
   for (const auto& [key, value] : event.payload) out[key] = value;
   return out;
 }

@@ -22,6 +22,8 @@ struct Session {
   SessionStatus status = SessionStatus::kActive;
   std::int64_t last_seq = 0;    // seq of the newest committed event
   std::int64_t turn_count = 0;  // committed turns
+  std::int64_t reserved_seq = 0;  // >= last_seq: seqs handed out to the running turn
+  std::string running_turn_id;    // the turn holding the reservation, if any
   std::string created_at;       // ISO 8601 UTC
   std::optional<std::string> ended_at;
 };
@@ -35,7 +37,7 @@ struct Event {
   std::string created_at;
 };
 
-// The event as sent to clients: {"type": ..., "seq": ..., ...payload}.
+// The event as sent to clients: {"type": ..., "seq": ..., "turn_id"?: ..., ...payload}.
 boost::json::object EventJson(const Event& event);
 boost::json::object SessionJson(const Session& session);
 

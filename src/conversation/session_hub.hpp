@@ -1,4 +1,5 @@
-// SessionHub: where a session's committed events go live. A session has at
+// SessionHub: where a session's events go live (the running turn's
+// provisional events as they happen, committed ones after the commit). A session has at
 // most one subscriber (the socket that joined it last): attaching a new one
 // tells the previous one it was replaced. This is the port the Redis-backed
 // hub implements when instances scale out; InProcessSessionHub is the
@@ -18,7 +19,7 @@ namespace salesboost::conversation {
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  // Committed events of the session, in seq order. Thread-safe; must not block.
+  // Events of the session, in seq order. Thread-safe; must not block.
   virtual void Deliver(const std::vector<Event>& events) = 0;
   // Another subscriber took the session over.
   virtual void Replaced() = 0;

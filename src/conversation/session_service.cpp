@@ -2,13 +2,12 @@
 
 #include <boost/json/array.hpp>
 
-#include "conversation/report.hpp"
+#include <functional>
 
 namespace salesboost::conversation {
 namespace {
 
 namespace json = boost::json;
-constexpr std::int64_t kMaxEventsPerRead = 100000;
 
 // A localised text in `language`, falling back to the other language.
 json::value Localised(const json::object& document, std::string_view key, const std::string& language) {
@@ -35,12 +34,15 @@ json::array LocalisedList(const json::object& document, std::string_view key, co
   return out;
 }
 
-json::object ReadyPayload(const Session& session, const json::object& scenario, const json::object& persona) {
+json::object ReadyPayload(const Session& session, const json::object& scenario, const json::object& persona,
+                          std::uint64_t seed) {
   const auto& lang = session.language;
   return json::object{
       {"session_id", session.id},
       {"stage", "OPENING"},
       {"language", lang},
+      {"seed", seed},
+      {"mood", persona.contains("initial_mood") ? persona.at("initial_mood") : 0.5},
       {"scenario", json::object{{"id", session.scenario_id},
                                 {"title", Localised(scenario, "title", lang)},
                                 {"background", Localised(scenario, "background", lang)},
@@ -90,9 +92,11 @@ boost::asio::awaitable<core::Result<Session>> SessionService::Start(identity::Pr
   session.scenario_id = request.scenario_id;
   session.persona_id = persona_id;
   session.language = request.language;
+  // Seeds stay below 2^53 so every JSON reader keeps them exact.
+  const std::uint64_t seed = request.seed.value_or(std::hash<std::string>{}(ids_.Next())) & ((1ULL << 53) - 1);
   std::vector<NewEvent> initial;
   initial.push_back(
-      NewEvent{.type = "session.ready", .turn_id = {}, .payload = ReadyPayload(session, *scenario, *persona)});
+      NewEvent{.type = "session.ready", .turn_id = {}, .payload = ReadyPayload(session, *scenario, *persona, seed)});
   co_return co_await sessions_.Create(std::move(session), std::move(initial));
 }
 
@@ -107,35 +111,6 @@ boost::asio::awaitable<core::Result<SessionPage>> SessionService::List(identity:
                                                                        std::int64_t page_size) {
   const std::string user = who.IsAdmin() ? std::string() : who.user_id;
   co_return co_await sessions_.List(who.tenant_id, user, (page - 1) * page_size, page_size);
-}
-
-boost::asio::awaitable<core::Result<SessionService::Ended>> SessionService::End(identity::Principal who,
-                                                                                std::string session_id,
-                                                                                std::string reason) {
-  auto session = co_await Get(who, session_id);
-  if (!session) co_return core::Fail(session.error());
-  if (session->status == SessionStatus::kEnded) {
-    co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the session has already ended");
-  }
-  auto events = co_await sessions_.EventsAfter(session_id, 0, kMaxEventsPerRead);
-  if (!events) co_return core::Fail(events.error());
-  Event ended{.seq = session->last_seq + 1,
-              .type = "session.ended",
-              .turn_id = {},
-              .payload = json::object{{"reason", reason}},
-              .created_at = {}};
-  events->push_back(ended);
-  std::vector<NewEvent> closing;
-  closing.push_back(NewEvent{.type = "session.ended", .turn_id = {}, .payload = ended.payload});
-  closing.push_back(NewEvent{
-      .type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(*session, *events)}}});
-  auto appended = co_await sessions_.Append(session_id, std::move(closing), /*ends=*/true);
-  if (!appended) co_return core::Fail(appended.error());
-  hub_.Publish(session_id, *appended);
-  session->status = SessionStatus::kEnded;
-  session->last_seq = appended->back().seq;
-  session->ended_at = appended->back().created_at;
-  co_return Ended{std::move(*session), std::move(*appended)};
 }
 
 boost::asio::awaitable<core::Result<std::vector<Event>>> SessionService::Events(identity::Principal who,

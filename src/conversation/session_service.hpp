@@ -1,6 +1,7 @@
 // SessionService: starting, reading, listing and ending practice sessions,
 // with the access rule in one place: a trainee sees only their own sessions
 // (others do not exist for them: kNotFound); an admin sees the tenant's.
+// Ending a session goes through the TurnCoordinator, which owns its seqs.
 // Thread-safe; awaitable.
 #pragma once
 
@@ -9,7 +10,6 @@
 #include <string>
 
 #include "catalog/catalog_repository.hpp"
-#include "conversation/session_hub.hpp"
 #include "conversation/session_store.hpp"
 #include "core/id_generator.hpp"
 #include "identity/principal.hpp"
@@ -20,25 +20,19 @@ struct StartRequest {
   std::string scenario_id;
   std::optional<std::string> persona_id;  // default: the scenario's first persona
   std::string language = "zh";            // "zh" or "en"
+  std::optional<std::uint64_t> seed;      // the customer's variation; default: random
 };
 
 class SessionService {
  public:
-  SessionService(SessionStore& sessions, catalog::CatalogRepository& catalog, SessionHub& hub, core::IdGenerator& ids)
-      : sessions_(sessions), catalog_(catalog), hub_(hub), ids_(ids) {}
+  SessionService(SessionStore& sessions, catalog::CatalogRepository& catalog, core::IdGenerator& ids)
+      : sessions_(sessions), catalog_(catalog), ids_(ids) {}
 
   // Creates the session and its first event, session.ready.
   boost::asio::awaitable<core::Result<Session>> Start(identity::Principal who, StartRequest request);
   boost::asio::awaitable<core::Result<Session>> Get(identity::Principal who, std::string session_id);
   boost::asio::awaitable<core::Result<SessionPage>> List(identity::Principal who, std::int64_t page,
                                                          std::int64_t page_size);
-  struct Ended {
-    Session session;            // as it is now: ended
-    std::vector<Event> events;  // session.ended, report.ready
-  };
-  // Appends session.ended and report.ready and publishes them to the session's
-  // subscriber; kFailedPrecondition when already ended.
-  boost::asio::awaitable<core::Result<Ended>> End(identity::Principal who, std::string session_id, std::string reason);
   // Committed events after `after_seq`, oldest first, at most `limit`.
   boost::asio::awaitable<core::Result<std::vector<Event>>> Events(identity::Principal who, std::string session_id,
                                                                   std::int64_t after_seq, std::int64_t limit);
@@ -48,7 +42,6 @@ class SessionService {
  private:
   SessionStore& sessions_;
   catalog::CatalogRepository& catalog_;
-  SessionHub& hub_;
   core::IdGenerator& ids_;
 };
 

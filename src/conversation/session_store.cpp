@@ -17,7 +17,7 @@ using storage::TransactionFn;
 
 constexpr std::string_view kSessionColumns =
     "id, tenant_id, user_id, course_id, scenario_id, persona_id, language, status, last_seq, turn_count, "
-    "created_at, ended_at";
+    "created_at, ended_at, reserved_seq, running_turn_id";
 
 Session SessionFromRow(const SqlRow& row) {
   Session s;
@@ -33,39 +33,91 @@ Session SessionFromRow(const SqlRow& row) {
   s.turn_count = row.Int(9);
   s.created_at = row.Text(10);
   if (!row.IsNull(11)) s.ended_at = row.Text(11);
+  s.reserved_seq = row.Int(12);
+  if (!row.IsNull(13)) s.running_turn_id = row.Text(13);
   return s;
 }
 
-// Rows of "SELECT seq, type, turn_id, payload, created_at FROM session_events".
-core::Result<Event> EventFromRow(const SqlRow& row) {
+constexpr std::string_view kEventColumns = "seq, type, turn_id, payload, created_at, seq_end";
+constexpr std::string_view kDelta = "npc.delta";
+
+core::Error Corrupt() { return core::Error{core::ErrorCode::kInternal, "stored event is corrupt"}; }
+
+// Appends the events of one row of kEventColumns to `out`: one event, or for a
+// row of deltas (seq .. seq_end) one per stored chunk, cut at the stored byte
+// lengths so the replay is byte-identical to the live stream.
+core::Result<void> EventsFromRow(const SqlRow& row, std::vector<Event>& out) {
   boost::system::error_code ec;
   auto payload = json::parse(row.Text(3), ec);
-  if (ec || !payload.is_object()) return core::Fail(core::ErrorCode::kInternal, "stored event is corrupt");
-  return Event{.seq = row.Int(0),
-               .type = row.Text(1),
-               .turn_id = row.IsNull(2) ? "" : row.Text(2),
-               .payload = std::move(payload.as_object()),
-               .created_at = row.Text(4)};
+  if (ec || !payload.is_object()) return core::Fail(Corrupt());
+  Event event{.seq = row.Int(0),
+              .type = row.Text(1),
+              .turn_id = row.IsNull(2) ? "" : row.Text(2),
+              .payload = std::move(payload.as_object()),
+              .created_at = row.Text(4)};
+  if (row.IsNull(5)) {
+    out.push_back(std::move(event));
+    return core::Ok();
+  }
+  const auto* text = event.payload.if_contains("text");
+  const auto* chunks = event.payload.if_contains("chunks");
+  if (text == nullptr || !text->is_string() || chunks == nullptr || !chunks->is_array()) return core::Fail(Corrupt());
+  const std::string_view all = text->get_string();
+  const std::int64_t count = row.Int(5) - event.seq + 1;
+  if (count != static_cast<std::int64_t>(chunks->as_array().size())) return core::Fail(Corrupt());
+  std::size_t offset = 0;
+  std::int64_t seq = event.seq;
+  for (const auto& length : chunks->as_array()) {
+    if (!length.is_int64() || length.get_int64() < 0 ||
+        offset + static_cast<std::size_t>(length.get_int64()) > all.size()) {
+      return core::Fail(Corrupt());
+    }
+    const auto size = static_cast<std::size_t>(length.get_int64());
+    out.push_back(Event{.seq = seq++,
+                        .type = event.type,
+                        .turn_id = event.turn_id,
+                        .payload = json::object{{"text", all.substr(offset, size)}},
+                        .created_at = event.created_at});
+    offset += size;
+  }
+  return core::Ok();
 }
 
-core::Result<std::vector<Event>> Insert(Transaction& tx, const std::string& session_id, std::int64_t last_seq,
-                                        std::vector<NewEvent>& events, const std::string& now) {
-  std::vector<Event> written;
-  written.reserve(events.size());
-  for (auto& e : events) {
-    Event event{.seq = ++last_seq,
-                .type = std::move(e.type),
-                .turn_id = std::move(e.turn_id),
-                .payload = std::move(e.payload),
-                .created_at = now};
-    auto done = tx.Execute(
-        "INSERT INTO session_events (session_id, seq, type, turn_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        {session_id, event.seq, event.type, event.turn_id.empty() ? SqlValue(nullptr) : SqlValue(event.turn_id),
-         json::serialize(event.payload), now});
-    if (!done) return core::Fail(done.error());
-    written.push_back(std::move(event));
+core::Result<void> InsertRow(Transaction& tx, const std::string& session_id, const Event& first, std::int64_t seq_end,
+                             const json::object& payload) {
+  auto done = tx.Execute(
+      "INSERT INTO session_events (session_id, seq, type, turn_id, payload, created_at, seq_end) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {session_id, first.seq, first.type, first.turn_id.empty() ? SqlValue(nullptr) : SqlValue(first.turn_id),
+       json::serialize(payload), first.created_at, seq_end == first.seq ? SqlValue(nullptr) : SqlValue(seq_end)});
+  return done ? core::Ok() : core::Fail(done.error());
+}
+
+// Writes `events` (consecutive seqs); a run of deltas of one turn is one row.
+core::Result<void> Insert(Transaction& tx, const std::string& session_id, const std::vector<Event>& events) {
+  for (std::size_t i = 0; i < events.size();) {
+    const Event& first = events[i];
+    std::size_t end = i + 1;
+    if (first.type == kDelta) {
+      while (end < events.size() && events[end].type == kDelta && events[end].turn_id == first.turn_id) ++end;
+    }
+    if (end - i == 1) {
+      if (auto done = InsertRow(tx, session_id, first, first.seq, first.payload); !done) return done;
+    } else {
+      std::string text;
+      json::array chunks;
+      for (std::size_t k = i; k < end; ++k) {
+        const auto* piece = events[k].payload.if_contains("text");
+        const std::string_view value = piece != nullptr && piece->is_string() ? piece->get_string() : "";
+        text += value;
+        chunks.push_back(static_cast<std::int64_t>(value.size()));
+      }
+      const json::object payload{{"text", std::move(text)}, {"chunks", std::move(chunks)}};
+      if (auto done = InsertRow(tx, session_id, first, events[end - 1].seq, payload); !done) return done;
+    }
+    i = end;
   }
-  return written;
+  return core::Ok();
 }
 
 }  // namespace
@@ -78,16 +130,25 @@ boost::asio::awaitable<core::Result<Session>> SessionStore::Create(Session sessi
   session.created_at = Now();
   session.last_seq = static_cast<std::int64_t>(initial.size());
   session.turn_count = 0;
+  session.reserved_seq = session.last_seq;
   session.status = SessionStatus::kActive;
   TransactionFn create = [&](Transaction& tx) -> core::Result<void> {
     auto inserted = tx.Execute(
-        fmt::format("INSERT INTO sessions ({}) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, 0, ?, NULL)", kSessionColumns),
+        fmt::format("INSERT INTO sessions ({}) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, 0, ?, NULL, ?, NULL)",
+                    kSessionColumns),
         {session.id, session.tenant_id, session.user_id, session.course_id, session.scenario_id, session.persona_id,
-         session.language, session.last_seq, session.created_at});
+         session.language, session.last_seq, session.created_at, session.last_seq});
     if (!inserted) return core::Fail(inserted.error());
-    auto events = Insert(tx, session.id, 0, initial, session.created_at);
-    if (!events) return core::Fail(events.error());
-    return core::Ok();
+    std::vector<Event> events;
+    std::int64_t seq = 0;
+    for (auto& e : initial) {
+      events.push_back(Event{.seq = ++seq,
+                             .type = std::move(e.type),
+                             .turn_id = std::move(e.turn_id),
+                             .payload = std::move(e.payload),
+                             .created_at = session.created_at});
+    }
+    return Insert(tx, session.id, events);
   };
   auto result = co_await store_.Transact(std::move(create));
   if (!result) co_return core::Fail(result.error());
@@ -135,9 +196,9 @@ boost::asio::awaitable<core::Result<SessionPage>> SessionStore::List(std::string
 }
 
 boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(std::string session_id,
-                                                                              std::vector<NewEvent> events, bool ends) {
+                                                                              Commit commit) {
   const std::string now = Now();
-  std::vector<Event> written;
+  for (auto& event : commit.events) event.created_at = now;
   TransactionFn append = [&](Transaction& tx) -> core::Result<void> {
     auto rows = tx.Query("SELECT status, last_seq FROM sessions WHERE id = ?", {session_id});
     if (!rows) return core::Fail(rows.error());
@@ -145,20 +206,52 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(st
     if (rows->front().Text(0) != "active") {
       return core::Fail(core::ErrorCode::kFailedPrecondition, "the session has ended");
     }
-    const std::int64_t last_seq = rows->front().Int(1);
-    auto inserted = Insert(tx, session_id, last_seq, events, now);
-    if (!inserted) return core::Fail(inserted.error());
-    written = std::move(*inserted);
-    const std::int64_t new_last = last_seq + static_cast<std::int64_t>(written.size());
-    auto updated = ends ? tx.Execute("UPDATE sessions SET last_seq = ?, status = 'ended', ended_at = ? WHERE id = ?",
-                                     {new_last, now, session_id})
-                        : tx.Execute("UPDATE sessions SET last_seq = ? WHERE id = ?", {new_last, session_id});
-    if (!updated) return core::Fail(updated.error());
-    return core::Ok();
+    if (rows->front().Int(1) != commit.expected_last_seq) {
+      return core::Fail(core::ErrorCode::kAborted, "the session changed concurrently");
+    }
+    std::int64_t expected = commit.expected_last_seq;
+    for (const auto& event : commit.events) {
+      if (event.seq != ++expected) return core::Fail(core::ErrorCode::kInternal, "events to commit are not consecutive");
+    }
+    if (auto inserted = Insert(tx, session_id, commit.events); !inserted) return inserted;
+    auto updated = tx.Execute(
+        "UPDATE sessions SET last_seq = ?, reserved_seq = ?, running_turn_id = NULL, turn_count = turn_count + ?, "
+        "status = ?, ended_at = ? WHERE id = ?",
+        {expected, expected, commit.turns, commit.ends ? "ended" : "active",
+         commit.ends ? SqlValue(now) : SqlValue(nullptr), session_id});
+    return updated ? core::Ok() : core::Fail(updated.error());
   };
   auto result = co_await store_.Transact(std::move(append));
   if (!result) co_return core::Fail(result.error());
-  co_return written;
+  co_return std::move(commit.events);
+}
+
+boost::asio::awaitable<core::Result<void>> SessionStore::Reserve(std::string session_id, std::string turn_id,
+                                                                 std::int64_t reserved_seq) {
+  TransactionFn reserve = [&](Transaction& tx) -> core::Result<void> {
+    auto updated = tx.Execute(
+        "UPDATE sessions SET reserved_seq = ?, running_turn_id = ? WHERE id = ? AND status = 'active'",
+        {reserved_seq, turn_id, session_id});
+    return updated ? core::Ok() : core::Fail(updated.error());
+  };
+  co_return co_await store_.Transact(std::move(reserve));
+}
+
+boost::asio::awaitable<core::Result<std::vector<SessionStore::TurnMark>>> SessionStore::TurnMarks(
+    std::string session_id, std::string turn_id) {
+  std::vector<TurnMark> marks;
+  TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
+    auto rows = tx.Query(
+        "SELECT seq, type FROM session_events WHERE session_id = ? AND turn_id = ? "
+        "AND type IN ('turn.started', 'turn.done', 'turn.aborted') ORDER BY seq",
+        {session_id, turn_id});
+    if (!rows) return core::Fail(rows.error());
+    for (const auto& row : *rows) marks.push_back(TurnMark{.seq = row.Int(0), .type = row.Text(1)});
+    return core::Ok();
+  };
+  auto result = co_await store_.Transact(std::move(read));
+  if (!result) co_return core::Fail(result.error());
+  co_return marks;
 }
 
 boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::EventsAfter(std::string session_id,
@@ -166,16 +259,15 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::EventsAft
                                                                                    std::int64_t limit) {
   std::vector<Event> events;
   TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
-    auto rows = tx.Query(
-        "SELECT seq, type, turn_id, payload, created_at FROM session_events WHERE session_id = ? AND seq > ? "
-        "ORDER BY seq LIMIT ?",
-        {session_id, after_seq, limit});
+    auto rows = tx.Query(fmt::format("SELECT {} FROM session_events WHERE session_id = ? AND (seq > ? OR seq_end > ?) "
+                                     "ORDER BY seq LIMIT ?",
+                                     kEventColumns),
+                         {session_id, after_seq, after_seq, limit});
     if (!rows) return core::Fail(rows.error());
     for (const auto& row : *rows) {
-      auto event = EventFromRow(row);
-      if (!event) return core::Fail(event.error());
-      events.push_back(std::move(*event));
+      if (auto expanded = EventsFromRow(row, events); !expanded) return expanded;
     }
+    std::erase_if(events, [after_seq](const Event& e) { return e.seq <= after_seq; });
     return core::Ok();
   };
   auto result = co_await store_.Transact(std::move(read));
@@ -187,15 +279,15 @@ boost::asio::awaitable<core::Result<std::optional<Event>>> SessionStore::LastEve
                                                                                    std::string type) {
   std::optional<Event> found;
   TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
-    auto rows = tx.Query(
-        "SELECT seq, type, turn_id, payload, created_at FROM session_events WHERE session_id = ? AND type = ? "
-        "ORDER BY seq DESC LIMIT 1",
-        {session_id, type});
+    auto rows = tx.Query(fmt::format("SELECT {} FROM session_events WHERE session_id = ? AND type = ? "
+                                     "ORDER BY seq DESC LIMIT 1",
+                                     kEventColumns),
+                         {session_id, type});
     if (!rows) return core::Fail(rows.error());
     if (rows->empty()) return core::Ok();
-    auto event = EventFromRow(rows->front());
-    if (!event) return core::Fail(event.error());
-    found = std::move(*event);
+    std::vector<Event> events;
+    if (auto expanded = EventsFromRow(rows->front(), events); !expanded) return expanded;
+    found = std::move(events.back());
     return core::Ok();
   };
   auto result = co_await store_.Transact(std::move(read));

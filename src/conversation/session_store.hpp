@@ -38,13 +38,32 @@ class SessionStore {
   // Newest first. An empty user_id lists the whole tenant.
   boost::asio::awaitable<core::Result<SessionPage>> List(std::string tenant_id, std::string user_id,
                                                          std::int64_t offset, std::int64_t limit);
-  // Appends events after the session's last seq; `ends` also marks it ended.
-  // kFailedPrecondition when already ended.
-  boost::asio::awaitable<core::Result<std::vector<Event>>> Append(std::string session_id, std::vector<NewEvent> events,
-                                                                  bool ends);
+  // Commits a batch whose events carry their seqs (from expected_last_seq + 1,
+  // consecutive): all rows or none, and only if the session is active and its
+  // last seq is still `expected_last_seq` (otherwise kAborted). Runs of
+  // npc.delta events of one turn become one row. `turns` is added to the
+  // turn count; `ends` marks the session ended. Clears the reservation.
+  struct Commit {
+    std::int64_t expected_last_seq = 0;
+    std::vector<Event> events;
+    std::int64_t turns = 0;
+    bool ends = false;
+  };
+  // Returns the events as stored (with created_at).
+  boost::asio::awaitable<core::Result<std::vector<Event>>> Append(std::string session_id, Commit commit);
+  // Records that seqs up to `reserved_seq` may be in use by `turn_id`'s live events.
+  boost::asio::awaitable<core::Result<void>> Reserve(std::string session_id, std::string turn_id,
+                                                     std::int64_t reserved_seq);
+  // Seqs of `turn_id`'s turn.started, turn.done and turn.aborted events, oldest first.
+  struct TurnMark {
+    std::int64_t seq = 0;
+    std::string type;
+  };
+  boost::asio::awaitable<core::Result<std::vector<TurnMark>>> TurnMarks(std::string session_id, std::string turn_id);
   // The newest event of `type`, if any.
   boost::asio::awaitable<core::Result<std::optional<Event>>> LastEvent(std::string session_id, std::string type);
-  // Events with seq > after_seq, oldest first, at most `limit`.
+  // Events with seq > after_seq, oldest first; at most `limit` rows are read
+  // (a row of deltas yields several events).
   boost::asio::awaitable<core::Result<std::vector<Event>>> EventsAfter(std::string session_id, std::int64_t after_seq,
                                                                        std::int64_t limit);
 

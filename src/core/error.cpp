@@ -18,6 +18,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "failed_precondition";
     case ErrorCode::kResourceExhausted:
       return "resource_exhausted";
+    case ErrorCode::kAborted:
+      return "aborted";
     case ErrorCode::kDeadlineExceeded:
       return "deadline_exceeded";
     case ErrorCode::kUnavailable:
@@ -30,7 +32,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
 
 bool IsRetryable(ErrorCode code) {
   return code == ErrorCode::kUnavailable || code == ErrorCode::kDeadlineExceeded ||
-         code == ErrorCode::kResourceExhausted;
+         code == ErrorCode::kResourceExhausted || code == ErrorCode::kAborted;
 }
 
 }  // namespace salesboost::core

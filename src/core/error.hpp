@@ -16,6 +16,7 @@ enum class ErrorCode {
   kPermissionDenied,    // credentials fine, action not allowed
   kFailedPrecondition,  // the system is not in a state that allows this
   kResourceExhausted,   // a limit or quota was hit; retry later
+  kAborted,             // lost a race with a concurrent change; retry
   kDeadlineExceeded,    // took too long; may be retried
   kUnavailable,         // a dependency is down; may be retried
   kInternal,            // a bug or an unexpected failure; do not retry

@@ -14,6 +14,9 @@ bool IsValidUtf8(std::string_view text);
 // Length in bytes of the well-formed sequence starting at text[0], or 0 if it is not one.
 std::size_t Utf8SequenceLength(std::string_view text);
 
+// Code points in `text`, which must be valid UTF-8 (continuation bytes are not counted).
+std::size_t CountCodePoints(std::string_view text);
+
 // Appends `text` as a quoted JSON string. Invalid UTF-8 bytes become U+FFFD, so
 // the output is always valid JSON and valid UTF-8.
 void AppendJsonString(std::string& out, std::string_view text);

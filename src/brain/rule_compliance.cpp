@@ -1,0 +1,108 @@
+#include "brain/rule_compliance.hpp"
+
+#include <cctype>
+
+#include "brain/text_match.hpp"
+
+namespace salesboost::brain {
+namespace {
+
+using conversation::ComplianceFinding;
+
+struct KeywordRule {
+  std::string_view rule;
+  std::string_view level;
+  std::vector<std::string_view> cues;
+};
+
+const std::vector<KeywordRule>& KeywordRules() {
+  static const std::vector<KeywordRule> rules = {
+      {"guaranteed_return", "BLOCK",
+       {"guaranteed return", "guarantee you", "risk-free", "risk free", "no risk", "100% return", "保本", "保证收益",
+        "稳赚", "零风险", "无风险", "包赚"}},
+      {"prompt_injection", "BLOCK",
+       {"ignore previous instructions", "ignore all previous", "ignore the above", "system prompt", "you are now",
+        "忽略之前", "忽略以上", "系统提示", "你现在是"}},
+      {"pressure", "WARN",
+       {"today only", "last chance", "must decide now", "decide right now", "只有今天", "最后机会", "马上决定",
+        "错过就没"}},
+  };
+  return rules;
+}
+
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
+// Runs of digits (spaces and dashes inside allowed) that look like a mobile,
+// ID or card number; and e-mail addresses.
+void FindPersonalData(std::string_view text, std::vector<ComplianceFinding>& out) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (!IsDigit(text[i])) {
+      ++i;
+      continue;
+    }
+    const std::size_t start = i;
+    std::string digits;
+    while (i < text.size() && (IsDigit(text[i]) || ((text[i] == ' ' || text[i] == '-') && i + 1 < text.size() &&
+                                                    IsDigit(text[i + 1]) && !digits.empty()))) {
+      if (IsDigit(text[i])) digits.push_back(text[i]);
+      ++i;
+    }
+    bool id_suffix = false;
+    if (digits.size() == 17 && i < text.size() && (text[i] == 'X' || text[i] == 'x')) id_suffix = true, ++i;
+    const std::string excerpt(text.substr(start, i - start));
+    if (digits.size() == 11 && digits[0] == '1') {
+      out.push_back({"personal_data", "WARN", "mobile number " + excerpt});
+    } else if (digits.size() == 18 || id_suffix) {
+      out.push_back({"personal_data", "WARN", "ID number " + excerpt});
+    } else if (digits.size() >= 13 && digits.size() <= 19) {
+      out.push_back({"personal_data", "WARN", "card number " + excerpt});
+    }
+  }
+  for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
+    std::size_t begin = at;
+    while (begin > 0 && (std::isalnum(static_cast<unsigned char>(text[begin - 1])) != 0 ||
+                         text[begin - 1] == '.' || text[begin - 1] == '_' || text[begin - 1] == '-')) {
+      --begin;
+    }
+    std::size_t end = at + 1;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.' ||
+                                 text[end] == '-')) {
+      ++end;
+    }
+    const auto domain = text.substr(at + 1, end - at - 1);
+    if (begin < at && domain.find('.') != std::string_view::npos) {
+      out.push_back({"personal_data", "WARN", "e-mail address " + std::string(text.substr(begin, end - begin))});
+    }
+  }
+}
+
+}  // namespace
+
+conversation::ComplianceReport RuleCompliance::Evaluate(std::string_view text) const {
+  conversation::ComplianceReport report;
+  const std::string folded = FoldCase(text);
+  for (const auto& rule : KeywordRules()) {
+    for (const auto cue : rule.cues) {
+      if (ContainsKeyword(folded, cue)) {
+        report.findings.push_back({std::string(rule.rule), std::string(rule.level), std::string(cue)});
+        break;
+      }
+    }
+  }
+  FindPersonalData(text, report.findings);
+  for (const auto& word : banned_words_) {
+    if (ContainsKeyword(folded, word)) report.findings.push_back({"banned_word", "WARN", word});
+  }
+  for (const auto& finding : report.findings) {
+    if (finding.level == "BLOCK") report.level = "BLOCK";
+    if (finding.level == "WARN" && report.level == "OK") report.level = "WARN";
+  }
+  return report;
+}
+
+boost::asio::awaitable<core::Result<conversation::ComplianceReport>> RuleCompliance::Check(
+    std::string_view text, std::string_view /*language*/) {
+  co_return Evaluate(text);
+}
+
+}  // namespace salesboost::brain

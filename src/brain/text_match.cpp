@@ -1,0 +1,42 @@
+#include "brain/text_match.hpp"
+
+#include <cctype>
+
+namespace salesboost::brain {
+namespace {
+
+bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+}  // namespace
+
+std::string FoldCase(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool ContainsKeyword(std::string_view folded, std::string_view keyword) {
+  if (keyword.empty()) return false;
+  const std::string key = FoldCase(keyword);
+  const bool latin = IsWordByte(key.front());
+  for (std::size_t at = folded.find(key); at != std::string_view::npos; at = folded.find(key, at + 1)) {
+    if (!latin || at == 0 || !IsWordByte(folded[at - 1])) return true;
+  }
+  return false;
+}
+
+bool ContainsAny(std::string_view folded, const std::vector<std::string_view>& keywords) {
+  for (const auto keyword : keywords) {
+    if (ContainsKeyword(folded, keyword)) return true;
+  }
+  return false;
+}
+
+std::string FirstMatch(std::string_view folded, const boost::json::array& keywords) {
+  for (const auto& keyword : keywords) {
+    if (keyword.is_string() && ContainsKeyword(folded, keyword.get_string())) return std::string(keyword.get_string());
+  }
+  return {};
+}
+
+}  // namespace salesboost::brain

@@ -1,0 +1,21 @@
+// Small text helpers for the offline engines: ASCII case folding and keyword
+// search that treats Latin keywords as word prefixes ("price" matches
+// "prices" but not "caprice") and CJK keywords as substrings. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/array.hpp>
+
+namespace salesboost::brain {
+
+std::string FoldCase(std::string_view text);
+// `folded` must come from FoldCase.
+bool ContainsKeyword(std::string_view folded, std::string_view keyword);
+bool ContainsAny(std::string_view folded, const std::vector<std::string_view>& keywords);
+// The first keyword of a JSON array of strings that occurs, or empty.
+std::string FirstMatch(std::string_view folded, const boost::json::array& keywords);
+
+}  // namespace salesboost::brain
