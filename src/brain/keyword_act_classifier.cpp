@@ -37,7 +37,7 @@ const std::vector<Rule>& Rules() {
         "为什么", "什么", "说说", "介绍一下您"}},
       {"closed_question", 0.6, {"?", "？", "吗", "是不是", "有没有", "do you", "is it", "are you", "have you", "can you"}},
       {"value_statement", 0.65,
-       {"our ", "we offer", "product", "feature", "helps you", "it can", "lumen", "我们的", "产品", "功能", "可以帮",
+       {"our ", "we offer", "product", "feature", "helps you", "it can", "我们的", "产品", "功能", "可以帮",
         "帮助您", "帮您"}},
       {"greeting", 0.7,
        {"hello", "hi ", "good morning", "good afternoon", "my name is", "this is", "你好", "您好", "我是", "打扰"}},

@@ -108,7 +108,8 @@ core::Result<void> Insert(Transaction& tx, const std::string& session_id, const 
       json::array chunks;
       for (std::size_t k = i; k < end; ++k) {
         const auto* piece = events[k].payload.if_contains("text");
-        const std::string_view value = piece != nullptr && piece->is_string() ? piece->get_string() : "";
+        const std::string_view value =
+            piece != nullptr && piece->is_string() ? std::string_view(piece->get_string()) : std::string_view();
         text += value;
         chunks.push_back(static_cast<std::int64_t>(value.size()));
       }

@@ -1,0 +1,364 @@
+// Turns over WebSocket against the real binary: a whole conversation to its
+// report, streamed replies, idempotent turn ids, resume in the middle of a
+// streamed reply, ending during a turn, limits and validation.
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "support/server_process.hpp"
+#include "support/shared_server_test.hpp"
+
+namespace salesboost {
+namespace {
+
+using client::WsClient;
+using client::WsEvent;
+using std::chrono::milliseconds;
+namespace json = boost::json;
+
+// The scripted trainee of the demo scenario "first-call-retail" in English:
+// discovery, a pitch tied to the needs, the price objection answered with
+// value, a trial close that surfaces the second objection, its answer, a close.
+const std::vector<std::string> kScript = {
+    "Hello Mr Li, this is Anna from Lumen.",
+    "How do you follow up with customers who visit your stores today?",
+    "What happens when one of your salespeople quits?",
+    "Our CRM sends follow-up reminders to every salesperson, so no lead is forgotten.",
+    "Our price is 300 yuan per store per month.",
+    "I understand your concern. Most stores pay back the cost within three months because fewer leads are lost.",
+    "Would you like to start with a trial in one store?",
+    "Many customers felt the same; the training takes one hour and your staff use the mobile app.",
+    "Shall we start the trial in one store next Monday?",
+};
+
+std::string Type(const json::object& event) { return std::string(event.at("type").as_string()); }
+
+class Client {
+ public:
+  Client(const client::Endpoint& endpoint, const std::string& token) {
+    auto ws = WsClient::Connect(endpoint, "/ws?access_token=" + token);
+    EXPECT_TRUE(ws) << ws.error().message;
+    if (ws) ws_ = std::move(*ws);
+  }
+  explicit operator bool() const { return ws_ != nullptr; }
+
+  void Send(const json::object& message) { ASSERT_TRUE(ws_->SendText(json::serialize(message))); }
+  void Join(const std::string& session_id, std::optional<std::int64_t> last_seq = std::nullopt) {
+    json::object join{{"type", "session.join"}, {"session_id", session_id}};
+    if (last_seq) join["last_seq"] = *last_seq;
+    Send(join);
+  }
+  void Turn(const std::string& turn_id, const std::string& text) {
+    Send({{"type", "turn"}, {"turn_id", turn_id}, {"text", text}});
+  }
+
+  // The next message; an empty object on timeout or close.
+  json::object Next(milliseconds timeout = milliseconds(5000)) {
+    auto event = ws_->Read(timeout);
+    if (!event || event->kind != WsEvent::Kind::kText) return {};
+    auto message = json::parse(event->data).as_object();
+    if (message.contains("seq")) {
+      const auto seq = message.at("seq").as_int64();
+      if (last_seq_ != 0) {
+        EXPECT_EQ(seq, last_seq_ + 1) << "seqs must be consecutive: " << event->data;
+      }
+      last_seq_ = seq;
+    }
+    return message;
+  }
+  // Messages up to and including the first of `type` (or an error).
+  std::vector<json::object> Until(std::string_view type) {
+    std::vector<json::object> out;
+    for (;;) {
+      auto message = Next();
+      if (message.empty()) {
+        ADD_FAILURE() << "no " << type << " arrived";
+        return out;
+      }
+      out.push_back(message);
+      if (Type(message) == type || Type(message) == "error") return out;
+    }
+  }
+  void ResetSeq(std::int64_t last) { last_seq_ = last; }
+  std::int64_t last_seq() const { return last_seq_; }
+  WsClient& ws() { return *ws_; }
+
+ private:
+  std::unique_ptr<WsClient> ws_;
+  std::int64_t last_seq_ = 0;
+};
+
+std::vector<std::string> Types(const std::vector<json::object>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(Type(e));
+  return out;
+}
+
+std::string Deltas(const std::vector<json::object>& events) {
+  std::string text;
+  for (const auto& e : events) {
+    if (Type(e) == "npc.delta") text += e.at("text").as_string();
+  }
+  return text;
+}
+
+const json::object* Find(const std::vector<json::object>& events, std::string_view type) {
+  for (const auto& e : events) {
+    if (Type(e) == type) return &e;
+  }
+  return nullptr;
+}
+
+class TurnE2e : public testing::SharedServerTest<TurnE2e> {
+ public:
+  static std::vector<std::string> Flags() {
+    return {"--set", "limits.turn_burst=100000", "--set", "limits.turn_per_minute=100000", "--set",
+            "conversation.npc_delta_interval_ms=20"};
+  }
+
+ protected:
+  static std::string StartSession(const std::string& token, std::int64_t seed) {
+    auto created = client::Fetch(
+        server().endpoint(), "POST", "/api/v1/sessions",
+        json::serialize(json::object{{"scenario_id", "first-call-retail"}, {"language", "en"}, {"seed", seed}}),
+        {{"Authorization", "Bearer " + token}});
+    EXPECT_TRUE(created && created->status == 201) << (created ? created->body : created.error().message);
+    return created ? std::string(json::parse(created->body).at("id").as_string()) : std::string();
+  }
+  static json::value Get(const std::string& target, const std::string& token, int expected_status = 200) {
+    auto reply = client::Fetch(server().endpoint(), "GET", target, "", {{"Authorization", "Bearer " + token}});
+    EXPECT_TRUE(reply && reply->status == expected_status) << target << ": " << (reply ? reply->body : "");
+    return reply ? json::parse(reply->body) : json::value();
+  }
+};
+
+TEST_F(TurnE2e, AScriptedConversationIsWonAndReported) {
+  const auto token = server().DemoTraineeToken();
+  const auto session_id = StartSession(token, 42);
+  Client c(server().endpoint(), token);
+  ASSERT_TRUE(c);
+  c.Join(session_id);
+  ASSERT_EQ(Type(c.Next()), "session.ready");
+
+  std::vector<std::string> stages;
+  std::vector<json::object> last;
+  for (std::size_t i = 0; i < kScript.size(); ++i) {
+    const std::string turn_id = "t" + std::to_string(i + 1);
+    c.Turn(turn_id, kScript[i]);
+    last = c.Until("turn.done");
+    ASSERT_FALSE(last.empty());
+    ASSERT_EQ(Type(last.back()), "turn.done") << json::serialize(last.back());
+    const auto types = Types(last);
+    EXPECT_EQ(types.front(), "turn.started");
+    EXPECT_EQ(last.front().at("text").as_string(), kScript[i]);
+    // The reply streams as deltas that add up to the final text.
+    const auto* done = Find(last, "npc.done");
+    ASSERT_NE(done, nullptr);
+    EXPECT_GT(std::count(types.begin(), types.end(), "npc.delta"), 1);
+    EXPECT_EQ(Deltas(last), done->at("text").as_string());
+    EXPECT_NE(Find(last, "coach.tip"), nullptr) << "turn " << turn_id;
+    const auto* scored = Find(last, "turn.scored");
+    ASSERT_NE(scored, nullptr);
+    EXPECT_EQ(scored->at("scores").as_object().size(), 7u);
+    for (const auto& e : last) {
+      if (Type(e) != "session.ready") {
+        EXPECT_EQ(e.at("turn_id").as_string(), turn_id);
+      }
+      if (Type(e) == "stage.changed") stages.emplace_back(e.at("to").as_string());
+    }
+  }
+  // The last turn's close was accepted: the session ends as won, with its report.
+  auto closing = c.Until("report.ready");
+  ASSERT_EQ(Types(closing), (std::vector<std::string>{"session.ended", "report.ready"}));
+  EXPECT_EQ(closing[0].at("reason").as_string(), "won");
+  EXPECT_EQ(stages, (std::vector<std::string>{"NEEDS_DISCOVERY", "PRODUCT_INTRO", "OBJECTION_HANDLING", "CLOSING",
+                                              "OBJECTION_HANDLING", "CLOSING", "COMPLETED"}));
+
+  const auto report = Get("/api/v1/sessions/" + session_id + "/report", token).as_object();
+  EXPECT_EQ(report.at("turns").as_int64(), static_cast<std::int64_t>(kScript.size()));
+  EXPECT_EQ(report.at("end_reason").as_string(), "won");
+  EXPECT_EQ(report.at("final_stage").as_string(), "COMPLETED");
+  EXPECT_EQ(report.at("dimensions").as_object().size(), 7u);
+  EXPECT_EQ(report.at("transcript").as_array().size(), 2 * kScript.size());
+  EXPECT_EQ(report.at("transcript").as_array()[0].at("text").as_string(), kScript[0]);
+  EXPECT_EQ(json::serialize(report), json::serialize(closing[1].at("report")));
+
+  // The stored log replays exactly what was streamed.
+  const auto session = Get("/api/v1/sessions/" + session_id, token).as_object();
+  EXPECT_EQ(session.at("status").as_string(), "ended");
+  EXPECT_EQ(session.at("turn_count").as_int64(), static_cast<std::int64_t>(kScript.size()));
+  EXPECT_EQ(session.at("last_seq").as_int64(), c.last_seq());
+}
+
+TEST_F(TurnE2e, ARepeatedTurnIdIsAnsweredOnce) {
+  const auto token = server().DemoTraineeToken();
+  const auto session_id = StartSession(token, 1);
+  Client c(server().endpoint(), token);
+  c.Join(session_id);
+  c.Next();
+  // Sent twice at once: the second attaches to the running turn.
+  c.Turn("same", kScript[1]);
+  c.Turn("same", kScript[1]);
+  const auto first = c.Until("turn.done");
+  ASSERT_EQ(Type(first.back()), "turn.done");
+  EXPECT_FALSE(c.ws().Read(milliseconds(300))) << "nothing more: the turn ran once";
+
+  // Sent again after the commit: the committed events come again, same seqs.
+  c.Turn("same", "a different text is ignored: the turn id decides");
+  c.ResetSeq(first.front().at("seq").as_int64() - 1);
+  const auto again = c.Until("turn.done");
+  ASSERT_EQ(again.size(), first.size());
+  for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(json::serialize(again[i]), json::serialize(first[i]));
+
+  // From a new connection too: the memory is the store, not the socket.
+  Client other(server().endpoint(), token);
+  other.Join(session_id, first.back().at("seq").as_int64());
+  other.Turn("same", kScript[1]);
+  other.ResetSeq(first.front().at("seq").as_int64() - 1);
+  EXPECT_EQ(Types(other.Until("turn.done")), Types(first));
+  EXPECT_EQ(Get("/api/v1/sessions/" + session_id, token).at("turn_count").as_int64(), 1);
+}
+
+TEST_F(TurnE2e, AReconnectInTheMiddleOfAReplyResumesItByteForByte) {
+  const auto token = server().DemoTraineeToken();
+  // The reference: the same seed and script, uninterrupted.
+  const auto reference_id = StartSession(token, 7);
+  Client reference(server().endpoint(), token);
+  reference.Join(reference_id);
+  reference.Next();
+  std::vector<std::string> expected;
+  for (std::size_t i = 0; i < 4; ++i) {
+    reference.Turn("r" + std::to_string(i), kScript[i]);
+    expected.push_back(Deltas(reference.Until("turn.done")));
+  }
+
+  const auto session_id = StartSession(token, 7);
+  std::int64_t last_seq = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    Client c(server().endpoint(), token);
+    c.Join(session_id, last_seq);
+    if (last_seq == 0) c.Next();
+    c.ResetSeq(last_seq == 0 ? 1 : last_seq);
+    c.Turn("r" + std::to_string(i), kScript[i]);
+    // Read up to the first delta, then drop the connection.
+    std::string seen;
+    for (;;) {
+      auto message = c.Next();
+      ASSERT_FALSE(message.empty());
+      if (Type(message) == "npc.delta") {
+        seen += message.at("text").as_string();
+        break;
+      }
+    }
+    last_seq = c.last_seq();
+    ASSERT_TRUE(c.ws().Close(1000));
+
+    Client resumed(server().endpoint(), token);
+    resumed.Join(session_id, last_seq);
+    resumed.ResetSeq(last_seq);
+    const auto rest = resumed.Until("turn.done");
+    ASSERT_FALSE(rest.empty());
+    EXPECT_EQ(rest.front().at("seq").as_int64(), last_seq + 1) << "the resume starts right after the last seen event";
+    EXPECT_EQ(seen + Deltas(rest), expected[i]) << "turn " << i;
+    last_seq = resumed.last_seq();
+  }
+}
+
+TEST_F(TurnE2e, EndingDuringATurnAbortsItThenEnds) {
+  const auto token = server().DemoTraineeToken();
+  const auto session_id = StartSession(token, 3);
+  Client c(server().endpoint(), token);
+  c.Join(session_id);
+  c.Next();
+  c.Turn("long", kScript[1]);
+  for (;;) {
+    auto message = c.Next();
+    ASSERT_FALSE(message.empty());
+    if (Type(message) == "npc.delta") break;
+  }
+  c.Send({{"type", "session.end"}});
+  const auto rest = c.Until("report.ready");
+  const auto types = Types(rest);
+  const auto aborted = std::find(types.begin(), types.end(), "turn.aborted");
+  ASSERT_NE(aborted, types.end());
+  EXPECT_EQ(rest[aborted - types.begin()].at("reason").as_string(), "session_ended");
+  EXPECT_EQ(types[types.size() - 2], "session.ended");
+  const auto report = Get("/api/v1/sessions/" + session_id + "/report", token).as_object();
+  EXPECT_EQ(report.at("turns").as_int64(), 0);
+  EXPECT_EQ(report.at("transcript").as_array().size(), 0u) << "an aborted turn is not part of the transcript";
+
+  c.Turn("after", "Hello?");
+  const auto refused = c.Next();
+  EXPECT_EQ(Type(refused), "error");
+  EXPECT_EQ(refused.at("code").as_string(), "failed_precondition");
+}
+
+TEST_F(TurnE2e, BadTurnsGetErrorsAndTheConnectionStays) {
+  const auto token = server().DemoTraineeToken();
+  Client c(server().endpoint(), token);
+  c.Turn("t1", "Hello");
+  auto error = c.Next();
+  EXPECT_EQ(error.at("code").as_string(), "failed_precondition") << "a turn needs a joined session";
+  EXPECT_EQ(error.at("turn_id").as_string(), "t1");
+
+  c.Join(StartSession(token, 5));
+  c.Next();
+  const std::vector<json::object> bad = {
+      {{"type", "turn"}, {"text", "no id"}},
+      {{"type", "turn"}, {"turn_id", "t2"}},
+      {{"type", "turn"}, {"turn_id", 5}, {"text", "id is a number"}},
+      {{"type", "turn"}, {"turn_id", "t3"}, {"text", ""}},
+      {{"type", "turn"}, {"turn_id", std::string(65, 'x')}, {"text", "id too long"}},
+      {{"type", "turn"}, {"turn_id", "t4"}, {"text", std::string(4001, 'a')}},
+  };
+  for (const auto& message : bad) {
+    c.Send(message);
+    const auto reply = c.Next();
+    ASSERT_EQ(Type(reply), "error") << json::serialize(message);
+    const auto code = std::string(reply.at("code").as_string());
+    EXPECT_TRUE(code == "invalid_message" || code == "invalid_argument") << code;
+  }
+  c.Send({{"type", "ping"}});
+  EXPECT_EQ(Type(c.Next()), "pong");
+}
+
+class TurnLimitsE2e : public testing::SharedServerTest<TurnLimitsE2e> {
+ public:
+  static std::vector<std::string> Flags() {
+    return {"--set", "conversation.npc_delta_interval_ms=0", "--set", "limits.turn_max_chars=50"};
+  }
+};
+
+TEST_F(TurnLimitsE2e, TurnsBeyondTheBurstAreRateLimitedWithARetryTime) {
+  const auto token = server().DemoTraineeToken();
+  auto created = client::Fetch(server().endpoint(), "POST", "/api/v1/sessions",
+                               R"({"scenario_id":"first-call-retail","language":"zh"})",
+                               {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(created && created->status == 201);
+  Client c(server().endpoint(), token);
+  c.Join(std::string(json::parse(created->body).at("id").as_string()));
+  c.Next();
+  for (int i = 1; i <= 3; ++i) c.Turn("t" + std::to_string(i), "您好，我是 Lumen 的小王。");
+  c.Turn("t4", "您好？");
+  json::object limited;
+  int done = 0;
+  while (done < 3 || limited.empty()) {
+    auto message = c.Next();
+    ASSERT_FALSE(message.empty());
+    if (Type(message) == "turn.done") ++done;
+    if (Type(message) == "error") limited = message;
+  }
+  EXPECT_EQ(limited.at("code").as_string(), "rate_limited");
+  EXPECT_EQ(limited.at("turn_id").as_string(), "t4");
+  EXPECT_GT(limited.at("retry_after_ms").as_int64(), 0);
+  EXPECT_LE(limited.at("retry_after_ms").as_int64(), 6000);
+
+  c.Turn("t5", std::string(51, 'a'));
+  const auto too_long = c.Next();
+  EXPECT_EQ(too_long.at("code").as_string(), "invalid_argument");
+  EXPECT_NE(too_long.at("message").as_string().find("50"), json::string::npos);
+}
+
+}  // namespace
+}  // namespace salesboost
