@@ -159,6 +159,10 @@ class ConnectionHandler final : public server::WebSocketHandler {
       sender_->Send(ErrorMessage(session.error()));
       co_return;
     }
+    if (auto recovered = co_await coordinator_.Recover(*session); !recovered) {
+      sender_->Send(ErrorMessage(recovered.error()));
+      co_return;
+    }
     if (!session_id_.empty() && session_id_ != session_id) hub_.Detach(session_id_, sink_.get());
     session_id_ = session_id;
     std::int64_t after = last != nullptr ? last->get_int64() : 0;

@@ -69,6 +69,7 @@ class Completion {
 };
 
 using EndCompletion = Completion<core::Result<EndedSession>>;
+using LoadCompletion = Completion<core::Result<void>>;
 
 json::array Ids(const std::vector<std::string>& ids) { return json::array(ids.begin(), ids.end()); }
 
@@ -108,13 +109,14 @@ std::string_view EndReason(TurnOutcome outcome) {
 }  // namespace
 
 struct TurnCoordinator::Job {
-  enum class Kind { kTurn, kEnd };
+  enum class Kind { kTurn, kEnd, kLoad };
   Kind kind = Kind::kTurn;
   std::string turn_id;
   std::string text;
   std::function<void(const core::Error&)> on_refused;
   std::string reason;                   // kEnd
   std::shared_ptr<EndCompletion> done;  // kEnd
+  std::shared_ptr<LoadCompletion> ready;  // kLoad
 };
 
 struct TurnCoordinator::Actor {
@@ -203,7 +205,7 @@ std::shared_ptr<TurnCoordinator::Actor> TurnCoordinator::Enqueue(const std::stri
         *status = TurnAdmission::Status::kQueueFull;
         return actor;
       }
-    } else {
+    } else if (job.kind == Job::Kind::kEnd) {
       actor->ending = true;
       if (actor->cancel) actor->cancel();
     }
@@ -272,7 +274,8 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
           .text = std::move(request.text),
           .on_refused = std::move(request.on_refused),
           .reason = {},
-          .done = nullptr};
+          .done = nullptr,
+          .ready = nullptr};
   auto status = TurnAdmission::Status::kAccepted;
   const auto executor = co_await asio::this_coro::executor;
   Enqueue(who.tenant_id, request.session_id, std::move(job), /*first=*/false, executor, &status);
@@ -288,10 +291,31 @@ asio::awaitable<core::Result<EndedSession>> TurnCoordinator::End(identity::Princ
   }
   const auto executor = co_await asio::this_coro::executor;
   auto done = std::make_shared<EndCompletion>(executor);
-  Job job{.kind = Job::Kind::kEnd, .turn_id = {}, .text = {}, .on_refused = {}, .reason = std::move(reason), .done = done};
+  Job job{.kind = Job::Kind::kEnd,
+          .turn_id = {},
+          .text = {},
+          .on_refused = {},
+          .reason = std::move(reason),
+          .done = done,
+          .ready = nullptr};
   auto status = TurnAdmission::Status::kAccepted;
   Enqueue(who.tenant_id, session_id, std::move(job), /*first=*/true, executor, &status);
   co_return co_await done->Wait();
+}
+
+asio::awaitable<core::Result<void>> TurnCoordinator::Recover(const Session& session) {
+  if (session.status != SessionStatus::kActive || session.reserved_seq <= session.last_seq) co_return core::Ok();
+  {
+    std::lock_guard lock(mutex_);
+    if (actors_.contains(session.id)) co_return core::Ok();  // a turn of this process is running
+  }
+  const auto executor = co_await asio::this_coro::executor;
+  auto ready = std::make_shared<LoadCompletion>(executor);
+  Job job{.kind = Job::Kind::kLoad, .turn_id = {}, .text = {}, .on_refused = {}, .reason = {}, .done = nullptr,
+          .ready = ready};
+  auto status = TurnAdmission::Status::kAccepted;
+  Enqueue(session.tenant_id, session.id, std::move(job), /*first=*/true, executor, &status);
+  co_return co_await ready->Wait();
 }
 
 std::vector<Event> TurnCoordinator::LiveEvents(const std::string& session_id, std::int64_t after_seq) const {
@@ -326,11 +350,14 @@ asio::awaitable<void> TurnCoordinator::Drain(std::shared_ptr<Actor> actor) {
     }
     try {
       auto loaded = actor->loaded ? core::Result<void>() : co_await Load(*actor);
+      if (job.ready) LoadCompletion::Set(job.ready, loaded);
       if (!loaded) {
         deps_.logger.Error("session_load_failed",
                            {{"session_id", actor->session_id}, {"error", loaded.error().message}});
         if (job.on_refused) job.on_refused(loaded.error());
         if (job.done) EndCompletion::Set(job.done, core::Fail(loaded.error()));
+      } else if (job.kind == Job::Kind::kLoad) {
+        // Loading was the job.
       } else if (job.kind == Job::Kind::kTurn) {
         co_await RunTurn(*actor, job);
       } else {
@@ -341,7 +368,9 @@ asio::awaitable<void> TurnCoordinator::Drain(std::shared_ptr<Actor> actor) {
       // it from the store (and recovers the reservation).
       deps_.logger.Error("turn_crashed", {{"session_id", actor->session_id}, {"error", e.what()}});
       actor->loaded = false;
-      if (job.done) EndCompletion::Set(job.done, core::Fail(core::ErrorCode::kInternal, "ending the session failed"));
+      const core::Error failed{core::ErrorCode::kInternal, "the session could not be processed"};
+      if (job.done) EndCompletion::Set(job.done, core::Fail(failed));
+      if (job.ready) LoadCompletion::Set(job.ready, core::Fail(failed));
     }
     std::lock_guard actor_lock(actor->mutex);
     actor->running_turn.clear();

@@ -105,6 +105,10 @@ class TurnCoordinator {
   boost::asio::awaitable<core::Result<EndedSession>> End(identity::Principal who, std::string session_id,
                                                          std::string reason);
 
+  // Before replaying a session's log: if the store says a turn of a process
+  // that is gone held seqs, records them as lost and the turn as aborted.
+  boost::asio::awaitable<core::Result<void>> Recover(const Session& session);
+
   // The live buffer: events of the running turn with seq > after_seq.
   std::vector<Event> LiveEvents(const std::string& session_id, std::int64_t after_seq) const;
 

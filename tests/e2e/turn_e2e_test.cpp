@@ -5,6 +5,8 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <csignal>
+#include <fstream>
 
 #include "support/server_process.hpp"
 #include "support/shared_server_test.hpp"
@@ -321,6 +323,59 @@ TEST_F(TurnE2e, BadTurnsGetErrorsAndTheConnectionStays) {
   }
   c.Send({{"type", "ping"}});
   EXPECT_EQ(Type(c.Next()), "pong");
+}
+
+TEST(TurnRecoveryE2e, ATurnCutByACrashIsAbortedAfterTheRestartAndCanBeSentAgain) {
+  testing::TempDir data;
+  const std::vector<std::string> flags = {"--set", "data.dir=" + data.path().string(), "--set",
+                                          "conversation.npc_delta_interval_ms=100"};
+  auto first = testing::ServerProcess::Start(flags);
+  std::ifstream password_file(data.path() / "demo-trainee.password");
+  std::string password;
+  std::getline(password_file, password);
+  const auto token = first->Login("trainee", password);
+  auto created = client::Fetch(first->endpoint(), "POST", "/api/v1/sessions",
+                               R"({"scenario_id":"first-call-retail","language":"en"})",
+                               {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(created && created->status == 201);
+  const std::string session_id(json::parse(created->body).at("id").as_string());
+  std::int64_t seen = 0;
+  {
+    Client c(first->endpoint(), token);
+    c.Join(session_id);
+    c.Next();
+    c.Turn("cut", kScript[1]);
+    for (;;) {
+      auto message = c.Next();
+      ASSERT_FALSE(message.empty());
+      if (Type(message) == "npc.delta") break;
+    }
+    seen = c.last_seq();
+    first->Signal(SIGKILL);
+    first->WaitExit(milliseconds(5000));
+  }
+
+  auto second = testing::ServerProcess::Start(flags);
+  const auto token2 = second->Login("trainee", password);
+  Client c(second->endpoint(), token2);
+  c.Join(session_id, seen);
+  c.ResetSeq(seen);
+  // The seqs the dead process handed out are not reused: they come back as
+  // empty deltas, then the abort.
+  const auto recovered = c.Until("turn.aborted");
+  ASSERT_EQ(Type(recovered.back()), "turn.aborted");
+  EXPECT_EQ(recovered.back().at("turn_id").as_string(), "cut");
+  EXPECT_EQ(recovered.back().at("reason").as_string(), "interrupted");
+  for (std::size_t i = 0; i + 1 < recovered.size(); ++i) {
+    EXPECT_EQ(Type(recovered[i]), "npc.delta");
+    EXPECT_EQ(recovered[i].at("text").as_string(), "");
+  }
+  // The same turn id runs again as a new attempt.
+  c.Turn("cut", kScript[1]);
+  const auto retried = c.Until("turn.done");
+  ASSERT_EQ(Type(retried.back()), "turn.done");
+  EXPECT_EQ(Type(retried.front()), "turn.started");
+  EXPECT_FALSE(Deltas(retried).empty());
 }
 
 class TurnLimitsE2e : public testing::SharedServerTest<TurnLimitsE2e> {
