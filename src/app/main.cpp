@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/chat_command.hpp"
 #include "app/commands.hpp"
 
 int main(int argc, char** argv) {
@@ -50,6 +51,15 @@ int main(int argc, char** argv) {
   user_add->add_option("--password-file", user_flags.password_file,
                        "read the password from this file's first line ('-' for standard input)");
 
+  auto* chat = cli.add_subcommand("chat", "practise in the terminal against a running server");
+  ChatFlags chat_flags;
+  chat->add_option("--server", chat_flags.server, "the server's base URL")->capture_default_str();
+  chat->add_option("--user", chat_flags.username, "login name")->capture_default_str();
+  chat->add_option("--password-file", chat_flags.password_file,
+                   "read the password from this file's first line (else $SALESBOOST_PASSWORD, else asked)");
+  chat->add_option("--scenario", chat_flags.scenario, "scenario id (default: choose from a list)");
+  chat->add_option("--language", chat_flags.language, "en or zh")->capture_default_str();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -70,6 +80,7 @@ int main(int argc, char** argv) {
   if (host) input.overrides.emplace_back("server.host", *host);
   if (port) input.overrides.emplace_back("server.port", std::to_string(*port));
 
+  if (*chat) return RunChat(chat_flags, stdin, stdout);
   if (*serve) return RunServe(input, serve_flags);
   if (*migrate) return RunMigrate(input);
   if (*check) return RunConfigCheck(input);

@@ -325,6 +325,26 @@ TEST_F(TurnE2e, BadTurnsGetErrorsAndTheConnectionStays) {
   EXPECT_EQ(Type(c.Next()), "pong");
 }
 
+TEST_F(TurnE2e, TheTerminalClientConversesAndShowsTheReport) {
+  const auto result = testing::RunCommand(
+      {"chat", "--server", "http://127.0.0.1:" + std::to_string(server().port()), "--password-file",
+       (server().data_dir() / "demo-trainee.password").string(), "--scenario", "first-call-retail", "--language", "en"},
+      {}, {}, kScript[0] + "\n" + kScript[1] + "\n/end\n");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("You are talking to Li Wei"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("customer> Hello. I only have a few minutes, what is this about?"), std::string::npos)
+      << result.out;
+  EXPECT_NE(result.out.find("coach ["), std::string::npos);
+  EXPECT_NE(result.out.find("stage: OPENING -> NEEDS_DISCOVERY"), std::string::npos);
+  EXPECT_NE(result.out.find("Report: 2 turns"), std::string::npos) << result.out;
+
+  const auto refused = testing::RunCommand({"chat", "--server", "http://127.0.0.1:" + std::to_string(server().port()),
+                                            "--scenario", "first-call-retail"},
+                                           {{"SALESBOOST_PASSWORD", "wrong"}});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("401"), std::string::npos) << refused.err;
+}
+
 TEST(TurnRecoveryE2e, ATurnCutByACrashIsAbortedAfterTheRestartAndCanBeSentAgain) {
   testing::TempDir data;
   const std::vector<std::string> flags = {"--set", "data.dir=" + data.path().string(), "--set",

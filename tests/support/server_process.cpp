@@ -39,7 +39,8 @@ std::vector<std::string> ChildEnvironment(const std::map<std::string, std::strin
 
 // Spawns the binary with stdout/stderr redirected to files.
 pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-            const std::filesystem::path& out, const std::filesystem::path& err, const std::filesystem::path& cwd) {
+            const std::filesystem::path& out, const std::filesystem::path& err, const std::filesystem::path& cwd,
+            const std::filesystem::path& in = "/dev/null") {
   std::vector<std::string> argv_storage;
   argv_storage.emplace_back(SALESBOOST_BINARY_PATH);
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -55,6 +56,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, st
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, cwd.c_str());
@@ -81,11 +83,13 @@ TempDir::~TempDir() {
 }
 
 CommandResult RunCommand(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
-                         const std::filesystem::path& cwd) {
+                         const std::filesystem::path& cwd, const std::string& stdin_text) {
   TempDir dir;
   const auto out = dir.path() / "stdout";
   const auto err = dir.path() / "stderr";
-  const pid_t pid = Spawn(args, env, out, err, cwd);
+  const auto in = dir.path() / "stdin";
+  std::ofstream(in) << stdin_text;
+  const pid_t pid = Spawn(args, env, out, err, cwd, in);
   int status = 0;
   waitpid(pid, &status, 0);
   return CommandResult{DecodeStatus(status), ReadFile(out), ReadFile(err)};

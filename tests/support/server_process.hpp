@@ -35,8 +35,9 @@ class TempDir {
 
 // Runs `salesboost args...` to completion. The child sees the test's
 // environment without any SALESBOOST_* variable, plus `env`.
+// `stdin_text` is what the child reads on standard input.
 CommandResult RunCommand(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
-                         const std::filesystem::path& cwd = {});
+                         const std::filesystem::path& cwd = {}, const std::string& stdin_text = {});
 
 class ServerProcess {
  public:

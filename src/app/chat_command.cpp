@@ -1,0 +1,282 @@
+#include "app/chat_command.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <utility>
+
+#include "app/commands.hpp"
+#include "client/blocking_client.hpp"
+
+namespace salesboost::app {
+namespace {
+
+namespace json = boost::json;
+using std::chrono::milliseconds;
+
+constexpr milliseconds kTurnTimeout{120000};
+
+core::Result<client::Endpoint> ParseServer(const std::string& url) {
+  std::string_view rest = url;
+  if (rest.starts_with("http://")) rest.remove_prefix(7);
+  if (rest.starts_with("https://")) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "https is not supported by the chat client; use http://");
+  }
+  while (rest.ends_with('/')) rest.remove_suffix(1);
+  const auto colon = rest.rfind(':');
+  client::Endpoint endpoint{.host = std::string(rest.substr(0, colon)), .port = 80};
+  if (colon != std::string_view::npos) {
+    const auto port = rest.substr(colon + 1);
+    unsigned value = 0;
+    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535) {
+      return core::Fail(core::ErrorCode::kInvalidArgument, "bad port in --server " + url);
+    }
+    endpoint.port = static_cast<std::uint16_t>(value);
+  }
+  if (endpoint.host.empty()) return core::Fail(core::ErrorCode::kInvalidArgument, "no host in --server " + url);
+  return endpoint;
+}
+
+std::optional<std::string> ReadLine(std::FILE* in) {
+  std::string line;
+  int c = 0;
+  while ((c = std::fgetc(in)) != EOF && c != '\n') line.push_back(static_cast<char>(c));
+  if (c == EOF && line.empty()) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+std::string Str(const json::value* value) {
+  return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+class Chat {
+ public:
+  Chat(client::Endpoint endpoint, std::FILE* in, std::FILE* out) : endpoint_(std::move(endpoint)), in_(in), out_(out) {}
+
+  core::Result<json::value> Call(const std::string& method, const std::string& target, const std::string& body = {}) {
+    client::Headers headers;
+    if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
+    auto reply = client::Fetch(endpoint_, method, target, body, headers);
+    if (!reply) return core::Fail(reply.error());
+    boost::system::error_code ec;
+    auto parsed = json::parse(reply->body, ec);
+    if (reply->status >= 400 || ec) {
+      const auto* error = !ec && parsed.is_object() ? parsed.as_object().if_contains("error") : nullptr;
+      const std::string message =
+          error != nullptr && error->is_object() ? Str(error->as_object().if_contains("message")) : reply->body;
+      return core::Fail(core::ErrorCode::kUnavailable, fmt::format("{} {}: {} {}", method, target, reply->status, message));
+    }
+    return parsed;
+  }
+
+  core::Result<void> Login(const std::string& username, const std::string& password) {
+    auto reply = Call("POST", "/api/v1/auth/login",
+                      json::serialize(json::object{{"username", username}, {"password", password}}));
+    if (!reply) return core::Fail(reply.error());
+    token_ = Str(reply->as_object().if_contains("token"));
+    if (token_.empty()) return core::Fail(core::ErrorCode::kInternal, "the login reply has no token");
+    return core::Ok();
+  }
+
+  core::Result<std::string> ChooseScenario(const std::string& language) {
+    auto courses = Call("GET", "/api/v1/courses");
+    if (!courses) return core::Fail(courses.error());
+    std::vector<std::pair<std::string, std::string>> choices;  // id, title
+    for (const auto& course : courses->as_object().at("courses").as_array()) {
+      auto scenarios = Call("GET", "/api/v1/scenarios?course_id=" + Str(course.as_object().if_contains("id")));
+      if (!scenarios) return core::Fail(scenarios.error());
+      for (const auto& s : scenarios->as_object().at("scenarios").as_array()) {
+        const auto& scenario = s.as_object();
+        const auto* title = scenario.if_contains("title");
+        std::string text = title != nullptr && title->is_object() ? Str(title->as_object().if_contains(language)) : "";
+        choices.emplace_back(Str(scenario.if_contains("id")), text);
+      }
+    }
+    if (choices.empty()) return core::Fail(core::ErrorCode::kNotFound, "the server has no scenario");
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+      fmt::print(out_, "  {}. {} ({})\n", i + 1, choices[i].second, choices[i].first);
+    }
+    for (;;) {
+      fmt::print(out_, "scenario [1-{}]: ", choices.size());
+      std::fflush(out_);
+      auto line = ReadLine(in_);
+      if (!line) return core::Fail(core::ErrorCode::kInvalidArgument, "no scenario chosen");
+      std::size_t n = 0;
+      const auto [ptr, ec] = std::from_chars(line->data(), line->data() + line->size(), n);
+      if (ec == std::errc() && n >= 1 && n <= choices.size()) return choices[n - 1].first;
+    }
+  }
+
+  int Converse(const std::string& scenario, const std::string& language) {
+    auto created = Call("POST", "/api/v1/sessions",
+                        json::serialize(json::object{{"scenario_id", scenario}, {"language", language}}));
+    if (!created) return Fail(created.error());
+    const std::string session_id = Str(created->as_object().if_contains("id"));
+    auto ws = client::WsClient::Connect(endpoint_, "/ws?access_token=" + token_);
+    if (!ws) return Fail(ws.error());
+    ws_ = std::move(*ws);
+    if (auto sent = Send(json::object{{"type", "session.join"}, {"session_id", session_id}}); !sent) return Fail(sent.error());
+    if (auto shown = ShowUntil("session.ready"); !shown) return Fail(shown.error());
+    fmt::print(out_, "Type your message; /end ends the session and shows the report.\n");
+    for (int turn = 1; !ended_; ++turn) {
+      fmt::print(out_, "\nyou> ");
+      std::fflush(out_);
+      auto line = ReadLine(in_);
+      const bool end = !line || *line == "/end";
+      if (!end && line->empty()) continue;
+      auto sent = end ? Send(json::object{{"type", "session.end"}})
+                      : Send(json::object{{"type", "turn"}, {"turn_id", fmt::format("{}-{}", session_id, turn)},
+                                          {"text", *line}});
+      if (!sent) return Fail(sent.error());
+      auto shown = ShowUntil(end ? "report.ready" : "turn.done");
+      if (!shown) return Fail(shown.error());
+    }
+    return kExitOk;
+  }
+
+  int Fail(const core::Error& error) {
+    fmt::print(stderr, "chat: {}\n", error.message);
+    return kExitFailure;
+  }
+
+ private:
+  core::Result<void> Send(const json::object& message) { return ws_->SendText(json::serialize(message)); }
+
+  // Prints events until one of `type` (or the session's report) arrives.
+  core::Result<void> ShowUntil(std::string_view type) {
+    for (;;) {
+      auto event = ws_->Read(kTurnTimeout);
+      if (!event) return core::Fail(event.error());
+      if (event->kind == client::WsEvent::Kind::kClosed) {
+        return core::Fail(core::ErrorCode::kUnavailable,
+                          fmt::format("the server closed the connection ({} {})", event->close_code, event->close_reason));
+      }
+      const auto message = json::parse(event->data).as_object();
+      const std::string kind = Str(message.if_contains("type"));
+      Show(kind, message);
+      if (kind == type || kind == "report.ready" || (kind == "error" && type != "session.ready")) return core::Ok();
+      if (kind == "error") return core::Fail(core::ErrorCode::kUnavailable, Str(message.if_contains("message")));
+    }
+  }
+
+  void Show(const std::string& kind, const json::object& m) {
+    if (kind == "session.ready") {
+      const auto& scenario = m.at("scenario").as_object();
+      const auto& persona = m.at("persona").as_object();
+      fmt::print(out_, "\n{}\n{}\nGoal: {}\nYou are talking to {} ({}).\n", Str(scenario.if_contains("title")),
+                 Str(scenario.if_contains("background")), Str(scenario.if_contains("goal")),
+                 Str(persona.if_contains("name")), Str(persona.if_contains("title")));
+    } else if (kind == "npc.delta") {
+      if (!streaming_) fmt::print(out_, "customer> ");
+      streaming_ = true;
+      fmt::print(out_, "{}", Str(m.if_contains("text")));
+      std::fflush(out_);
+    } else if (kind == "npc.done") {
+      streaming_ = false;
+      fmt::print(out_, "\n{}", std::exchange(held_tip_, {}));
+    } else if (kind == "coach.tip") {
+      // A tip that arrives while the reply streams is shown after it.
+      auto tip = fmt::format("  coach [{} · {}]: {}\n  e.g. \"{}\"\n", Str(m.if_contains("tip_type")),
+                             Str(m.if_contains("technique")), Str(m.if_contains("text")), Str(m.if_contains("example")));
+      if (streaming_) {
+        held_tip_ = std::move(tip);
+      } else {
+        fmt::print(out_, "{}", tip);
+      }
+    } else if (kind == "stage.changed") {
+      fmt::print(out_, "  stage: {} -> {}\n", Str(m.if_contains("from")), Str(m.if_contains("to")));
+    } else if (kind == "mood") {
+      fmt::print(out_, "  mood: {:.2f} ({:+.2f}, {})\n", m.at("value").to_number<double>(),
+                 m.at("delta").to_number<double>(), Str(m.if_contains("cause")));
+    } else if (kind == "turn.scored") {
+      std::string line;
+      for (const auto& [dimension, score] : m.at("scores").as_object()) {
+        line += fmt::format(" {} {:.0f}", std::string(dimension), score.to_number<double>());
+      }
+      fmt::print(out_, "  scores:{}\n", line);
+    } else if (kind == "turn.aborted") {
+      streaming_ = false;
+      held_tip_.clear();
+      fmt::print(out_, "\n  (the turn was aborted: {}; send it again)\n", Str(m.if_contains("reason")));
+    } else if (kind == "session.ended") {
+      ended_ = true;
+      fmt::print(out_, "\nSession ended: {}\n", Str(m.if_contains("reason")));
+    } else if (kind == "report.ready") {
+      ended_ = true;
+      ShowReport(m.at("report").as_object());
+    } else if (kind == "error") {
+      fmt::print(out_, "  error {}: {}\n", Str(m.if_contains("code")), Str(m.if_contains("message")));
+    }
+  }
+
+  void ShowReport(const json::object& report) {
+    const auto* overall = report.if_contains("overall");
+    fmt::print(out_, "\nReport: {} turns, final stage {}, overall {}\n", report.at("turns").as_int64(),
+               Str(report.if_contains("final_stage")),
+               overall != nullptr && overall->is_number() ? fmt::format("{:.1f}/10", overall->to_number<double>()) : "-");
+    for (const auto& [dimension, score] : report.at("dimensions").as_object()) {
+      fmt::print(out_, "  {:<15} {:.1f}\n", std::string(dimension), score.to_number<double>());
+    }
+    for (const char* list : {"strengths", "improvements"}) {
+      std::string items;
+      for (const auto& item : report.at(list).as_array()) items += " " + Str(&item);
+      if (!items.empty()) fmt::print(out_, "  {}:{}\n", list, items);
+    }
+  }
+
+  client::Endpoint endpoint_;
+  std::FILE* in_;
+  std::FILE* out_;
+  std::string token_;
+  std::unique_ptr<client::WsClient> ws_;
+  bool streaming_ = false;
+  std::string held_tip_;
+  bool ended_ = false;
+};
+
+}  // namespace
+
+int RunChat(const ChatFlags& flags, std::FILE* in, std::FILE* out) {
+  if (flags.language != "en" && flags.language != "zh") {
+    fmt::print(stderr, "chat: --language must be en or zh\n");
+    return kExitConfigError;
+  }
+  auto endpoint = ParseServer(flags.server);
+  if (!endpoint) {
+    fmt::print(stderr, "chat: {}\n", endpoint.error().message);
+    return kExitConfigError;
+  }
+  std::string password;
+  if (flags.password_file) {
+    std::ifstream file(*flags.password_file);
+    if (!file || !std::getline(file, password)) {
+      fmt::print(stderr, "chat: cannot read a password from {}\n", *flags.password_file);
+      return kExitConfigError;
+    }
+  } else if (const char* env = std::getenv("SALESBOOST_PASSWORD"); env != nullptr) {
+    password = env;
+  } else {
+    fmt::print(out, "password for {}: ", flags.username);
+    std::fflush(out);
+    password = ReadLine(in).value_or("");
+  }
+  Chat chat(*endpoint, in, out);
+  if (auto logged_in = chat.Login(flags.username, password); !logged_in) return chat.Fail(logged_in.error());
+  std::string scenario;
+  if (flags.scenario) {
+    scenario = *flags.scenario;
+  } else {
+    auto chosen = chat.ChooseScenario(flags.language);
+    if (!chosen) return chat.Fail(chosen.error());
+    scenario = *chosen;
+  }
+  return chat.Converse(scenario, flags.language);
+}
+
+}  // namespace salesboost::app

@@ -1,0 +1,23 @@
+// `salesboost chat`: a terminal client for a running server. Logs in, lets
+// the trainee choose a scenario, then converses over WebSocket: the
+// customer's reply streams as it arrives, coach tips, stage and mood changes
+// are shown, and the report is printed when the session ends.
+#pragma once
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+namespace salesboost::app {
+
+struct ChatFlags {
+  std::string server = "http://127.0.0.1:8080";
+  std::string username = "trainee";
+  std::optional<std::string> password_file;  // first line; else $SALESBOOST_PASSWORD; else asked on stdin
+  std::optional<std::string> scenario;       // default: chosen from a list
+  std::string language = "en";
+};
+
+int RunChat(const ChatFlags& flags, std::FILE* in, std::FILE* out);
+
+}  // namespace salesboost::app
