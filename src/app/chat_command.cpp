@@ -34,11 +34,11 @@ core::Result<client::Endpoint> ParseServer(const std::string& url) {
     unsigned value = 0;
     const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
     if (ec != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535) {
-      return core::Fail(core::ErrorCode::kInvalidArgument, "bad port in --server " + url);
+      return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("bad port in --server {}", url));
     }
     endpoint.port = static_cast<std::uint16_t>(value);
   }
-  if (endpoint.host.empty()) return core::Fail(core::ErrorCode::kInvalidArgument, "no host in --server " + url);
+  if (endpoint.host.empty()) return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("no host in --server {}", url));
   return endpoint;
 }
 
@@ -61,7 +61,7 @@ class Chat {
 
   core::Result<json::value> Call(const std::string& method, const std::string& target, const std::string& body = {}) {
     client::Headers headers;
-    if (!token_.empty()) headers.emplace_back("Authorization", "Bearer " + token_);
+    if (!token_.empty()) headers.emplace_back("Authorization", fmt::format("Bearer {}", token_));
     auto reply = client::Fetch(endpoint_, method, target, body, headers);
     if (!reply) return core::Fail(reply.error());
     boost::system::error_code ec;
@@ -89,7 +89,7 @@ class Chat {
     if (!courses) return core::Fail(courses.error());
     std::vector<std::pair<std::string, std::string>> choices;  // id, title
     for (const auto& course : courses->as_object().at("courses").as_array()) {
-      auto scenarios = Call("GET", "/api/v1/scenarios?course_id=" + Str(course.as_object().if_contains("id")));
+      auto scenarios = Call("GET", fmt::format("/api/v1/scenarios?course_id={}", Str(course.as_object().if_contains("id"))));
       if (!scenarios) return core::Fail(scenarios.error());
       for (const auto& s : scenarios->as_object().at("scenarios").as_array()) {
         const auto& scenario = s.as_object();
@@ -118,7 +118,7 @@ class Chat {
                         json::serialize(json::object{{"scenario_id", scenario}, {"language", language}}));
     if (!created) return Fail(created.error());
     const std::string session_id = Str(created->as_object().if_contains("id"));
-    auto ws = client::WsClient::Connect(endpoint_, "/ws?access_token=" + token_);
+    auto ws = client::WsClient::Connect(endpoint_, fmt::format("/ws?access_token={}", token_));
     if (!ws) return Fail(ws.error());
     ws_ = std::move(*ws);
     if (auto sent = Send(json::object{{"type", "session.join"}, {"session_id", session_id}}); !sent) return Fail(sent.error());
@@ -225,7 +225,7 @@ class Chat {
     }
     for (const char* list : {"strengths", "improvements"}) {
       std::string items;
-      for (const auto& item : report.at(list).as_array()) items += " " + Str(&item);
+      for (const auto& item : report.at(list).as_array()) items += fmt::format(" {}", Str(&item));
       if (!items.empty()) fmt::print(out_, "  {}:{}\n", list, items);
     }
   }

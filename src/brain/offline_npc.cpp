@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
+#include <fmt/format.h>
 
 #include "brain/localized.hpp"
 #include "brain/text_match.hpp"
@@ -65,9 +66,9 @@ class Speaker {
       const auto& chosen = (*variants)[h % variants->size()];
       if (chosen.is_string()) text = chosen.get_string();
     }
-    if (text.empty()) text = placeholder.empty() ? std::string(kind) : std::string("{") + std::string(placeholder) + "}";
+    if (text.empty()) text = placeholder.empty() ? std::string(kind) : fmt::format("{{{}}}", placeholder);
     if (!placeholder.empty()) {
-      const std::string token = "{" + std::string(placeholder) + "}";
+      const std::string token = fmt::format("{{{}}}", placeholder);
       if (const auto at = text.find(token); at != std::string::npos) text.replace(at, token.size(), value);
     }
     return text;

@@ -1,5 +1,7 @@
 #include "brain/rule_compliance.hpp"
 
+#include <fmt/format.h>
+
 #include <cctype>
 
 #include "brain/text_match.hpp"
@@ -51,11 +53,11 @@ void FindPersonalData(std::string_view text, std::vector<ComplianceFinding>& out
     if (digits.size() == 17 && i < text.size() && (text[i] == 'X' || text[i] == 'x')) id_suffix = true, ++i;
     const std::string excerpt(text.substr(start, i - start));
     if (digits.size() == 11 && digits[0] == '1') {
-      out.push_back({"personal_data", "WARN", "mobile number " + excerpt});
+      out.push_back({"personal_data", "WARN", fmt::format("mobile number {}", excerpt)});
     } else if (digits.size() == 18 || id_suffix) {
-      out.push_back({"personal_data", "WARN", "ID number " + excerpt});
+      out.push_back({"personal_data", "WARN", fmt::format("ID number {}", excerpt)});
     } else if (digits.size() >= 13 && digits.size() <= 19) {
-      out.push_back({"personal_data", "WARN", "card number " + excerpt});
+      out.push_back({"personal_data", "WARN", fmt::format("card number {}", excerpt)});
     }
   }
   for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
@@ -71,7 +73,7 @@ void FindPersonalData(std::string_view text, std::vector<ComplianceFinding>& out
     }
     const auto domain = text.substr(at + 1, end - at - 1);
     if (begin < at && domain.find('.') != std::string_view::npos) {
-      out.push_back({"personal_data", "WARN", "e-mail address " + std::string(text.substr(begin, end - begin))});
+      out.push_back({"personal_data", "WARN", fmt::format("e-mail address {}", text.substr(begin, end - begin))});
     }
   }
 }
