@@ -58,8 +58,8 @@ std::string NewSession(const Endpoint& endpoint, const std::string& token) {
 }
 
 // One session's worth of turns; returns false on a protocol error.
-bool RunSession(const Endpoint& endpoint, const std::string& token, int turns, int worker,
-                std::vector<Sample>& samples, std::atomic<int>& errors) {
+bool RunSession(const Endpoint& endpoint, const std::string& token, int turns, int worker, std::vector<Sample>& samples,
+                std::atomic<int>& errors) {
   const auto session_id = NewSession(endpoint, token);
   if (session_id.empty()) return false;
   auto ws = salesboost::client::WsClient::Connect(endpoint, "/ws?access_token=" + token);

@@ -41,8 +41,8 @@ json::array EventsJson(const std::vector<conversation::Event>& events) {
 
 }  // namespace
 
-void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
-                      conversation::SessionService& sessions, conversation::TurnCoordinator& coordinator) {
+void AddSessionRoutes(server::Router& router, const identity::AuthService& auth, conversation::SessionService& sessions,
+                      conversation::TurnCoordinator& coordinator) {
   router.Add("POST", "/api/v1/sessions", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
     auto who = RequirePrincipal(auth, request);
     if (!who) co_return Unauthenticated(who.error(), request);

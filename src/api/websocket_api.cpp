@@ -1,12 +1,12 @@
 #include "api/websocket_api.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <algorithm>
 #include <deque>
-#include <optional>
 #include <mutex>
+#include <optional>
 
 namespace salesboost::api {
 namespace {
@@ -198,13 +198,12 @@ class ConnectionHandler final : public server::WebSocketHandler {
       co_return;
     }
     std::weak_ptr<server::WebSocketSender> weak = sender_;
-    conversation::TurnRequest request{
-        .session_id = session_id_,
-        .turn_id = id,
-        .text = std::string(text->get_string()),
-        .on_refused = [weak, id](const core::Error& error) {
-          if (auto sender = weak.lock()) sender->Send(ErrorMessage(error, id));
-        }};
+    conversation::TurnRequest request{.session_id = session_id_,
+                                      .turn_id = id,
+                                      .text = std::string(text->get_string()),
+                                      .on_refused = [weak, id](const core::Error& error) {
+                                        if (auto sender = weak.lock()) sender->Send(ErrorMessage(error, id));
+                                      }};
     auto admitted = co_await coordinator_.Submit(who_, std::move(request));
     if (!admitted) {
       sender_->Send(ErrorMessage(admitted.error(), id));

@@ -49,10 +49,10 @@ struct LimitsOptions {
 };
 
 struct ConversationOptions {
-  std::int64_t turn_deadline_ms = 60000;       // a whole turn, from leaving the queue to its commit
-  std::int64_t part_deadline_ms = 30000;       // each part: customer reply, coach, compliance, evaluation
-  std::int64_t npc_delta_interval_ms = 15;     // pause between streamed deltas of the offline customer
-  std::string banned_words;                    // comma-separated words the compliance check flags
+  std::int64_t turn_deadline_ms = 60000;    // a whole turn, from leaving the queue to its commit
+  std::int64_t part_deadline_ms = 30000;    // each part: customer reply, coach, compliance, evaluation
+  std::int64_t npc_delta_interval_ms = 15;  // pause between streamed deltas of the offline customer
+  std::string banned_words;                 // comma-separated words the compliance check flags
 };
 
 struct CatalogOptions {

@@ -38,7 +38,8 @@ core::Result<client::Endpoint> ParseServer(const std::string& url) {
     }
     endpoint.port = static_cast<std::uint16_t>(value);
   }
-  if (endpoint.host.empty()) return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("no host in --server {}", url));
+  if (endpoint.host.empty())
+    return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("no host in --server {}", url));
   return endpoint;
 }
 
@@ -70,7 +71,8 @@ class Chat {
       const auto* error = !ec && parsed.is_object() ? parsed.as_object().if_contains("error") : nullptr;
       const std::string message =
           error != nullptr && error->is_object() ? Str(error->as_object().if_contains("message")) : reply->body;
-      return core::Fail(core::ErrorCode::kUnavailable, fmt::format("{} {}: {} {}", method, target, reply->status, message));
+      return core::Fail(core::ErrorCode::kUnavailable,
+                        fmt::format("{} {}: {} {}", method, target, reply->status, message));
     }
     return parsed;
   }
@@ -89,7 +91,8 @@ class Chat {
     if (!courses) return core::Fail(courses.error());
     std::vector<std::pair<std::string, std::string>> choices;  // id, title
     for (const auto& course : courses->as_object().at("courses").as_array()) {
-      auto scenarios = Call("GET", fmt::format("/api/v1/scenarios?course_id={}", Str(course.as_object().if_contains("id"))));
+      auto scenarios =
+          Call("GET", fmt::format("/api/v1/scenarios?course_id={}", Str(course.as_object().if_contains("id"))));
       if (!scenarios) return core::Fail(scenarios.error());
       for (const auto& s : scenarios->as_object().at("scenarios").as_array()) {
         const auto& scenario = s.as_object();
@@ -121,7 +124,8 @@ class Chat {
     auto ws = client::WsClient::Connect(endpoint_, fmt::format("/ws?access_token={}", token_));
     if (!ws) return Fail(ws.error());
     ws_ = std::move(*ws);
-    if (auto sent = Send(json::object{{"type", "session.join"}, {"session_id", session_id}}); !sent) return Fail(sent.error());
+    if (auto sent = Send(json::object{{"type", "session.join"}, {"session_id", session_id}}); !sent)
+      return Fail(sent.error());
     if (auto shown = ShowUntil("session.ready"); !shown) return Fail(shown.error());
     fmt::print(out_, "Type your message; /end ends the session and shows the report.\n");
     for (int turn = 1; !ended_; ++turn) {
@@ -131,8 +135,8 @@ class Chat {
       const bool end = !line || *line == "/end";
       if (!end && line->empty()) continue;
       auto sent = end ? Send(json::object{{"type", "session.end"}})
-                      : Send(json::object{{"type", "turn"}, {"turn_id", fmt::format("{}-{}", session_id, turn)},
-                                          {"text", *line}});
+                      : Send(json::object{
+                            {"type", "turn"}, {"turn_id", fmt::format("{}-{}", session_id, turn)}, {"text", *line}});
       if (!sent) return Fail(sent.error());
       auto shown = ShowUntil(end ? "report.ready" : "turn.done");
       if (!shown) return Fail(shown.error());
@@ -154,8 +158,8 @@ class Chat {
       auto event = ws_->Read(kTurnTimeout);
       if (!event) return core::Fail(event.error());
       if (event->kind == client::WsEvent::Kind::kClosed) {
-        return core::Fail(core::ErrorCode::kUnavailable,
-                          fmt::format("the server closed the connection ({} {})", event->close_code, event->close_reason));
+        return core::Fail(core::ErrorCode::kUnavailable, fmt::format("the server closed the connection ({} {})",
+                                                                     event->close_code, event->close_reason));
       }
       const auto message = json::parse(event->data).as_object();
       const std::string kind = Str(message.if_contains("type"));
@@ -182,8 +186,9 @@ class Chat {
       fmt::print(out_, "\n{}", std::exchange(held_tip_, {}));
     } else if (kind == "coach.tip") {
       // A tip that arrives while the reply streams is shown after it.
-      auto tip = fmt::format("  coach [{} · {}]: {}\n  e.g. \"{}\"\n", Str(m.if_contains("tip_type")),
-                             Str(m.if_contains("technique")), Str(m.if_contains("text")), Str(m.if_contains("example")));
+      auto tip =
+          fmt::format("  coach [{} · {}]: {}\n  e.g. \"{}\"\n", Str(m.if_contains("tip_type")),
+                      Str(m.if_contains("technique")), Str(m.if_contains("text")), Str(m.if_contains("example")));
       if (streaming_) {
         held_tip_ = std::move(tip);
       } else {
@@ -217,9 +222,10 @@ class Chat {
 
   void ShowReport(const json::object& report) {
     const auto* overall = report.if_contains("overall");
-    fmt::print(out_, "\nReport: {} turns, final stage {}, overall {}\n", report.at("turns").as_int64(),
-               Str(report.if_contains("final_stage")),
-               overall != nullptr && overall->is_number() ? fmt::format("{:.1f}/10", overall->to_number<double>()) : "-");
+    fmt::print(
+        out_, "\nReport: {} turns, final stage {}, overall {}\n", report.at("turns").as_int64(),
+        Str(report.if_contains("final_stage")),
+        overall != nullptr && overall->is_number() ? fmt::format("{:.1f}/10", overall->to_number<double>()) : "-");
     for (const auto& [dimension, score] : report.at("dimensions").as_object()) {
       fmt::print(out_, "  {:<15} {:.1f}\n", std::string(dimension), score.to_number<double>());
     }

@@ -185,9 +185,9 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   conversation::InProcessSessionHub session_hub;
   conversation::SessionService session_service(session_store, catalog, *ids);
   conversation::StoreTurnLedger turn_ledger(session_store);
-  auto agents = brain::MakeAgents(
-      {.npc_delta_interval = std::chrono::milliseconds(config.conversation.npc_delta_interval_ms),
-       .banned_words = api::SplitList(config.conversation.banned_words)});
+  auto agents =
+      brain::MakeAgents({.npc_delta_interval = std::chrono::milliseconds(config.conversation.npc_delta_interval_ms),
+                         .banned_words = api::SplitList(config.conversation.banned_words)});
   auto demo_login = RunSync(BootstrapUsers(auth, users, config));
   if (!demo_login) {
     logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});

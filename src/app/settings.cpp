@@ -143,11 +143,12 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Int("limits.turn_per_minute", "turns per user per minute (sustained)", 1, 1'000'000,
                   SB_FIELD(limits.turn_per_minute)));
   s.push_back(Int("limits.turn_burst", "turns a user may send at once", 1, 1'000'000, SB_FIELD(limits.turn_burst)));
-  s.push_back(Int("limits.turn_max_chars", "characters in one turn's text", 1, 100'000, SB_FIELD(limits.turn_max_chars)));
   s.push_back(
-      Int("limits.turn_queue", "turns waiting per session behind the running one", 0, 1000, SB_FIELD(limits.turn_queue)));
-  s.push_back(Int("conversation.turn_deadline_ms", "a whole turn, from leaving the queue to its commit", 100,
-                  3'600'000, SB_FIELD(conversation.turn_deadline_ms)));
+      Int("limits.turn_max_chars", "characters in one turn's text", 1, 100'000, SB_FIELD(limits.turn_max_chars)));
+  s.push_back(Int("limits.turn_queue", "turns waiting per session behind the running one", 0, 1000,
+                  SB_FIELD(limits.turn_queue)));
+  s.push_back(Int("conversation.turn_deadline_ms", "a whole turn, from leaving the queue to its commit", 100, 3'600'000,
+                  SB_FIELD(conversation.turn_deadline_ms)));
   s.push_back(Int("conversation.part_deadline_ms", "each part: customer reply, coach, compliance, evaluation", 10,
                   3'600'000, SB_FIELD(conversation.part_deadline_ms)));
   s.push_back(Int("conversation.npc_delta_interval_ms", "pause between streamed deltas of the offline customer", 0,

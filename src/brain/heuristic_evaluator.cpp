@@ -15,9 +15,9 @@ using conversation::Stage;
 using conversation::TurnContext;
 
 const std::vector<std::string_view> kEmpathy = {"understand", "appreciate", "sorry", "thank", "makes sense",
-                                                "理解", "感谢", "谢谢", "抱歉", "辛苦"};
+                                                "理解",       "感谢",       "谢谢",  "抱歉",  "辛苦"};
 const std::vector<std::string_view> kPressure = {"today only", "last chance", "right now", "must decide", "hurry",
-                                                 "只有今天", "最后机会", "马上决定", "现在就", "错过"};
+                                                 "只有今天",   "最后机会",    "马上决定",  "现在就",      "错过"};
 
 // True when the text uses a keyword of the persona's needs, pains or objections.
 bool TouchesPersona(const TurnContext& turn, std::string_view folded) {
@@ -123,7 +123,8 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   } else if (pressure || risky) {
     set("empathy", 3, "Puts the sale before the customer.", "把成交放在客户之前。");
   } else {
-    set("empathy", act == "open_question" ? 7 : 6, "Polite, could acknowledge the customer more.", "礼貌，但可以多体察客户。");
+    set("empathy", act == "open_question" ? 7 : 6, "Polite, could acknowledge the customer more.",
+        "礼貌，但可以多体察客户。");
   }
   return out;
 }

@@ -1,7 +1,7 @@
 #include "brain/offline_coach.hpp"
 
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
+#include <boost/json/array.hpp>
 
 #include "brain/localized.hpp"
 
@@ -62,25 +62,28 @@ CoachTip OfflineCoach::Decide(const TurnContext& turn) {
   const std::string& act = turn.act.label;
   if (act == "compliance_risk") {
     return Tip(lang, "warning", "compliance",
-               std::string(Pick(lang, "Never promise returns or say there is no risk: it breaks the rules and the "
-                                      "customer's trust.",
+               std::string(Pick(lang,
+                                "Never promise returns or say there is no risk: it breaks the rules and the "
+                                "customer's trust.",
                                 "不要承诺收益或说没有风险：这违反合规要求，也会失去客户信任。")),
                "What I can show you is how similar stores measured their results.",
                "我可以给您看看同类门店是怎么衡量效果的。");
   }
   if (const auto open = OpenObjection(turn)) {
     const auto& [objection, hint] = *open;
-    return Tip(lang, "suggestion", "feel-felt-found",
-               fmt::format(fmt::runtime(std::string(Pick(lang, "The customer's concern is still open: \"{}\". Answer it "
-                                                                   "directly{}.",
-                                                         "客户的顾虑还没有解决：“{}”。请正面回应{}。"))),
-                           objection,
-                           hint.empty() ? std::string()
-                                        : fmt::format(fmt::runtime(std::string(
-                                                          Pick(lang, ", for example by talking about \"{}\"", "，例如谈谈“{}”"))),
-                                                      hint)),
-               "I understand how you feel; other owners felt the same, and what they found was...",
-               "我理解您的感受，其他老板一开始也这么觉得，后来他们发现……");
+    return Tip(
+        lang, "suggestion", "feel-felt-found",
+        fmt::format(fmt::runtime(std::string(Pick(lang,
+                                                  "The customer's concern is still open: \"{}\". Answer it "
+                                                  "directly{}.",
+                                                  "客户的顾虑还没有解决：“{}”。请正面回应{}。"))),
+                    objection,
+                    hint.empty() ? std::string()
+                                 : fmt::format(fmt::runtime(std::string(Pick(
+                                                   lang, ", for example by talking about \"{}\"", "，例如谈谈“{}”"))),
+                                               hint)),
+        "I understand how you feel; other owners felt the same, and what they found was...",
+        "我理解您的感受，其他老板一开始也这么觉得，后来他们发现……");
   }
   if ((act == "value_statement" || act == "evidence") && turn.customer.revealed.empty()) {
     return Tip(lang, "warning", "SPIN",
@@ -103,8 +106,9 @@ CoachTip OfflineCoach::Decide(const TurnContext& turn) {
   }
   if ((act == "value_statement" || act == "evidence") && !turn.customer.revealed.empty()) {
     return Tip(lang, "praise", "FAB",
-               std::string(Pick(lang, "You tie the product to a need the customer told you. Add the benefit in their "
-                                      "words.",
+               std::string(Pick(lang,
+                                "You tie the product to a need the customer told you. Add the benefit in their "
+                                "words.",
                                 "你把产品和客户说过的需求联系起来了。再用客户的话讲出好处。")),
                "Because reminders go out automatically, no lead is forgotten, so you keep those sales.",
                "系统会自动提醒跟进，所以不会再漏掉客户，这些生意就留住了。");
@@ -122,15 +126,14 @@ CoachTip OfflineCoach::Decide(const TurnContext& turn) {
                "Shall we pick a start date for the trial?", "我们定一个试用开始的时间吧？");
   }
   const std::string goal = StageGoal(turn);
-  return Tip(lang, "suggestion", "SPIN",
-             goal.empty() ? std::string(Pick(lang, "Ask about the customer's situation.", "了解一下客户的现状。"))
-                          : fmt::format(fmt::runtime(std::string(Pick(lang, "Goal of this stage: {}.", "本阶段目标：{}。"))),
-                                        goal),
-             "Could you tell me how you handle this today?", "能说说您现在是怎么处理的吗？");
+  return Tip(
+      lang, "suggestion", "SPIN",
+      goal.empty()
+          ? std::string(Pick(lang, "Ask about the customer's situation.", "了解一下客户的现状。"))
+          : fmt::format(fmt::runtime(std::string(Pick(lang, "Goal of this stage: {}.", "本阶段目标：{}。"))), goal),
+      "Could you tell me how you handle this today?", "能说说您现在是怎么处理的吗？");
 }
 
-boost::asio::awaitable<core::Result<CoachTip>> OfflineCoach::Advise(const TurnContext& turn) {
-  co_return Decide(turn);
-}
+boost::asio::awaitable<core::Result<CoachTip>> OfflineCoach::Advise(const TurnContext& turn) { co_return Decide(turn); }
 
 }  // namespace salesboost::brain

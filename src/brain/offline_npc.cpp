@@ -1,11 +1,11 @@
 #include "brain/offline_npc.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
-#include <fmt/format.h>
 
 #include "brain/localized.hpp"
 #include "brain/text_match.hpp"
@@ -23,9 +23,9 @@ constexpr double kLeaveBelow = 0.1;   // the customer ends the call under this m
 constexpr double kCloseAbove = 0.45;  // and accepts a close only above this one
 
 const std::vector<std::string_view> kEmpathy = {"understand", "appreciate", "sorry", "thank", "makes sense",
-                                                "理解", "感谢", "谢谢", "抱歉", "辛苦"};
+                                                "理解",       "感谢",       "谢谢",  "抱歉",  "辛苦"};
 const std::vector<std::string_view> kPressure = {"today only", "last chance", "right now", "must decide", "hurry",
-                                                 "只有今天", "最后机会", "马上决定", "现在就", "错过"};
+                                                 "只有今天",   "最后机会",    "马上决定",  "现在就",      "错过"};
 
 std::uint64_t Mix(std::uint64_t x) {  // splitmix64
   x += 0x9E3779B97F4A7C15ULL;
@@ -62,7 +62,8 @@ class Speaker {
     std::string text;
     const json::array* variants = templates_ != nullptr ? List(*templates_, kind) : nullptr;
     if (variants != nullptr && !variants->empty()) {
-      const auto h = Mix(turn_.seed ^ Mix(static_cast<std::uint64_t>(turn_.turn_index)) ^ std::hash<std::string_view>{}(kind));
+      const auto h =
+          Mix(turn_.seed ^ Mix(static_cast<std::uint64_t>(turn_.turn_index)) ^ std::hash<std::string_view>{}(kind));
       const auto& chosen = (*variants)[h % variants->size()];
       if (chosen.is_string()) text = chosen.get_string();
     }
@@ -221,10 +222,9 @@ NpcReply OfflineNpc::Decide(const TurnContext& turn) {
     reply.text = speaker.Say("greeting");
     reply.intent = "greeting";
   }
-  const bool objections_open = std::any_of(objections.begin(), objections.end(),
-                                           [&](const json::value& o) { return is_open(Id(o)); });
-  if (reply.text.empty() && customer.mood + reply.mood_delta >= 0.6 && !customer.revealed.empty() &&
-      !objections_open) {
+  const bool objections_open =
+      std::any_of(objections.begin(), objections.end(), [&](const json::value& o) { return is_open(Id(o)); });
+  if (reply.text.empty() && customer.mood + reply.mood_delta >= 0.6 && !customer.revealed.empty() && !objections_open) {
     if (const auto* signals = List(persona, "buying_signals"); signals != nullptr && !signals->empty()) {
       const auto& signal = (*signals)[Mix(turn.seed + static_cast<std::uint64_t>(turn.turn_index)) % signals->size()];
       reply.text = speaker.Say("buying_signal", "signal", Localized(&signal, lang));

@@ -19,13 +19,16 @@ struct KeywordRule {
 
 const std::vector<KeywordRule>& KeywordRules() {
   static const std::vector<KeywordRule> rules = {
-      {"guaranteed_return", "BLOCK",
+      {"guaranteed_return",
+       "BLOCK",
        {"guaranteed return", "guarantee you", "risk-free", "risk free", "no risk", "100% return", "保本", "保证收益",
         "稳赚", "零风险", "无风险", "包赚"}},
-      {"prompt_injection", "BLOCK",
+      {"prompt_injection",
+       "BLOCK",
        {"ignore previous instructions", "ignore all previous", "ignore the above", "system prompt", "you are now",
         "忽略之前", "忽略以上", "系统提示", "你现在是"}},
-      {"pressure", "WARN",
+      {"pressure",
+       "WARN",
        {"today only", "last chance", "must decide now", "decide right now", "只有今天", "最后机会", "马上决定",
         "错过就没"}},
   };
@@ -62,13 +65,13 @@ void FindPersonalData(std::string_view text, std::vector<ComplianceFinding>& out
   }
   for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
     std::size_t begin = at;
-    while (begin > 0 && (std::isalnum(static_cast<unsigned char>(text[begin - 1])) != 0 ||
-                         text[begin - 1] == '.' || text[begin - 1] == '_' || text[begin - 1] == '-')) {
+    while (begin > 0 && (std::isalnum(static_cast<unsigned char>(text[begin - 1])) != 0 || text[begin - 1] == '.' ||
+                         text[begin - 1] == '_' || text[begin - 1] == '-')) {
       --begin;
     }
     std::size_t end = at + 1;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.' ||
-                                 text[end] == '-')) {
+    while (end < text.size() &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) != 0 || text[end] == '.' || text[end] == '-')) {
       ++end;
     }
     const auto domain = text.substr(at + 1, end - at - 1);

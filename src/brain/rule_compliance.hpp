@@ -16,7 +16,7 @@ class RuleCompliance final : public conversation::ComplianceChecker {
  public:
   explicit RuleCompliance(std::vector<std::string> banned_words) : banned_words_(std::move(banned_words)) {}
   boost::asio::awaitable<core::Result<conversation::ComplianceReport>> Check(std::string_view text,
-                                                                              std::string_view language) override;
+                                                                             std::string_view language) override;
   conversation::ComplianceReport Evaluate(std::string_view text) const;
 
  private:

@@ -50,8 +50,8 @@ struct TurnContext {
   const Session& session;
   const boost::json::object& scenario;
   const boost::json::object& persona;
-  Stage stage = Stage::kOpening;  // after this turn's act has been applied
-  CustomerState customer;         // before this turn
+  Stage stage = Stage::kOpening;        // after this turn's act has been applied
+  CustomerState customer;               // before this turn
   std::vector<TranscriptLine> history;  // earlier turns, oldest first
   std::string turn_id;
   std::string text;  // the trainee's message
@@ -76,8 +76,8 @@ class DeltaSink {
 enum class TurnOutcome { kContinue, kWon, kLost };
 
 struct NpcReply {
-  std::string text;  // the whole reply: the concatenation of the deltas
-  std::string intent;  // customer-intent label of the reply (product.md §1)
+  std::string text;                   // the whole reply: the concatenation of the deltas
+  std::string intent;                 // customer-intent label of the reply (product.md §1)
   std::vector<std::string> revealed;  // ids newly revealed, raised, resolved by this reply
   std::vector<std::string> raised;
   std::vector<std::string> resolved;
@@ -97,8 +97,8 @@ struct CoachTip {
   std::string type;       // praise, suggestion or warning
   std::string technique;  // SPIN, FAB, feel-felt-found, trial close, ...
   std::string text;
-  std::string example;           // a phrasing the trainee could use
-  boost::json::array evidence;   // [{text, source}] from the knowledge base
+  std::string example;          // a phrasing the trainee could use
+  boost::json::array evidence;  // [{text, source}] from the knowledge base
 };
 
 class CoachAgent {
@@ -122,7 +122,7 @@ class ComplianceChecker {
  public:
   virtual ~ComplianceChecker() = default;
   virtual boost::asio::awaitable<core::Result<ComplianceReport>> Check(std::string_view text,
-                                                                        std::string_view language) = 0;
+                                                                       std::string_view language) = 0;
 };
 
 struct TurnScores {

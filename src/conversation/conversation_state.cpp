@@ -46,11 +46,11 @@ void ConversationState::Apply(const Event& event) {
     }
   } else if (event.type == "turn.started") {
     before_turn_ = Snapshot{.customer = customer, .transcript_size = transcript.size()};
-    transcript.push_back(
-        TranscriptLine{.speaker = "trainee", .text = Text(payload, "text"), .turn_id = event.turn_id, .seq = event.seq});
+    transcript.push_back(TranscriptLine{
+        .speaker = "trainee", .text = Text(payload, "text"), .turn_id = event.turn_id, .seq = event.seq});
   } else if (event.type == "npc.done") {
-    transcript.push_back(
-        TranscriptLine{.speaker = "customer", .text = Text(payload, "text"), .turn_id = event.turn_id, .seq = event.seq});
+    transcript.push_back(TranscriptLine{
+        .speaker = "customer", .text = Text(payload, "text"), .turn_id = event.turn_id, .seq = event.seq});
     AddAll(payload, "revealed", customer.revealed);
     AddAll(payload, "raised", customer.raised);
     AddAll(payload, "resolved", customer.resolved);

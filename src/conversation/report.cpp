@@ -47,8 +47,8 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
   const ConversationState state = FoldEvents(events);
   json::array transcript;
   for (const auto& line : state.transcript) {
-    transcript.push_back(json::object{
-        {"seq", line.seq}, {"turn_id", line.turn_id}, {"speaker", line.speaker}, {"text", line.text}});
+    transcript.push_back(
+        json::object{{"seq", line.seq}, {"turn_id", line.turn_id}, {"speaker", line.speaker}, {"text", line.text}});
   }
 
   json::object dimensions;

@@ -20,11 +20,11 @@ struct Session {
   std::string persona_id;
   std::string language;  // "en" or "zh"
   SessionStatus status = SessionStatus::kActive;
-  std::int64_t last_seq = 0;    // seq of the newest committed event
-  std::int64_t turn_count = 0;  // committed turns
+  std::int64_t last_seq = 0;      // seq of the newest committed event
+  std::int64_t turn_count = 0;    // committed turns
   std::int64_t reserved_seq = 0;  // >= last_seq: seqs handed out to the running turn
   std::string running_turn_id;    // the turn holding the reservation, if any
-  std::string created_at;       // ISO 8601 UTC
+  std::string created_at;         // ISO 8601 UTC
   std::optional<std::string> ended_at;
 };
 

@@ -141,6 +141,7 @@ boost::asio::awaitable<core::Result<Session>> SessionStore::Create(Session sessi
          session.language, session.last_seq, session.created_at, session.last_seq});
     if (!inserted) return core::Fail(inserted.error());
     std::vector<Event> events;
+    events.reserve(initial.size());
     std::int64_t seq = 0;
     for (auto& e : initial) {
       events.push_back(Event{.seq = ++seq,
@@ -196,8 +197,7 @@ boost::asio::awaitable<core::Result<SessionPage>> SessionStore::List(std::string
   co_return page;
 }
 
-boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(std::string session_id,
-                                                                              Commit commit) {
+boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(std::string session_id, Commit commit) {
   const std::string now = Now();
   for (auto& event : commit.events) event.created_at = now;
   TransactionFn append = [&](Transaction& tx) -> core::Result<void> {
@@ -212,7 +212,8 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(st
     }
     std::int64_t expected = commit.expected_last_seq;
     for (const auto& event : commit.events) {
-      if (event.seq != ++expected) return core::Fail(core::ErrorCode::kInternal, "events to commit are not consecutive");
+      if (event.seq != ++expected)
+        return core::Fail(core::ErrorCode::kInternal, "events to commit are not consecutive");
     }
     if (auto inserted = Insert(tx, session_id, commit.events); !inserted) return inserted;
     auto updated = tx.Execute(
@@ -230,9 +231,9 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(st
 boost::asio::awaitable<core::Result<void>> SessionStore::Reserve(std::string session_id, std::string turn_id,
                                                                  std::int64_t reserved_seq) {
   TransactionFn reserve = [&](Transaction& tx) -> core::Result<void> {
-    auto updated = tx.Execute(
-        "UPDATE sessions SET reserved_seq = ?, running_turn_id = ? WHERE id = ? AND status = 'active'",
-        {reserved_seq, turn_id, session_id});
+    auto updated =
+        tx.Execute("UPDATE sessions SET reserved_seq = ?, running_turn_id = ? WHERE id = ? AND status = 'active'",
+                   {reserved_seq, turn_id, session_id});
     return updated ? core::Ok() : core::Fail(updated.error());
   };
   co_return co_await store_.Transact(std::move(reserve));

@@ -22,8 +22,8 @@ struct StageChange {
 };
 
 struct StageFacts {
-  int needs_revealed = 0;   // needs and pains the customer has told so far
-  int objections_open = 0;  // raised and not resolved
+  int needs_revealed = 0;         // needs and pains the customer has told so far
+  int objections_open = 0;        // raised and not resolved
   bool objection_raised = false;  // by the reply of this turn
   bool won = false;               // the customer accepted the close
   bool lost = false;              // the customer ended the conversation

@@ -114,8 +114,8 @@ struct TurnCoordinator::Job {
   std::string turn_id;
   std::string text;
   std::function<void(const core::Error&)> on_refused;
-  std::string reason;                   // kEnd
-  std::shared_ptr<EndCompletion> done;  // kEnd
+  std::string reason;                     // kEnd
+  std::shared_ptr<EndCompletion> done;    // kEnd
   std::shared_ptr<LoadCompletion> ready;  // kLoad
 };
 
@@ -125,12 +125,12 @@ struct TurnCoordinator::Actor {
   const std::string session_id;
 
   mutable std::mutex mutex;
-  std::deque<Job> jobs;              // guarded by mutex
-  bool draining = false;             // guarded by mutex: a Drain coroutine owns the actor
-  std::string running_turn;          // guarded by mutex
-  std::vector<Event> live;           // guarded by mutex: provisional events of the running turn
-  std::function<void()> cancel;      // guarded by mutex: stops the running turn
-  bool ending = false;               // guarded by mutex: an end job is queued
+  std::deque<Job> jobs;          // guarded by mutex
+  bool draining = false;         // guarded by mutex: a Drain coroutine owns the actor
+  std::string running_turn;      // guarded by mutex
+  std::vector<Event> live;       // guarded by mutex: provisional events of the running turn
+  std::function<void()> cancel;  // guarded by mutex: stops the running turn
+  bool ending = false;           // guarded by mutex: an end job is queued
 
   // Touched only by the Drain coroutine.
   bool loaded = false;
@@ -147,7 +147,8 @@ struct TurnCoordinator::Metrics {
   explicit Metrics(core::MetricsRegistry& registry)
       : duration(registry
                      .AddHistogram("salesboost_turn_duration_seconds",
-                                   "Time from taking a turn off the queue to its commit", {}, core::DefaultLatencyBuckets())
+                                   "Time from taking a turn off the queue to its commit", {},
+                                   core::DefaultLatencyBuckets())
                      .Get()),
         turns(registry.AddCounter("salesboost_turns_total", "Turns by outcome", {"outcome"})),
         part_failures(registry.AddCounter("salesboost_turn_part_failures_total",
@@ -262,7 +263,8 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
     auto events = co_await deps_.sessions.EventsAfter(request.session_id, record->first_seq - 1, count);
     if (!events) co_return core::Fail(events.error());
     std::erase_if(*events, [&](const Event& e) { return e.seq > record->last_seq; });
-    co_return TurnAdmission{.status = TurnAdmission::Status::kReplayed, .replay = std::move(*events), .retry_after = {}};
+    co_return TurnAdmission{
+        .status = TurnAdmission::Status::kReplayed, .replay = std::move(*events), .retry_after = {}};
   }
   const auto decision = deps_.turn_limiter.Acquire(who.user_id);
   if (!decision.allowed) {
@@ -311,7 +313,12 @@ asio::awaitable<core::Result<void>> TurnCoordinator::Recover(const Session& sess
   }
   const auto executor = co_await asio::this_coro::executor;
   auto ready = std::make_shared<LoadCompletion>(executor);
-  Job job{.kind = Job::Kind::kLoad, .turn_id = {}, .text = {}, .on_refused = {}, .reason = {}, .done = nullptr,
+  Job job{.kind = Job::Kind::kLoad,
+          .turn_id = {},
+          .text = {},
+          .on_refused = {},
+          .reason = {},
+          .done = nullptr,
           .ready = ready};
   auto status = TurnAdmission::Status::kAccepted;
   Enqueue(session.tenant_id, session.id, std::move(job), /*first=*/true, executor, &status);
@@ -401,7 +408,10 @@ asio::awaitable<core::Result<void>> TurnCoordinator::Load(Actor& a) {
     const std::string turn_id = a.session.running_turn_id.empty() ? "unknown" : a.session.running_turn_id;
     std::vector<Event> lost;
     for (std::int64_t seq = a.session.last_seq + 1; seq <= a.session.reserved_seq; ++seq) {
-      lost.push_back(Event{.seq = seq, .type = "npc.delta", .turn_id = turn_id, .payload = json::object{{"text", ""}},
+      lost.push_back(Event{.seq = seq,
+                           .type = "npc.delta",
+                           .turn_id = turn_id,
+                           .payload = json::object{{"text", ""}},
                            .created_at = {}});
     }
     a.next_seq = a.session.reserved_seq + 1;
@@ -456,8 +466,8 @@ asio::awaitable<core::Result<void>> TurnCoordinator::Emit(Actor& a, std::vector<
 
 asio::awaitable<core::Result<std::vector<Event>>> TurnCoordinator::Commit(Actor& a, std::vector<Event> events,
                                                                           std::int64_t turns, bool ends) {
-  SessionStore::Commit commit{.expected_last_seq = a.state.last_seq, .events = std::move(events), .turns = turns,
-                              .ends = ends};
+  SessionStore::Commit commit{
+      .expected_last_seq = a.state.last_seq, .events = std::move(events), .turns = turns, .ends = ends};
   auto committed = co_await deps_.sessions.Append(a.session_id, std::move(commit));
   if (!committed) co_return core::Fail(committed.error());
   for (const auto& event : *committed) a.state.Apply(event);
@@ -630,11 +640,10 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
 
   std::vector<NewEvent> tail;
   auto stage_event = [&](const StageChange& change, Stage from) {
-    tail.push_back(NewEvent{.type = "stage.changed",
-                            .turn_id = job.turn_id,
-                            .payload = json::object{{"from", StageName(from)},
-                                                    {"to", StageName(change.to)},
-                                                    {"cause", change.cause}}});
+    tail.push_back(NewEvent{
+        .type = "stage.changed",
+        .turn_id = job.turn_id,
+        .payload = json::object{{"from", StageName(from)}, {"to", StageName(change.to)}, {"cause", change.cause}}});
   };
   if (after_act) stage_event(*after_act, a.state.stage);
   if (std::abs(mood - ctx.customer.mood) > 1e-9) {
@@ -654,10 +663,9 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
   }
   if (compliance) {
     score_values["compliance"] = ComplianceScore(*compliance);
-    reasons["compliance"] = compliance->findings.empty()
-                                ? std::string("no compliance issue found")
-                                : fmt::format("{} compliance finding(s), worst {}", compliance->findings.size(),
-                                              compliance->level);
+    reasons["compliance"] = compliance->findings.empty() ? std::string("no compliance issue found")
+                                                         : fmt::format("{} compliance finding(s), worst {}",
+                                                                       compliance->findings.size(), compliance->level);
     score_payload["compliance"] = ComplianceJson(*compliance);
   }
   score_payload["scores"] = std::move(score_values);
@@ -683,10 +691,13 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
       std::vector<NewEvent> closing;
       closing.push_back(
           NewEvent{.type = "session.ended", .turn_id = {}, .payload = json::object{{"reason", end_reason}}});
-      log->push_back(Event{.seq = a.next_seq, .type = "session.ended", .turn_id = {},
-                           .payload = closing.back().payload, .created_at = {}});
-      closing.push_back(
-          NewEvent{.type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(a.session, *log)}}});
+      log->push_back(Event{.seq = a.next_seq,
+                           .type = "session.ended",
+                           .turn_id = {},
+                           .payload = closing.back().payload,
+                           .created_at = {}});
+      closing.push_back(NewEvent{
+          .type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(a.session, *log)}}});
       auto closing_events = Number(a, std::move(closing));
       numbered.insert(numbered.end(), closing_events.begin(), closing_events.end());
     } else {
@@ -733,13 +744,16 @@ asio::awaitable<void> TurnCoordinator::RunEnd(Actor& a, Job& job) {
     EndCompletion::Set(job.done, core::Fail(log.error()));
     co_return;
   }
-  Event ended_event{.seq = a.next_seq, .type = "session.ended", .turn_id = {},
-                    .payload = json::object{{"reason", job.reason}}, .created_at = {}};
+  Event ended_event{.seq = a.next_seq,
+                    .type = "session.ended",
+                    .turn_id = {},
+                    .payload = json::object{{"reason", job.reason}},
+                    .created_at = {}};
   log->push_back(ended_event);
   std::vector<NewEvent> closing;
   closing.push_back(NewEvent{.type = "session.ended", .turn_id = {}, .payload = ended_event.payload});
-  closing.push_back(
-      NewEvent{.type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(a.session, *log)}}});
+  closing.push_back(NewEvent{
+      .type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(a.session, *log)}}});
   auto committed = co_await Commit(a, Number(a, std::move(closing)), 0, true);
   if (!committed) {
     a.next_seq = a.state.last_seq + 1;

@@ -41,12 +41,12 @@
 namespace salesboost::conversation {
 
 struct CoordinatorOptions {
-  std::size_t max_text_chars = 4000;       // code points in a turn's text
-  std::size_t max_queued_turns = 4;        // per session, besides the running one
+  std::size_t max_text_chars = 4000;  // code points in a turn's text
+  std::size_t max_queued_turns = 4;   // per session, besides the running one
   std::chrono::milliseconds turn_deadline{60000};
   std::chrono::milliseconds part_deadline{30000};  // each of NPC, coach, compliance, evaluation
-  std::int64_t seq_reservation = 64;       // seqs reserved in the store at a time
-  std::size_t max_idle_sessions = 10000;   // idle session states kept in memory
+  std::int64_t seq_reservation = 64;               // seqs reserved in the store at a time
+  std::size_t max_idle_sessions = 10000;           // idle session states kept in memory
 };
 
 struct CoordinatorDeps {

@@ -93,6 +93,7 @@ class Client {
 
 std::vector<std::string> Types(const std::vector<json::object>& events) {
   std::vector<std::string> out;
+  out.reserve(events.size());
   for (const auto& e : events) out.push_back(Type(e));
   return out;
 }
@@ -115,8 +116,9 @@ const json::object* Find(const std::vector<json::object>& events, std::string_vi
 class TurnE2e : public testing::SharedServerTest<TurnE2e> {
  public:
   static std::vector<std::string> Flags() {
-    return {"--set", "limits.turn_burst=100000", "--set", "limits.turn_per_minute=100000", "--set",
-            "conversation.npc_delta_interval_ms=20"};
+    return {"--set", "limits.turn_burst=100000",
+            "--set", "limits.turn_per_minute=100000",
+            "--set", "conversation.npc_delta_interval_ms=20"};
   }
 
  protected:
@@ -338,9 +340,9 @@ TEST_F(TurnE2e, TheTerminalClientConversesAndShowsTheReport) {
   EXPECT_NE(result.out.find("stage: OPENING -> NEEDS_DISCOVERY"), std::string::npos);
   EXPECT_NE(result.out.find("Report: 2 turns"), std::string::npos) << result.out;
 
-  const auto refused = testing::RunCommand({"chat", "--server", "http://127.0.0.1:" + std::to_string(server().port()),
-                                            "--scenario", "first-call-retail"},
-                                           {{"SALESBOOST_PASSWORD", "wrong"}});
+  const auto refused = testing::RunCommand(
+      {"chat", "--server", "http://127.0.0.1:" + std::to_string(server().port()), "--scenario", "first-call-retail"},
+      {{"SALESBOOST_PASSWORD", "wrong"}});
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_NE(refused.err.find("401"), std::string::npos) << refused.err;
 }
@@ -354,9 +356,9 @@ TEST(TurnRecoveryE2e, ATurnCutByACrashIsAbortedAfterTheRestartAndCanBeSentAgain)
   std::string password;
   std::getline(password_file, password);
   const auto token = first->Login("trainee", password);
-  auto created = client::Fetch(first->endpoint(), "POST", "/api/v1/sessions",
-                               R"({"scenario_id":"first-call-retail","language":"en"})",
-                               {{"Authorization", "Bearer " + token}});
+  auto created =
+      client::Fetch(first->endpoint(), "POST", "/api/v1/sessions",
+                    R"({"scenario_id":"first-call-retail","language":"en"})", {{"Authorization", "Bearer " + token}});
   ASSERT_TRUE(created && created->status == 201);
   const std::string session_id(json::parse(created->body).at("id").as_string());
   std::int64_t seen = 0;
@@ -407,9 +409,9 @@ class TurnLimitsE2e : public testing::SharedServerTest<TurnLimitsE2e> {
 
 TEST_F(TurnLimitsE2e, TurnsBeyondTheBurstAreRateLimitedWithARetryTime) {
   const auto token = server().DemoTraineeToken();
-  auto created = client::Fetch(server().endpoint(), "POST", "/api/v1/sessions",
-                               R"({"scenario_id":"first-call-retail","language":"zh"})",
-                               {{"Authorization", "Bearer " + token}});
+  auto created =
+      client::Fetch(server().endpoint(), "POST", "/api/v1/sessions",
+                    R"({"scenario_id":"first-call-retail","language":"zh"})", {{"Authorization", "Bearer " + token}});
   ASSERT_TRUE(created && created->status == 201);
   Client c(server().endpoint(), token);
   c.Join(std::string(json::parse(created->body).at("id").as_string()));

@@ -26,9 +26,9 @@ namespace {
 
 namespace json = boost::json;
 
-const std::vector<std::string> kActs = {"greeting",    "open_question",      "closed_question", "needs_summary",
-                                        "value_statement", "evidence",       "objection_handling", "trial_close",
-                                        "close",       "off_topic",          "compliance_risk"};
+const std::vector<std::string> kActs = {"greeting",        "open_question", "closed_question",    "needs_summary",
+                                        "value_statement", "evidence",      "objection_handling", "trial_close",
+                                        "close",           "off_topic",     "compliance_risk"};
 
 TEST(Stage, GuardsHold) {
   const StageFacts none{};
@@ -57,8 +57,8 @@ TEST(Stage, RandomActSequencesNeverMakeAnIllegalTransition) {
       facts.won = rng() % 10 == 0;
       facts.lost = rng() % 50 == 0;
       if (rng() % 3 == 0) ++facts.needs_revealed;
-      facts.objections_open = std::max(0, facts.objections_open + (facts.objection_raised ? 1 : 0) -
-                                              (rng() % 3 == 0 ? 1 : 0));
+      facts.objections_open =
+          std::max(0, facts.objections_open + (facts.objection_raised ? 1 : 0) - (rng() % 3 == 0 ? 1 : 0));
       for (auto change : {StageAfterAct(stage, act, facts), StageAfterReply(stage, facts)}) {
         if (!change) continue;
         ASSERT_FALSE(IsTerminal(stage)) << "a terminal stage never changes";
@@ -199,7 +199,10 @@ TEST(RuleCompliance, FindsEachClass) {
 }
 
 Event E(std::int64_t seq, std::string type, std::string turn_id, json::object payload) {
-  return Event{.seq = seq, .type = std::move(type), .turn_id = std::move(turn_id), .payload = std::move(payload),
+  return Event{.seq = seq,
+               .type = std::move(type),
+               .turn_id = std::move(turn_id),
+               .payload = std::move(payload),
                .created_at = {}};
 }
 
