@@ -400,6 +400,52 @@ TEST(TurnRecoveryE2e, ATurnCutByACrashIsAbortedAfterTheRestartAndCanBeSentAgain)
   EXPECT_FALSE(Deltas(retried).empty());
 }
 
+TEST(TurnQueueE2e, TurnsQueueInOrderAFullQueueRefusesAndTheTurnLimitEndsTheSession) {
+  // A course whose scenario allows two turns, served with room for one waiting turn.
+  testing::TempDir dir;
+  std::ifstream demo(std::string(SALESBOOST_SOURCE_DIR) + "/data/demo/crm-essentials.json");
+  auto course = json::parse(std::string(std::istreambuf_iterator<char>(demo), {})).as_object();
+  course["scenarios"].as_array()[0].as_object()["max_turns"] = 2;
+  std::ofstream(dir.path() / "short.json") << json::serialize(course);
+  const std::string data = "data.dir=" + (dir.path() / "data").string();
+  const auto imported = testing::RunCommand({"catalog", "import", (dir.path() / "short.json").string(), "--set", data});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  auto server = testing::ServerProcess::Start(
+      {"--set", data, "--set", "limits.turn_queue=1", "--set", "conversation.npc_delta_interval_ms=50"});
+  std::ifstream password_file(dir.path() / "data" / "demo-trainee.password");
+  std::string password;
+  std::getline(password_file, password);
+  const auto token = server->Login("trainee", password);
+  auto created =
+      client::Fetch(server->endpoint(), "POST", "/api/v1/sessions",
+                    R"({"scenario_id":"first-call-retail","language":"en"})", {{"Authorization", "Bearer " + token}});
+  ASSERT_TRUE(created && created->status == 201);
+  Client c(server->endpoint(), token);
+  c.Join(std::string(json::parse(created->body).at("id").as_string()));
+  EXPECT_EQ(c.Next().at("scenario").at("max_turns").as_int64(), 2);
+
+  c.Turn("one", kScript[0]);
+  c.Turn("two", kScript[1]);
+  c.Turn("three", kScript[2]);
+  std::vector<std::string> done;
+  json::object full;
+  json::object ended;
+  for (;;) {
+    auto message = c.Next();
+    ASSERT_FALSE(message.empty());
+    if (Type(message) == "error") full = message;
+    if (Type(message) == "turn.done") done.emplace_back(message.at("turn_id").as_string());
+    if (Type(message) == "session.ended") ended = message;
+    if (Type(message) == "report.ready") break;
+  }
+  EXPECT_EQ(full.at("code").as_string(), "queue_full");
+  EXPECT_EQ(full.at("turn_id").as_string(), "three");
+  EXPECT_EQ(done, (std::vector<std::string>{"one", "two"})) << "in arrival order";
+  EXPECT_EQ(ended.at("reason").as_string(), "max_turns");
+  c.Turn("four", kScript[3]);
+  EXPECT_EQ(c.Next().at("code").as_string(), "failed_precondition");
+}
+
 class TurnLimitsE2e : public testing::SharedServerTest<TurnLimitsE2e> {
  public:
   static std::vector<std::string> Flags() {
