@@ -14,11 +14,6 @@ namespace json = boost::json;
 using conversation::Stage;
 using conversation::TurnContext;
 
-const std::vector<std::string_view> kEmpathy = {"understand", "appreciate", "sorry", "thank", "makes sense",
-                                                "理解",       "感谢",       "谢谢",  "抱歉",  "辛苦"};
-const std::vector<std::string_view> kPressure = {"today only", "last chance", "right now", "must decide", "hurry",
-                                                 "只有今天",   "最后机会",    "马上决定",  "现在就",      "错过"};
-
 // True when the text uses a keyword of the persona's needs, pains or objections.
 bool TouchesPersona(const TurnContext& turn, std::string_view folded) {
   for (const char* list : {"needs", "hidden_pains", "objections"}) {
@@ -61,8 +56,8 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   const std::string folded = FoldCase(turn.text);
   const std::string& act = turn.act.label;
   const bool risky = act == "compliance_risk";
-  const bool pressure = ContainsAny(folded, kPressure);
-  const bool empathic = ContainsAny(folded, kEmpathy);
+  const bool pressure = ContainsAny(folded, PressureCues());
+  const bool empathic = ContainsAny(folded, EmpathyCues());
   const bool touches = TouchesPersona(turn, folded);
   const bool pitch = act == "value_statement" || act == "evidence";
   const bool early_pitch = pitch && turn.customer.revealed.empty();

@@ -15,10 +15,6 @@ struct Rule {
 
 const std::vector<Rule>& Rules() {
   static const std::vector<Rule> rules = {
-      {"compliance_risk",
-       0.9,
-       {"guarantee", "risk-free", "risk free", "no risk", "100% return", "保本", "保证收益", "稳赚", "零风险", "无风险",
-        "包赚"}},
       {"close",
        0.85,
        {"sign the contract", "sign today", "place the order", "shall i send the contract", "签合同", "签约", "下单",
@@ -62,6 +58,7 @@ const std::vector<Rule>& Rules() {
 conversation::SalesAct KeywordActClassifier::Classify(std::string_view text, std::string_view /*language*/) const {
   // A trailing space lets "what " and "hi " match at the end of the text too.
   const std::string folded = FoldCase(text) + " ";
+  if (ContainsAny(folded, GuaranteeCues())) return conversation::SalesAct{"compliance_risk", 0.9};
   for (const auto& rule : Rules()) {
     if (ContainsAny(folded, rule.cues)) return conversation::SalesAct{std::string(rule.label), rule.confidence};
   }

@@ -22,11 +22,6 @@ using conversation::TurnOutcome;
 constexpr double kLeaveBelow = 0.1;   // the customer ends the call under this mood
 constexpr double kCloseAbove = 0.45;  // and accepts a close only above this one
 
-const std::vector<std::string_view> kEmpathy = {"understand", "appreciate", "sorry", "thank", "makes sense",
-                                                "理解",       "感谢",       "谢谢",  "抱歉",  "辛苦"};
-const std::vector<std::string_view> kPressure = {"today only", "last chance", "right now", "must decide", "hurry",
-                                                 "只有今天",   "最后机会",    "马上决定",  "现在就",      "错过"};
-
 std::uint64_t Mix(std::uint64_t x) {  // splitmix64
   x += 0x9E3779B97F4A7C15ULL;
   x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
@@ -118,8 +113,8 @@ NpcReply OfflineNpc::Decide(const TurnContext& turn) {
     reply.mood_delta += delta;
     if (reply.mood_cause.empty()) reply.mood_cause = cause;
   };
-  if (ContainsAny(folded, kEmpathy)) mood(0.05, "empathy");
-  if (ContainsAny(folded, kPressure)) mood(-0.1 * (1 + volatility), "pressure");
+  if (ContainsAny(folded, EmpathyCues())) mood(0.05, "empathy");
+  if (ContainsAny(folded, PressureCues())) mood(-0.1 * (1 + volatility), "pressure");
   if (act == "compliance_risk") mood(-0.15 * (1 + volatility), "compliance");
   if (act == "off_topic") mood(-0.03, "off_topic");
 

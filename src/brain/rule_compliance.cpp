@@ -19,18 +19,12 @@ struct KeywordRule {
 
 const std::vector<KeywordRule>& KeywordRules() {
   static const std::vector<KeywordRule> rules = {
-      {"guaranteed_return",
-       "BLOCK",
-       {"guaranteed return", "guarantee you", "risk-free", "risk free", "no risk", "100% return", "保本", "保证收益",
-        "稳赚", "零风险", "无风险", "包赚"}},
+      {"guaranteed_return", "BLOCK", GuaranteeCues()},
       {"prompt_injection",
        "BLOCK",
        {"ignore previous instructions", "ignore all previous", "ignore the above", "system prompt", "you are now",
         "忽略之前", "忽略以上", "系统提示", "你现在是"}},
-      {"pressure",
-       "WARN",
-       {"today only", "last chance", "must decide now", "decide right now", "只有今天", "最后机会", "马上决定",
-        "错过就没"}},
+      {"pressure", "WARN", PressureCues()},
   };
   return rules;
 }

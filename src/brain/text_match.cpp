@@ -39,4 +39,24 @@ std::string FirstMatch(std::string_view folded, const boost::json::array& keywor
   return {};
 }
 
+const std::vector<std::string_view>& EmpathyCues() {
+  static const std::vector<std::string_view> cues = {"understand", "appreciate", "sorry", "thank", "makes sense",
+                                                     "理解",       "感谢",       "谢谢",  "抱歉",  "辛苦"};
+  return cues;
+}
+
+const std::vector<std::string_view>& PressureCues() {
+  static const std::vector<std::string_view> cues = {"today only", "last chance", "decide right now", "must decide",
+                                                     "hurry",      "只有今天",    "最后机会",         "马上决定",
+                                                     "现在就决定", "错过就没"};
+  return cues;
+}
+
+const std::vector<std::string_view>& GuaranteeCues() {
+  static const std::vector<std::string_view> cues = {"guarantee",   "risk-free", "risk free", "no risk",
+                                                     "100% return", "保本",      "保证收益",  "稳赚",
+                                                     "零风险",      "无风险",    "包赚"};
+  return cues;
+}
+
 }  // namespace salesboost::brain

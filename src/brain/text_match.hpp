@@ -18,4 +18,9 @@ bool ContainsAny(std::string_view folded, const std::vector<std::string_view>& k
 // The first keyword of a JSON array of strings that occurs, or empty.
 std::string FirstMatch(std::string_view folded, const boost::json::array& keywords);
 
+// Cue phrases the engines share (Chinese and English).
+const std::vector<std::string_view>& EmpathyCues();    // acknowledging the customer
+const std::vector<std::string_view>& PressureCues();   // pushing for a decision
+const std::vector<std::string_view>& GuaranteeCues();  // promising returns or no risk
+
 }  // namespace salesboost::brain

@@ -36,6 +36,14 @@ const std::vector<std::string> kScript = {
 
 std::string Type(const json::object& event) { return std::string(event.at("type").as_string()); }
 
+// The demo trainee's password in a server's data directory.
+std::string DemoPassword(const std::filesystem::path& data_dir) {
+  std::ifstream file(data_dir / "demo-trainee.password");
+  std::string password;
+  std::getline(file, password);
+  return password;
+}
+
 class Client {
  public:
   Client(const client::Endpoint& endpoint, const std::string& token) {
@@ -80,6 +88,17 @@ class Client {
       }
       out.push_back(message);
       if (Type(message) == type || Type(message) == "error") return out;
+    }
+  }
+  // Reads up to and including the first npc.delta; returns its text.
+  std::string UntilFirstDelta() {
+    for (;;) {
+      auto message = Next();
+      if (message.empty()) {
+        ADD_FAILURE() << "no npc.delta arrived";
+        return {};
+      }
+      if (Type(message) == "npc.delta") return std::string(message.at("text").as_string());
     }
   }
   void ResetSeq(std::int64_t last) { last_seq_ = last; }
@@ -246,15 +265,7 @@ TEST_F(TurnE2e, AReconnectInTheMiddleOfAReplyResumesItByteForByte) {
     c.ResetSeq(last_seq == 0 ? 1 : last_seq);
     c.Turn("r" + std::to_string(i), kScript[i]);
     // Read up to the first delta, then drop the connection.
-    std::string seen;
-    for (;;) {
-      auto message = c.Next();
-      ASSERT_FALSE(message.empty());
-      if (Type(message) == "npc.delta") {
-        seen += message.at("text").as_string();
-        break;
-      }
-    }
+    const std::string seen = c.UntilFirstDelta();
     last_seq = c.last_seq();
     ASSERT_TRUE(c.ws().Close(1000));
 
@@ -276,11 +287,7 @@ TEST_F(TurnE2e, EndingDuringATurnAbortsItThenEnds) {
   c.Join(session_id);
   c.Next();
   c.Turn("long", kScript[1]);
-  for (;;) {
-    auto message = c.Next();
-    ASSERT_FALSE(message.empty());
-    if (Type(message) == "npc.delta") break;
-  }
+  c.UntilFirstDelta();
   c.Send({{"type", "session.end"}});
   const auto rest = c.Until("report.ready");
   const auto types = Types(rest);
@@ -352,9 +359,7 @@ TEST(TurnRecoveryE2e, ATurnCutByACrashIsAbortedAfterTheRestartAndCanBeSentAgain)
   const std::vector<std::string> flags = {"--set", "data.dir=" + data.path().string(), "--set",
                                           "conversation.npc_delta_interval_ms=100"};
   auto first = testing::ServerProcess::Start(flags);
-  std::ifstream password_file(data.path() / "demo-trainee.password");
-  std::string password;
-  std::getline(password_file, password);
+  const auto password = DemoPassword(data.path());
   const auto token = first->Login("trainee", password);
   auto created =
       client::Fetch(first->endpoint(), "POST", "/api/v1/sessions",
@@ -367,11 +372,7 @@ TEST(TurnRecoveryE2e, ATurnCutByACrashIsAbortedAfterTheRestartAndCanBeSentAgain)
     c.Join(session_id);
     c.Next();
     c.Turn("cut", kScript[1]);
-    for (;;) {
-      auto message = c.Next();
-      ASSERT_FALSE(message.empty());
-      if (Type(message) == "npc.delta") break;
-    }
+    c.UntilFirstDelta();
     seen = c.last_seq();
     first->Signal(SIGKILL);
     first->WaitExit(milliseconds(5000));
@@ -412,10 +413,7 @@ TEST(TurnQueueE2e, TurnsQueueInOrderAFullQueueRefusesAndTheTurnLimitEndsTheSessi
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   auto server = testing::ServerProcess::Start(
       {"--set", data, "--set", "limits.turn_queue=1", "--set", "conversation.npc_delta_interval_ms=50"});
-  std::ifstream password_file(dir.path() / "data" / "demo-trainee.password");
-  std::string password;
-  std::getline(password_file, password);
-  const auto token = server->Login("trainee", password);
+  const auto token = server->Login("trainee", DemoPassword(dir.path() / "data"));
   auto created =
       client::Fetch(server->endpoint(), "POST", "/api/v1/sessions",
                     R"({"scenario_id":"first-call-retail","language":"en"})", {{"Authorization", "Bearer " + token}});

@@ -1,0 +1,24 @@
+# Shared by bench/*.sh: start the release server on a fresh data directory
+# and log in as the demo trainee.
+#
+#   start_server [--set k=v ...]   sets WORK, PID, PORT, TOKEN
+#   stop_server
+BIN=build/release/src/salesboost
+
+start_server() {
+  WORK=$(mktemp -d)
+  $BIN serve --port 0 --port-file "$WORK/port" --set data.dir="$WORK/data" --set log.access_log=false \
+    --set auth.password_hash_memory_kib=64 "$@" >"$WORK/log" 2>&1 &
+  PID=$!
+  for _ in $(seq 200); do [[ -s $WORK/port ]] && break; sleep 0.05; done
+  PORT=$(cat "$WORK/port")
+  TOKEN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/login" \
+    -d "{\"username\":\"trainee\",\"password\":\"$(cat "$WORK/data/demo-trainee.password")\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+}
+
+stop_server() {
+  kill "$PID"
+  wait "$PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
