@@ -4,7 +4,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <deque>
 #include <mutex>
 #include <optional>
 
@@ -58,8 +57,8 @@ class SocketSink final : public conversation::EventSink {
   void FinishReplay(const std::vector<Event>& replayed) {
     std::lock_guard lock(mutex_);
     SendLocked(replayed);
-    SendLocked(std::vector<Event>(pending_.begin(), pending_.end()));
-    pending_.clear();
+    SendLocked(pending_);
+    std::vector<Event>().swap(pending_);
     replaying_ = false;
   }
 
@@ -95,7 +94,7 @@ class SocketSink final : public conversation::EventSink {
   std::mutex mutex_;
   std::int64_t delivered_ = 0;  // guarded by mutex_
   bool replaying_ = false;      // guarded by mutex_
-  std::deque<Event> pending_;   // guarded by mutex_
+  std::vector<Event> pending_;  // guarded by mutex_ (a vector: nothing allocated while empty)
 };
 
 class ConnectionHandler final : public server::WebSocketHandler {
