@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "core/text.hpp"
+
 namespace salesboost::brain {
 namespace {
 
@@ -9,15 +11,13 @@ bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 
 
 }  // namespace
 
-std::string FoldCase(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string FoldCase(std::string_view text) { return core::FoldText(text); }
 
 bool ContainsKeyword(std::string_view folded, std::string_view keyword) {
   if (keyword.empty()) return false;
-  const std::string key = FoldCase(keyword);
+  // Keywords are authored data: ASCII lower-casing is enough (and cheap).
+  std::string key(keyword);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const bool latin = IsWordByte(key.front());
   for (std::size_t at = folded.find(key); at != std::string_view::npos; at = folded.find(key, at + 1)) {
     if (!latin || at == 0 || !IsWordByte(folded[at - 1])) return true;

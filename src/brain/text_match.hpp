@@ -1,4 +1,5 @@
-// Small text helpers for the offline engines: ASCII case folding and keyword
+// Small text helpers for the offline engines: case folding (NFKC, so
+// full-width Latin matches too) and keyword
 // search that treats Latin keywords as word prefixes ("price" matches
 // "prices" but not "caprice") and CJK keywords as substrings. Pure functions.
 #pragma once

@@ -1,0 +1,195 @@
+#include "core/text.hpp"
+
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <memory>
+
+namespace salesboost::core {
+namespace {
+
+std::string Apply(const icu::Normalizer2* normalizer, std::string_view text) {
+  if (normalizer == nullptr) return std::string(text);
+  UErrorCode status = U_ZERO_ERROR;
+  const auto source = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  const icu::UnicodeString normal = normalizer->normalize(source, status);
+  if (U_FAILURE(status)) return std::string(text);
+  std::string out;
+  normal.toUTF8String(out);
+  return out;
+}
+
+// A word break iterator for this thread. Creating one loads ICU's rules and
+// dictionaries; cloning the first is cheap, and an iterator is not
+// thread-safe, so each thread keeps its own.
+icu::BreakIterator* WordIterator() {
+  thread_local std::unique_ptr<icu::BreakIterator> iterator = [] {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::BreakIterator> created(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    return U_SUCCESS(status) ? std::move(created) : nullptr;
+  }();
+  return iterator.get();
+}
+
+bool IsHan(UChar32 c) {
+  UErrorCode status = U_ZERO_ERROR;
+  return uscript_getScript(c, &status) == USCRIPT_HAN;
+}
+
+enum class Piece { kSpace, kPunctuation, kHan, kWord };
+
+Piece Classify(const icu::UnicodeString& piece) {
+  bool any_letter = false;
+  bool all_han = true;
+  bool all_space = true;
+  for (int32_t i = 0; i < piece.length();) {
+    const UChar32 c = piece.char32At(i);
+    i += U16_LENGTH(c);
+    if (!u_isUWhiteSpace(c)) all_space = false;
+    if (u_isalnum(c)) any_letter = true;
+    if (!IsHan(c)) all_han = false;
+  }
+  if (all_space) return Piece::kSpace;
+  if (!any_letter) return Piece::kPunctuation;
+  return all_han ? Piece::kHan : Piece::kWord;
+}
+
+// Calls fn(piece, kind) for each segment between word boundaries.
+template <typename Fn>
+void ForEachSegment(std::string_view text, Fn fn) {
+  const auto source = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  icu::BreakIterator* it = WordIterator();
+  if (it == nullptr) return;
+  it->setText(source);
+  int32_t start = it->first();
+  for (int32_t end = it->next(); end != icu::BreakIterator::DONE; start = end, end = it->next()) {
+    const icu::UnicodeString piece = source.tempSubStringBetween(start, end);
+    fn(piece, Classify(piece));
+  }
+  it->setText(icu::UnicodeString());  // drop the reference to `source`
+}
+
+bool IsSentenceEnd(UChar32 c) {
+  switch (c) {
+    case U'。':
+    case U'！':
+    case U'？':
+    case U'；':
+    case U'!':
+    case U'?':
+    case U';':
+    case U'…':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsCloser(UChar32 c) {
+  switch (c) {
+    case U'”':
+    case U'’':
+    case U'"':
+    case U'\'':
+    case U'」':
+    case U'』':
+    case U'）':
+    case U')':
+    case U'】':
+    case U']':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsDigitAt(std::string_view text, std::size_t i) { return i < text.size() && text[i] >= '0' && text[i] <= '9'; }
+
+void PushTrimmed(std::vector<std::string>& out, std::string_view sentence) {
+  const auto first = sentence.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return;
+  const auto last = sentence.find_last_not_of(" \t\r\n");
+  out.emplace_back(sentence.substr(first, last - first + 1));
+}
+
+}  // namespace
+
+std::string NormalizeText(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  return Apply(U_SUCCESS(status) ? nfkc : nullptr, text);
+}
+
+std::string FoldText(std::string_view text) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* folding = icu::Normalizer2::getNFKCCasefoldInstance(status);
+  return Apply(U_SUCCESS(status) ? folding : nullptr, text);
+}
+
+std::vector<std::string> SegmentWords(std::string_view text) {
+  std::vector<std::string> words;
+  ForEachSegment(text, [&](const icu::UnicodeString& piece, Piece kind) {
+    if (kind == Piece::kSpace || kind == Piece::kPunctuation) return;
+    std::string word;
+    piece.toUTF8String(word);
+    words.push_back(std::move(word));
+  });
+  return words;
+}
+
+std::vector<std::string> SplitSentences(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  std::size_t i = 0;
+  const auto size = static_cast<int32_t>(text.size());
+  while (i < text.size()) {
+    int32_t at = static_cast<int32_t>(i);
+    UChar32 c = 0;
+    U8_NEXT(text.data(), at, size, c);
+    const auto next = static_cast<std::size_t>(at);
+    bool end = IsSentenceEnd(c) || c == '\n';
+    if (c == '.') end = !(i > 0 && IsDigitAt(text, i - 1) && IsDigitAt(text, next));  // not "3.5"
+    i = next;
+    if (!end) continue;
+    // Further end marks and closing quotes belong to this sentence.
+    while (i < text.size()) {
+      at = static_cast<int32_t>(i);
+      U8_NEXT(text.data(), at, size, c);
+      if (!IsSentenceEnd(c) && !IsCloser(c) && c != '.') break;
+      i = static_cast<std::size_t>(at);
+    }
+    PushTrimmed(out, text.substr(start, i - start));
+    start = i;
+  }
+  PushTrimmed(out, text.substr(start));
+  return out;
+}
+
+std::size_t CountTokens(std::string_view text) {
+  std::size_t tokens = 0;
+  ForEachSegment(text, [&](const icu::UnicodeString& piece, Piece kind) {
+    switch (kind) {
+      case Piece::kSpace:
+        break;
+      case Piece::kPunctuation:
+        tokens += static_cast<std::size_t>(piece.countChar32());
+        break;
+      case Piece::kHan:
+        tokens += static_cast<std::size_t>(piece.countChar32());
+        break;
+      case Piece::kWord: {
+        std::string word;
+        piece.toUTF8String(word);
+        tokens += std::max<std::size_t>(1, (word.size() + 3) / 4);
+        break;
+      }
+    }
+  });
+  return tokens;
+}
+
+}  // namespace salesboost::core
