@@ -215,6 +215,9 @@ class Chat {
     } else if (kind == "report.ready") {
       ended_ = true;
       ShowReport(m.at("report").as_object());
+    } else if (kind == "compliance.flagged") {
+      fmt::print(out_, "  compliance {} ({}): {} \"{}\"\n", Str(m.if_contains("level")), Str(m.if_contains("side")),
+                 Str(m.if_contains("rule")), Str(m.if_contains("excerpt")));
     } else if (kind == "error") {
       fmt::print(out_, "  error {}: {}\n", Str(m.if_contains("code")), Str(m.if_contains("message")));
     }
@@ -230,9 +233,16 @@ class Chat {
       fmt::print(out_, "  {:<15} {:.1f}\n", std::string(dimension), score.to_number<double>());
     }
     for (const char* list : {"strengths", "improvements"}) {
-      std::string items;
-      for (const auto& item : report.at(list).as_array()) items += fmt::format(" {}", Str(&item));
-      if (!items.empty()) fmt::print(out_, "  {}:{}\n", list, items);
+      for (const auto& item : report.at(list).as_array()) {
+        const auto& entry = item.as_object();
+        fmt::print(out_, "  {} {}: {} (\"{}\")\n", list, Str(entry.if_contains("dimension")),
+                   Str(entry.if_contains("reason")), Str(entry.if_contains("quote")));
+      }
+    }
+    for (const auto& item : report.at("violations").as_array()) {
+      const auto& entry = item.as_object();
+      fmt::print(out_, "  violation ({} {}): {} in \"{}\"\n", Str(entry.if_contains("side")),
+                 Str(entry.if_contains("level")), Str(entry.if_contains("rule")), Str(entry.if_contains("quote")));
     }
   }
 

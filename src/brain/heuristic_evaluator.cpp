@@ -58,6 +58,7 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   const bool risky = act == "compliance_risk";
   const bool pressure = ContainsAny(folded, PressureCues());
   const bool empathic = ContainsAny(folded, EmpathyCues());
+  const bool superlative = ContainsAny(folded, SuperlativeCues());
   const bool touches = TouchesPersona(turn, folded);
   const bool pitch = act == "value_statement" || act == "evidence";
   const bool early_pitch = pitch && turn.customer.revealed.empty();
@@ -72,7 +73,7 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   if (risky) {
     set("integrity", 2, "Promises what cannot be promised.", "做出了无法兑现的承诺。");
   } else if (pressure) {
-    set("integrity", 5, "Puts pressure on the customer.", "给客户施加了压力。");
+    set("integrity", 3, "Puts pressure on the customer.", "给客户施加了压力。");
   } else {
     set("integrity", 9, "Honest and transparent.", "诚实透明。");
   }
@@ -89,6 +90,8 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   }
   if (risky) {
     set("correctness", 2, "Makes a claim that cannot be true.", "说法不可能成立。");
+  } else if (superlative) {
+    set("correctness", 4, "Claims to be the best without evidence.", "没有依据地声称自己最好。");
   } else if (act == "evidence" && has_figures) {
     set("correctness", 8, "Backs the point with concrete figures.", "用具体数字支撑观点。");
   } else {
@@ -98,13 +101,18 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
     set("logic", 3, "Too short to carry a point.", "太短，没有表达出观点。");
   } else if (chars > 600) {
     set("logic", 5, "Too long for one turn of a call.", "作为一次发言太长了。");
-  } else if (early_pitch) {
-    set("logic", 4, "Pitches before knowing the need.", "还不了解需求就开始推销。");
+  } else if (risky) {
+    set("logic", 3, "Rests on a promise nobody can keep.", "建立在无法兑现的承诺上。");
+  } else if (early_pitch || pressure) {
+    set("logic", 4, early_pitch ? "Pitches before knowing the need." : "Pushes instead of reasoning.",
+        early_pitch ? "还不了解需求就开始推销。" : "用施压代替说理。");
   } else {
     set("logic", fits ? 8 : 6, fits ? "A sensible next step." : "Could follow the call's flow more closely.",
         fits ? "合理的下一步。" : "可以更贴合通话的节奏。");
   }
-  if (early_pitch) {
+  if (risky || pressure) {
+    set("persuasiveness", risky ? 2 : 3, "Pressure and promises put customers off.", "施压和承诺会让客户反感。");
+  } else if (early_pitch) {
     set("persuasiveness", 3, "A pitch without a known need does not persuade.", "没有需求支撑的推销缺乏说服力。");
   } else if (pitch && touches) {
     set("persuasiveness", 8, "Links value to what the customer cares about.", "把价值和客户关心的问题联系起来。");

@@ -46,9 +46,15 @@ const std::vector<std::string_view>& EmpathyCues() {
 }
 
 const std::vector<std::string_view>& PressureCues() {
-  static const std::vector<std::string_view> cues = {"today only", "last chance", "decide right now", "must decide",
-                                                     "hurry",      "只有今天",    "最后机会",         "马上决定",
-                                                     "现在就决定", "错过就没"};
+  static const std::vector<std::string_view> cues = {
+      "today only", "last chance", "decide right now", "must decide", "hurry",    "you should buy", "buy it now",
+      "只有今天",   "最后机会",    "马上决定",         "现在就决定",  "错过就没", "赶紧买"};
+  return cues;
+}
+
+const std::vector<std::string_view>& SuperlativeCues() {
+  static const std::vector<std::string_view> cues = {"the best", "number one", "no.1", "unbeatable", "best product",
+                                                     "最好",     "第一",       "最强", "无人能比"};
   return cues;
 }
 

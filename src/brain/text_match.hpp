@@ -20,8 +20,9 @@ bool ContainsAny(std::string_view folded, const std::vector<std::string_view>& k
 std::string FirstMatch(std::string_view folded, const boost::json::array& keywords);
 
 // Cue phrases the engines share (Chinese and English).
-const std::vector<std::string_view>& EmpathyCues();    // acknowledging the customer
-const std::vector<std::string_view>& PressureCues();   // pushing for a decision
-const std::vector<std::string_view>& GuaranteeCues();  // promising returns or no risk
+const std::vector<std::string_view>& EmpathyCues();      // acknowledging the customer
+const std::vector<std::string_view>& PressureCues();     // pushing for a decision
+const std::vector<std::string_view>& GuaranteeCues();    // promising returns or no risk
+const std::vector<std::string_view>& SuperlativeCues();  // claims nobody can check
 
 }  // namespace salesboost::brain

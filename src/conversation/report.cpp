@@ -2,9 +2,11 @@
 
 #include "conversation/conversation_state.hpp"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <cmath>
 #include <map>
+#include <string>
 
 namespace salesboost::conversation {
 namespace {
@@ -16,8 +18,14 @@ double Round1(double v) { return std::round(v * 10.0) / 10.0; }
 }  // namespace
 
 json::object BuildReport(const Session& session, const std::vector<Event>& events) {
-  std::map<std::string, std::pair<double, int>> sums;  // dimension -> (sum, count)
+  struct TurnScore {
+    std::string turn_id;
+    double score = 0;
+    std::string reason;
+  };
+  std::map<std::string, std::vector<TurnScore>> by_dimension;
   json::array timeline;
+  std::vector<const Event*> flagged;
   std::string end_reason;
   for (const auto& event : events) {
     if (event.type == "session.ready") {
@@ -28,15 +36,20 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
                                       {"seq", event.seq},
                                       {"cause", event.payload.contains("cause") ? event.payload.at("cause") : ""}});
     } else if (event.type == "turn.scored") {
-      if (const auto* scores = event.payload.if_contains("scores"); scores != nullptr && scores->is_object()) {
-        for (const auto& [dimension, value] : scores->as_object()) {
-          if (value.is_number()) {
-            auto& [sum, count] = sums[std::string(dimension)];
-            sum += value.to_number<double>();
-            ++count;
-          }
-        }
+      const auto* scores = event.payload.if_contains("scores");
+      const auto* reasons = event.payload.if_contains("reasons");
+      if (scores == nullptr || !scores->is_object()) continue;
+      for (const auto& [dimension, value] : scores->as_object()) {
+        if (!value.is_number()) continue;
+        const json::value* reason =
+            reasons != nullptr && reasons->is_object() ? reasons->as_object().if_contains(dimension) : nullptr;
+        by_dimension[std::string(dimension)].push_back(
+            TurnScore{.turn_id = event.turn_id,
+                      .score = value.to_number<double>(),
+                      .reason = reason != nullptr && reason->is_string() ? std::string(reason->get_string()) : ""});
       }
+    } else if (event.type == "compliance.flagged") {
+      flagged.push_back(&event);
     } else if (event.type == "session.ended") {
       if (const auto* reason = event.payload.if_contains("reason"); reason != nullptr && reason->is_string()) {
         end_reason = reason->get_string();
@@ -46,27 +59,67 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
 
   const ConversationState state = FoldEvents(events);
   json::array transcript;
+  std::map<std::string, std::string> said;  // turn id -> the trainee's words
   for (const auto& line : state.transcript) {
     transcript.push_back(
         json::object{{"seq", line.seq}, {"turn_id", line.turn_id}, {"speaker", line.speaker}, {"text", line.text}});
+    if (line.speaker == "trainee") said[line.turn_id] = line.text;
   }
+  auto quote = [&](const std::string& turn_id) {
+    const auto it = said.find(turn_id);
+    return it == said.end() ? std::string() : it->second;
+  };
 
+  struct Average {
+    std::string dimension;
+    double value = 0;
+  };
+  std::vector<Average> averages;
   json::object dimensions;
   double total = 0;
-  int scored = 0;
-  std::string best, worst;
-  double best_value = -1, worst_value = 11;
   for (const char* dimension : kDimensions) {
-    const auto it = sums.find(dimension);
-    if (it == sums.end() || it->second.second == 0) continue;
-    const double average = it->second.first / it->second.second;
+    const auto it = by_dimension.find(dimension);
+    if (it == by_dimension.end() || it->second.empty()) continue;
+    double sum = 0;
+    for (const auto& turn : it->second) sum += turn.score;
+    const double average = sum / static_cast<double>(it->second.size());
     dimensions[dimension] = Round1(average);
     total += average;
-    ++scored;
-    if (average > best_value) best_value = average, best = dimension;
-    if (average < worst_value) worst_value = average, worst = dimension;
+    averages.push_back({dimension, average});
   }
-  json::object report{{"session_id", session.id},
+  // Strengths: the best dimensions (7 or more), quoting the best turn in each;
+  // improvements: the weakest (under 7), quoting the worst turn and its reason.
+  std::sort(averages.begin(), averages.end(), [](const Average& x, const Average& y) { return x.value > y.value; });
+  json::array strengths;
+  json::array improvements;
+  auto cite = [&](const Average& average, bool best) {
+    const auto& turns = by_dimension[average.dimension];
+    const auto pick = best ? std::max_element(turns.begin(), turns.end(),
+                                              [](const TurnScore& x, const TurnScore& y) { return x.score < y.score; })
+                           : std::min_element(turns.begin(), turns.end(),
+                                              [](const TurnScore& x, const TurnScore& y) { return x.score < y.score; });
+    return json::object{{"dimension", average.dimension},
+                        {"score", Round1(average.value)},
+                        {"reason", pick->reason},
+                        {"turn_id", pick->turn_id},
+                        {"quote", quote(pick->turn_id)}};
+  };
+  for (std::size_t i = 0; i < averages.size() && strengths.size() < 2; ++i) {
+    if (averages[i].value >= 7) strengths.push_back(cite(averages[i], true));
+  }
+  for (std::size_t i = averages.size(); i-- > 0 && improvements.size() < 2;) {
+    if (averages[i].value < 7) improvements.push_back(cite(averages[i], false));
+  }
+  json::array violations;
+  for (const Event* event : flagged) {
+    json::object violation = event->payload;
+    violation["turn_id"] = event->turn_id;
+    violation["seq"] = event->seq;
+    if (violation.contains("side") && violation.at("side") == "trainee") violation["quote"] = quote(event->turn_id);
+    violations.push_back(std::move(violation));
+  }
+  const auto scored = static_cast<double>(averages.size());
+  return json::object{{"session_id", session.id},
                       {"scenario_id", session.scenario_id},
                       {"persona_id", session.persona_id},
                       {"turns", state.turns},
@@ -75,11 +128,11 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
                       {"end_reason", end_reason},
                       {"overall", scored > 0 ? json::value(Round1(total / scored)) : json::value(nullptr)},
                       {"dimensions", std::move(dimensions)},
+                      {"strengths", std::move(strengths)},
+                      {"improvements", std::move(improvements)},
+                      {"violations", std::move(violations)},
                       {"stage_timeline", std::move(timeline)},
                       {"transcript", std::move(transcript)}};
-  report["strengths"] = best.empty() ? json::array{} : json::array{best};
-  report["improvements"] = worst.empty() || worst == best ? json::array{} : json::array{worst};
-  return report;
 }
 
 }  // namespace salesboost::conversation

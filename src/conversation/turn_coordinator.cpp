@@ -671,6 +671,18 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
   score_payload["scores"] = std::move(score_values);
   score_payload["reasons"] = std::move(reasons);
   tail.push_back(NewEvent{.type = "turn.scored", .turn_id = job.turn_id, .payload = std::move(score_payload)});
+  // Every compliance hit is an event: the trainee's, and the customer's reply's.
+  auto flag = [&](const ComplianceReport& report, std::string_view side) {
+    for (const auto& f : report.findings) {
+      tail.push_back(NewEvent{
+          .type = "compliance.flagged",
+          .turn_id = job.turn_id,
+          .payload = json::object{{"side", side}, {"rule", f.rule}, {"level", f.level}, {"excerpt", f.excerpt}}});
+    }
+  };
+  if (compliance) flag(*compliance, "trainee");
+  auto customer_check = co_await deps_.agents.compliance->Check(reply->text, a.session.language);
+  if (customer_check) flag(*customer_check, "customer");
   tail.push_back(NewEvent{.type = "turn.done",
                           .turn_id = job.turn_id,
                           .payload = json::object{{"turn_index", ctx.turn_index}, {"act", ctx.act.label}}});

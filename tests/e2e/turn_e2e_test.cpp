@@ -203,6 +203,9 @@ TEST_F(TurnE2e, AScriptedConversationIsWonAndReported) {
   EXPECT_EQ(report.at("end_reason").as_string(), "won");
   EXPECT_EQ(report.at("final_stage").as_string(), "COMPLETED");
   EXPECT_EQ(report.at("dimensions").as_object().size(), 7u);
+  EXPECT_GE(report.at("overall").as_double(), 7.0) << json::serialize(report.at("dimensions"));
+  EXPECT_FALSE(report.at("strengths").as_array().empty());
+  EXPECT_TRUE(report.at("violations").as_array().empty());
   EXPECT_EQ(report.at("transcript").as_array().size(), 2 * kScript.size());
   EXPECT_EQ(report.at("transcript").as_array()[0].at("text").as_string(), kScript[0]);
   EXPECT_EQ(json::serialize(report), json::serialize(closing[1].at("report")));
@@ -212,6 +215,49 @@ TEST_F(TurnE2e, AScriptedConversationIsWonAndReported) {
   EXPECT_EQ(session.at("status").as_string(), "ended");
   EXPECT_EQ(session.at("turn_count").as_int64(), static_cast<std::int64_t>(kScript.size()));
   EXPECT_EQ(session.at("last_seq").as_int64(), c.last_seq());
+}
+
+TEST_F(TurnE2e, APushyTraineeLosesAndTheReportCitesTheViolation) {
+  const std::vector<std::string> script = {
+      "Our CRM is the best product, you should buy it.",
+      "It is guaranteed and risk-free: you will earn it back 100%!",
+      "You must decide right now, this offer is today only!",
+  };
+  const auto token = server().DemoTraineeToken();
+  const auto session_id = StartSession(token, 11);
+  Client c(server().endpoint(), token);
+  c.Join(session_id);
+  c.Next();
+  std::vector<json::object> flagged;
+  std::vector<json::object> closing;
+  for (std::size_t i = 0; i < script.size() && closing.empty(); ++i) {
+    c.Turn("p" + std::to_string(i), script[i]);
+    for (const auto& e : c.Until("turn.done")) {
+      if (Type(e) == "compliance.flagged") flagged.push_back(e);
+    }
+    // The customer may hang up after this turn.
+    if (auto next = c.Next(milliseconds(300)); !next.empty()) {
+      closing.push_back(next);
+      closing.push_back(c.Next());
+    }
+  }
+  ASSERT_EQ(Types(closing), (std::vector<std::string>{"session.ended", "report.ready"}));
+  EXPECT_EQ(closing[0].at("reason").as_string(), "lost");
+  ASSERT_FALSE(flagged.empty());
+  EXPECT_EQ(flagged.back().at("rule").as_string(), "guaranteed_return");
+  EXPECT_EQ(flagged.back().at("level").as_string(), "BLOCK");
+  EXPECT_EQ(flagged.back().at("side").as_string(), "trainee");
+
+  const auto& report = closing[1].at("report").as_object();
+  EXPECT_LE(report.at("overall").as_double(), 4.0) << json::serialize(report.at("dimensions"));
+  EXPECT_EQ(report.at("final_stage").as_string(), "FAILED");
+  bool cited = false;
+  for (const auto& v : report.at("violations").as_array()) {
+    cited = cited || (v.at("rule") == "guaranteed_return" && v.at("quote") == script[1].c_str());
+  }
+  EXPECT_TRUE(cited) << json::serialize(report.at("violations"));
+  ASSERT_FALSE(report.at("improvements").as_array().empty());
+  EXPECT_FALSE(report.at("improvements").as_array()[0].at("quote").as_string().empty());
 }
 
 TEST_F(TurnE2e, ARepeatedTurnIdIsAnsweredOnce) {

@@ -11,7 +11,11 @@ TEST(Text, NormalisesFullWidthAndFoldsCase) {
   EXPECT_EQ(NormalizeText("ＰＲＩＣＥ　１２３"), "PRICE 123");
   EXPECT_EQ(FoldText("ＰＲＩＣＥ Straße"), "price strasse");
   EXPECT_EQ(FoldText("价格"), "价格");
-  EXPECT_EQ(NormalizeText(std::string("a\xff" "b")), "a\xEF\xBF\xBD" "b") << "invalid UTF-8 reads as U+FFFD";
+  EXPECT_EQ(NormalizeText(std::string("a\xff"
+                                      "b")),
+            "a\xEF\xBF\xBD"
+            "b")
+      << "invalid UTF-8 reads as U+FFFD";
 }
 
 TEST(Text, SegmentsChineseWithTheDictionaryAndEnglishOnSpaces) {
@@ -23,8 +27,10 @@ TEST(Text, SegmentsChineseWithTheDictionaryAndEnglishOnSpaces) {
 
 TEST(Text, SplitsSentencesInBothLanguages) {
   EXPECT_EQ(SplitSentences("你好。价格是多少？我们再谈吧！"), (Words{"你好。", "价格是多少？", "我们再谈吧！"}));
-  EXPECT_EQ(SplitSentences("It costs 3.5 yuan. Is that fine?? Yes"), (Words{"It costs 3.5 yuan.", "Is that fine??", "Yes"}));
-  EXPECT_EQ(SplitSentences("他说：“好的。”然后走了；第二天回来"), (Words{"他说：“好的。”", "然后走了；", "第二天回来"}));
+  EXPECT_EQ(SplitSentences("It costs 3.5 yuan. Is that fine?? Yes"),
+            (Words{"It costs 3.5 yuan.", "Is that fine??", "Yes"}));
+  EXPECT_EQ(SplitSentences("他说：“好的。”然后走了；第二天回来"),
+            (Words{"他说：“好的。”", "然后走了；", "第二天回来"}));
   EXPECT_EQ(SplitSentences("line one\nline two"), (Words{"line one", "line two"}));
   EXPECT_TRUE(SplitSentences(" \n ").empty());
 }
