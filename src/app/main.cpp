@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/chat_command.hpp"
+#include "app/classifier_commands.hpp"
 #include "app/commands.hpp"
 
 int main(int argc, char** argv) {
@@ -60,6 +61,17 @@ int main(int argc, char** argv) {
   chat->add_option("--scenario", chat_flags.scenario, "scenario id (default: choose from a list)");
   chat->add_option("--language", chat_flags.language, "en or zh")->capture_default_str();
 
+  auto* train = cli.add_subcommand("train-classifier", "train a text classifier from labelled examples");
+  TrainClassifierFlags train_flags;
+  train->add_option("--model", train_flags.model, "sales (trainee's acts) or customer (customer intents)")
+      ->capture_default_str();
+  train->add_option("--data", train_flags.data, "labelled examples (default: data/classifier/<name>.tsv)");
+  train->add_option("--out", train_flags.out, "model file to write (default: data/models/<name>.model)");
+  auto* classify = cli.add_subcommand("classify", "classify a text with a built-in model");
+  ClassifyFlags classify_flags;
+  classify->add_option("--model", classify_flags.model, "sales or customer")->capture_default_str();
+  classify->add_option("text", classify_flags.text, "the text")->required();
+
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -81,6 +93,8 @@ int main(int argc, char** argv) {
   if (port) input.overrides.emplace_back("server.port", std::to_string(*port));
 
   if (*chat) return RunChat(chat_flags, stdin, stdout);
+  if (*train) return RunTrainClassifier(train_flags);
+  if (*classify) return RunClassify(classify_flags);
   if (*serve) return RunServe(input, serve_flags);
   if (*migrate) return RunMigrate(input);
   if (*check) return RunConfigCheck(input);

@@ -218,7 +218,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                     .hub = session_hub,
                                     .ledger = turn_ledger,
                                     .turn_limiter = turn_limiter,
-                                    .agents = agents,
+                                    .agents = *agents,
                                     .metrics = metrics,
                                     .logger = logger});
   api::WebSocketApi websocket({.allowed_origins = api::SplitList(config.websocket_app.allowed_origins)}, auth,

@@ -1,6 +1,6 @@
 // Builds the agents of a turn from configuration. Today every agent is the
-// offline engine; LLM-backed agents with the offline engine as their last
-// fallback plug in here.
+// offline engine (the act classifier: rules plus the built-in trained model);
+// LLM-backed agents with the offline engine as their last fallback plug in here.
 #pragma once
 
 #include <chrono>
@@ -16,6 +16,6 @@ struct AgentOptions {
   std::vector<std::string> banned_words;
 };
 
-conversation::Agents MakeAgents(const AgentOptions& options);
+core::Result<conversation::Agents> MakeAgents(const AgentOptions& options);
 
 }  // namespace salesboost::brain

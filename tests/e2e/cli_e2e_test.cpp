@@ -22,11 +22,38 @@ TEST(Cli, EverySubcommandHasHelp) {
   for (std::vector<std::string> args : {std::vector<std::string>{"serve", "--help"},
                                         {"migrate", "--help"},
                                         {"config", "check", "--help"},
+                                        {"chat", "--help"},
+                                        {"train-classifier", "--help"},
+                                        {"classify", "--help"},
                                         {"version", "--help"}}) {
     const auto result = RunCommand(args);
     EXPECT_EQ(result.exit_code, 0) << args[0];
     EXPECT_NE(result.out.find("Usage:"), std::string::npos) << args[0] << ": " << result.out;
   }
+}
+
+TEST(Cli, ClassifyAndTrainAClassifier) {
+  const auto open = RunCommand({"classify", "--model", "sales", "How do you follow up with leads today?"});
+  EXPECT_EQ(open.exit_code, 0) << open.err;
+  EXPECT_EQ(open.out.substr(0, open.out.find('\t')), "open_question") << open.out;
+  EXPECT_EQ(RunCommand({"classify", "--model", "weather", "x"}).exit_code, 2);
+
+  TempDir dir;
+  const auto data = dir.path() / "tiny.tsv";
+  std::ofstream(data) << "# two labels\nyes\tsure, let's do it\nno\tno thanks\nyes\tok fine\nno\tnot now\n"
+                         "yes\tgreat\nno\tnever\nyes\tdeal\nno\tnope\nyes\tabsolutely\nno\tno way\n";
+  const auto out = dir.path() / "tiny.model";
+  const auto trained =
+      RunCommand({"train-classifier", "--model", "sales", "--data", data.string(), "--out", out.string()});
+  EXPECT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_NE(trained.out.find("overall"), std::string::npos) << trained.out;
+  EXPECT_TRUE(std::filesystem::exists(out));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "tiny.eval.json"));
+
+  std::ofstream(data) << "no tab here\n";
+  const auto broken = RunCommand({"train-classifier", "--data", data.string(), "--out", out.string()});
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.err.find("line 1"), std::string::npos) << broken.err;
 }
 
 TEST(Cli, ConfigCheckMasksSecretsAndShowsOrigins) {

@@ -1,0 +1,18 @@
+// The classifier models built into the binary (trained by
+// `salesboost train-classifier`, kept under data/models/).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "brain/linear_classifier.hpp"
+#include "core/result.hpp"
+
+namespace salesboost::brain {
+
+// "sales" -> "sales_acts", "customer" -> "customer_intents"; nullopt otherwise.
+std::optional<std::string> ModelName(std::string_view model);
+core::Result<LinearClassifier> LoadBuiltinModel(std::string_view model);
+
+}  // namespace salesboost::brain
