@@ -2,6 +2,7 @@
 
 #include "brain/heuristic_evaluator.hpp"
 #include "brain/hybrid_act_classifier.hpp"
+#include "brain/in_memory_knowledge.hpp"
 #include "brain/models.hpp"
 #include "brain/offline_coach.hpp"
 #include "brain/offline_npc.hpp"
@@ -13,9 +14,10 @@ core::Result<conversation::Agents> MakeAgents(const AgentOptions& options) {
   auto model = LoadBuiltinModel("sales");
   if (!model) return core::Fail(model.error());
   conversation::Agents agents;
+  agents.knowledge = std::make_unique<InMemoryKnowledge>(DemoKnowledgeFiles());
   agents.classifier = std::make_unique<HybridActClassifier>(std::move(*model));
   agents.npc = std::make_unique<OfflineNpc>(OfflineNpcOptions{.delta_interval = options.npc_delta_interval});
-  agents.coach = std::make_unique<OfflineCoach>();
+  agents.coach = std::make_unique<OfflineCoach>(*agents.knowledge);
   agents.compliance = std::make_unique<RuleCompliance>(options.banned_words);
   agents.evaluator = std::make_unique<HeuristicEvaluator>();
   return agents;

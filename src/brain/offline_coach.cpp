@@ -134,6 +134,27 @@ CoachTip OfflineCoach::Decide(const TurnContext& turn) {
       "Could you tell me how you handle this today?", "能说说您现在是怎么处理的吗？");
 }
 
-boost::asio::awaitable<core::Result<CoachTip>> OfflineCoach::Advise(const TurnContext& turn) { co_return Decide(turn); }
+std::string OfflineCoach::EvidenceQuery(const TurnContext& turn) {
+  std::string query = turn.text;
+  if (const auto open = OpenObjection(turn)) query += fmt::format("\n{}", open->first);
+  if (turn.act.label == "compliance_risk") query += "\ncompliance 合规";
+  return query;
+}
+
+boost::asio::awaitable<core::Result<CoachTip>> OfflineCoach::Advise(const TurnContext& turn) {
+  CoachTip tip = Decide(turn);
+  constexpr double kRelevant = 1.0;         // BM25 score below which a passage is not evidence
+  std::string query = EvidenceQuery(turn);  // named: no temporaries inside co_await (g++ 12)
+  auto search = knowledge_.Search(std::move(query), turn.session.language, 2);
+  auto hits = co_await std::move(search);
+  if (hits) {
+    for (const auto& hit : *hits) {
+      if (hit.score < kRelevant) continue;
+      tip.evidence.push_back(
+          json::object{{"text", hit.text}, {"source", hit.source}, {"heading", hit.heading}, {"score", hit.score}});
+    }
+  }
+  co_return tip;
+}
 
 }  // namespace salesboost::brain

@@ -11,8 +11,14 @@ namespace salesboost::brain {
 
 class OfflineCoach final : public conversation::CoachAgent {
  public:
+  explicit OfflineCoach(conversation::KnowledgeSearch& knowledge) : knowledge_(knowledge) {}
   boost::asio::awaitable<core::Result<conversation::CoachTip>> Advise(const conversation::TurnContext& turn) override;
   static conversation::CoachTip Decide(const conversation::TurnContext& turn);
+  // What the evidence search asks: the message and the open objection, if any.
+  static std::string EvidenceQuery(const conversation::TurnContext& turn);
+
+ private:
+  conversation::KnowledgeSearch& knowledge_;
 };
 
 }  // namespace salesboost::brain

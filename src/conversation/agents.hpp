@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conversation/knowledge.hpp"
 #include "conversation/session.hpp"
 #include "conversation/stage.hpp"
 #include "core/result.hpp"
@@ -137,6 +138,7 @@ class Evaluator {
 };
 
 struct Agents {
+  std::unique_ptr<KnowledgeSearch> knowledge;  // first: the agents below may refer to it
   std::unique_ptr<SalesActClassifier> classifier;
   std::unique_ptr<NpcAgent> npc;
   std::unique_ptr<CoachAgent> coach;

@@ -8,6 +8,7 @@
 
 #include "app/run_sync.hpp"
 #include "brain/heuristic_evaluator.hpp"
+#include "brain/in_memory_knowledge.hpp"
 #include "brain/keyword_act_classifier.hpp"
 #include "brain/offline_coach.hpp"
 #include "brain/offline_npc.hpp"
@@ -178,6 +179,37 @@ TEST_F(OfflineEngines, TheCoachAndEvaluatorReactToTheMove) {
   EXPECT_GT(good.scores.at("empathy"), bad.scores.at("empathy"));
   EXPECT_GT(good.scores.at("integrity"), bad.scores.at("integrity"));
   for (const auto& [dimension, reason] : bad.reasons) EXPECT_FALSE(reason.empty()) << dimension;
+}
+
+TEST(InMemoryKnowledge, FindsThePassageThatAnswersInTheSessionsLanguage) {
+  brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
+  EXPECT_GT(knowledge.Passages(), 20u);
+  const auto price = knowledge.Find("That is too expensive, what is the price?", "en", 3);
+  ASSERT_FALSE(price.empty());
+  EXPECT_EQ(price.front().source, "objection-playbook.en.md") << price.front().text;
+  EXPECT_NE(price.front().heading.find("Price"), std::string::npos);
+  const auto zh = knowledge.Find("员工不太会用电脑怎么办", "zh", 3);
+  ASSERT_FALSE(zh.empty());
+  for (const auto& hit : zh) EXPECT_TRUE(hit.source.ends_with(".zh.md")) << hit.source;
+  EXPECT_NE(zh.front().text.find("培训"), std::string::npos) << zh.front().text;
+  EXPECT_TRUE(knowledge.Find("", "en", 3).empty());
+  EXPECT_TRUE(knowledge.Find("xylophone quasar", "en", 3).empty());
+}
+
+TEST_F(OfflineEngines, TheCoachCitesTheKnowledgeItFound) {
+  brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
+  brain::OfflineCoach coach(knowledge);
+  CustomerState raised;
+  raised.raised = {"price"};
+  raised.revealed = {"follow-up"};
+  auto tip = app::RunSync(coach.Advise(Turn("Let me explain why it is worth the price.", raised)));
+  ASSERT_TRUE(tip);
+  ASSERT_FALSE(tip->evidence.empty());
+  EXPECT_EQ(tip->evidence[0].at("source").as_string(), "objection-playbook.en.md");
+  EXPECT_FALSE(tip->evidence[0].at("text").as_string().empty());
+  auto nothing = app::RunSync(coach.Advise(Turn("Nice weather.")));
+  ASSERT_TRUE(nothing);
+  EXPECT_TRUE(nothing->evidence.empty()) << "no relevant passage, no evidence";
 }
 
 TEST(RuleCompliance, FindsEachClass) {

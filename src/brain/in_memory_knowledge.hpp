@@ -1,0 +1,43 @@
+// InMemoryKnowledge: BM25 over Markdown documents held in memory, one
+// passage per section (a heading and its paragraphs). Terms are ICU words of
+// the NFKC-folded text plus single CJK characters for recall. Documents named
+// *.zh.md or *.en.md serve that language only. Built once; thread-safe reads.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "conversation/knowledge.hpp"
+#include "core/embedded_file.hpp"
+
+namespace salesboost::brain {
+
+class InMemoryKnowledge final : public conversation::KnowledgeSearch {
+ public:
+  explicit InMemoryKnowledge(const std::vector<core::EmbeddedFile>& documents);
+
+  boost::asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Search(std::string query,
+                                                                                       std::string language,
+                                                                                       int k) override;
+  std::vector<conversation::KnowledgeHit> Find(const std::string& query, const std::string& language, int k) const;
+  std::size_t Passages() const { return passages_.size(); }
+
+ private:
+  struct Passage {
+    std::string text;
+    std::string source;
+    std::string heading;
+    std::string language;  // empty: any
+    std::unordered_map<std::string, int> terms;
+    int length = 0;
+  };
+  std::vector<Passage> passages_;
+  std::unordered_map<std::string, int> document_frequency_;
+  double average_length_ = 1;
+};
+
+// The demo knowledge documents shipped in the binary (data/demo/knowledge/).
+const std::vector<core::EmbeddedFile>& DemoKnowledgeFiles();
+
+}  // namespace salesboost::brain

@@ -1,0 +1,30 @@
+// KnowledgeSearch: the port through which agents read the company's
+// material (product sheets, FAQ, playbooks, compliance rules). The indexed
+// knowledge base implements it when it exists; until then an in-memory
+// index over the shipped demo documents does (brain/in_memory_knowledge.hpp).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace salesboost::conversation {
+
+struct KnowledgeHit {
+  std::string text;     // a passage
+  std::string source;   // document file name
+  std::string heading;  // the passage's section heading
+  double score = 0;
+};
+
+class KnowledgeSearch {
+ public:
+  virtual ~KnowledgeSearch() = default;
+  // The best `k` passages for `query` in `language` ("zh" or "en"), best first.
+  virtual boost::asio::awaitable<core::Result<std::vector<KnowledgeHit>>> Search(std::string query,
+                                                                                 std::string language, int k) = 0;
+};
+
+}  // namespace salesboost::conversation
