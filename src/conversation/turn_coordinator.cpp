@@ -696,22 +696,11 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
   }
   auto numbered = Number(a, std::move(tail));
   if (!end_reason.empty()) {
-    auto log = co_await deps_.sessions.EventsAfter(a.session_id, 0, kAllEvents);
-    if (log) {
-      log->insert(log->end(), events.begin(), events.end());
-      log->insert(log->end(), numbered.begin(), numbered.end());
-      std::vector<NewEvent> closing;
-      closing.push_back(
-          NewEvent{.type = "session.ended", .turn_id = {}, .payload = json::object{{"reason", end_reason}}});
-      log->push_back(Event{.seq = a.next_seq,
-                           .type = "session.ended",
-                           .turn_id = {},
-                           .payload = closing.back().payload,
-                           .created_at = {}});
-      closing.push_back(NewEvent{
-          .type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(a.session, *log)}}});
-      auto closing_events = Number(a, std::move(closing));
-      numbered.insert(numbered.end(), closing_events.begin(), closing_events.end());
+    std::vector<Event> turn_events = events;
+    turn_events.insert(turn_events.end(), numbered.begin(), numbered.end());
+    auto closing = co_await Closing(a, std::move(turn_events), end_reason);
+    if (closing) {
+      numbered.insert(numbered.end(), closing->begin(), closing->end());
     } else {
       end_reason.clear();  // the turn still commits; the session goes on
     }
@@ -733,6 +722,47 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
   metrics_->turns.With({"committed"}).Inc();
 }
 
+asio::awaitable<core::Result<std::vector<Event>>> TurnCoordinator::Closing(Actor& a, std::vector<Event> pending,
+                                                                           std::string reason) {
+  auto log = co_await deps_.sessions.EventsAfter(a.session_id, 0, kAllEvents);
+  if (!log) co_return core::Fail(log.error());
+  log->insert(log->end(), pending.begin(), pending.end());
+  auto recommendation = co_await Recommend(a, reason);
+  std::vector<NewEvent> closing;
+  closing.push_back(NewEvent{.type = "session.ended", .turn_id = {}, .payload = json::object{{"reason", reason}}});
+  auto numbered = Number(a, std::move(closing));
+  log->push_back(numbered.front());
+  json::object report = BuildReport(a.session, *log);
+  report["recommended_next_scenario"] = std::move(recommendation);
+  std::vector<NewEvent> ready;
+  ready.push_back(
+      NewEvent{.type = "report.ready", .turn_id = {}, .payload = json::object{{"report", std::move(report)}}});
+  auto tail = Number(a, std::move(ready));
+  numbered.insert(numbered.end(), tail.begin(), tail.end());
+  co_return numbered;
+}
+
+asio::awaitable<json::value> TurnCoordinator::Recommend(Actor& a, std::string reason) {
+  // Won: the next scenario of the course; otherwise this one again.
+  auto scenarios = co_await deps_.catalog.Scenarios(a.tenant_id, a.session.course_id);
+  if (!scenarios || scenarios->empty()) co_return nullptr;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < scenarios->size(); ++i) {
+    const auto* id = (*scenarios)[i].if_contains("id");
+    if (id != nullptr && id->is_string() && id->get_string() == a.session.scenario_id) at = i;
+  }
+  const bool next = reason == "won" && scenarios->size() > 1;
+  const auto& chosen = (*scenarios)[next ? (at + 1) % scenarios->size() : at];
+  json::value title = nullptr;
+  if (const auto* titles = chosen.if_contains("title"); titles != nullptr && titles->is_object()) {
+    if (const auto* text = titles->as_object().if_contains(a.session.language)) title = *text;
+  }
+  co_return json::object{
+      {"scenario_id", chosen.contains("id") ? chosen.at("id") : nullptr},
+      {"title", title},
+      {"why", next ? "the customer accepted: move on to the next scenario" : "practise this scenario again"}};
+}
+
 asio::awaitable<void> TurnCoordinator::RunEnd(Actor& a, Job& job) {
   std::vector<Job> refused;
   {
@@ -751,22 +781,13 @@ asio::awaitable<void> TurnCoordinator::RunEnd(Actor& a, Job& job) {
     EndCompletion::Set(job.done, core::Fail(core::ErrorCode::kFailedPrecondition, "the session has already ended"));
     co_return;
   }
-  auto log = co_await deps_.sessions.EventsAfter(a.session_id, 0, kAllEvents);
-  if (!log) {
-    EndCompletion::Set(job.done, core::Fail(log.error()));
+  std::vector<Event> nothing_pending;  // named: no braced temporary inside co_await (g++ 12)
+  auto closing = co_await Closing(a, std::move(nothing_pending), job.reason);
+  if (!closing) {
+    EndCompletion::Set(job.done, core::Fail(closing.error()));
     co_return;
   }
-  Event ended_event{.seq = a.next_seq,
-                    .type = "session.ended",
-                    .turn_id = {},
-                    .payload = json::object{{"reason", job.reason}},
-                    .created_at = {}};
-  log->push_back(ended_event);
-  std::vector<NewEvent> closing;
-  closing.push_back(NewEvent{.type = "session.ended", .turn_id = {}, .payload = ended_event.payload});
-  closing.push_back(NewEvent{
-      .type = "report.ready", .turn_id = {}, .payload = json::object{{"report", BuildReport(a.session, *log)}}});
-  auto committed = co_await Commit(a, Number(a, std::move(closing)), 0, true);
+  auto committed = co_await Commit(a, std::move(*closing), 0, true);
   if (!committed) {
     a.next_seq = a.state.last_seq + 1;
     EndCompletion::Set(job.done, core::Fail(committed.error()));

@@ -128,6 +128,10 @@ class TurnCoordinator {
   boost::asio::awaitable<core::Result<std::vector<Event>>> Commit(Actor& actor, std::vector<Event> events,
                                                                   std::int64_t turns, bool ends);
   boost::asio::awaitable<void> Abort(Actor& actor, const std::string& turn_id, std::string reason);
+  // session.ended and report.ready, numbered after `pending` (events not stored yet).
+  boost::asio::awaitable<core::Result<std::vector<Event>>> Closing(Actor& actor, std::vector<Event> pending,
+                                                                   std::string reason);
+  boost::asio::awaitable<boost::json::value> Recommend(Actor& actor, std::string reason);
   std::vector<Event> Number(Actor& actor, std::vector<NewEvent> events);
 
   CoordinatorOptions options_;

@@ -202,6 +202,7 @@ TEST_F(TurnE2e, AScriptedConversationIsWonAndReported) {
   EXPECT_EQ(report.at("turns").as_int64(), static_cast<std::int64_t>(kScript.size()));
   EXPECT_EQ(report.at("end_reason").as_string(), "won");
   EXPECT_EQ(report.at("final_stage").as_string(), "COMPLETED");
+  EXPECT_EQ(report.at("recommended_next_scenario").at("scenario_id").as_string(), "skeptical-manager");
   EXPECT_EQ(report.at("dimensions").as_object().size(), 7u);
   EXPECT_GE(report.at("overall").as_double(), 7.0) << json::serialize(report.at("dimensions"));
   EXPECT_FALSE(report.at("strengths").as_array().empty());
@@ -251,6 +252,7 @@ TEST_F(TurnE2e, APushyTraineeLosesAndTheReportCitesTheViolation) {
   const auto& report = closing[1].at("report").as_object();
   EXPECT_LE(report.at("overall").as_double(), 4.0) << json::serialize(report.at("dimensions"));
   EXPECT_EQ(report.at("final_stage").as_string(), "FAILED");
+  EXPECT_EQ(report.at("recommended_next_scenario").at("scenario_id").as_string(), "first-call-retail");
   bool cited = false;
   for (const auto& v : report.at("violations").as_array()) {
     cited = cited || (v.at("rule") == "guaranteed_return" && v.at("quote") == script[1].c_str());
