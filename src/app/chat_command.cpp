@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -21,26 +22,16 @@ using std::chrono::milliseconds;
 constexpr milliseconds kTurnTimeout{120000};
 
 core::Result<client::Endpoint> ParseServer(const std::string& url) {
-  std::string_view rest = url;
-  if (rest.starts_with("http://")) rest.remove_prefix(7);
-  if (rest.starts_with("https://")) {
-    return core::Fail(core::ErrorCode::kInvalidArgument, "https is not supported by the chat client; use http://");
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("--server {} is not a URL", url));
+  if (parsed->scheme() != "http") {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "the chat client speaks http:// only");
   }
-  while (rest.ends_with('/')) rest.remove_suffix(1);
-  const auto colon = rest.rfind(':');
-  client::Endpoint endpoint{.host = std::string(rest.substr(0, colon)), .port = 80};
-  if (colon != std::string_view::npos) {
-    const auto port = rest.substr(colon + 1);
-    unsigned value = 0;
-    const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535) {
-      return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("bad port in --server {}", url));
-    }
-    endpoint.port = static_cast<std::uint16_t>(value);
-  }
-  if (endpoint.host.empty())
+  if (parsed->host().empty())
     return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("no host in --server {}", url));
-  return endpoint;
+  const auto port = parsed->has_port() ? parsed->port_number() : std::uint16_t{80};
+  if (port == 0) return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("bad port in --server {}", url));
+  return client::Endpoint{.host = std::string(parsed->host()), .port = port};
 }
 
 std::optional<std::string> ReadLine(std::FILE* in) {

@@ -5,25 +5,17 @@
 #include <boost/json/serialize.hpp>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "app/commands.hpp"
 #include "brain/hybrid_act_classifier.hpp"
 #include "brain/linear_classifier.hpp"
 #include "brain/models.hpp"
+#include "core/read_file.hpp"
 
 namespace salesboost::app {
 namespace {
 
 namespace json = boost::json;
-
-std::optional<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 }  // namespace
 
@@ -35,7 +27,7 @@ int RunTrainClassifier(const TrainClassifierFlags& flags) {
   }
   const std::string data = flags.data.empty() ? fmt::format("data/classifier/{}.tsv", *name) : flags.data;
   const std::string out = flags.out.empty() ? fmt::format("data/models/{}.model", *name) : flags.out;
-  const auto text = ReadFile(data);
+  const auto text = core::ReadWholeFile(data);
   if (!text) {
     fmt::print(stderr, "train-classifier: cannot read {}\n", data);
     return kExitConfigError;

@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "app/catalog_setup.hpp"
 #include "app/run_sync.hpp"
@@ -13,6 +12,7 @@
 #include "app/wiring.hpp"
 #include "build_info.hpp"
 #include "core/clock.hpp"
+#include "core/read_file.hpp"
 #include "identity/auth_service.hpp"
 #include "storage/migration.hpp"
 
@@ -126,15 +126,13 @@ int RunCatalogImport(const ConfigInput& input, const std::vector<std::string>& p
   catalog::CatalogRepository catalog(*store, clock);
   int failed = 0;
   for (const auto& file : files) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    const auto text = core::ReadWholeFile(file);
+    if (!text) {
       std::fprintf(stderr, "%s: cannot read\n", file.c_str());
       ++failed;
       continue;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    auto report = RunSync(ImportCourse(catalog, "default", file.string(), text.str()));
+    auto report = RunSync(ImportCourse(catalog, "default", file.string(), *text));
     if (!report.errors.empty()) {
       for (const auto& line : report.errors) std::fprintf(stderr, "%s: %s\n", file.c_str(), line.c_str());
       ++failed;

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
+#include "core/read_file.hpp"
 #include "identity/password_hasher.hpp"
 
 namespace salesboost::app {
@@ -28,12 +28,10 @@ core::Result<void> WritePrivateFile(const std::filesystem::path& path, std::stri
   return core::Ok();
 }
 
-std::optional<std::string> ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+std::optional<std::string> ReadTrimmed(const std::filesystem::path& path) {
+  auto read = core::ReadWholeFile(path);
+  if (!read) return std::nullopt;
+  std::string text = std::move(*read);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   return text;
 }
@@ -49,7 +47,7 @@ core::Result<std::string> LoadOrCreateSigningKey(const AppConfig& config) {
     return config.auth.jwt_signing_key;
   }
   const auto path = std::filesystem::path(config.data.dir) / "jwt-signing.key";
-  if (auto existing = ReadFile(path)) {
+  if (auto existing = ReadTrimmed(path)) {
     if (existing->size() < kMinKeyBytes) {
       return core::Fail(core::ErrorCode::kInvalidArgument, path.string() + " holds fewer than 32 bytes");
     }

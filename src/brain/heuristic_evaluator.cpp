@@ -5,6 +5,7 @@
 
 #include "brain/localized.hpp"
 #include "brain/text_match.hpp"
+#include "core/text.hpp"
 #include "core/utf8.hpp"
 
 namespace salesboost::brain {
@@ -53,7 +54,7 @@ bool FitsStage(Stage stage, std::string_view act) {
 
 conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   const std::string& lang = turn.session.language;
-  const std::string folded = FoldCase(turn.text);
+  const std::string folded = core::FoldText(turn.text);
   const std::string& act = turn.act.label;
   const bool risky = act == "compliance_risk";
   const bool pressure = ContainsAny(folded, PressureCues());

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "brain/text_match.hpp"
+#include "core/text.hpp"
 
 namespace salesboost::brain {
 namespace {
@@ -57,7 +58,7 @@ const std::vector<Rule>& Rules() {
 
 conversation::SalesAct KeywordActClassifier::Classify(std::string_view text, std::string_view /*language*/) const {
   // A trailing space lets "what " and "hi " match at the end of the text too.
-  const std::string folded = FoldCase(text) + " ";
+  const std::string folded = core::FoldText(text) + " ";
   if (ContainsAny(folded, GuaranteeCues())) return conversation::SalesAct{"compliance_risk", 0.9};
   for (const auto& rule : Rules()) {
     if (ContainsAny(folded, rule.cues)) return conversation::SalesAct{std::string(rule.label), rule.confidence};

@@ -9,6 +9,7 @@
 
 #include "brain/localized.hpp"
 #include "brain/text_match.hpp"
+#include "core/text.hpp"
 #include "core/utf8.hpp"
 
 namespace salesboost::brain {
@@ -101,7 +102,7 @@ std::vector<std::string> SplitDeltas(std::string_view text) {
 NpcReply OfflineNpc::Decide(const TurnContext& turn) {
   const auto& persona = turn.persona;
   const std::string& lang = turn.session.language;
-  const std::string folded = FoldCase(turn.text);
+  const std::string folded = core::FoldText(turn.text);
   const std::string& act = turn.act.label;
   const auto& customer = turn.customer;
   const Speaker speaker(turn);

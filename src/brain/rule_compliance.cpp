@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "brain/text_match.hpp"
+#include "core/text.hpp"
 
 namespace salesboost::brain {
 namespace {
@@ -79,7 +80,7 @@ void FindPersonalData(std::string_view text, std::vector<ComplianceFinding>& out
 
 conversation::ComplianceReport RuleCompliance::Evaluate(std::string_view text) const {
   conversation::ComplianceReport report;
-  const std::string folded = FoldCase(text);
+  const std::string folded = core::FoldText(text);
   for (const auto& rule : KeywordRules()) {
     for (const auto cue : rule.cues) {
       if (ContainsKeyword(folded, cue)) {

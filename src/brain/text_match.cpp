@@ -2,16 +2,12 @@
 
 #include <cctype>
 
-#include "core/text.hpp"
-
 namespace salesboost::brain {
 namespace {
 
 bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
 
 }  // namespace
-
-std::string FoldCase(std::string_view text) { return core::FoldText(text); }
 
 bool ContainsKeyword(std::string_view folded, std::string_view keyword) {
   if (keyword.empty()) return false;

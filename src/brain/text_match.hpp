@@ -1,7 +1,7 @@
-// Small text helpers for the offline engines: case folding (NFKC, so
-// full-width Latin matches too) and keyword
-// search that treats Latin keywords as word prefixes ("price" matches
-// "prices" but not "caprice") and CJK keywords as substrings. Pure functions.
+// Keyword search for the offline engines over text folded by core::FoldText:
+// Latin keywords match as word prefixes ("price" matches "prices" but not
+// "caprice"), CJK keywords as substrings; and the cue lists they share.
+// Pure functions.
 #pragma once
 
 #include <string>
@@ -12,8 +12,7 @@
 
 namespace salesboost::brain {
 
-std::string FoldCase(std::string_view text);
-// `folded` must come from FoldCase.
+// `folded` must come from core::FoldText.
 bool ContainsKeyword(std::string_view folded, std::string_view keyword);
 bool ContainsAny(std::string_view folded, const std::vector<std::string_view>& keywords);
 // The first keyword of a JSON array of strings that occurs, or empty.

@@ -125,9 +125,15 @@ struct TurnCoordinator::Actor {
   const std::string session_id;
 
   mutable std::mutex mutex;
-  std::deque<Job> jobs;          // guarded by mutex
-  bool draining = false;         // guarded by mutex: a Drain coroutine owns the actor
-  std::string running_turn;      // guarded by mutex
+  std::deque<Job> jobs;      // guarded by mutex
+  bool draining = false;     // guarded by mutex: a Drain coroutine owns the actor
+  std::string running_turn;  // guarded by mutex
+
+  // The turn runs or waits here. Call with `mutex` held.
+  bool HasTurnLocked(const std::string& turn_id) const {
+    return running_turn == turn_id ||
+           std::any_of(jobs.begin(), jobs.end(), [&](const Job& queued) { return queued.turn_id == turn_id; });
+  }
   std::vector<Event> live;       // guarded by mutex: provisional events of the running turn
   std::function<void()> cancel;  // guarded by mutex: stops the running turn
   bool ending = false;           // guarded by mutex: an end job is queued
@@ -195,10 +201,7 @@ std::shared_ptr<TurnCoordinator::Actor> TurnCoordinator::Enqueue(const std::stri
     actor = slot;
     std::lock_guard actor_lock(actor->mutex);
     if (job.kind == Job::Kind::kTurn) {
-      const bool known = actor->running_turn == job.turn_id ||
-                         std::any_of(actor->jobs.begin(), actor->jobs.end(),
-                                     [&](const Job& queued) { return queued.turn_id == job.turn_id; });
-      if (known) {
+      if (actor->HasTurnLocked(job.turn_id)) {
         *status = TurnAdmission::Status::kAttached;
         return actor;
       }
@@ -249,9 +252,7 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
     std::lock_guard lock(mutex_);
     if (auto it = actors_.find(request.session_id); it != actors_.end()) {
       std::lock_guard actor_lock(it->second->mutex);
-      const auto& a = *it->second;
-      if (a.running_turn == request.turn_id ||
-          std::any_of(a.jobs.begin(), a.jobs.end(), [&](const Job& j) { return j.turn_id == request.turn_id; })) {
+      if (it->second->HasTurnLocked(request.turn_id)) {
         co_return TurnAdmission{.status = TurnAdmission::Status::kAttached, .replay = {}, .retry_after = {}};
       }
     }
@@ -448,7 +449,7 @@ asio::awaitable<core::Result<void>> TurnCoordinator::Emit(Actor& a, std::vector<
   const auto needed = a.next_seq + static_cast<std::int64_t>(events.size()) - 1;
   while (needed > a.reserved) {
     const std::int64_t target = needed + options_.seq_reservation;
-    auto reserved = co_await deps_.sessions.Reserve(a.session_id, a.session.running_turn_id, target);
+    auto reserved = co_await deps_.sessions.Reserve(a.session_id, events.front().turn_id, target);
     if (!reserved) {
       a.emit_failed = true;
       co_return core::Fail(reserved.error());
@@ -474,7 +475,6 @@ asio::awaitable<core::Result<std::vector<Event>>> TurnCoordinator::Commit(Actor&
   a.session.last_seq = a.state.last_seq;
   a.session.turn_count += turns;
   a.reserved = a.state.last_seq;
-  a.session.running_turn_id.clear();
   if (ends) {
     a.session.status = SessionStatus::kEnded;
     a.session.ended_at = committed->back().created_at;
@@ -524,7 +524,6 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
     }
     a.cancel = [stop] { asio::post(stop->get_executor(), [stop] { stop->cancel(); }); };
   }
-  a.session.running_turn_id = job.turn_id;
   a.emit_failed = false;
 
   TurnContext ctx{.session = a.session,

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <fstream>
 
+#include "core/read_file.hpp"
 #include "support/server_process.hpp"
 #include "support/shared_server_test.hpp"
 
@@ -35,14 +36,6 @@ const std::vector<std::string> kScript = {
 };
 
 std::string Type(const json::object& event) { return std::string(event.at("type").as_string()); }
-
-// The demo trainee's password in a server's data directory.
-std::string DemoPassword(const std::filesystem::path& data_dir) {
-  std::ifstream file(data_dir / "demo-trainee.password");
-  std::string password;
-  std::getline(file, password);
-  return password;
-}
 
 class Client {
  public:
@@ -110,6 +103,18 @@ class Client {
   std::int64_t last_seq_ = 0;
 };
 
+// Starts a session of the demo scenario "first-call-retail"; its id, or empty.
+std::string CreateSession(const client::Endpoint& endpoint, const std::string& token, const std::string& language,
+                          std::optional<std::int64_t> seed = std::nullopt) {
+  json::object body{{"scenario_id", "first-call-retail"}, {"language", language}};
+  if (seed) body["seed"] = *seed;
+  auto created = client::Fetch(endpoint, "POST", "/api/v1/sessions", json::serialize(body),
+                               {{"Authorization", "Bearer " + token}});
+  EXPECT_TRUE(created && created->status == 201) << (created ? created->body : created.error().message);
+  return created && created->status == 201 ? std::string(json::parse(created->body).at("id").as_string())
+                                           : std::string();
+}
+
 std::vector<std::string> Types(const std::vector<json::object>& events) {
   std::vector<std::string> out;
   out.reserve(events.size());
@@ -142,12 +147,7 @@ class TurnE2e : public testing::SharedServerTest<TurnE2e> {
 
  protected:
   static std::string StartSession(const std::string& token, std::int64_t seed) {
-    auto created = client::Fetch(
-        server().endpoint(), "POST", "/api/v1/sessions",
-        json::serialize(json::object{{"scenario_id", "first-call-retail"}, {"language", "en"}, {"seed", seed}}),
-        {{"Authorization", "Bearer " + token}});
-    EXPECT_TRUE(created && created->status == 201) << (created ? created->body : created.error().message);
-    return created ? std::string(json::parse(created->body).at("id").as_string()) : std::string();
+    return CreateSession(server().endpoint(), token, "en", seed);
   }
   static json::value Get(const std::string& target, const std::string& token, int expected_status = 200) {
     auto reply = client::Fetch(server().endpoint(), "GET", target, "", {{"Authorization", "Bearer " + token}});
@@ -407,13 +407,10 @@ TEST(TurnRecoveryE2e, ATurnCutByACrashIsAbortedAfterTheRestartAndCanBeSentAgain)
   const std::vector<std::string> flags = {"--set", "data.dir=" + data.path().string(), "--set",
                                           "conversation.npc_delta_interval_ms=100"};
   auto first = testing::ServerProcess::Start(flags);
-  const auto password = DemoPassword(data.path());
+  const auto password = testing::DemoTraineePasswordIn(data.path());
   const auto token = first->Login("trainee", password);
-  auto created =
-      client::Fetch(first->endpoint(), "POST", "/api/v1/sessions",
-                    R"({"scenario_id":"first-call-retail","language":"en"})", {{"Authorization", "Bearer " + token}});
-  ASSERT_TRUE(created && created->status == 201);
-  const std::string session_id(json::parse(created->body).at("id").as_string());
+  const auto session_id = CreateSession(first->endpoint(), token, "en");
+  ASSERT_FALSE(session_id.empty());
   std::int64_t seen = 0;
   {
     Client c(first->endpoint(), token);
@@ -452,8 +449,10 @@ TEST(TurnRecoveryE2e, ATurnCutByACrashIsAbortedAfterTheRestartAndCanBeSentAgain)
 TEST(TurnQueueE2e, TurnsQueueInOrderAFullQueueRefusesAndTheTurnLimitEndsTheSession) {
   // A course whose scenario allows two turns, served with room for one waiting turn.
   testing::TempDir dir;
-  std::ifstream demo(std::string(SALESBOOST_SOURCE_DIR) + "/data/demo/crm-essentials.json");
-  auto course = json::parse(std::string(std::istreambuf_iterator<char>(demo), {})).as_object();
+  auto course =
+      json::parse(
+          core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/data/demo/crm-essentials.json").value_or(""))
+          .as_object();
   course["scenarios"].as_array()[0].as_object()["max_turns"] = 2;
   std::ofstream(dir.path() / "short.json") << json::serialize(course);
   const std::string data = "data.dir=" + (dir.path() / "data").string();
@@ -461,13 +460,11 @@ TEST(TurnQueueE2e, TurnsQueueInOrderAFullQueueRefusesAndTheTurnLimitEndsTheSessi
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   auto server = testing::ServerProcess::Start(
       {"--set", data, "--set", "limits.turn_queue=1", "--set", "conversation.npc_delta_interval_ms=50"});
-  const auto token = server->Login("trainee", DemoPassword(dir.path() / "data"));
-  auto created =
-      client::Fetch(server->endpoint(), "POST", "/api/v1/sessions",
-                    R"({"scenario_id":"first-call-retail","language":"en"})", {{"Authorization", "Bearer " + token}});
-  ASSERT_TRUE(created && created->status == 201);
+  const auto token = server->Login("trainee", testing::DemoTraineePasswordIn(dir.path() / "data"));
+  const auto session_id = CreateSession(server->endpoint(), token, "en");
+  ASSERT_FALSE(session_id.empty());
   Client c(server->endpoint(), token);
-  c.Join(std::string(json::parse(created->body).at("id").as_string()));
+  c.Join(session_id);
   EXPECT_EQ(c.Next().at("scenario").at("max_turns").as_int64(), 2);
 
   c.Turn("one", kScript[0]);
@@ -501,12 +498,10 @@ class TurnLimitsE2e : public testing::SharedServerTest<TurnLimitsE2e> {
 
 TEST_F(TurnLimitsE2e, TurnsBeyondTheBurstAreRateLimitedWithARetryTime) {
   const auto token = server().DemoTraineeToken();
-  auto created =
-      client::Fetch(server().endpoint(), "POST", "/api/v1/sessions",
-                    R"({"scenario_id":"first-call-retail","language":"zh"})", {{"Authorization", "Bearer " + token}});
-  ASSERT_TRUE(created && created->status == 201);
+  const auto session_id = CreateSession(server().endpoint(), token, "zh");
+  ASSERT_FALSE(session_id.empty());
   Client c(server().endpoint(), token);
-  c.Join(std::string(json::parse(created->body).at("id").as_string()));
+  c.Join(session_id);
   c.Next();
   for (int i = 1; i <= 3; ++i) c.Turn("t" + std::to_string(i), "您好，我是 Lumen 的小王。");
   c.Turn("t4", "您好？");

@@ -1,5 +1,7 @@
 #include "support/server_process.hpp"
 
+#include "core/read_file.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -20,12 +22,7 @@ extern char** environ;
 namespace salesboost::testing {
 namespace {
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string ReadFile(const std::filesystem::path& path) { return core::ReadWholeFile(path).value_or(""); }
 
 std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& extra) {
   std::vector<std::string> env;
@@ -146,11 +143,13 @@ std::optional<int> ServerProcess::WaitExit(std::chrono::milliseconds timeout) {
   }
 }
 
-std::string ServerProcess::DemoTraineePassword() const {
-  std::string password = ReadFile(data_dir() / "demo-trainee.password");
+std::string DemoTraineePasswordIn(const std::filesystem::path& data_dir) {
+  std::string password = ReadFile(data_dir / "demo-trainee.password");
   while (!password.empty() && password.back() == '\n') password.pop_back();
   return password;
 }
+
+std::string ServerProcess::DemoTraineePassword() const { return DemoTraineePasswordIn(data_dir()); }
 
 std::string ServerProcess::Login(const std::string& username, const std::string& password) const {
   namespace json = boost::json;

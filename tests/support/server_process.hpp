@@ -74,6 +74,9 @@ class ServerProcess {
   bool exited_ = false;
 };
 
+// The demo trainee's generated password in a server's data directory.
+std::string DemoTraineePasswordIn(const std::filesystem::path& data_dir);
+
 // A metric's value from Prometheus text ("name{labels}" must match exactly), or nullopt.
 std::optional<double> MetricValue(const std::string& exposition, const std::string& series);
 

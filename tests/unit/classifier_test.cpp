@@ -4,13 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "brain/builtin_models.hpp"
 #include "brain/hybrid_act_classifier.hpp"
 #include "brain/linear_classifier.hpp"
 #include "brain/models.hpp"
+#include "core/read_file.hpp"
 
 namespace salesboost::brain {
 namespace {
@@ -18,10 +17,7 @@ namespace {
 namespace json = boost::json;
 
 std::string ReadSource(const std::string& relative) {
-  std::ifstream in(std::string(SALESBOOST_SOURCE_DIR) + "/" + relative, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/" + relative).value_or("");
 }
 
 TEST(Classifier, TheShippedSalesModelIsTheOneItsDataTrains) {
