@@ -11,7 +11,7 @@
 namespace salesboost::app {
 
 struct ChatFlags {
-  std::string server = "http://127.0.0.1:8080";
+  std::string server = "http://127.0.0.1:8000";  // the server's default address
   std::string username = "trainee";
   std::optional<std::string> password_file;  // first line; else $SALESBOOST_PASSWORD; else asked on stdin
   std::optional<std::string> scenario;       // default: chosen from a list
