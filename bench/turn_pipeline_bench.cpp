@@ -7,6 +7,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+
 #include "app/run_sync.hpp"
 #include "brain/heuristic_evaluator.hpp"
 #include "brain/hybrid_act_classifier.hpp"
@@ -32,7 +34,10 @@ const std::vector<std::pair<std::string, std::string>> kMessages = {
 
 struct Fixture {
   Fixture() {
-    auto bundle = catalog::ParseCourseFile(catalog::DemoCourseFiles().front().content);
+    auto bundle = catalog::ParseCourseFile(
+        std::find_if(catalog::DemoCourseFiles().begin(), catalog::DemoCourseFiles().end(), [](const auto& file) {
+          return file.name == "crm-essentials.json";
+        })->content);
     scenario = bundle->scenarios.front().document;
     persona = bundle->personas.front().document;
   }

@@ -40,12 +40,14 @@ struct WebSocketAppOptions {
 };
 
 struct LimitsOptions {
-  std::int64_t login_per_minute = 10;  // login attempts per client address per minute (sustained)
-  std::int64_t login_burst = 5;        // login attempts a client address may make at once
-  std::int64_t turn_per_minute = 10;   // turns per user per minute (sustained)
-  std::int64_t turn_burst = 3;         // turns a user may send at once
-  std::int64_t turn_max_chars = 4000;  // characters in one turn's text
-  std::int64_t turn_queue = 4;         // turns waiting per session behind the running one
+  std::int64_t login_per_minute = 10;   // login attempts per client address per minute (sustained)
+  std::int64_t login_burst = 5;         // login attempts a client address may make at once
+  std::int64_t assist_per_minute = 30;  // classify and assist calls per user per minute (sustained)
+  std::int64_t assist_burst = 10;       // classify and assist calls a user may make at once
+  std::int64_t turn_per_minute = 10;    // turns per user per minute (sustained)
+  std::int64_t turn_burst = 3;          // turns a user may send at once
+  std::int64_t turn_max_chars = 4000;   // characters in one turn's text
+  std::int64_t turn_queue = 4;          // turns waiting per session behind the running one
 };
 
 struct ConversationOptions {

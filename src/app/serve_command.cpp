@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "api/assist_routes.hpp"
 #include "api/auth_routes.hpp"
 #include "api/catalog_routes.hpp"
 #include "api/session_routes.hpp"
@@ -243,6 +244,10 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   api::AddAuthRoutes(router, auth, login_limiter);
   api::AddCatalogRoutes(router, auth, catalog);
   api::AddSessionRoutes(router, auth, session_service, coordinator);
+  core::InProcessRateLimiter assist_limiter({.per_minute = static_cast<double>(config.limits.assist_per_minute),
+                                             .burst = static_cast<double>(config.limits.assist_burst)},
+                                            clock);
+  api::AddAssistRoutes(router, auth, *agents, assist_limiter);
 
   auto port = http.Start();
   if (!port) {

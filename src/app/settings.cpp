@@ -140,6 +140,10 @@ std::vector<Setting> MakeSettings() {
                   SB_FIELD(limits.login_per_minute)));
   s.push_back(Int("limits.login_burst", "login attempts a client address may make at once", 1, 1'000'000,
                   SB_FIELD(limits.login_burst)));
+  s.push_back(Int("limits.assist_per_minute", "classify and assist calls per user per minute (sustained)", 1, 1'000'000,
+                  SB_FIELD(limits.assist_per_minute)));
+  s.push_back(Int("limits.assist_burst", "classify and assist calls a user may make at once", 1, 1'000'000,
+                  SB_FIELD(limits.assist_burst)));
   s.push_back(Int("limits.turn_per_minute", "turns per user per minute (sustained)", 1, 1'000'000,
                   SB_FIELD(limits.turn_per_minute)));
   s.push_back(Int("limits.turn_burst", "turns a user may send at once", 1, 1'000'000, SB_FIELD(limits.turn_burst)));

@@ -36,11 +36,34 @@ std::string LanguageOf(std::string_view name) {
   return {};
 }
 
+// Strips a leading front-matter block from `rest` and returns its "type:" value.
+std::string TakeFrontMatter(std::string_view& rest) {
+  if (!rest.starts_with("---\n")) return {};
+  const auto end = rest.find("\n---\n", 3);
+  if (end == std::string_view::npos) return {};
+  std::string type;
+  std::string_view block = rest.substr(4, end - 3);
+  while (!block.empty()) {
+    const auto eol = std::min(block.find('\n'), block.size());
+    const std::string_view line = block.substr(0, eol);
+    block.remove_prefix(std::min(eol + 1, block.size()));
+    if (line.starts_with("type:")) {
+      const auto value = line.substr(5);
+      const auto first = value.find_first_not_of(' ');
+      if (first != std::string_view::npos) type = std::string(value.substr(first));
+    }
+  }
+  rest.remove_prefix(end + 5);
+  return type;
+}
+
 }  // namespace
 
 InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& documents) {
   for (const auto& document : documents) {
     const std::string language = LanguageOf(document.name);
+    std::string_view rest = document.content;
+    const std::string type = TakeFrontMatter(rest);
     std::string heading;
     std::string body;
     auto flush = [&] {
@@ -48,6 +71,7 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
       Passage passage{.text = body,
                       .source = std::string(document.name),
                       .heading = heading,
+                      .type = type,
                       .language = language,
                       .terms = {},
                       .length = 0};
@@ -58,7 +82,6 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
       passages_.push_back(std::move(passage));
       body.clear();
     };
-    std::string_view rest = document.content;
     while (!rest.empty()) {
       const auto end = std::min(rest.find('\n'), rest.size());
       const std::string_view line = rest.substr(0, end);
@@ -101,8 +124,11 @@ std::vector<conversation::KnowledgeHit> InMemoryKnowledge::Find(const std::strin
       score += idf * f * (kK1 + 1) / (f + kK1 * (1 - kB + kB * passage.length / average_length_));
     }
     if (score > 0) {
-      hits.push_back(conversation::KnowledgeHit{
-          .text = passage.text, .source = passage.source, .heading = passage.heading, .score = score});
+      hits.push_back(conversation::KnowledgeHit{.text = passage.text,
+                                                .source = passage.source,
+                                                .heading = passage.heading,
+                                                .type = passage.type,
+                                                .score = score});
     }
   }
   std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.score > b.score; });

@@ -1,7 +1,9 @@
 // InMemoryKnowledge: BM25 over Markdown documents held in memory, one
 // passage per section (a heading and its paragraphs). Terms are ICU words of
 // the NFKC-folded text plus single CJK characters for recall. Documents named
-// *.zh.md or *.en.md serve that language only. Built once; thread-safe reads.
+// *.zh.md or *.en.md serve that language only. A document may start with a
+// front-matter block ("---", "type: faq", "---") naming its type. Built once;
+// thread-safe reads.
 #pragma once
 
 #include <string>
@@ -28,6 +30,7 @@ class InMemoryKnowledge final : public conversation::KnowledgeSearch {
     std::string text;
     std::string source;
     std::string heading;
+    std::string type;
     std::string language;  // empty: any
     std::unordered_map<std::string, int> terms;
     int length = 0;

@@ -21,6 +21,7 @@ namespace {
 namespace json = boost::json;
 constexpr std::string_view kFormat = "salesboost-linear";
 constexpr int kVersion = 1;
+constexpr std::size_t kTagWeight = 3;
 
 std::uint32_t Fnv1a(std::string_view a, std::string_view b = {}) {
   std::uint32_t h = 2166136261u;
@@ -106,6 +107,10 @@ std::vector<std::pair<std::uint32_t, float>> LinearClassifier::Features(std::str
   for (const auto& c : chars) {
     if (c == "?" || c == "？" || c == "!" || c == "！") ids.push_back(Fnv1a("p", c) & mask);
   }
+  if (tagger_.tags) {
+    // A tag weighs as much as several n-grams: it stands for a whole list of cues.
+    for (const auto tag : tagger_.tags(text)) ids.insert(ids.end(), kTagWeight, Fnv1a("t", tag) & mask);
+  }
   std::sort(ids.begin(), ids.end());
   std::vector<std::pair<std::uint32_t, float>> features;
   for (const auto id : ids) {
@@ -125,6 +130,7 @@ std::vector<std::pair<std::uint32_t, float>> LinearClassifier::Features(std::str
 LinearClassifier LinearClassifier::Train(const std::vector<LabelledText>& examples, const TrainOptions& options) {
   LinearClassifier model;
   model.buckets_log2_ = options.buckets_log2;
+  model.tagger_ = options.tagger;
   for (const auto& e : examples) {
     if (std::find(model.labels_.begin(), model.labels_.end(), e.label) == model.labels_.end()) {
       model.labels_.push_back(e.label);
@@ -169,11 +175,11 @@ LinearClassifier LinearClassifier::Train(const std::vector<LabelledText>& exampl
   return model;
 }
 
-Prediction LinearClassifier::Predict(std::string_view text) const {
-  if (labels_.empty()) return {};
+std::vector<double> LinearClassifier::Probabilities(std::string_view text) const {
   const std::size_t buckets = std::size_t{1} << buckets_log2_;
   const std::size_t labels = labels_.size();
   std::vector<double> scores(labels);
+  if (labels == 0) return scores;
   const auto x = Features(text);
   for (std::size_t l = 0; l < labels; ++l) {
     double s = weights_[labels * buckets + l];
@@ -181,14 +187,22 @@ Prediction LinearClassifier::Predict(std::string_view text) const {
     scores[l] = s;
   }
   Softmax(scores);
+  return scores;
+}
+
+Prediction LinearClassifier::Predict(std::string_view text) const {
+  if (labels_.empty()) return {};
+  const auto scores = Probabilities(text);
   const auto best = static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
   return Prediction{labels_[best], scores[best]};
 }
 
 std::string LinearClassifier::Serialize() const {
   json::array labels(labels_.begin(), labels_.end());
-  std::string out = json::serialize(json::object{
-      {"format", kFormat}, {"version", kVersion}, {"labels", std::move(labels)}, {"buckets_log2", buckets_log2_}});
+  json::object header{
+      {"format", kFormat}, {"version", kVersion}, {"labels", std::move(labels)}, {"buckets_log2", buckets_log2_}};
+  if (tagger_.tags) header["tagger"] = tagger_.name;
+  std::string out = json::serialize(header);
   out.push_back('\n');
   const auto* bytes = reinterpret_cast<const unsigned char*>(weights_.data());
   const std::size_t size = weights_.size() * sizeof(float);
@@ -200,7 +214,7 @@ std::string LinearClassifier::Serialize() const {
   return out;
 }
 
-core::Result<LinearClassifier> LinearClassifier::Parse(std::string_view model) {
+core::Result<LinearClassifier> LinearClassifier::Parse(std::string_view model, Tagger tagger) {
   auto bad = [](std::string_view why) {
     return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("not a classifier model: {}", why));
   };
@@ -222,7 +236,14 @@ core::Result<LinearClassifier> LinearClassifier::Parse(std::string_view model) {
       !buckets->is_int64() || buckets->as_int64() < 4 || buckets->as_int64() > 24) {
     return bad("bad labels or buckets");
   }
+  const auto* tagger_name = h.if_contains("tagger");
+  if (tagger_name != nullptr &&
+      (!tagger_name->is_string() || !tagger.tags || tagger_name->get_string() != tagger.name)) {
+    return bad(fmt::format("it needs the tagger {}", json::serialize(*tagger_name)));
+  }
+  if (tagger_name == nullptr && tagger.tags) return bad("it was trained without a tagger");
   LinearClassifier out;
+  out.tagger_ = std::move(tagger);
   for (const auto& label : labels->as_array()) {
     if (!label.is_string()) return bad("a label is not a string");
     out.labels_.emplace_back(label.as_string());

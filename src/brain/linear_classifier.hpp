@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,11 +32,20 @@ struct Split {
 };
 Split SplitHeldOut(const std::vector<LabelledText>& examples, int every = 5);
 
+// Extra features a caller knows how to compute, such as which cue rules fire
+// on a text: each tag becomes one strong feature. The model records the
+// tagger's name and refuses to load without the same tagger.
+struct Tagger {
+  std::string name;
+  std::function<std::vector<std::string_view>(std::string_view text)> tags;
+};
+
 struct TrainOptions {
   int buckets_log2 = 12;
   int epochs = 40;
   double learning_rate = 0.5;
   std::uint64_t seed = 7;
+  Tagger tagger;  // optional
 };
 
 struct Prediction {
@@ -46,16 +56,20 @@ struct Prediction {
 class LinearClassifier {
  public:
   static LinearClassifier Train(const std::vector<LabelledText>& examples, const TrainOptions& options);
-  static core::Result<LinearClassifier> Parse(std::string_view model);
+  // `tagger` must be the one the model was trained with, if any.
+  static core::Result<LinearClassifier> Parse(std::string_view model, Tagger tagger = {});
   std::string Serialize() const;
 
   Prediction Predict(std::string_view text) const;
+  // The softmax probability of each label, in the order of labels().
+  std::vector<double> Probabilities(std::string_view text) const;
   const std::vector<std::string>& labels() const { return labels_; }
 
  private:
   std::vector<std::pair<std::uint32_t, float>> Features(std::string_view text) const;
 
   std::vector<std::string> labels_;
+  Tagger tagger_;
   int buckets_log2_ = 14;
   std::vector<float> weights_;  // labels x buckets, then one bias per label
 };

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "brain/builtin_models.hpp"
+#include "brain/hybrid_act_classifier.hpp"
+#include "brain/intent_classifier.hpp"
 
 namespace salesboost::brain {
 
@@ -16,9 +18,22 @@ core::Result<LinearClassifier> LoadBuiltinModel(std::string_view model) {
   const auto name = ModelName(model);
   if (!name) return core::Fail(core::ErrorCode::kInvalidArgument, "the model must be sales or customer");
   for (const auto& file : BuiltinModelFiles()) {
-    if (file.name == *name + ".model") return LinearClassifier::Parse(file.content);
+    if (file.name != *name + ".model") continue;
+    return LinearClassifier::Parse(file.content, model == "customer" ? IntentCueTagger() : Tagger{});
   }
   return core::Fail(core::ErrorCode::kNotFound, fmt::format("no built-in model {}", *name));
+}
+
+core::Result<std::unique_ptr<conversation::SalesActClassifier>> MakeSalesActClassifier() {
+  auto model = LoadBuiltinModel("sales");
+  if (!model) return core::Fail(model.error());
+  return std::unique_ptr<conversation::SalesActClassifier>(std::make_unique<HybridActClassifier>(std::move(*model)));
+}
+
+core::Result<std::unique_ptr<conversation::CustomerIntentClassifier>> MakeCustomerIntentClassifier() {
+  auto model = LoadBuiltinModel("customer");
+  if (!model) return core::Fail(model.error());
+  return std::unique_ptr<conversation::CustomerIntentClassifier>(std::make_unique<IntentClassifier>(std::move(*model)));
 }
 
 }  // namespace salesboost::brain

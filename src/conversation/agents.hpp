@@ -67,6 +67,21 @@ class SalesActClassifier {
   virtual SalesAct Classify(std::string_view text, std::string_view language) const = 0;
 };
 
+// What a customer's message means (product.md §1): price_inquiry,
+// price_objection, product_inquiry, benefit_inquiry, competitor_comparison,
+// case_request, negotiation, hesitation, positive_feedback,
+// final_confirmation, soft_rejection, time_pressure, filler, greeting, unclear.
+struct CustomerIntent {
+  std::string label;
+  double confidence = 0;
+};
+
+class CustomerIntentClassifier {
+ public:
+  virtual ~CustomerIntentClassifier() = default;
+  virtual CustomerIntent Classify(std::string_view text) const = 0;
+};
+
 // Receives the customer's reply as it is produced.
 class DeltaSink {
  public:
@@ -137,13 +152,36 @@ class Evaluator {
   virtual boost::asio::awaitable<core::Result<TurnScores>> Score(const TurnContext& turn) = 0;
 };
 
+// Assist: what a salesperson on a real call gets for what the customer just said.
+struct AssistSuggestion {
+  std::string text;       // a compliant reply the salesperson could say
+  std::string technique;  // feel-felt-found, FAB, SPIN, trial close, ...
+};
+
+struct Assistance {
+  std::string language;  // "zh" or "en": the customer message's
+  CustomerIntent intent;
+  std::vector<AssistSuggestion> suggestions;  // one to three
+  std::vector<KnowledgeHit> knowledge;        // what the suggestions rest on
+};
+
+class Assistant {
+ public:
+  virtual ~Assistant() = default;
+  // `context`: optional, what the call is about (product, earlier lines).
+  virtual boost::asio::awaitable<core::Result<Assistance>> Assist(std::string customer_message,
+                                                                  std::string context) = 0;
+};
+
 struct Agents {
   std::unique_ptr<KnowledgeSearch> knowledge;  // first: the agents below may refer to it
   std::unique_ptr<SalesActClassifier> classifier;
+  std::unique_ptr<CustomerIntentClassifier> intents;
   std::unique_ptr<NpcAgent> npc;
   std::unique_ptr<CoachAgent> coach;
   std::unique_ptr<ComplianceChecker> compliance;
   std::unique_ptr<Evaluator> evaluator;
+  std::unique_ptr<Assistant> assistant;
 };
 
 }  // namespace salesboost::conversation

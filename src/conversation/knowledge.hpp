@@ -16,6 +16,8 @@ struct KnowledgeHit {
   std::string text;     // a passage
   std::string source;   // document file name
   std::string heading;  // the passage's section heading
+  std::string type;     // the document's type: product, faq, case, comparison (what a customer may hear),
+                        // playbook, compliance (guidance for the salesperson); empty when unknown
   double score = 0;
 };
 

@@ -561,6 +561,8 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
   StreamSink sink(*this, a, job.turn_id);
   auto npc_part = [this, &a, &ctx, &sink]() -> asio::awaitable<core::Result<NpcReply>> {
     auto reply = co_await WithDeadline(deps_.agents.npc->Reply(ctx, sink), options_.part_deadline, "the customer");
+    // An engine that does not know what its reply means leaves it to the customer-intent classifier.
+    if (reply && reply->intent.empty()) reply->intent = deps_.agents.intents->Classify(reply->text).label;
     if (reply) {
       std::vector<NewEvent> done;
       done.push_back(NewEvent{.type = "npc.done",

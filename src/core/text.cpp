@@ -7,6 +7,7 @@
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
+#include <cstdint>
 #include <memory>
 
 namespace salesboost::core {
@@ -190,6 +191,18 @@ std::size_t CountTokens(std::string_view text) {
     }
   });
   return tokens;
+}
+
+bool ContainsHan(std::string_view text) {
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());
+  const auto length = static_cast<std::int32_t>(text.size());
+  UErrorCode status = U_ZERO_ERROR;
+  for (std::int32_t i = 0; i < length;) {
+    UChar32 c = 0;
+    U8_NEXT(bytes, i, length, c);
+    if (c >= 0 && uscript_getScript(c, &status) == USCRIPT_HAN) return true;
+  }
+  return false;
 }
 
 }  // namespace salesboost::core

@@ -28,4 +28,7 @@ std::vector<std::string> SplitSentences(std::string_view text);
 // bytes of other words (at least one), one per punctuation mark.
 std::size_t CountTokens(std::string_view text);
 
+// Whether any character is a Han ideograph: how the engines tell Chinese text from English.
+bool ContainsHan(std::string_view text);
+
 }  // namespace salesboost::core

@@ -37,9 +37,10 @@ TEST_F(CatalogE2e, DemoCourseScenariosAndPersonasAreServed) {
   ASSERT_TRUE(courses);
   ASSERT_EQ(courses->status, 200) << courses->body;
   const auto list = json::parse(courses->body).at("courses").as_array();
-  ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(list[0].at("id").as_string(), "crm-essentials");
-  EXPECT_EQ(list[0].at("title").at("zh").as_string(), "向中小企业销售 CRM 系统");
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].at("id").as_string(), "card-upgrade");
+  EXPECT_EQ(list[1].at("id").as_string(), "crm-essentials");
+  EXPECT_EQ(list[1].at("title").at("zh").as_string(), "向中小企业销售 CRM 系统");
 
   auto scenarios = Get("/api/v1/scenarios?course_id=crm-essentials");
   ASSERT_TRUE(scenarios);

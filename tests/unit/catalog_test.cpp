@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <set>
 
 #include "app/run_sync.hpp"
 #include "catalog/catalog_repository.hpp"
@@ -16,7 +17,12 @@ namespace {
 
 namespace json = boost::json;
 
-std::string DemoText() { return std::string(DemoCourseFiles().front().content); }
+std::string DemoText() {
+  for (const auto& file : DemoCourseFiles()) {
+    if (file.name == "crm-essentials.json") return std::string(file.content);
+  }
+  return {};
+}
 
 std::string Errors(const CourseFileErrors& errors) {
   std::string out;
@@ -57,6 +63,28 @@ TEST(CourseFile, EveryProblemIsReportedWithItsPath) {
         "personas[1].name.fr: language must be \"en\" or \"zh\""}) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\nin:\n" << text;
   }
+}
+
+TEST(CourseFile, TheDemoContentCoversTwoCoursesFourScenariosAndSixPersonasOfDifferentDifficulty) {
+  std::size_t scenarios = 0;
+  std::set<std::string> personas;
+  std::set<std::int64_t> difficulties;
+  for (const auto& file : DemoCourseFiles()) {
+    auto bundle = ParseCourseFile(file.content);
+    ASSERT_TRUE(bundle) << file.name << "\n" << Errors(bundle.error());
+    scenarios += bundle->scenarios.size();
+    for (const auto& persona : bundle->personas) {
+      personas.insert(persona.id);
+      difficulties.insert(persona.document.at("difficulty").to_number<std::int64_t>());
+      for (const auto* language : {"en", "zh"}) {
+        EXPECT_TRUE(persona.document.at("templates").as_object().contains(language)) << persona.id << " " << language;
+      }
+    }
+  }
+  EXPECT_GE(DemoCourseFiles().size(), 2u);
+  EXPECT_GE(scenarios, 4u);
+  EXPECT_GE(personas.size(), 6u);
+  EXPECT_GE(difficulties.size(), 4u) << "personas of different difficulty";
 }
 
 TEST(CourseFile, HostileInputIsAnErrorNotACrash) {

@@ -3,10 +3,14 @@
 // what the evaluation file says and at least its threshold.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
+#include <functional>
+#include <map>
 
 #include "brain/builtin_models.hpp"
 #include "brain/hybrid_act_classifier.hpp"
+#include "brain/intent_classifier.hpp"
 #include "brain/linear_classifier.hpp"
 #include "brain/models.hpp"
 #include "core/read_file.hpp"
@@ -20,34 +24,83 @@ std::string ReadSource(const std::string& relative) {
   return core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/" + relative).value_or("");
 }
 
-TEST(Classifier, TheShippedSalesModelIsTheOneItsDataTrains) {
-  auto examples = ParseLabelledTexts(ReadSource("data/classifier/sales_acts.tsv"));
-  ASSERT_TRUE(examples) << examples.error().message;
-  std::map<std::string, int> per_label;
-  for (const auto& e : *examples) ++per_label[e.label];
-  EXPECT_EQ(per_label.size(), 11u);
-  for (const auto& [label, count] : per_label) EXPECT_GE(count, 40) << label;
+struct ShippedModel {
+  std::string model;  // sales | customer
+  std::string file;   // under data/
+  std::size_t labels;
+  double threshold;  // held-out accuracy of what turns use (docs/benchmarks.md)
+  Tagger tagger;
+  std::function<std::string(const LinearClassifier&, std::string_view)> classify;
+};
 
-  const auto split = SplitHeldOut(*examples);
-  const auto trained = LinearClassifier::Train(split.train, TrainOptions{});
-  EXPECT_EQ(trained.Serialize(), ReadSource("data/models/sales_acts.model"))
-      << "data/classifier/sales_acts.tsv changed: run `salesboost train-classifier --model sales`";
+std::vector<ShippedModel> ShippedModels() {
+  return {
+      {"sales", "sales_acts", 11, 0.65, Tagger{},
+       [](const LinearClassifier& model, std::string_view text) {
+         return HybridActClassifier(model).Classify(text, "").label;
+       }},
+      {"customer", "customer_intents", 15, 0.90, IntentCueTagger(),
+       [](const LinearClassifier& model, std::string_view text) {
+         return IntentClassifier(model).Classify(text).label;
+       }},
+  };
+}
+
+TEST(Classifier, EachShippedModelIsTheOneItsDataTrains) {
+  for (const auto& shipped : ShippedModels()) {
+    auto examples = ParseLabelledTexts(ReadSource("data/classifier/" + shipped.file + ".tsv"));
+    ASSERT_TRUE(examples) << examples.error().message;
+    std::map<std::string, int> per_label;
+    for (const auto& e : *examples) ++per_label[e.label];
+    EXPECT_EQ(per_label.size(), shipped.labels) << shipped.model;
+    for (const auto& [label, count] : per_label) EXPECT_GE(count, 40) << label;
+
+    const auto split = SplitHeldOut(*examples);
+    const auto trained = LinearClassifier::Train(split.train, TrainOptions{.tagger = shipped.tagger});
+    EXPECT_EQ(trained.Serialize(), ReadSource("data/models/" + shipped.file + ".model"))
+        << "data/classifier/" << shipped.file << ".tsv changed: run `salesboost train-classifier --model "
+        << shipped.model << "`";
+  }
 }
 
 TEST(Classifier, HeldOutAccuracyIsWhatTheEvaluationSaysAndAboveItsThreshold) {
-  constexpr double kThreshold = 0.65;  // rules + model on the held-out fifth (docs/benchmarks.md)
-  const auto eval = json::parse(ReadSource("data/models/sales_acts.eval.json")).as_object();
-  auto model = LoadBuiltinModel("sales");
-  ASSERT_TRUE(model) << model.error().message;
-  const auto split = SplitHeldOut(*ParseLabelledTexts(ReadSource("data/classifier/sales_acts.tsv")));
-  const auto evaluation = Evaluate(*model, split.held_out);
-  EXPECT_NEAR(evaluation.accuracy, eval.at("accuracy").as_double(), 1e-9);
-  const HybridActClassifier hybrid(std::move(*model));
-  int right = 0;
-  for (const auto& e : split.held_out) right += hybrid.Classify(e.text, "").label == e.label ? 1 : 0;
-  const double accuracy = static_cast<double>(right) / static_cast<double>(split.held_out.size());
-  EXPECT_NEAR(accuracy, eval.at("accuracy_with_rules").as_double(), 1e-9);
-  EXPECT_GE(accuracy, kThreshold);
+  for (const auto& shipped : ShippedModels()) {
+    SCOPED_TRACE(shipped.model);
+    const auto eval = json::parse(ReadSource("data/models/" + shipped.file + ".eval.json")).as_object();
+    auto model = LoadBuiltinModel(shipped.model);
+    ASSERT_TRUE(model) << model.error().message;
+    const auto split = SplitHeldOut(*ParseLabelledTexts(ReadSource("data/classifier/" + shipped.file + ".tsv")));
+    const auto evaluation = Evaluate(*model, split.held_out);
+    EXPECT_NEAR(evaluation.accuracy, eval.at("accuracy").as_double(), 1e-9);
+    int right = 0;
+    for (const auto& e : split.held_out) right += shipped.classify(*model, e.text) == e.label ? 1 : 0;
+    const double accuracy = static_cast<double>(right) / static_cast<double>(split.held_out.size());
+    EXPECT_NEAR(accuracy, eval.at("accuracy_with_rules").as_double(), 1e-9);
+    EXPECT_GE(accuracy, shipped.threshold);
+  }
+}
+
+TEST(Classifier, AModelTrainedWithATaggerNeedsTheSameTagger) {
+  const auto model = ReadSource("data/models/customer_intents.model");
+  EXPECT_TRUE(LinearClassifier::Parse(model, IntentCueTagger()));
+  const auto without = LinearClassifier::Parse(model);
+  ASSERT_FALSE(without);
+  EXPECT_NE(without.error().message.find("intent-cues"), std::string::npos) << without.error().message;
+  EXPECT_FALSE(LinearClassifier::Parse(ReadSource("data/models/sales_acts.model"), IntentCueTagger()));
+}
+
+TEST(Classifier, IntentCuesFireForWhatEachIntentSoundsLike) {
+  auto fires = [](std::string_view text, std::string_view label) {
+    const auto hits = IntentRuleHits(text);
+    return std::find(hits.begin(), hits.end(), label) != hits.end();
+  };
+  EXPECT_TRUE(fires("That's far too expensive for us.", "price_objection"));
+  EXPECT_TRUE(fires("这个价格太高了", "price_objection"));
+  EXPECT_TRUE(fires("Any discount if we sign for two years?", "negotiation"));
+  EXPECT_TRUE(fires("嗯。", "filler"));
+  EXPECT_FALSE(fires("Okay, so tell me how the reminders work for each of my stores.", "filler"));
+  EXPECT_TRUE(IntentRuleHits("").empty());
+  EXPECT_EQ(IntentRules().Classify("zzz qqq").label, "unclear");
 }
 
 TEST(Classifier, ABrokenModelIsAClearError) {

@@ -3,6 +3,7 @@
 // compliance rules, the event fold, and the session store's delta rows.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <random>
 
@@ -10,6 +11,8 @@
 #include "brain/heuristic_evaluator.hpp"
 #include "brain/in_memory_knowledge.hpp"
 #include "brain/keyword_act_classifier.hpp"
+#include "brain/models.hpp"
+#include "brain/offline_assistant.hpp"
 #include "brain/offline_coach.hpp"
 #include "brain/offline_npc.hpp"
 #include "brain/rule_compliance.hpp"
@@ -92,7 +95,10 @@ TEST(KeywordActClassifier, LabelsCommonMovesInBothLanguages) {
 class OfflineEngines : public ::testing::Test {
  protected:
   OfflineEngines() {
-    auto bundle = catalog::ParseCourseFile(catalog::DemoCourseFiles().front().content);
+    auto bundle = catalog::ParseCourseFile(
+        std::find_if(catalog::DemoCourseFiles().begin(), catalog::DemoCourseFiles().end(), [](const auto& file) {
+          return file.name == "crm-essentials.json";
+        })->content);
     scenario_ = bundle->scenarios.front().document;
     persona_ = bundle->personas.front().document;
     session_.language = "en";
@@ -183,7 +189,7 @@ TEST_F(OfflineEngines, TheCoachAndEvaluatorReactToTheMove) {
 
 TEST(InMemoryKnowledge, FindsThePassageThatAnswersInTheSessionsLanguage) {
   brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
-  EXPECT_EQ(knowledge.Passages(), 36u);  // one per section of data/demo/knowledge
+  EXPECT_EQ(knowledge.Passages(), 84u);  // one per section of data/demo/knowledge
   const auto price = knowledge.Find("That is too expensive, what is the price?", "en", 3);
   ASSERT_FALSE(price.empty());
   EXPECT_EQ(price.front().source, "objection-playbook.en.md") << price.front().text;
@@ -210,6 +216,47 @@ TEST_F(OfflineEngines, TheCoachCitesTheKnowledgeItFound) {
   auto nothing = app::RunSync(coach.Advise(Turn("Nice weather.")));
   ASSERT_TRUE(nothing);
   EXPECT_TRUE(nothing->evidence.empty()) << "no relevant passage, no evidence";
+}
+
+class BlockEverything final : public ComplianceChecker {
+ public:
+  boost::asio::awaitable<core::Result<ComplianceReport>> Check(std::string_view, std::string_view) override {
+    co_return ComplianceReport{.level = "BLOCK", .findings = {}};
+  }
+};
+
+TEST(OfflineAssistant, ReadsTheIntentAndOffersGroundedCompliantReplies) {
+  auto intents = brain::MakeCustomerIntentClassifier();
+  ASSERT_TRUE(intents) << intents.error().message;
+  brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
+  brain::RuleCompliance compliance({});
+  brain::OfflineAssistant assistant(**intents, knowledge, compliance);
+
+  auto price = app::RunSync(assistant.Assist("Honestly, the annual fee is too expensive.", "platinum card upgrade"));
+  ASSERT_TRUE(price) << price.error().message;
+  EXPECT_EQ(price->language, "en");
+  EXPECT_EQ(price->intent.label, "price_objection");
+  ASSERT_GE(price->suggestions.size(), 1u);
+  ASSERT_LE(price->suggestions.size(), 3u);
+  ASSERT_FALSE(price->knowledge.empty());
+  // The quoted fact is what a customer may hear (the product sheet), never the salesperson's playbook.
+  EXPECT_NE(price->suggestions[0].text.find("1,200 yuan"), std::string::npos) << price->suggestions[0].text;
+  for (const auto& s : price->suggestions) {
+    auto checked = app::RunSync(compliance.Check(s.text, "en"));
+    ASSERT_TRUE(checked);
+    EXPECT_EQ(checked->level, "OK") << s.text;
+  }
+
+  auto zh = app::RunSync(assistant.Assist("你好，请坐。", ""));
+  ASSERT_TRUE(zh);
+  EXPECT_EQ(zh->language, "zh");
+  EXPECT_EQ(zh->intent.label, "greeting");
+  EXPECT_EQ(zh->suggestions.size(), 3u) << "the greeting replies need no fact";
+
+  BlockEverything block;
+  brain::OfflineAssistant strict(**intents, knowledge, block);
+  auto refused = app::RunSync(strict.Assist("How much is it?", ""));
+  ASSERT_FALSE(refused) << "nothing the rules block is ever offered";
 }
 
 TEST(RuleCompliance, FindsEachClass) {

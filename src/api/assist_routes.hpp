@@ -1,0 +1,20 @@
+// The brain's endpoints for any signed-in user, both under one per-user rate
+// limit (429 rate_limited with Retry-After):
+//   POST /api/v1/classify {"model": "sales"|"customer", "text"}
+//        -> {"model", "label", "confidence"}
+//   POST /api/v1/assist   {"customer_message", "context"?}
+//        -> {"language", "intent": {label, confidence}, "suggestions": [{text, technique}],
+//            "knowledge": [{text, source, heading, score}]}
+#pragma once
+
+#include "conversation/agents.hpp"
+#include "core/rate_limiter.hpp"
+#include "identity/auth_service.hpp"
+#include "server/router.hpp"
+
+namespace salesboost::api {
+
+void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, conversation::Agents& agents,
+                     core::RateLimiter& limiter);
+
+}  // namespace salesboost::api
