@@ -225,6 +225,7 @@ NpcReply OfflineNpc::Decide(const TurnContext& turn) {
       const auto& signal = (*signals)[Mix(turn.seed + static_cast<std::uint64_t>(turn.turn_index)) % signals->size()];
       reply.text = speaker.Say("buying_signal", "signal", Localized(&signal, lang));
       reply.intent = "product_inquiry";
+      reply.buying_signal = true;
     }
   }
   if (reply.text.empty()) {

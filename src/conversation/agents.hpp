@@ -37,6 +37,7 @@ struct CustomerState {
   std::set<std::string> revealed;  // ids of needs and hidden pains the customer has told
   std::set<std::string> raised;    // ids of objections raised
   std::set<std::string> resolved;  // ids of objections resolved
+  bool buying_signal = false;      // has explicitly signalled wanting to buy
 };
 
 struct TranscriptLine {
@@ -99,6 +100,7 @@ struct NpcReply {
   std::vector<std::string> resolved;
   double mood_delta = 0;
   std::string mood_cause;
+  bool buying_signal = false;  // the reply is an explicit buying signal
   TurnOutcome outcome = TurnOutcome::kContinue;
 };
 

@@ -23,6 +23,21 @@ std::string Text(const json::object& payload, std::string_view key) {
 
 }  // namespace
 
+int OpenObjections(const CustomerState& customer) {
+  int open = 0;
+  for (const auto& id : customer.raised) open += customer.resolved.contains(id) ? 0 : 1;
+  return open;
+}
+
+StageFacts FactsOf(const CustomerState& customer) {
+  return StageFacts{.needs_revealed = static_cast<int>(customer.revealed.size()),
+                    .objections_open = OpenObjections(customer),
+                    .objection_raised = false,
+                    .won = false,
+                    .lost = false,
+                    .buying_signal = customer.buying_signal};
+}
+
 void ConversationState::Apply(const Event& event) {
   last_seq = event.seq;
   const auto& payload = event.payload;
@@ -45,7 +60,15 @@ void ConversationState::Apply(const Event& event) {
       customer.mood = value->to_number<double>();
     }
   } else if (event.type == "turn.started") {
-    before_turn_ = Snapshot{.customer = customer, .transcript_size = transcript.size()};
+    before_turn_ = Snapshot{.customer = customer, .slots = slots, .transcript_size = transcript.size()};
+    // The act's slots, from the facts before the turn and the stage the act leads to (the same pure
+    // function the coordinator ran; its stage.changed comes later, in the turn's commit).
+    if (const auto* act = payload.if_contains("act"); act != nullptr && act->is_object()) {
+      const std::string label = Text(act->as_object(), "label");
+      const StageFacts facts = FactsOf(customer);
+      const auto change = StageAfterAct(stage, label, facts);
+      slots = FillSlotsAfterAct(slots, change ? change->to : stage, label, facts);
+    }
     transcript.push_back(TranscriptLine{
         .speaker = "trainee", .text = Text(payload, "text"), .turn_id = event.turn_id, .seq = event.seq});
   } else if (event.type == "npc.done") {
@@ -54,9 +77,14 @@ void ConversationState::Apply(const Event& event) {
     AddAll(payload, "revealed", customer.revealed);
     AddAll(payload, "raised", customer.raised);
     AddAll(payload, "resolved", customer.resolved);
+    if (const auto* signal = payload.if_contains("buying_signal"); signal != nullptr && signal->is_bool()) {
+      customer.buying_signal = customer.buying_signal || signal->get_bool();
+    }
+    slots = FillSlotsAfterReply(slots, FactsOf(customer));
   } else if (event.type == "turn.aborted") {
     // The aborted attempt is not part of the conversation.
     customer = before_turn_.customer;
+    slots = before_turn_.slots;
     transcript.resize(std::min(transcript.size(), before_turn_.transcript_size));
   } else if (event.type == "turn.done") {
     committed_turns.insert(event.turn_id);

@@ -1,6 +1,6 @@
 // ConversationState: what a session's event log says about the conversation
-// so far (stage, the customer's mood and what it has revealed, raised and
-// resolved, the transcript, committed turns). Rebuilt by folding events in
+// so far (stage and its slots, the customer's mood and what it has revealed,
+// raised and resolved, the transcript, committed turns). Rebuilt by folding events in
 // seq order; never stored on its own. Plain value.
 #pragma once
 
@@ -15,8 +15,14 @@
 
 namespace salesboost::conversation {
 
+// Objections raised and not resolved.
+int OpenObjections(const CustomerState& customer);
+// The facts the stage guards read, from the customer's state.
+StageFacts FactsOf(const CustomerState& customer);
+
 struct ConversationState {
   Stage stage = Stage::kOpening;
+  Slots slots;
   CustomerState customer;
   std::vector<TranscriptLine> transcript;
   std::set<std::string> committed_turns;  // turn ids with a turn.done
@@ -33,6 +39,7 @@ struct ConversationState {
  private:
   struct Snapshot {
     CustomerState customer;
+    Slots slots;
     std::size_t transcript_size = 0;
   };
   Snapshot before_turn_;  // taken at turn.started

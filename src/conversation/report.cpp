@@ -118,6 +118,13 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
     if (violation.contains("side") && violation.at("side") == "trainee") violation["quote"] = quote(event->turn_id);
     violations.push_back(std::move(violation));
   }
+  json::array slots;
+  for (const auto& slot : SlotTable()) {
+    slots.push_back(json::object{{"name", slot.name},
+                                 {"stage", StageName(slot.stage)},
+                                 {"required", slot.required},
+                                 {"filled", state.slots.*slot.value}});
+  }
   const auto scored = static_cast<double>(averages.size());
   return json::object{{"session_id", session.id},
                       {"scenario_id", session.scenario_id},
@@ -132,6 +139,7 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
                       {"improvements", std::move(improvements)},
                       {"violations", std::move(violations)},
                       {"stage_timeline", std::move(timeline)},
+                      {"slots", std::move(slots)},
                       {"transcript", std::move(transcript)}};
 }
 

@@ -54,8 +54,10 @@ std::optional<StageChange> StageAfterAct(Stage stage, std::string_view act, cons
       return std::nullopt;
     case Stage::kProductIntro:
     case Stage::kObjectionHandling:
-      // Guard: closing only once every raised objection is resolved.
-      if (IsClose(act) && facts.objections_open == 0 && facts.needs_revealed > 0) return To(Stage::kClosing, act);
+      // Guard: closing only once every raised objection is resolved, or on an explicit buying signal.
+      if (!IsClose(act) || facts.needs_revealed == 0) return std::nullopt;
+      if (facts.objections_open == 0) return To(Stage::kClosing, act);
+      if (facts.buying_signal) return StageChange{Stage::kClosing, "act:" + std::string(act) + "+buying_signal"};
       return std::nullopt;
     case Stage::kClosing:
     case Stage::kCompleted:
@@ -73,6 +75,37 @@ std::optional<StageChange> StageAfterReply(Stage stage, const StageFacts& facts)
     return StageChange{Stage::kObjectionHandling, "customer:objection"};
   }
   return std::nullopt;
+}
+
+const std::vector<SlotInfo>& SlotTable() {
+  static const std::vector<SlotInfo> table = {
+      {"rapport", Stage::kOpening, false, &Slots::rapport},
+      {"need_identified", Stage::kNeedsDiscovery, true, &Slots::need_identified},
+      {"needs_summarised", Stage::kNeedsDiscovery, false, &Slots::needs_summarised},
+      {"value_presented", Stage::kProductIntro, true, &Slots::value_presented},
+      {"evidence_given", Stage::kProductIntro, false, &Slots::evidence_given},
+      {"objections_resolved", Stage::kObjectionHandling, true, &Slots::objections_resolved},
+      {"buying_signal", Stage::kClosing, false, &Slots::buying_signal},
+      {"close_asked", Stage::kClosing, true, &Slots::close_asked},
+  };
+  return table;
+}
+
+Slots FillSlotsAfterAct(Slots slots, Stage stage, std::string_view act, const StageFacts& facts) {
+  if (act == "greeting") slots.rapport = true;
+  const bool need_known = facts.needs_revealed > 0;
+  if (act == "needs_summary" && need_known) slots.needs_summarised = true;
+  if (IsPitch(act) && need_known) slots.value_presented = true;
+  if (act == "evidence" && need_known) slots.evidence_given = true;
+  if (IsClose(act) && stage == Stage::kClosing) slots.close_asked = true;
+  return slots;
+}
+
+Slots FillSlotsAfterReply(Slots slots, const StageFacts& facts) {
+  if (facts.needs_revealed > 0) slots.need_identified = true;
+  slots.objections_resolved = facts.objections_open == 0;
+  if (facts.buying_signal) slots.buying_signal = true;
+  return slots;
 }
 
 }  // namespace salesboost::conversation

@@ -73,12 +73,6 @@ using LoadCompletion = Completion<core::Result<void>>;
 
 json::array Ids(const std::vector<std::string>& ids) { return json::array(ids.begin(), ids.end()); }
 
-int OpenObjections(const CustomerState& customer) {
-  int open = 0;
-  for (const auto& id : customer.raised) open += customer.resolved.contains(id) ? 0 : 1;
-  return open;
-}
-
 json::object ComplianceJson(const ComplianceReport& report) {
   json::array findings;
   for (const auto& f : report.findings) {
@@ -537,11 +531,7 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
                   .act = deps_.agents.classifier->Classify(job.text, a.session.language),
                   .turn_index = a.state.turns + 1,
                   .seed = a.state.seed};
-  StageFacts before{.needs_revealed = static_cast<int>(ctx.customer.revealed.size()),
-                    .objections_open = OpenObjections(ctx.customer),
-                    .objection_raised = false,
-                    .won = false,
-                    .lost = false};
+  const StageFacts before = FactsOf(ctx.customer);
   const auto after_act = StageAfterAct(ctx.stage, ctx.act.label, before);
   if (after_act) ctx.stage = after_act->to;
 
@@ -571,7 +561,8 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
                                                       {"intent", reply->intent},
                                                       {"revealed", Ids(reply->revealed)},
                                                       {"raised", Ids(reply->raised)},
-                                                      {"resolved", Ids(reply->resolved)}}});
+                                                      {"resolved", Ids(reply->resolved)},
+                                                      {"buying_signal", reply->buying_signal}}});
       if (auto emitted = co_await Emit(a, std::move(done)); !emitted) co_return core::Fail(emitted.error());
     }
     co_return reply;
@@ -631,12 +622,12 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
   customer.revealed.insert(reply->revealed.begin(), reply->revealed.end());
   customer.raised.insert(reply->raised.begin(), reply->raised.end());
   customer.resolved.insert(reply->resolved.begin(), reply->resolved.end());
+  customer.buying_signal = customer.buying_signal || reply->buying_signal;
   const double mood = std::clamp(customer.mood + reply->mood_delta, 0.0, 1.0);
-  StageFacts after{.needs_revealed = static_cast<int>(customer.revealed.size()),
-                   .objections_open = OpenObjections(customer),
-                   .objection_raised = !reply->raised.empty(),
-                   .won = reply->outcome == TurnOutcome::kWon,
-                   .lost = reply->outcome == TurnOutcome::kLost};
+  StageFacts after = FactsOf(customer);
+  after.objection_raised = !reply->raised.empty();
+  after.won = reply->outcome == TurnOutcome::kWon;
+  after.lost = reply->outcome == TurnOutcome::kLost;
   const auto after_reply = StageAfterReply(ctx.stage, after);
 
   std::vector<NewEvent> tail;

@@ -208,6 +208,11 @@ TEST_F(TurnE2e, AScriptedConversationIsWonAndReported) {
   EXPECT_FALSE(report.at("strengths").as_array().empty());
   EXPECT_TRUE(report.at("violations").as_array().empty());
   EXPECT_EQ(report.at("transcript").as_array().size(), 2 * kScript.size());
+  for (const auto& slot : report.at("slots").as_array()) {
+    if (slot.at("required").as_bool()) {
+      EXPECT_TRUE(slot.at("filled").as_bool()) << json::serialize(slot);
+    }
+  }
   EXPECT_EQ(report.at("transcript").as_array()[0].at("text").as_string(), kScript[0]);
   EXPECT_EQ(json::serialize(report), json::serialize(closing[1].at("report")));
 
@@ -252,6 +257,11 @@ TEST_F(TurnE2e, APushyTraineeLosesAndTheReportCitesTheViolation) {
   const auto& report = closing[1].at("report").as_object();
   EXPECT_LE(report.at("overall").as_double(), 4.0) << json::serialize(report.at("dimensions"));
   EXPECT_EQ(report.at("final_stage").as_string(), "FAILED");
+  int filled_required = 0;
+  for (const auto& slot : report.at("slots").as_array()) {
+    filled_required += slot.at("required").as_bool() && slot.at("filled").as_bool() ? 1 : 0;
+  }
+  EXPECT_LT(filled_required, 4) << "a lost pitch leaves required slots empty";
   EXPECT_EQ(report.at("recommended_next_scenario").at("scenario_id").as_string(), "first-call-retail");
   bool cited = false;
   for (const auto& v : report.at("violations").as_array()) {

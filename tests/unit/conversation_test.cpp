@@ -47,7 +47,42 @@ TEST(Stage, GuardsHold) {
   EXPECT_EQ(StageAfterReply(Stage::kClosing, {.won = true})->to, Stage::kCompleted);
   EXPECT_EQ(StageAfterReply(Stage::kProductIntro, {.objection_raised = true})->to, Stage::kObjectionHandling);
   EXPECT_EQ(StageAfterReply(Stage::kOpening, {.lost = true})->to, Stage::kFailed);
+  StageFacts signalled = open;
+  signalled.buying_signal = true;
+  const auto on_signal = StageAfterAct(Stage::kObjectionHandling, "trial_close", signalled);
+  ASSERT_TRUE(on_signal) << "an explicit buying signal opens closing even with an objection open";
+  EXPECT_EQ(on_signal->to, Stage::kClosing);
+  EXPECT_EQ(on_signal->cause, "act:trial_close+buying_signal");
+  EXPECT_FALSE(StageAfterReply(Stage::kClosing, {.objections_open = 1, .won = true, .buying_signal = true}))
+      << "winning still needs every objection resolved";
   EXPECT_EQ(ParseStage(StageName(Stage::kObjectionHandling)), Stage::kObjectionHandling);
+}
+
+TEST(Stage, SlotsFillFromActsAndFacts) {
+  Slots slots;
+  const StageFacts none{};
+  const StageFacts need{.needs_revealed = 1};
+  slots = FillSlotsAfterAct(slots, Stage::kOpening, "greeting", none);
+  EXPECT_TRUE(slots.rapport);
+  slots = FillSlotsAfterAct(slots, Stage::kNeedsDiscovery, "value_statement", none);
+  EXPECT_FALSE(slots.value_presented) << "a pitch before any need is no credit";
+  slots = FillSlotsAfterReply(slots, need);
+  EXPECT_TRUE(slots.need_identified);
+  slots = FillSlotsAfterAct(slots, Stage::kProductIntro, "evidence", need);
+  EXPECT_TRUE(slots.value_presented);
+  EXPECT_TRUE(slots.evidence_given);
+  slots = FillSlotsAfterReply(slots, {.needs_revealed = 1, .objections_open = 1});
+  EXPECT_FALSE(slots.objections_resolved);
+  slots = FillSlotsAfterAct(slots, Stage::kObjectionHandling, "trial_close", need);
+  EXPECT_FALSE(slots.close_asked) << "a close outside CLOSING is not the closing slot";
+  slots = FillSlotsAfterReply(slots, {.needs_revealed = 1, .buying_signal = true});
+  EXPECT_TRUE(slots.objections_resolved);
+  EXPECT_TRUE(slots.buying_signal);
+  slots = FillSlotsAfterAct(slots, Stage::kClosing, "close", need);
+  EXPECT_TRUE(slots.close_asked);
+  int required = 0;
+  for (const auto& slot : SlotTable()) required += slot.required ? 1 : 0;
+  EXPECT_EQ(required, 4);
 }
 
 TEST(Stage, RandomActSequencesNeverMakeAnIllegalTransition) {
@@ -63,6 +98,7 @@ TEST(Stage, RandomActSequencesNeverMakeAnIllegalTransition) {
       if (rng() % 3 == 0) ++facts.needs_revealed;
       facts.objections_open =
           std::max(0, facts.objections_open + (facts.objection_raised ? 1 : 0) - (rng() % 3 == 0 ? 1 : 0));
+      facts.buying_signal = facts.buying_signal || rng() % 20 == 0;
       for (auto change : {StageAfterAct(stage, act, facts), StageAfterReply(stage, facts)}) {
         if (!change) continue;
         ASSERT_FALSE(IsTerminal(stage)) << "a terminal stage never changes";
@@ -71,7 +107,11 @@ TEST(Stage, RandomActSequencesNeverMakeAnIllegalTransition) {
         if (change->to == Stage::kProductIntro) {
           ASSERT_GT(facts.needs_revealed, 0);
         }
-        if (change->to == Stage::kClosing || change->to == Stage::kCompleted) {
+        if (change->to == Stage::kClosing) {
+          ASSERT_TRUE(facts.objections_open == 0 || facts.buying_signal);
+          ASSERT_GT(facts.needs_revealed, 0);
+        }
+        if (change->to == Stage::kCompleted) {
           ASSERT_EQ(facts.objections_open, 0);
         }
         stage = change->to;
