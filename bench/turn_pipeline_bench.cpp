@@ -7,8 +7,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include <algorithm>
-
 #include "app/run_sync.hpp"
 #include "brain/heuristic_evaluator.hpp"
 #include "brain/hybrid_act_classifier.hpp"
@@ -34,10 +32,7 @@ const std::vector<std::pair<std::string, std::string>> kMessages = {
 
 struct Fixture {
   Fixture() {
-    auto bundle = catalog::ParseCourseFile(
-        std::find_if(catalog::DemoCourseFiles().begin(), catalog::DemoCourseFiles().end(), [](const auto& file) {
-          return file.name == "crm-essentials.json";
-        })->content);
+    auto bundle = catalog::ParseCourseFile(*core::FindEmbeddedFile(catalog::DemoCourseFiles(), "crm-essentials.json"));
     scenario = bundle->scenarios.front().document;
     persona = bundle->personas.front().document;
   }

@@ -1,8 +1,6 @@
 #include "api/assist_routes.hpp"
 
-#include <algorithm>
 #include <boost/json/array.hpp>
-#include <string>
 #include <variant>
 
 #include "api/auth_routes.hpp"
@@ -17,20 +15,13 @@ using server::HttpResponse;
 
 constexpr std::size_t kMaxTextChars = 2000;
 
-HttpResponse Error(const core::Error& error, const HttpRequest& request) {
-  return server::ErrorResponse(error, request.request_id);
-}
-
 // The principal, if signed in and within the rate limit; the response to send otherwise.
 std::variant<identity::Principal, HttpResponse> Admit(const identity::AuthService& auth, core::RateLimiter& limiter,
                                                       const HttpRequest& request) {
   auto who = RequirePrincipal(auth, request);
   if (!who) return Unauthenticated(who.error(), request);
   if (const auto decision = limiter.Acquire(who->user_id); !decision.allowed) {
-    auto response = server::ErrorResponse(429, "rate_limited", "too many requests; retry later", request.request_id);
-    const auto seconds = (decision.retry_after.count() + 999) / 1000;
-    response.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, seconds)));
-    return response;
+    return RateLimited(decision, "too many requests; retry later", request);
   }
   return *who;
 }
@@ -44,11 +35,11 @@ void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, 
       co_return std::get<HttpResponse>(std::move(admitted));
     }
     auto body = ParseJsonObject(request);
-    if (!body) co_return Error(body.error(), request);
+    if (!body) co_return ErrorReply(body.error(), request);
     auto model = RequiredString(*body, "model", 16);
-    if (!model) co_return Error(model.error(), request);
+    if (!model) co_return ErrorReply(model.error(), request);
     auto text = RequiredString(*body, "text", kMaxTextChars);
-    if (!text) co_return Error(text.error(), request);
+    if (!text) co_return ErrorReply(text.error(), request);
     json::object out{{"model", *model}};
     if (*model == "sales") {
       const auto act = agents.classifier->Classify(*text, "");
@@ -59,7 +50,7 @@ void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, 
       out["label"] = intent.label;
       out["confidence"] = intent.confidence;
     } else {
-      co_return Error(core::Error{core::ErrorCode::kInvalidArgument, "model must be sales or customer"}, request);
+      co_return ErrorReply(core::Error{core::ErrorCode::kInvalidArgument, "model must be sales or customer"}, request);
     }
     co_return JsonResponse(200, out);
   });
@@ -69,14 +60,14 @@ void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, 
       co_return std::get<HttpResponse>(std::move(admitted));
     }
     auto body = ParseJsonObject(request);
-    if (!body) co_return Error(body.error(), request);
+    if (!body) co_return ErrorReply(body.error(), request);
     auto message = RequiredString(*body, "customer_message", kMaxTextChars);
-    if (!message) co_return Error(message.error(), request);
+    if (!message) co_return ErrorReply(message.error(), request);
     auto context = OptionalString(*body, "context", kMaxTextChars);
-    if (!context) co_return Error(context.error(), request);
+    if (!context) co_return ErrorReply(context.error(), request);
     auto assist = agents.assistant->Assist(std::move(*message), context->value_or(""));
     auto answer = co_await std::move(assist);
-    if (!answer) co_return Error(answer.error(), request);
+    if (!answer) co_return ErrorReply(answer.error(), request);
     json::array suggestions;
     for (const auto& s : answer->suggestions) {
       suggestions.push_back(json::object{{"text", s.text}, {"technique", s.technique}});

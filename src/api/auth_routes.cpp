@@ -34,15 +34,18 @@ HttpResponse Unauthenticated(const core::Error& error, const HttpRequest& reques
   return response;
 }
 
+HttpResponse RateLimited(const core::RateDecision& decision, std::string_view message, const HttpRequest& request) {
+  auto response = server::ErrorResponse(429, "rate_limited", message, request.request_id);
+  const auto seconds = (decision.retry_after.count() + 999) / 1000;
+  response.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, seconds)));
+  return response;
+}
+
 void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::RateLimiter& login_limiter) {
   router.Add("POST", "/api/v1/auth/login",
              [&auth, &login_limiter](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
                if (const auto decision = login_limiter.Acquire(request.remote_address); !decision.allowed) {
-                 auto response = server::ErrorResponse(429, "rate_limited", "too many login attempts; retry later",
-                                                       request.request_id);
-                 const auto seconds = (decision.retry_after.count() + 999) / 1000;
-                 response.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, seconds)));
-                 co_return response;
+                 co_return RateLimited(decision, "too many login attempts; retry later", request);
                }
                auto body = ParseJsonObject(request);
                if (!body) co_return server::ErrorResponse(body.error(), request.request_id);

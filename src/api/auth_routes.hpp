@@ -20,4 +20,8 @@ core::Result<identity::Principal> RequirePrincipal(const identity::AuthService& 
 // The 401 for a failed RequirePrincipal (with WWW-Authenticate).
 server::HttpResponse Unauthenticated(const core::Error& error, const server::HttpRequest& request);
 
+// The 429 for a refused RateLimiter::Acquire, with Retry-After in whole seconds (at least 1).
+server::HttpResponse RateLimited(const core::RateDecision& decision, std::string_view message,
+                                 const server::HttpRequest& request);
+
 }  // namespace salesboost::api

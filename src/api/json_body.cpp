@@ -56,4 +56,8 @@ server::HttpResponse JsonResponse(int status, const boost::json::value& body) {
   return server::HttpResponse::Json(status, boost::json::serialize(body));
 }
 
+server::HttpResponse ErrorReply(const core::Error& error, const server::HttpRequest& request) {
+  return server::ErrorResponse(error, request.request_id);
+}
+
 }  // namespace salesboost::api

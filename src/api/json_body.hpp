@@ -23,4 +23,7 @@ core::Result<std::optional<std::string>> OptionalString(const boost::json::objec
 
 server::HttpResponse JsonResponse(int status, const boost::json::value& body);
 
+// The JSON error envelope for `error`, carrying the request's id.
+server::HttpResponse ErrorReply(const core::Error& error, const server::HttpRequest& request);
+
 }  // namespace salesboost::api

@@ -28,10 +28,6 @@ core::Result<std::int64_t> IntParam(const HttpRequest& request, std::string_view
   return value;
 }
 
-HttpResponse Error(const core::Error& error, const HttpRequest& request) {
-  return server::ErrorResponse(error, request.request_id);
-}
-
 json::array EventsJson(const std::vector<conversation::Event>& events) {
   json::array out;
   out.reserve(events.size());
@@ -47,25 +43,25 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     auto who = RequirePrincipal(auth, request);
     if (!who) co_return Unauthenticated(who.error(), request);
     auto body = ParseJsonObject(request);
-    if (!body) co_return Error(body.error(), request);
+    if (!body) co_return ErrorReply(body.error(), request);
     auto scenario = RequiredString(*body, "scenario_id", 64);
-    if (!scenario) co_return Error(scenario.error(), request);
+    if (!scenario) co_return ErrorReply(scenario.error(), request);
     auto persona = OptionalString(*body, "persona_id", 64);
-    if (!persona) co_return Error(persona.error(), request);
+    if (!persona) co_return ErrorReply(persona.error(), request);
     auto language = OptionalString(*body, "language", 2);
-    if (!language) co_return Error(language.error(), request);
+    if (!language) co_return ErrorReply(language.error(), request);
     std::optional<std::uint64_t> seed;
     if (const auto* value = body->if_contains("seed"); value != nullptr && !value->is_null()) {
       if (!value->is_int64() || value->get_int64() < 0 || value->get_int64() >= (std::int64_t{1} << 53)) {
         const core::Error bad{core::ErrorCode::kInvalidArgument, "seed must be an integer from 0 to 2^53-1"};
-        co_return Error(bad, request);
+        co_return ErrorReply(bad, request);
       }
       seed = static_cast<std::uint64_t>(value->get_int64());
     }
     conversation::StartRequest start{
         .scenario_id = *scenario, .persona_id = *persona, .language = language->value_or("zh"), .seed = seed};
     auto session = co_await sessions.Start(*who, std::move(start));
-    if (!session) co_return Error(session.error(), request);
+    if (!session) co_return ErrorReply(session.error(), request);
     co_return JsonResponse(201, conversation::SessionJson(*session));
   });
 
@@ -73,11 +69,11 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     auto who = RequirePrincipal(auth, request);
     if (!who) co_return Unauthenticated(who.error(), request);
     auto page = IntParam(request, "page", 1, 1, 1'000'000);
-    if (!page) co_return Error(page.error(), request);
+    if (!page) co_return ErrorReply(page.error(), request);
     auto size = IntParam(request, "page_size", 20, 1, 100);
-    if (!size) co_return Error(size.error(), request);
+    if (!size) co_return ErrorReply(size.error(), request);
     auto listed = co_await sessions.List(*who, *page, *size);
-    if (!listed) co_return Error(listed.error(), request);
+    if (!listed) co_return ErrorReply(listed.error(), request);
     json::array items;
     for (const auto& session : listed->sessions) items.push_back(conversation::SessionJson(session));
     co_return JsonResponse(
@@ -89,7 +85,7 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     auto who = RequirePrincipal(auth, request);
     if (!who) co_return Unauthenticated(who.error(), request);
     auto session = co_await sessions.Get(*who, request.path_params.at("id"));
-    if (!session) co_return Error(session.error(), request);
+    if (!session) co_return ErrorReply(session.error(), request);
     co_return JsonResponse(200, conversation::SessionJson(*session));
   });
 
@@ -98,7 +94,7 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     if (!who) co_return Unauthenticated(who.error(), request);
     const std::string id = request.path_params.at("id");
     auto ended = co_await coordinator.End(*who, id, "trainee");
-    if (!ended) co_return Error(ended.error(), request);
+    if (!ended) co_return ErrorReply(ended.error(), request);
     json::object body{{"session", conversation::SessionJson(ended->session)}};
     for (const auto& event : ended->events) {
       if (event.type == "report.ready") body["report"] = event.payload.at("report");
@@ -110,7 +106,7 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     auto who = RequirePrincipal(auth, request);
     if (!who) co_return Unauthenticated(who.error(), request);
     auto report = co_await sessions.Report(*who, request.path_params.at("id"));
-    if (!report) co_return Error(report.error(), request);
+    if (!report) co_return ErrorReply(report.error(), request);
     co_return JsonResponse(200, *report);
   });
 
@@ -118,9 +114,9 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     auto who = RequirePrincipal(auth, request);
     if (!who) co_return Unauthenticated(who.error(), request);
     auto after = IntParam(request, "after_seq", 0, 0, std::numeric_limits<std::int64_t>::max());
-    if (!after) co_return Error(after.error(), request);
+    if (!after) co_return ErrorReply(after.error(), request);
     auto events = co_await sessions.Events(*who, request.path_params.at("id"), *after, 1000);
-    if (!events) co_return Error(events.error(), request);
+    if (!events) co_return ErrorReply(events.error(), request);
     co_return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
   });
 }

@@ -48,9 +48,8 @@ int RunTrainClassifier(const TrainClassifierFlags& flags) {
     return kExitConfigError;
   }
   const auto split = brain::SplitHeldOut(*examples);
-  const auto model = brain::LinearClassifier::Train(
-      split.train,
-      brain::TrainOptions{.tagger = flags.model == "customer" ? brain::IntentCueTagger() : brain::Tagger{}});
+  const auto model =
+      brain::LinearClassifier::Train(split.train, brain::TrainOptions{.tagger = brain::TaggerFor(flags.model)});
   const auto evaluation = brain::Evaluate(model, split.held_out);
 
   json::object per_label;

@@ -14,14 +14,14 @@ std::optional<std::string> ModelName(std::string_view model) {
   return std::nullopt;
 }
 
+Tagger TaggerFor(std::string_view model) { return model == "customer" ? IntentCueTagger() : Tagger{}; }
+
 core::Result<LinearClassifier> LoadBuiltinModel(std::string_view model) {
   const auto name = ModelName(model);
   if (!name) return core::Fail(core::ErrorCode::kInvalidArgument, "the model must be sales or customer");
-  for (const auto& file : BuiltinModelFiles()) {
-    if (file.name != *name + ".model") continue;
-    return LinearClassifier::Parse(file.content, model == "customer" ? IntentCueTagger() : Tagger{});
-  }
-  return core::Fail(core::ErrorCode::kNotFound, fmt::format("no built-in model {}", *name));
+  const auto content = core::FindEmbeddedFile(BuiltinModelFiles(), *name + ".model");
+  if (!content) return core::Fail(core::ErrorCode::kNotFound, fmt::format("no built-in model {}", *name));
+  return LinearClassifier::Parse(*content, TaggerFor(model));
 }
 
 core::Result<std::unique_ptr<conversation::SalesActClassifier>> MakeSalesActClassifier() {

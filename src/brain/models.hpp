@@ -16,6 +16,8 @@ namespace salesboost::brain {
 
 // "sales" -> "sales_acts", "customer" -> "customer_intents"; nullopt otherwise.
 std::optional<std::string> ModelName(std::string_view model);
+// The extra features `model` is trained and loaded with (the customer model: its cue rules).
+Tagger TaggerFor(std::string_view model);
 core::Result<LinearClassifier> LoadBuiltinModel(std::string_view model);
 
 core::Result<std::unique_ptr<conversation::SalesActClassifier>> MakeSalesActClassifier();

@@ -22,13 +22,6 @@ class AssistE2e : public testing::SharedServerTest<AssistE2e> {
   }
 
  protected:
-  static std::string Token() {
-    auto login =
-        Fetch(server().endpoint(), "POST", "/api/v1/auth/login",
-              json::serialize(json::object{{"username", "trainee"}, {"password", server().DemoTraineePassword()}}));
-    EXPECT_TRUE(login && login->status == 200);
-    return login ? std::string(json::parse(login->body).at("token").as_string()) : std::string();
-  }
   static core::Result<client::HttpReply> Post(const std::string& target, const std::string& body,
                                               const std::string& token) {
     return Fetch(server().endpoint(), "POST", target, body, {{"Authorization", "Bearer " + token}});
@@ -36,7 +29,7 @@ class AssistE2e : public testing::SharedServerTest<AssistE2e> {
 };
 
 TEST_F(AssistE2e, ClassifiesWithEitherModelAndAssistsWithGroundedCompliantReplies) {
-  const auto token = Token();
+  const auto token = server().DemoTraineeToken();
   auto sales =
       Post("/api/v1/classify", R"({"model":"sales","text":"What happens today when a lead comes in?"})", token);
   ASSERT_TRUE(sales);
@@ -84,7 +77,7 @@ TEST_F(AssistE2e, RefusesStrangersAndBadBodiesClearly) {
   auto anonymous = Fetch(server().endpoint(), "POST", "/api/v1/assist", R"({"customer_message":"hi"})");
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 401);
-  const auto token = Token();
+  const auto token = server().DemoTraineeToken();
   for (const auto& [target, body] : std::vector<std::pair<std::string, std::string>>{
            {"/api/v1/assist", "{not json"},
            {"/api/v1/assist", R"({"context":"no message"})"},
@@ -101,7 +94,7 @@ TEST_F(AssistE2e, RefusesStrangersAndBadBodiesClearly) {
 }
 
 TEST_F(AssistE2e, ManyCallsHitThePerUserLimitWithRetryAfter) {
-  const auto token = Token();
+  const auto token = server().DemoTraineeToken();
   int limited = 0;
   for (int i = 0; i < 20 && limited == 0; ++i) {
     auto reply = Post("/api/v1/classify", R"({"model":"customer","text":"How much is it?"})", token);

@@ -18,10 +18,7 @@ namespace {
 namespace json = boost::json;
 
 std::string DemoText() {
-  for (const auto& file : DemoCourseFiles()) {
-    if (file.name == "crm-essentials.json") return std::string(file.content);
-  }
-  return {};
+  return std::string(core::FindEmbeddedFile(DemoCourseFiles(), "crm-essentials.json").value_or(""));
 }
 
 std::string Errors(const CourseFileErrors& errors) {

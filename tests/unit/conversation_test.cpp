@@ -135,10 +135,7 @@ TEST(KeywordActClassifier, LabelsCommonMovesInBothLanguages) {
 class OfflineEngines : public ::testing::Test {
  protected:
   OfflineEngines() {
-    auto bundle = catalog::ParseCourseFile(
-        std::find_if(catalog::DemoCourseFiles().begin(), catalog::DemoCourseFiles().end(), [](const auto& file) {
-          return file.name == "crm-essentials.json";
-        })->content);
+    auto bundle = catalog::ParseCourseFile(*core::FindEmbeddedFile(catalog::DemoCourseFiles(), "crm-essentials.json"));
     scenario_ = bundle->scenarios.front().document;
     persona_ = bundle->personas.front().document;
     session_.language = "en";
