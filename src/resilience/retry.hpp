@@ -20,11 +20,11 @@ struct RetryOptions {
 };
 
 struct RetryInput {
-  int attempt = 1;                           // the attempt that just failed, 1-based
+  int attempt = 1;  // the attempt that just failed, 1-based
   core::ErrorCode code = core::ErrorCode::kUnavailable;
   std::optional<milliseconds> retry_after;  // what the server asked for
-  milliseconds time_left{0};                 // until the call's deadline
-  bool streamed = false;                     // output already reached the client
+  milliseconds time_left{0};                // until the call's deadline
+  bool streamed = false;                    // output already reached the client
 };
 
 // The delay before the next attempt, or nullopt to give up (and fall back).

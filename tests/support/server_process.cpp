@@ -12,6 +12,7 @@
 #include <boost/json/serialize.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -37,9 +38,9 @@ std::vector<std::string> ChildEnvironment(const std::map<std::string, std::strin
 // Spawns the binary with stdout/stderr redirected to files.
 pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
             const std::filesystem::path& out, const std::filesystem::path& err, const std::filesystem::path& cwd,
-            const std::filesystem::path& in = "/dev/null") {
+            const std::filesystem::path& in = "/dev/null", const char* binary = SALESBOOST_BINARY_PATH) {
   std::vector<std::string> argv_storage;
-  argv_storage.emplace_back(SALESBOOST_BINARY_PATH);
+  argv_storage.emplace_back(binary);
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
   std::vector<char*> argv;
   argv.reserve(argv_storage.size() + 1);
@@ -65,6 +66,22 @@ pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, st
 }
 
 int DecodeStatus(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : -1; }
+
+// Waits for a child to write its port to `port_file`.
+std::uint16_t AwaitPort(pid_t pid, const std::filesystem::path& port_file, bool* exited,
+                        const std::function<std::string()>& output) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (std::filesystem::exists(port_file)) return static_cast<std::uint16_t>(std::stoi(ReadFile(port_file)));
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      *exited = true;
+      throw std::runtime_error("the process exited during start-up:\n" + output());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("the process did not report its port within 30 s:\n" + output());
+}
 
 }  // namespace
 
@@ -104,20 +121,50 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(const std::vector<std::strin
       "--set", "limits.login_burst=100000"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   server->pid_ = Spawn(args, env, server->dir_.path() / "stdout", server->dir_.path() / "stderr", {});
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (std::filesystem::exists(port_file)) {
-      server->port_ = static_cast<std::uint16_t>(std::stoi(ReadFile(port_file)));
-      return server;
-    }
-    int status = 0;
-    if (waitpid(server->pid_, &status, WNOHANG) == server->pid_) {
-      server->exited_ = true;
-      throw std::runtime_error("server exited during start-up:\n" + server->Output());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  server->port_ = AwaitPort(server->pid_, port_file, &server->exited_, [&server] { return server->Output(); });
+  return server;
+}
+
+std::unique_ptr<MockLlmProcess> MockLlmProcess::Start(const std::string& behaviour,
+                                                      const std::vector<std::string>& extra_args) {
+  std::unique_ptr<MockLlmProcess> mock(new MockLlmProcess());
+  const auto port_file = mock->dir_.path() / "port";
+  std::vector<std::string> args = {"--port", "0", "--port-file", port_file.string(), "--behaviour", behaviour};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  mock->pid_ = Spawn(args, {}, mock->dir_.path() / "stdout", mock->dir_.path() / "stderr", {}, "/dev/null",
+                     MOCK_LLM_BINARY_PATH);
+  bool exited = false;
+  mock->port_ = AwaitPort(mock->pid_, port_file, &exited, [&mock] {
+    return ReadFile(mock->dir_.path() / "stdout") + ReadFile(mock->dir_.path() / "stderr");
+  });
+  return mock;
+}
+
+MockLlmProcess::~MockLlmProcess() {
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+std::string MockLlmProcess::BaseUrl() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+void MockLlmProcess::Configure(const std::string& behaviour, bool reset) const {
+  auto reply = client::Fetch(endpoint(), "POST", reset ? "/_mock/behaviour?reset=1" : "/_mock/behaviour", behaviour);
+  if (!reply || reply->status != 200) {
+    throw std::runtime_error("mock-llm refused the behaviour: " + (reply ? reply->body : reply.error().message));
   }
-  throw std::runtime_error("server did not report its port within 30 s:\n" + server->Output());
+}
+
+boost::json::object MockLlmProcess::Stats() const {
+  auto reply = client::Fetch(endpoint(), "GET", "/_mock/stats");
+  if (!reply || reply->status != 200) throw std::runtime_error("mock-llm gave no stats");
+  return boost::json::parse(reply->body).as_object();
+}
+
+std::int64_t MockLlmProcess::Counter(const std::string& name) const {
+  const auto stats = Stats();
+  const auto* value = stats.if_contains(name);
+  return value != nullptr && value->is_int64() ? value->as_int64() : 0;
 }
 
 ServerProcess::~ServerProcess() {

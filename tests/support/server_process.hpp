@@ -4,7 +4,9 @@
 
 #include <sys/types.h>
 
+#include <boost/json/object.hpp>
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -72,6 +74,30 @@ class ServerProcess {
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
   bool exited_ = false;
+};
+
+// tools/mock-llm on a free port, for tests of the LLM client and agents.
+class MockLlmProcess {
+ public:
+  // `behaviour`: the initial behaviour as JSON (tools/mock-llm/behaviour.hpp).
+  static std::unique_ptr<MockLlmProcess> Start(const std::string& behaviour = "{}",
+                                               const std::vector<std::string>& extra_args = {});
+  ~MockLlmProcess();
+
+  client::Endpoint endpoint() const { return {"127.0.0.1", port_}; }
+  std::uint16_t port() const { return port_; }
+  std::string BaseUrl() const;  // http://127.0.0.1:PORT/v1
+  // POST /_mock/behaviour; `reset` starts from the defaults and zeroes the counters.
+  void Configure(const std::string& behaviour, bool reset = false) const;
+  boost::json::object Stats() const;
+  std::int64_t Counter(const std::string& name) const;  // 0 when never counted
+
+ private:
+  MockLlmProcess() = default;
+
+  TempDir dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
 };
 
 // The demo trainee's generated password in a server's data directory.

@@ -27,9 +27,8 @@ class BreakerTest : public ::testing::Test {
                           .half_open_calls = 2};
   }
   CircuitBreaker Make() {
-    return CircuitBreaker("p", Options(), clock_, [this](BreakerState from, BreakerState to) {
-      transitions_.emplace_back(from, to);
-    });
+    return CircuitBreaker("p", Options(), clock_,
+                          [this](BreakerState from, BreakerState to) { transitions_.emplace_back(from, to); });
   }
   void Call(CircuitBreaker& breaker, CallOutcome outcome, std::chrono::milliseconds elapsed = 10ms) {
     ASSERT_TRUE(breaker.TryAcquire());
@@ -96,10 +95,9 @@ TEST_F(BreakerTest, OpenRefusesUntilTheOpenDurationThenLetsALimitedNumberOfProbe
   EXPECT_EQ(breaker.State(), BreakerState::kHalfOpen) << "decided when every probe has finished";
   breaker.Record(CallOutcome::kSuccess, 10ms);
   EXPECT_EQ(breaker.State(), BreakerState::kClosed);
-  const std::vector<std::pair<BreakerState, BreakerState>> expected{
-      {BreakerState::kClosed, BreakerState::kOpen},
-      {BreakerState::kOpen, BreakerState::kHalfOpen},
-      {BreakerState::kHalfOpen, BreakerState::kClosed}};
+  const std::vector<std::pair<BreakerState, BreakerState>> expected{{BreakerState::kClosed, BreakerState::kOpen},
+                                                                    {BreakerState::kOpen, BreakerState::kHalfOpen},
+                                                                    {BreakerState::kHalfOpen, BreakerState::kClosed}};
   EXPECT_EQ(transitions_, expected);
   // Closed again with an empty window: three failures do not reopen it.
   for (int i = 0; i < 3; ++i) Call(breaker, CallOutcome::kFailure);
@@ -166,13 +164,17 @@ TEST(RetryTest, ExponentialWithJitterCappedAndWithinTheDeadline) {
   for (int attempt = 1; attempt <= 6; ++attempt) {
     const auto full = std::min<std::int64_t>(1000, 100LL << (attempt - 1));
     for (int i = 0; i < 200; ++i) {
-      const auto delay = NextDelay(options, {.attempt = attempt, .code = ErrorCode::kUnavailable, .retry_after = {}, .time_left = 60000ms}, random);
+      const auto delay = NextDelay(
+          options, {.attempt = attempt, .code = ErrorCode::kUnavailable, .retry_after = {}, .time_left = 60000ms},
+          random);
       ASSERT_TRUE(delay);
       EXPECT_GE(delay->count(), full / 2);
       EXPECT_LE(delay->count(), full);
     }
   }
-  EXPECT_FALSE(NextDelay(options, {.attempt = 4, .code = ErrorCode::kUnavailable, .retry_after = {}, .time_left = 300ms}, random)) << "would wait past the deadline";
+  EXPECT_FALSE(NextDelay(
+      options, {.attempt = 4, .code = ErrorCode::kUnavailable, .retry_after = {}, .time_left = 300ms}, random))
+      << "would wait past the deadline";
 }
 
 TEST(RetryTest, RetryAfterIsHonouredOrMeansGivingUp) {

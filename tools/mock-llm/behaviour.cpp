@@ -54,13 +54,20 @@ core::Result<Fault> ParseFault(const json::value& v) {
     } else {
       auto n = Int(value, key);
       if (!n) return core::Fail(n.error());
-      if (key == "count") fault.count = *n;
-      else if (key == "status") fault.status = *n;
-      else if (key == "retry_after_s") fault.retry_after_s = *n;
-      else if (key == "after_tokens") fault.after_tokens = *n;
-      else if (key == "stall_ms") fault.stall_ms = *n;
-      else if (key == "ttft_ms") fault.ttft_ms = *n;
-      else return core::Fail(Bad("unknown fault field '" + std::string(key) + "'"));
+      if (key == "count")
+        fault.count = *n;
+      else if (key == "status")
+        fault.status = *n;
+      else if (key == "retry_after_s")
+        fault.retry_after_s = *n;
+      else if (key == "after_tokens")
+        fault.after_tokens = *n;
+      else if (key == "stall_ms")
+        fault.stall_ms = *n;
+      else if (key == "ttft_ms")
+        fault.ttft_ms = *n;
+      else
+        return core::Fail(Bad("unknown fault field '" + std::string(key) + "'"));
     }
   }
   return fault;
@@ -136,9 +143,12 @@ std::vector<std::string> SplitTokens(std::string_view text) {
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t len = 1;
-    if (c >= 0xF0) len = 4;
-    else if (c >= 0xE0) len = 3;
-    else if (c >= 0xC0) len = 2;
+    if (c >= 0xF0)
+      len = 4;
+    else if (c >= 0xE0)
+      len = 3;
+    else if (c >= 0xC0)
+      len = 2;
     len = std::min(len, text.size() - i);
     if (len == 1) {
       word.push_back(static_cast<char>(c));

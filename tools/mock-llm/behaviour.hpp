@@ -49,11 +49,11 @@ struct Behaviour {
   double tokens_per_second = 100;  // 0: the whole reply right after the first token
   std::string reply;               // when no rule matches; empty: an echo of the last user message
   std::vector<ReplyRule> rules;
-  double error_rate = 0;           // share of chat requests answered 500, drawn from `seed`
+  double error_rate = 0;  // share of chat requests answered 500, drawn from `seed`
   std::uint64_t seed = 1;
-  std::string api_key;             // when set, requests need "Authorization: Bearer <api_key>"
+  std::string api_key;  // when set, requests need "Authorization: Bearer <api_key>"
   std::vector<Fault> faults;
-  int dimensions = 1024;           // of embeddings, unless the request asks for others
+  int dimensions = 1024;  // of embeddings, unless the request asks for others
 };
 
 // Applies a JSON object's fields over `base`; unknown fields are errors.

@@ -10,6 +10,8 @@
 // A client that closes its connection while a reply streams is noticed at
 // once (the connection is read while the reply is written) and counted as
 // chat_cancelled. With --tls-cert/--tls-key it speaks HTTPS only.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -24,10 +26,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
-#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
-#include <fmt/format.h>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -70,8 +70,7 @@ json::object ErrorBody(std::string_view message, std::string_view type, std::str
 }
 
 std::int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 constexpr std::string_view kMalformedEvent = "data: {\"choices\": [ this is not json\n\n";
@@ -81,12 +80,12 @@ std::string Chunk(std::string_view data) { return fmt::format("{:x}\r\n{}\r\n", 
 std::string SseData(const json::value& v) { return "data: " + json::serialize(v) + "\n\n"; }
 
 json::object ChunkObject(std::string_view model, json::object delta, json::value finish) {
-  return json::object{{"id", "chatcmpl-mock"},
-                      {"object", "chat.completion.chunk"},
-                      {"created", Now()},
-                      {"model", model},
-                      {"choices", json::array{json::object{
-                                      {"index", 0}, {"delta", std::move(delta)}, {"finish_reason", finish}}}}};
+  return json::object{
+      {"id", "chatcmpl-mock"},
+      {"object", "chat.completion.chunk"},
+      {"created", Now()},
+      {"model", model},
+      {"choices", json::array{json::object{{"index", 0}, {"delta", std::move(delta)}, {"finish_reason", finish}}}}};
 }
 
 std::int64_t PromptTokens(const json::array& messages) {
@@ -185,9 +184,9 @@ class Server {
     }
     if (path == "/_mock/stats") return JsonReply(req, http::status::ok, state_.Stats());
     if (path == "/v1/models") {
-      return JsonReply(req, http::status::ok,
-                       json::object{{"object", "list"},
-                                    {"data", json::array{json::object{{"id", "mock"}, {"object", "model"}}}}});
+      return JsonReply(
+          req, http::status::ok,
+          json::object{{"object", "list"}, {"data", json::array{json::object{{"id", "mock"}, {"object", "model"}}}}});
     }
     const Behaviour current = state_.Current();
     if (!current.api_key.empty() && req[http::field::authorization] != "Bearer " + current.api_key) {
@@ -225,9 +224,9 @@ class Server {
       }
     }
     if (inputs.empty()) {
-      return JsonReply(req, http::status::bad_request,
-                       ErrorBody("input must be a string or an array of strings", "invalid_request_error",
-                                 "bad_input"));
+      return JsonReply(
+          req, http::status::bad_request,
+          ErrorBody("input must be a string or an array of strings", "invalid_request_error", "bad_input"));
     }
     int dimensions = behaviour.dimensions;
     if (body.contains("dimensions") && body.at("dimensions").is_int64()) {
@@ -269,16 +268,17 @@ class Server {
 
   static Response Completion(const Request& req, const std::string& model, const std::string& reply,
                              const json::object& usage) {
-    return JsonReply(req, http::status::ok,
-                     json::object{{"id", "chatcmpl-mock"},
-                                  {"object", "chat.completion"},
-                                  {"created", Now()},
-                                  {"model", model},
-                                  {"choices", json::array{json::object{
-                                                  {"index", 0},
-                                                  {"message", json::object{{"role", "assistant"}, {"content", reply}}},
-                                                  {"finish_reason", "stop"}}}},
-                                  {"usage", usage}});
+    return JsonReply(
+        req, http::status::ok,
+        json::object{
+            {"id", "chatcmpl-mock"},
+            {"object", "chat.completion"},
+            {"created", Now()},
+            {"model", model},
+            {"choices", json::array{json::object{{"index", 0},
+                                                 {"message", json::object{{"role", "assistant"}, {"content", reply}}},
+                                                 {"finish_reason", "stop"}}}},
+            {"usage", usage}});
   }
 
   template <typename Stream>
@@ -298,8 +298,8 @@ class Server {
     if (auto failure = Failure(req, plan)) co_return co_await Send(stream, std::move(*failure));
     const std::string reply = salesboost::mockllm::ChooseReply(plan.behaviour, messages);
     const auto tokens = salesboost::mockllm::SplitTokens(reply);
-    const int ttft = plan.fault && plan.fault->kind == Fault::Kind::kSlow ? plan.fault->ttft_ms
-                                                                           : plan.behaviour.ttft_ms;
+    const int ttft =
+        plan.fault && plan.fault->kind == Fault::Kind::kSlow ? plan.fault->ttft_ms : plan.behaviour.ttft_ms;
     const auto gap = plan.behaviour.tokens_per_second > 0
                          ? std::chrono::microseconds(static_cast<std::int64_t>(1e6 / plan.behaviour.tokens_per_second))
                          : std::chrono::microseconds(0);
@@ -346,8 +346,8 @@ class Server {
   template <typename Stream>
   asio::awaitable<bool> StreamReply(Stream& stream, const Request& req, asio::steady_timer& timer,
                                     const State::Plan& plan, const std::string& model,
-                                    const std::vector<std::string>& tokens, int ttft,
-                                    std::chrono::microseconds gap, bool include_usage, const json::object& usage) {
+                                    const std::vector<std::string>& tokens, int ttft, std::chrono::microseconds gap,
+                                    bool include_usage, const json::object& usage) {
     auto write = [&stream](std::string data) -> asio::awaitable<bool> {
       auto [ec, n] = co_await asio::async_write(stream, asio::buffer(data), kTuple);
       co_return !ec;
@@ -359,7 +359,8 @@ class Server {
     if (!co_await write(std::move(head))) co_return false;
     timer.expires_after(std::chrono::milliseconds(ttft));
     co_await timer.async_wait(kTuple);
-    std::string role = Chunk(SseData(ChunkObject(model, json::object{{"role", "assistant"}, {"content", ""}}, nullptr)));
+    std::string role =
+        Chunk(SseData(ChunkObject(model, json::object{{"role", "assistant"}, {"content", ""}}, nullptr)));
     if (!co_await write(std::move(role))) co_return false;
     const Fault* fault = plan.fault ? &*plan.fault : nullptr;
     for (std::size_t i = 0; i < tokens.size(); ++i) {

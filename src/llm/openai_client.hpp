@@ -1,0 +1,95 @@
+// OpenAiClient: one OpenAI-compatible endpoint (DeepSeek, SiliconFlow,
+// OpenAI, vLLM, Ollama, llama.cpp server): chat completions whole or streamed
+// (server-sent events), embeddings, image inputs, token usage. Failures carry
+// what the caller needs to decide on a retry: the code, the server's
+// Retry-After and whether any text was already handed on. Thread-safe.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "llm/chat_stream.hpp"
+#include "net/http_client.hpp"
+
+namespace salesboost::llm {
+
+using std::chrono::milliseconds;
+
+struct EndpointOptions {
+  std::string base_url;  // e.g. https://api.deepseek.com/v1 (the part before /chat/completions)
+  std::string model;
+  std::string api_key;  // resolved; empty sends no Authorization header
+  milliseconds first_token_timeout{15000};
+  milliseconds idle_timeout{10000};   // between streamed pieces
+  milliseconds total_timeout{60000};  // one call
+};
+
+struct ChatMessage {
+  std::string role;  // system, user, assistant
+  std::string content;
+  std::vector<std::string> image_urls;  // data: or https: URLs sent as image_url parts
+};
+
+struct ChatRequest {
+  std::vector<ChatMessage> messages;
+  double temperature = 0.7;
+  int max_tokens = 512;
+  bool json_object = false;  // response_format {"type": "json_object"}
+};
+
+struct ChatResult {
+  std::string text;
+  std::string finish_reason;
+  TokenUsage usage;
+  milliseconds first_token{0};  // from the request sent to the first text
+  milliseconds elapsed{0};
+};
+
+struct CallError {
+  core::Error error;
+  std::optional<milliseconds> retry_after;  // from a 429 or 503
+  bool streamed = false;                    // some text had reached the sink
+};
+
+template <typename T>
+using CallResult = tl::expected<T, CallError>;
+
+// Receives streamed text as it arrives.
+class TokenSink {
+ public:
+  virtual ~TokenSink() = default;
+  virtual boost::asio::awaitable<void> Token(std::string text) = 0;
+};
+
+class OpenAiClient {
+ public:
+  OpenAiClient(net::HttpClient& http, EndpointOptions options);
+
+  boost::asio::awaitable<CallResult<ChatResult>> Complete(const ChatRequest& request);
+  // Hands each piece of text to `sink` as it arrives, then returns the whole.
+  boost::asio::awaitable<CallResult<ChatResult>> Stream(const ChatRequest& request, TokenSink& sink);
+  // One vector per input, in order.
+  boost::asio::awaitable<CallResult<std::vector<std::vector<float>>>> Embed(const std::vector<std::string>& inputs);
+
+  const EndpointOptions& Options() const { return options_; }
+
+ private:
+  net::HttpRequest Post(std::string path, std::string body) const;
+
+  net::HttpClient& http_;
+  EndpointOptions options_;
+};
+
+// The request body for /chat/completions (exposed for prompt-stability tests).
+std::string ChatBody(const std::string& model, const ChatRequest& request, bool stream);
+
+// A non-2xx reply as an error: 400/404/422 invalid_argument, 401 unauthenticated,
+// 403 permission_denied, 408 deadline_exceeded, 429 resource_exhausted,
+// anything else unavailable; the provider's own message when it sent one.
+CallError StatusError(int status, std::string_view body, std::optional<std::string> retry_after);
+
+}  // namespace salesboost::llm
