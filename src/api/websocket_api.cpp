@@ -1,5 +1,7 @@
 #include "api/websocket_api.hpp"
 
+#include "core/text.hpp"
+
 #include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -247,20 +249,6 @@ class ConnectionHandler final : public server::WebSocketHandler {
 
 }  // namespace
 
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const auto end = std::min(text.find(',', start), text.size());
-    auto item = text.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) out.emplace_back(item);
-    start = end + 1;
-  }
-  return out;
-}
-
 core::Result<server::AcceptedWebSocket> WebSocketApi::Accept(const server::HttpRequest& upgrade,
                                                              std::shared_ptr<server::WebSocketSender> sender) {
   if (const auto origin = upgrade.Header("origin");
@@ -271,7 +259,7 @@ core::Result<server::AcceptedWebSocket> WebSocketApi::Accept(const server::HttpR
   }
   std::string token = upgrade.QueryParam("access_token").value_or("");
   std::string subprotocol;
-  for (const auto& offered : SplitList(upgrade.Header("sec-websocket-protocol").value_or(""))) {
+  for (const auto& offered : core::SplitCommaList(upgrade.Header("sec-websocket-protocol").value_or(""))) {
     if (offered == kSubprotocol) subprotocol = kSubprotocol;
     if (offered.starts_with(kBearerPrefix) && token.empty()) token = offered.substr(kBearerPrefix.size());
   }

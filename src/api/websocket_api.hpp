@@ -48,7 +48,4 @@ class WebSocketApi final : public server::WebSocketEndpoint {
   core::Logger logger_;
 };
 
-// "a, b ,c" -> {"a", "b", "c"}.
-std::vector<std::string> SplitList(std::string_view text);
-
 }  // namespace salesboost::api

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "infra/sqlite/sqlite_options.hpp"
@@ -67,6 +68,36 @@ struct SecretsOptions {
   std::string dir = "/run/secrets/salesboost";    // file: secret a/b is <dir>/a/b
 };
 
+// One OpenAI-compatible provider: [providers.<name>] in the file.
+struct ProviderOptions {
+  std::string base_url;  // e.g. "https://api.deepseek.com/v1"; required
+  std::string model;     // required
+  std::string api_key;   // secret reference; empty sends no key (a local vLLM or Ollama)
+  std::int64_t connect_timeout_ms = 5000;
+  std::int64_t first_token_timeout_ms = 15000;  // request sent to the first byte of the reply
+  std::int64_t idle_timeout_ms = 10000;         // between streamed pieces
+  std::int64_t total_timeout_ms = 60000;        // one call, retries excluded
+  std::int64_t max_concurrency = 64;            // calls in flight; more wait
+  double cost_input_per_1k = 0;                 // per 1,000 prompt tokens, in the operator's currency
+  double cost_output_per_1k = 0;                // per 1,000 completion tokens
+};
+
+struct LlmOptions {
+  std::string npc;  // comma-separated provider names tried in order; the offline engine always comes last
+  std::int64_t history_turns = 20;      // earlier turns carried in the customer's prompt
+  std::int64_t retry_max_attempts = 2;  // per provider, including the first; never after text was streamed
+  std::int64_t retry_base_delay_ms = 200;
+  std::int64_t retry_max_delay_ms = 2000;  // a longer Retry-After moves on to the next provider
+  std::int64_t breaker_window = 20;        // calls in the sliding window
+  std::int64_t breaker_minimum_calls = 10;
+  std::int64_t breaker_failure_rate_percent = 50;
+  std::int64_t breaker_slow_call_rate_percent = 100;
+  std::int64_t breaker_slow_call_ms = 10000;
+  std::int64_t breaker_open_ms = 30000;
+  std::int64_t breaker_half_open_calls = 3;
+  std::string extra_ca_file;  // PEM CAs trusted besides the system's, for providers behind a private CA
+};
+
 // Fields of secret kind hold a reference ("secret:name") until ResolveSecrets
 // replaces it with the value, just before wiring.
 struct AppConfig {
@@ -79,6 +110,8 @@ struct AppConfig {
   CatalogOptions catalog;
   LimitsOptions limits;
   ConversationOptions conversation;
+  LlmOptions llm;
+  std::map<std::string, ProviderOptions> providers;  // by name
   SecretsOptions secrets;
 };
 

@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include "app/settings.hpp"
+#include "core/text.hpp"
 
 namespace salesboost::app {
 namespace {
@@ -42,6 +43,9 @@ struct Loader {
       case SettingKind::kSecretRef:
         if (node.is_string()) return SettingValue(*node.value<std::string>());
         return core::Fail(core::ErrorCode::kInvalidArgument, "must be a string");
+      case SettingKind::kDouble:
+        if (node.is_floating_point() || node.is_integer()) return SettingValue(*node.value<double>());
+        return core::Fail(core::ErrorCode::kInvalidArgument, "must be a number");
     }
     return core::Fail(core::ErrorCode::kInternal, "unknown setting kind");
   }
@@ -64,14 +68,37 @@ struct Loader {
         errors.push_back({std::string(section_key.str()), "unknown key (options live in [section] tables)", origin});
         continue;
       }
-      for (const auto& [name, node] : *section) {
-        const std::string key = fmt::format("{}.{}", section_key.str(), name.str());
-        const Setting* setting = FindSetting(key);
-        if (setting == nullptr) {
-          errors.push_back({key, "unknown key", origin});
-          continue;
-        }
-        Apply(*setting, FromToml(*setting, node), origin);
+      if (section_key.str() == "providers") {
+        ReadProviders(*section, origin);
+        continue;
+      }
+      ReadTable(std::string(section_key.str()), *section, origin);
+    }
+  }
+
+  void ReadTable(const std::string& prefix, const toml::table& table, const std::string& origin) {
+    for (const auto& [name, node] : table) {
+      const std::string key = fmt::format("{}.{}", prefix, name.str());
+      const auto setting = LookupSetting(key);
+      if (!setting) {
+        errors.push_back({key, "unknown key", origin});
+        continue;
+      }
+      Apply(*setting, FromToml(*setting, node), origin);
+    }
+  }
+
+  // [providers.<name>] tables.
+  void ReadProviders(const toml::table& providers, const std::string& origin) {
+    for (const auto& [name, node] : providers) {
+      const std::string key = fmt::format("providers.{}", name.str());
+      if (!IsValidProviderName(name.str())) {
+        errors.push_back({key, "a provider name is 1 to 32 of a-z, 0-9 and _", origin});
+      } else if (const auto* table = node.as_table(); table == nullptr) {
+        errors.push_back({key, "must be a table ([providers.<name>])", origin});
+      } else {
+        loaded.config.providers[std::string(name.str())];
+        ReadTable(key, *table, origin);
       }
     }
   }
@@ -80,11 +107,12 @@ struct Loader {
     for (const auto& [var, value] : environment) {
       if (!var.starts_with(kEnvPrefix) || var.find("__") == std::string::npos) continue;
       const std::string origin = "environment " + var;
-      const Setting* match = nullptr;
+      std::optional<Setting> match;
       for (const auto& setting : AllSettings()) {
-        if (EnvVarFor(setting) == var) match = &setting;
+        if (EnvVarFor(setting) == var) match = setting;
       }
-      if (match == nullptr) {
+      if (!match) match = ProviderSettingForVariable(var);
+      if (!match) {
         errors.push_back({var, "unknown configuration variable", origin});
         continue;
       }
@@ -92,11 +120,22 @@ struct Loader {
     }
   }
 
+  // SALESBOOST_PROVIDERS__<NAME>__<FIELD>
+  static std::optional<Setting> ProviderSettingForVariable(std::string_view var) {
+    constexpr std::string_view kPrefix = "SALESBOOST_PROVIDERS__";
+    if (!var.starts_with(kPrefix)) return std::nullopt;
+    std::string rest(var.substr(kPrefix.size()));
+    const auto cut = rest.find("__");
+    if (cut == std::string::npos) return std::nullopt;
+    for (auto& c : rest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return LookupSetting(fmt::format("providers.{}.{}", rest.substr(0, cut), rest.substr(cut + 2)));
+  }
+
   void ReadOverrides(const std::vector<std::pair<std::string, std::string>>& overrides) {
     for (const auto& [key, value] : overrides) {
       const std::string origin = "flag";
-      const Setting* setting = FindSetting(key);
-      if (setting == nullptr) {
+      const auto setting = LookupSetting(key);
+      if (!setting) {
         errors.push_back({key, "unknown key", origin});
         continue;
       }
@@ -116,6 +155,26 @@ struct Loader {
     if (c.data.dir.empty()) errors.push_back({"data.dir", "must not be empty", Origin("data.dir")});
     if (c.store.sqlite.path.empty()) {
       errors.push_back({"store.sqlite_path", "must not be empty", Origin("store.sqlite_path")});
+    }
+    for (const auto& [name, provider] : c.providers) {
+      for (const auto* field : {"base_url", "model"}) {
+        const std::string key = fmt::format("providers.{}.{}", name, field);
+        const auto& value = std::string_view(field) == "base_url" ? provider.base_url : provider.model;
+        if (value.empty()) errors.push_back({key, "must be set for every provider", Origin(key)});
+      }
+      if (!provider.base_url.empty() && !provider.base_url.starts_with("http://") &&
+          !provider.base_url.starts_with("https://")) {
+        const std::string key = fmt::format("providers.{}.base_url", name);
+        errors.push_back({key, "must start with http:// or https://", Origin(key)});
+      }
+    }
+    for (const auto& name : core::SplitCommaList(c.llm.npc)) {
+      if (!c.providers.contains(name)) {
+        errors.push_back({"llm.npc",
+                          name == "offline" ? std::string("the offline engine is always last; list providers only")
+                                            : fmt::format("no provider named \"{}\" ([providers.{}])", name, name),
+                          Origin("llm.npc")});
+      }
     }
     if (c.server.websocket.write_queue_max_bytes < c.server.websocket.max_message_bytes) {
       errors.push_back({"websocket.write_queue_max_bytes", "must be at least websocket.max_message_bytes",
@@ -162,7 +221,12 @@ tl::expected<LoadedConfig, ConfigErrors> LoadConfig(const ConfigInput& input) {
 tl::expected<AppConfig, ConfigErrors> ResolveSecrets(AppConfig config, core::SecretStore& secrets,
                                                      const std::map<std::string, std::string>& origins) {
   ConfigErrors errors;
-  for (const auto& setting : AllSettings()) {
+  std::vector<Setting> settings = AllSettings();
+  for (const auto& [name, provider] : config.providers) {
+    auto more = ProviderSettings(name);
+    settings.insert(settings.end(), more.begin(), more.end());
+  }
+  for (const auto& setting : settings) {
     if (setting.kind != SettingKind::kSecretRef) continue;
     const auto reference = std::get<std::string>(setting.read(config));
     if (reference.empty()) continue;
@@ -188,10 +252,17 @@ tl::expected<AppConfig, ConfigErrors> ResolveSecrets(AppConfig config, core::Sec
 std::string RenderConfig(const LoadedConfig& loaded, const std::map<std::string, bool>& resolved) {
   std::string out = fmt::format("# effective configuration; file: {}\n",
                                 loaded.file ? loaded.file->string() : std::string("none (embedded defaults)"));
-  std::string_view section;
-  for (const auto& setting : AllSettings()) {
-    if (setting.Section() != section) {
-      section = setting.Section();
+  std::vector<Setting> settings = AllSettings();
+  for (const auto& [name, provider] : loaded.config.providers) {
+    auto more = ProviderSettings(name);
+    settings.insert(settings.end(), more.begin(), more.end());
+  }
+  std::string section;
+  for (const auto& setting : settings) {
+    const std::string table = setting.Section() == "providers" ? setting.key.substr(0, setting.key.rfind('.'))
+                                                               : std::string(setting.Section());
+    if (table != section) {
+      section = table;
       fmt::format_to(std::back_inserter(out), "\n[{}]\n", section);
     }
     const auto origin_it = loaded.origins.find(setting.key);
@@ -201,7 +272,8 @@ std::string RenderConfig(const LoadedConfig& loaded, const std::map<std::string,
       const auto it = resolved.find(setting.key);
       note += (it != resolved.end() && it->second) ? "; value ***" : "; unresolved";
     }
-    fmt::format_to(std::back_inserter(out), "{} = {}  # {}\n", setting.Name(), FormatSettingValue(value), note);
+    fmt::format_to(std::back_inserter(out), "{} = {}  # {}\n", setting.key.substr(section.size() + 1),
+                   FormatSettingValue(value), note);
   }
   return out;
 }

@@ -32,6 +32,8 @@
 #include "build_info.hpp"
 #include "core/clock.hpp"
 #include "core/io_context_pool.hpp"
+#include "core/text.hpp"
+#include "llm/provider.hpp"
 #include "server/http_server.hpp"
 #include "storage/migration.hpp"
 #include "storage/store_readiness.hpp"
@@ -129,6 +131,36 @@ asio::awaitable<void> AwaitShutdown(core::IoContextPool& pool, asio::signal_set&
   logger.Info("shutdown_complete", {{"forced", remaining > 0}, {"open_connections", server.OpenConnections()}});
 }
 
+std::vector<llm::ProviderConfig> ProviderConfigs(const AppConfig& config) {
+  std::vector<llm::ProviderConfig> out;
+  const auto& l = config.llm;
+  for (const auto& [name, p] : config.providers) {
+    out.push_back(
+        llm::ProviderConfig{.name = name,
+                            .endpoint = {.base_url = p.base_url,
+                                         .model = p.model,
+                                         .api_key = p.api_key,
+                                         .connect_timeout = std::chrono::milliseconds(p.connect_timeout_ms),
+                                         .first_token_timeout = std::chrono::milliseconds(p.first_token_timeout_ms),
+                                         .idle_timeout = std::chrono::milliseconds(p.idle_timeout_ms),
+                                         .total_timeout = std::chrono::milliseconds(p.total_timeout_ms)},
+                            .max_concurrency = static_cast<std::size_t>(p.max_concurrency),
+                            .cost_input_per_1k = p.cost_input_per_1k,
+                            .cost_output_per_1k = p.cost_output_per_1k,
+                            .breaker = {.window = static_cast<std::size_t>(l.breaker_window),
+                                        .minimum_calls = static_cast<std::size_t>(l.breaker_minimum_calls),
+                                        .failure_rate_percent = static_cast<double>(l.breaker_failure_rate_percent),
+                                        .slow_call_rate_percent = static_cast<double>(l.breaker_slow_call_rate_percent),
+                                        .slow_call_duration = std::chrono::milliseconds(l.breaker_slow_call_ms),
+                                        .open_duration = std::chrono::milliseconds(l.breaker_open_ms),
+                                        .half_open_calls = static_cast<std::size_t>(l.breaker_half_open_calls)},
+                            .retry = {.max_attempts = static_cast<int>(l.retry_max_attempts),
+                                      .base_delay = std::chrono::milliseconds(l.retry_base_delay_ms),
+                                      .max_delay = std::chrono::milliseconds(l.retry_max_delay_ms)}});
+  }
+  return out;
+}
+
 }  // namespace
 
 int RunServe(const ConfigInput& input, const ServeFlags& flags) {
@@ -186,9 +218,28 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   conversation::InProcessSessionHub session_hub;
   conversation::SessionService session_service(session_store, catalog, *ids);
   conversation::StoreTurnLedger turn_ledger(session_store);
-  auto agents =
-      brain::MakeAgents({.npc_delta_interval = std::chrono::milliseconds(config.conversation.npc_delta_interval_ms),
-                         .banned_words = api::SplitList(config.conversation.banned_words)});
+  // Everything connections refer to is declared before the I/O pool, so it
+  // outlives any coroutine frame the pool's contexts destroy.
+  core::MetricsRegistry metrics;
+  llm::ProviderSet providers(ProviderConfigs(config), {.extra_ca_file = config.llm.extra_ca_file}, clock, metrics,
+                             logger);
+  std::vector<llm::Provider*> npc_chain;
+  for (const auto& name : core::SplitCommaList(config.llm.npc)) npc_chain.push_back(providers.Find(name));
+  auto agents = brain::MakeAgents(
+      {.npc_delta_interval = std::chrono::milliseconds(config.conversation.npc_delta_interval_ms),
+       .banned_words = core::SplitCommaList(config.conversation.banned_words),
+       .npc_providers = npc_chain,
+       .llm_npc = {.history_turns = static_cast<std::size_t>(config.llm.history_turns),
+                   // The offline customer needs a moment of the part deadline if every provider fails.
+                   .budget = std::chrono::milliseconds(std::max<std::int64_t>(
+                       config.conversation.part_deadline_ms * 9 / 10, config.conversation.part_deadline_ms - 2000)),
+                   .facts = 2},
+       .metrics = &metrics});
+  if (!agents) {
+    logger.Error("agents_failed", {{"error", agents.error().message}});
+    return kExitFailure;
+  }
+  if (!npc_chain.empty()) logger.Info("llm_npc", {{"providers", config.llm.npc}});
   auto demo_login = RunSync(BootstrapUsers(auth, users, config));
   if (!demo_login) {
     logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});
@@ -198,9 +249,6 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   const int threads = config.server.io_threads > 0
                           ? static_cast<int>(config.server.io_threads)
                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  // Everything connections refer to is declared before the I/O pool, so it
-  // outlives any coroutine frame the pool's contexts destroy.
-  core::MetricsRegistry metrics;
   metrics.AddGauge("salesboost_build_info", "Build information; the value is always 1", {"version", "commit"})
       .With({build_info::kVersion, build_info::kGitCommit})
       .Set(1);
@@ -222,7 +270,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                     .agents = *agents,
                                     .metrics = metrics,
                                     .logger = logger});
-  api::WebSocketApi websocket({.allowed_origins = api::SplitList(config.websocket_app.allowed_origins)}, auth,
+  api::WebSocketApi websocket({.allowed_origins = core::SplitCommaList(config.websocket_app.allowed_origins)}, auth,
                               session_service, coordinator, session_hub, logger);
   server::Router router;
   core::IoContextPool pool(threads);
@@ -233,8 +281,11 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                                  .logger = logger,
                                                  .ids = *ids,
                                                  .access_log = config.log.access_log});
+  auto provider_probe = providers.MakeProbe();
+  std::vector<core::ReadinessProbe*> probes{&store_ready};
+  if (!providers.Empty()) probes.push_back(provider_probe.get());
   api::AddSystemRoutes(router, api::SystemRoutesDeps{.metrics = metrics,
-                                                     .probes = {&store_ready},
+                                                     .probes = probes,
                                                      .is_draining = [&http] { return http.IsDraining(); },
                                                      .metrics_token = config.server.metrics_token});
 
@@ -270,6 +321,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   asio::co_spawn(pool.At(0), AwaitShutdown(pool, signals, http, watchdog, deadline, logger), asio::detached);
 
   pool.Run();
+  providers.CloseIdle();  // pooled provider connections belong to the pool's contexts
   blocking.Stop();
   logger.Flush();
   return kExitOk;

@@ -57,6 +57,15 @@ Setting String(std::string key, std::string help, std::vector<std::string> choic
 }
 
 template <typename Access>
+Setting Double(std::string key, std::string help, std::int64_t min, std::int64_t max, Access access) {
+  Setting s = Describe(std::move(key), std::move(help), SettingKind::kDouble);
+  s.min = min;
+  s.max = max;
+  Bind<double>(s, access);
+  return s;
+}
+
+template <typename Access>
 Setting Secret(std::string key, std::string help, Access access) {
   Setting s = Describe(std::move(key), std::move(help), SettingKind::kSecretRef);
   Bind<std::string>(s, access);
@@ -160,6 +169,39 @@ std::vector<Setting> MakeSettings() {
   s.push_back(String("conversation.banned_words", "comma-separated words the compliance check flags", {},
                      SB_FIELD(conversation.banned_words)));
 
+  s.push_back(String("llm.npc",
+                     "comma-separated providers the customer speaks through, in fallback order; the offline engine "
+                     "always comes last; empty: offline only",
+                     {}, SB_FIELD(llm.npc)));
+  s.push_back(
+      Int("llm.history_turns", "earlier turns carried in the customer's prompt", 0, 200, SB_FIELD(llm.history_turns)));
+  s.push_back(Int("llm.retry_max_attempts",
+                  "attempts per provider and call, the first included; none after text "
+                  "was streamed",
+                  1, 10, SB_FIELD(llm.retry_max_attempts)));
+  s.push_back(Int("llm.retry_base_delay_ms", "first backoff; doubles per attempt, with jitter", 0, 60000,
+                  SB_FIELD(llm.retry_base_delay_ms)));
+  s.push_back(Int("llm.retry_max_delay_ms", "longest backoff; a longer Retry-After moves on to the next provider", 0,
+                  600000, SB_FIELD(llm.retry_max_delay_ms)));
+  s.push_back(Int("llm.breaker_window", "circuit breaker: calls in the sliding window", 1, 10000,
+                  SB_FIELD(llm.breaker_window)));
+  s.push_back(Int("llm.breaker_minimum_calls", "circuit breaker: calls recorded before rates are judged", 1, 10000,
+                  SB_FIELD(llm.breaker_minimum_calls)));
+  s.push_back(Int("llm.breaker_failure_rate_percent", "circuit breaker: failure rate that opens it", 1, 100,
+                  SB_FIELD(llm.breaker_failure_rate_percent)));
+  s.push_back(Int("llm.breaker_slow_call_rate_percent", "circuit breaker: slow-call rate that opens it", 1, 100,
+                  SB_FIELD(llm.breaker_slow_call_rate_percent)));
+  s.push_back(Int("llm.breaker_slow_call_ms", "circuit breaker: a call at least this long is slow", 1, kDay,
+                  SB_FIELD(llm.breaker_slow_call_ms)));
+  s.push_back(Int("llm.breaker_open_ms", "circuit breaker: how long it stays open before probing", 1, kDay,
+                  SB_FIELD(llm.breaker_open_ms)));
+  s.push_back(Int("llm.breaker_half_open_calls", "circuit breaker: probe calls let through when half open", 1, 1000,
+                  SB_FIELD(llm.breaker_half_open_calls)));
+  s.push_back(String("llm.extra_ca_file",
+                     "PEM file of CAs trusted besides the system's, for providers behind a "
+                     "private CA; empty: system CAs only",
+                     {}, SB_FIELD(llm.extra_ca_file)));
+
   s.push_back(
       String("secrets.provider", "where secret references are resolved", {"env", "file"}, SB_FIELD(secrets.provider)));
   s.push_back(String("secrets.env_prefix", "env provider: secret a/b is the variable <prefix>A_B", {},
@@ -168,9 +210,66 @@ std::vector<Setting> MakeSettings() {
   return s;
 }
 
+// A provider's field: [](ProviderOptions& p) -> auto& { return p.field; }
+#define SB_PROVIDER(field) \
+  [name](auto& c) -> auto& { return ProviderOf(c, name).field; }  // NOLINT(bugprone-macro-parentheses)
+
+ProviderOptions& ProviderOf(AppConfig& c, const std::string& name) { return c.providers[name]; }
+
+const ProviderOptions& ProviderOf(const AppConfig& c, const std::string& name) {
+  static const ProviderOptions kDefaults;
+  const auto it = c.providers.find(name);
+  return it == c.providers.end() ? kDefaults : it->second;
+}
+
+std::vector<Setting> MakeProviderSettings(const std::string& name) {
+  const std::string p = "providers." + name + ".";
+  std::vector<Setting> s;
+  s.push_back(String(p + "base_url", "the API root before /chat/completions, e.g. https://api.deepseek.com/v1", {},
+                     SB_PROVIDER(base_url)));
+  s.push_back(String(p + "model", "model name sent with each request", {}, SB_PROVIDER(model)));
+  s.push_back(Secret(p + "api_key", "secret reference for the API key; empty sends none", SB_PROVIDER(api_key)));
+  s.push_back(
+      Int(p + "connect_timeout_ms", "resolve, connect and TLS handshake", 1, kDay, SB_PROVIDER(connect_timeout_ms)));
+  s.push_back(Int(p + "first_token_timeout_ms", "from the request sent to the first byte of the reply", 1, kDay,
+                  SB_PROVIDER(first_token_timeout_ms)));
+  s.push_back(
+      Int(p + "idle_timeout_ms", "longest pause between streamed pieces", 1, kDay, SB_PROVIDER(idle_timeout_ms)));
+  s.push_back(Int(p + "total_timeout_ms", "one call, retries excluded", 1, kDay, SB_PROVIDER(total_timeout_ms)));
+  s.push_back(Int(p + "max_concurrency", "calls in flight at once; more wait for a slot", 1, 100000,
+                  SB_PROVIDER(max_concurrency)));
+  s.push_back(
+      Double(p + "cost_input_per_1k", "cost of 1,000 prompt tokens", 0, 1000000, SB_PROVIDER(cost_input_per_1k)));
+  s.push_back(
+      Double(p + "cost_output_per_1k", "cost of 1,000 completion tokens", 0, 1000000, SB_PROVIDER(cost_output_per_1k)));
+  return s;
+}
+
+#undef SB_PROVIDER
 #undef SB_FIELD
 
 }  // namespace
+
+std::vector<Setting> ProviderSettings(const std::string& name) { return MakeProviderSettings(name); }
+
+bool IsValidProviderName(std::string_view name) {
+  return !name.empty() && name.size() <= 32 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::optional<Setting> LookupSetting(std::string_view key) {
+  if (const Setting* s = FindSetting(key); s != nullptr) return *s;
+  constexpr std::string_view kProviders = "providers.";
+  if (!key.starts_with(kProviders)) return std::nullopt;
+  const auto rest = key.substr(kProviders.size());
+  const auto dot = rest.find('.');
+  if (dot == std::string_view::npos || !IsValidProviderName(rest.substr(0, dot))) return std::nullopt;
+  for (auto& s : MakeProviderSettings(std::string(rest.substr(0, dot)))) {
+    if (s.key == key) return std::move(s);
+  }
+  return std::nullopt;
+}
 
 const std::vector<Setting>& AllSettings() {
   static const std::vector<Setting> kSettings = MakeSettings();
@@ -187,7 +286,13 @@ std::string EnvVarFor(const Setting& setting) {
   std::string var = "SALESBOOST_";
   for (char c : setting.Section()) var.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   var.append("__");
-  for (char c : setting.Name()) var.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : setting.Name()) {
+    if (c == '.') {
+      var.append("__");
+    } else {
+      var.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+  }
   return var;
 }
 
@@ -217,6 +322,14 @@ core::Result<void> ValidateValue(const Setting& setting, const SettingValue& val
       if (auto name = core::ParseSecretRef(v); !name) return core::Fail(name.error());
       return core::Ok();
     }
+    case SettingKind::kDouble: {
+      const auto v = std::get<double>(value);
+      if (!(v >= static_cast<double>(setting.min) && v <= static_cast<double>(setting.max))) {
+        return core::Fail(core::ErrorCode::kInvalidArgument,
+                          fmt::format("must be between {} and {} (got {})", setting.min, setting.max, v));
+      }
+      return core::Ok();
+    }
     case SettingKind::kBool:
       return core::Ok();
   }
@@ -238,6 +351,15 @@ core::Result<SettingValue> ParseSettingText(const Setting& setting, std::string_
       }
       return SettingValue(v);
     }
+    case SettingKind::kDouble: {
+      double v = 0;
+      const auto* end = text.data() + text.size();
+      const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+      if (text.empty() || ec != std::errc() || ptr != end) {
+        return core::Fail(core::ErrorCode::kInvalidArgument, fmt::format("must be a number (got \"{}\")", text));
+      }
+      return SettingValue(v);
+    }
     case SettingKind::kString:
     case SettingKind::kSecretRef:
       return SettingValue(std::string(text));
@@ -253,6 +375,9 @@ std::string FormatSettingValue(const SettingValue& value) {
           return v ? "true" : "false";
         } else if constexpr (std::is_same_v<T, std::int64_t>) {
           return std::to_string(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          const std::string text = fmt::format("{}", v);  // shortest round-trip form
+          return text.find_first_of(".eEn") == std::string::npos ? text + ".0" : text;
         } else {
           std::string out;
           core::AppendJsonString(out, v);  // JSON string escapes are valid TOML basic-string escapes

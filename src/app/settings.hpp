@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -15,15 +16,15 @@
 
 namespace salesboost::app {
 
-enum class SettingKind { kBool, kInt, kString, kSecretRef };
+enum class SettingKind { kBool, kInt, kString, kSecretRef, kDouble };
 
-using SettingValue = std::variant<bool, std::int64_t, std::string>;
+using SettingValue = std::variant<bool, std::int64_t, std::string, double>;
 
 struct Setting {
   std::string key;   // "section.name"
   std::string help;  // one line
   SettingKind kind = SettingKind::kString;
-  std::int64_t min = 0;  // kInt bounds, inclusive
+  std::int64_t min = 0;  // kInt and kDouble bounds, inclusive
   std::int64_t max = 0;
   std::vector<std::string> choices;  // kString: allowed values; empty means any
   std::function<void(AppConfig&, SettingValue)> assign;
@@ -36,7 +37,15 @@ struct Setting {
 const std::vector<Setting>& AllSettings();
 const Setting* FindSetting(std::string_view key);
 
-// SALESBOOST_<SECTION>__<NAME>, upper-cased.
+// The settings of one named provider, keys "providers.<name>.<field>"
+// (a [providers.<name>] table in the file). Names are [a-z0-9_]{1,32}.
+std::vector<Setting> ProviderSettings(const std::string& name);
+bool IsValidProviderName(std::string_view name);
+// A setting of the table or of a provider; nullopt when unknown.
+std::optional<Setting> LookupSetting(std::string_view key);
+
+// SALESBOOST_<SECTION>__<NAME>, upper-cased; a provider's is
+// SALESBOOST_PROVIDERS__<PROVIDER>__<FIELD>.
 std::string EnvVarFor(const Setting& setting);
 
 // Checks kind-specific bounds; the message names the rule, not the key.

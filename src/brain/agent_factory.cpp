@@ -22,6 +22,11 @@ core::Result<conversation::Agents> MakeAgents(const AgentOptions& options) {
   agents.npc = std::make_unique<OfflineNpc>(OfflineNpcOptions{.delta_interval = options.npc_delta_interval});
   agents.coach = std::make_unique<OfflineCoach>(*agents.knowledge);
   agents.compliance = std::make_unique<RuleCompliance>(options.banned_words);
+  if (!options.npc_providers.empty()) {
+    if (options.metrics == nullptr) return core::Fail(core::ErrorCode::kInternal, "LLM agents need a metrics registry");
+    agents.npc = std::make_unique<LlmNpc>(options.llm_npc, options.npc_providers, std::move(agents.npc),
+                                          *agents.compliance, agents.knowledge.get(), *options.metrics);
+  }
   agents.evaluator = std::make_unique<HeuristicEvaluator>();
   agents.assistant = std::make_unique<OfflineAssistant>(*agents.intents, *agents.knowledge, *agents.compliance);
   return agents;

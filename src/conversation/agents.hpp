@@ -88,12 +88,16 @@ class DeltaSink {
  public:
   virtual ~DeltaSink() = default;
   virtual boost::asio::awaitable<void> Delta(std::string text) = 0;
+  // The deltas so far are withdrawn (a provider failed mid-reply, or the
+  // compliance guard cut it); the reply starts again from empty. `reason`:
+  // provider_failed or compliance.
+  virtual boost::asio::awaitable<void> Reset(std::string reason) = 0;
 };
 
 enum class TurnOutcome { kContinue, kWon, kLost };
 
 struct NpcReply {
-  std::string text;                   // the whole reply: the concatenation of the deltas
+  std::string text;                   // the whole reply: the concatenation of the deltas since the last reset
   std::string intent;                 // customer-intent label of the reply (product.md §1)
   std::vector<std::string> revealed;  // ids newly revealed, raised, resolved by this reply
   std::vector<std::string> raised;
@@ -102,6 +106,7 @@ struct NpcReply {
   std::string mood_cause;
   bool buying_signal = false;  // the reply is an explicit buying signal
   TurnOutcome outcome = TurnOutcome::kContinue;
+  std::string engine = "offline";  // who spoke: a provider's name or "offline"
 };
 
 class NpcAgent {

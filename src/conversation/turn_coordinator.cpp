@@ -150,10 +150,16 @@ struct TurnCoordinator::Metrics {
                                    "Time from taking a turn off the queue to its commit", {},
                                    core::DefaultLatencyBuckets())
                      .Get()),
+        first_delta(registry
+                        .AddHistogram("salesboost_npc_first_delta_seconds",
+                                      "Time from taking a turn off the queue to the customer's first streamed text", {},
+                                      core::DefaultLatencyBuckets())
+                        .Get()),
         turns(registry.AddCounter("salesboost_turns_total", "Turns by outcome", {"outcome"})),
         part_failures(registry.AddCounter("salesboost_turn_part_failures_total",
                                           "Turn parts that failed or missed their deadline", {"part"})) {}
   core::Histogram& duration;
+  core::Histogram& first_delta;
   core::Family<core::Counter>& turns;
   core::Family<core::Counter>& part_failures;
 };
@@ -161,13 +167,25 @@ struct TurnCoordinator::Metrics {
 // Streams the NPC's reply as provisional npc.delta events.
 class TurnCoordinator::StreamSink final : public DeltaSink {
  public:
-  StreamSink(TurnCoordinator& coordinator, Actor& actor, std::string turn_id)
-      : coordinator_(coordinator), actor_(actor), turn_id_(std::move(turn_id)) {}
+  StreamSink(TurnCoordinator& coordinator, Actor& actor, std::string turn_id,
+             std::chrono::steady_clock::time_point started)
+      : coordinator_(coordinator), actor_(actor), turn_id_(std::move(turn_id)), started_(started) {}
 
   asio::awaitable<void> Delta(std::string text) override {
     if (text.empty()) co_return;
+    if (!first_delta_) {
+      first_delta_ = true;
+      coordinator_.metrics_->first_delta.Observe(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
+    }
     std::vector<NewEvent> events;
     events.push_back(NewEvent{.type = "npc.delta", .turn_id = turn_id_, .payload = json::object{{"text", text}}});
+    co_await coordinator_.Emit(actor_, std::move(events));
+  }
+
+  asio::awaitable<void> Reset(std::string reason) override {
+    std::vector<NewEvent> events;
+    events.push_back(NewEvent{.type = "npc.reset", .turn_id = turn_id_, .payload = json::object{{"reason", reason}}});
     co_await coordinator_.Emit(actor_, std::move(events));
   }
 
@@ -175,6 +193,8 @@ class TurnCoordinator::StreamSink final : public DeltaSink {
   TurnCoordinator& coordinator_;
   Actor& actor_;
   std::string turn_id_;
+  std::chrono::steady_clock::time_point started_;
+  bool first_delta_ = false;
 };
 
 TurnCoordinator::TurnCoordinator(CoordinatorOptions options, CoordinatorDeps deps)
@@ -548,7 +568,7 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
   }
 
   // The parts, concurrently. Each ends on its own; only the NPC is required.
-  StreamSink sink(*this, a, job.turn_id);
+  StreamSink sink(*this, a, job.turn_id, started);
   auto npc_part = [this, &a, &ctx, &sink]() -> asio::awaitable<core::Result<NpcReply>> {
     auto reply = co_await WithDeadline(deps_.agents.npc->Reply(ctx, sink), options_.part_deadline, "the customer");
     // An engine that does not know what its reply means leaves it to the customer-intent classifier.
@@ -562,7 +582,8 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
                                                       {"revealed", Ids(reply->revealed)},
                                                       {"raised", Ids(reply->raised)},
                                                       {"resolved", Ids(reply->resolved)},
-                                                      {"buying_signal", reply->buying_signal}}});
+                                                      {"buying_signal", reply->buying_signal},
+                                                      {"engine", reply->engine}}});
       if (auto emitted = co_await Emit(a, std::move(done)); !emitted) co_return core::Fail(emitted.error());
     }
     co_return reply;

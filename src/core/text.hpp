@@ -31,4 +31,7 @@ std::size_t CountTokens(std::string_view text);
 // Whether any character is a Han ideograph: how the engines tell Chinese text from English.
 bool ContainsHan(std::string_view text);
 
+// "a, b,,c " -> {"a", "b", "c"}: comma-separated items, trimmed, empty ones dropped.
+std::vector<std::string> SplitCommaList(std::string_view text);
+
 }  // namespace salesboost::core

@@ -81,6 +81,7 @@ net::HttpRequest OpenAiClient::Post(std::string path, std::string body) const {
                            .url = options_.base_url + path,
                            .headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
                            .body = std::move(body),
+                           .connect_timeout = options_.connect_timeout,
                            .first_byte_timeout = options_.first_token_timeout,
                            .idle_timeout = options_.idle_timeout,
                            .total_timeout = options_.total_timeout};
@@ -164,7 +165,10 @@ asio::awaitable<CallResult<ChatResult>> OpenAiClient::Stream(const ChatRequest& 
           co_return tl::unexpected(
               Plain(core::Error{core::ErrorCode::kUnavailable, "the provider's reply is too long"}, true));
         }
-        co_await sink.Token(std::move((*delta)->content));
+        if (!co_await sink.Token(std::move((*delta)->content))) {
+          co_return tl::unexpected(
+              Plain(core::Error{core::ErrorCode::kAborted, "the reply was stopped by its receiver"}, true));
+        }
       }
     }
   }

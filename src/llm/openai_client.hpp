@@ -23,6 +23,7 @@ struct EndpointOptions {
   std::string base_url;  // e.g. https://api.deepseek.com/v1 (the part before /chat/completions)
   std::string model;
   std::string api_key;  // resolved; empty sends no Authorization header
+  milliseconds connect_timeout{5000};
   milliseconds first_token_timeout{15000};
   milliseconds idle_timeout{10000};   // between streamed pieces
   milliseconds total_timeout{60000};  // one call
@@ -58,11 +59,12 @@ struct CallError {
 template <typename T>
 using CallResult = tl::expected<T, CallError>;
 
-// Receives streamed text as it arrives.
+// Receives streamed text as it arrives; returning false stops the call
+// (it then fails with kAborted and streamed set).
 class TokenSink {
  public:
   virtual ~TokenSink() = default;
-  virtual boost::asio::awaitable<void> Token(std::string text) = 0;
+  virtual boost::asio::awaitable<bool> Token(std::string text) = 0;
 };
 
 class OpenAiClient {

@@ -143,7 +143,8 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
     queue.push_back(std::move(c));
   }
 
-  asio::awaitable<core::Result<std::unique_ptr<Connection>>> Connect(const Target& target, Clock::time_point deadline) {
+  asio::awaitable<core::Result<std::unique_ptr<Connection>>> Connect(const Target& target, milliseconds timeout,
+                                                                     Clock::time_point deadline) {
     if (target.tls && !ca_error_.empty()) co_return core::Fail(core::ErrorCode::kFailedPrecondition, ca_error_);
     const auto executor = co_await asio::this_coro::executor;
     tcp::resolver resolver(executor);
@@ -159,9 +160,9 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
     } else {
       c->plain = std::make_unique<beast::tcp_stream>(executor);
     }
-    Expire(*c, options_.connect_timeout, deadline);
+    Expire(*c, timeout, deadline);
     auto [cec, ep] = co_await c->Tcp().async_connect(endpoints, kTuple);
-    if (cec) co_return core::Fail(IoError(cec, "connection", target, deadline, options_.connect_timeout));
+    if (cec) co_return core::Fail(IoError(cec, "connection", target, deadline, timeout));
     c->Tcp().socket().set_option(tcp::no_delay(true));
     if (c->tls) {
       SSL* handle = c->tls->native_handle();
@@ -177,7 +178,7 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
                                fmt::format("{}: TLS certificate verification failed: {}", target.Key(),
                                            X509_verify_cert_error_string(verify)));
         }
-        co_return core::Fail(IoError(hec, "TLS handshake", target, deadline, options_.connect_timeout));
+        co_return core::Fail(IoError(hec, "TLS handshake", target, deadline, timeout));
       }
     }
     {
@@ -185,6 +186,14 @@ class HttpClient::Impl : public std::enable_shared_from_this<HttpClient::Impl> {
       ++stats_.connections_opened;
     }
     co_return c;
+  }
+
+  void CloseIdle() {
+    std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
+    {
+      std::lock_guard lock(mutex_);
+      idle.swap(idle_);
+    }
   }
 
   Stats PoolStatsNow() const {
@@ -359,7 +368,7 @@ asio::awaitable<core::Result<std::unique_ptr<HttpExchange>>> HttpClient::Open(Ht
     if (attempt == 0) connection = impl_->Take(pool_key);
     const bool reused = connection != nullptr;
     if (!connection) {
-      auto fresh = co_await impl_->Connect(*target, deadline);
+      auto fresh = co_await impl_->Connect(*target, request.connect_timeout, deadline);
       if (!fresh) co_return core::Fail(fresh.error());
       connection = std::move(*fresh);
     }
@@ -382,6 +391,8 @@ asio::awaitable<core::Result<HttpResponse>> HttpClient::Fetch(HttpRequest reques
 }
 
 HttpClient::Stats HttpClient::PoolStats() const { return impl_->PoolStatsNow(); }
+
+void HttpClient::CloseIdle() { impl_->CloseIdle(); }
 
 std::optional<milliseconds> ParseRetryAfter(std::string_view value) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);

@@ -30,7 +30,6 @@ using std::chrono::milliseconds;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpClientOptions {
-  milliseconds connect_timeout{5000};  // resolve, connect and TLS handshake
   std::size_t max_idle_per_host = 32;  // pooled keep-alive connections per scheme://host:port
   milliseconds idle_keepalive{30000};  // pooled connections older than this are closed, not reused
   std::string extra_ca_file;           // PEM CAs trusted besides the system's (a private CA)
@@ -41,6 +40,7 @@ struct HttpRequest {
   std::string url;  // http:// or https://
   Headers headers;
   std::string body;
+  milliseconds connect_timeout{5000};      // resolve, connect and TLS handshake of a new connection
   milliseconds first_byte_timeout{30000};  // from the request sent to the response head
   milliseconds idle_timeout{30000};        // between two pieces of the body
   milliseconds total_timeout{120000};      // the whole exchange
@@ -80,6 +80,9 @@ class HttpClient {
   boost::asio::awaitable<core::Result<std::unique_ptr<HttpExchange>>> Open(HttpRequest request);
   // Open, then ReadAll(limit).
   boost::asio::awaitable<core::Result<HttpResponse>> Fetch(HttpRequest request, std::size_t limit = 16 << 20);
+
+  // Closes every pooled connection (see the note on I/O contexts above).
+  void CloseIdle();
 
   struct Stats {
     std::size_t connections_opened = 0;

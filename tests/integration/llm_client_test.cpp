@@ -40,10 +40,10 @@ T Await(asio::io_context& io, asio::awaitable<T> work) {
 
 class RecordingSink final : public TokenSink {
  public:
-  asio::awaitable<void> Token(std::string text) override {
+  asio::awaitable<bool> Token(std::string text) override {
     tokens.push_back(std::move(text));
     at.push_back(Clock::now());
-    co_return;
+    co_return true;
   }
   std::vector<std::string> tokens;
   std::vector<Clock::time_point> at;

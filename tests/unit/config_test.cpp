@@ -167,5 +167,64 @@ TEST(Config, RenderedConfigurationLoadsBackUnchanged) {
   EXPECT_EQ(reloaded->config.data.dir, "/tmp/with \"quotes\"");
 }
 
+TEST(Config, ProvidersComeFromTablesEnvironmentAndFlags) {
+  testing::TempDir dir;
+  const auto file = WriteToml(dir,
+                              "[llm]\nnpc = \"deepseek, local\"\n"
+                              "[providers.deepseek]\nbase_url = \"https://api.deepseek.com/v1\"\n"
+                              "model = \"deepseek-chat\"\napi_key = \"secret:deepseek/key\"\ncost_input_per_1k = 0.27\n"
+                              "[providers.local]\nbase_url = \"http://127.0.0.1:8000/v1\"\nmodel = \"qwen\"\n");
+  auto loaded = LoadConfig(ConfigInput{.file = file,
+                                       .environment = {{"SALESBOOST_PROVIDERS__LOCAL__MAX_CONCURRENCY", "8"}},
+                                       .overrides = {{"providers.deepseek.total_timeout_ms", "9000"}}});
+  ASSERT_TRUE(loaded) << Messages(loaded.error());
+  const auto& providers = loaded->config.providers;
+  ASSERT_EQ(providers.size(), 2U);
+  EXPECT_EQ(providers.at("deepseek").model, "deepseek-chat");
+  EXPECT_EQ(providers.at("deepseek").api_key, "secret:deepseek/key");
+  EXPECT_DOUBLE_EQ(providers.at("deepseek").cost_input_per_1k, 0.27);
+  EXPECT_EQ(providers.at("deepseek").total_timeout_ms, 9000);
+  EXPECT_EQ(providers.at("local").max_concurrency, 8);
+  EXPECT_EQ(loaded->origins.at("providers.local.max_concurrency"),
+            "environment SALESBOOST_PROVIDERS__LOCAL__MAX_CONCURRENCY");
+
+  // What config check prints loads back the same.
+  const auto rendered = WriteToml(dir, RenderConfig(*loaded, {}));
+  auto reloaded = LoadConfig(ConfigInput{.file = rendered, .environment = {}, .overrides = {}});
+  ASSERT_TRUE(reloaded) << Messages(reloaded.error());
+  EXPECT_EQ(reloaded->config.providers.at("deepseek").total_timeout_ms, 9000);
+  EXPECT_DOUBLE_EQ(reloaded->config.providers.at("deepseek").cost_input_per_1k, 0.27);
+}
+
+TEST(Config, BadProvidersAreReportedOneLineEach) {
+  testing::TempDir dir;
+  const auto file = WriteToml(dir,
+                              "[llm]\nnpc = \"missing, offline\"\n"
+                              "[providers.nourl]\nmodel = \"m\"\n"
+                              "[providers.ftp]\nbase_url = \"ftp://x\"\nmodel = \"m\"\n"
+                              "[providers.Bad-Name]\nmodel = \"m\"\n"
+                              "[providers.typo]\nbase_url = \"http://x\"\nmodel = \"m\"\nmodle = \"m\"\n");
+  auto loaded = LoadConfig(
+      ConfigInput{.file = file, .environment = {}, .overrides = {{"providers.typo.cost_input_per_1k", "-1"}}});
+  ASSERT_FALSE(loaded);
+  const auto text = Messages(loaded.error());
+  EXPECT_NE(text.find("providers.Bad-Name: a provider name is"), std::string::npos) << text;
+  EXPECT_NE(text.find("providers.typo.modle: unknown key"), std::string::npos) << text;
+  EXPECT_NE(text.find("providers.typo.cost_input_per_1k: must be between 0 and"), std::string::npos) << text;
+  // Cross-field checks run once each field is valid.
+  auto cross = LoadConfig(ConfigInput{.file = WriteToml(dir,
+                                                        "[llm]\nnpc = \"missing, offline\"\n"
+                                                        "[providers.nourl]\nmodel = \"m\"\n"
+                                                        "[providers.ftp]\nbase_url = \"ftp://x\"\nmodel = \"m\"\n"),
+                                      .environment = {},
+                                      .overrides = {}});
+  ASSERT_FALSE(cross);
+  const auto lines = Messages(cross.error());
+  EXPECT_NE(lines.find("providers.nourl.base_url: must be set for every provider"), std::string::npos) << lines;
+  EXPECT_NE(lines.find("providers.ftp.base_url: must start with http:// or https://"), std::string::npos) << lines;
+  EXPECT_NE(lines.find("llm.npc: no provider named \"missing\""), std::string::npos) << lines;
+  EXPECT_NE(lines.find("llm.npc: the offline engine is always last"), std::string::npos) << lines;
+}
+
 }  // namespace
 }  // namespace salesboost::app

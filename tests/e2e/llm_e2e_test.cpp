@@ -1,0 +1,225 @@
+// The customer speaking through LLM providers, end to end: the real binary
+// configured with two providers served by tools/mock-llm, a real WebSocket
+// client. Streaming, fallback before and after the first token, the
+// compliance guard, circuit breakers through their states, resume after a
+// withdrawn reply, and cancellation of the upstream call.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/server_process.hpp"
+#include "support/session_client.hpp"
+
+namespace salesboost {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Client;
+using testing::CreateSession;
+using testing::Deltas;
+using testing::Find;
+using testing::MockLlmProcess;
+using testing::ServerProcess;
+using testing::Type;
+using testing::Types;
+namespace json = boost::json;
+
+const std::string kPrimaryReply = "Hmm, and what would that cost me for three stores?";
+const std::string kBackupReply = "Tell me more, but keep it short please.";
+
+std::string Joined(const std::vector<std::string>& types) {
+  std::string out;
+  for (const auto& t : types) out += t + " ";
+  return out;
+}
+
+class LlmE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    primary_ = MockLlmProcess::Start(Behaviour(kPrimaryReply));
+    backup_ = MockLlmProcess::Start(Behaviour(kBackupReply));
+    server_ = ServerProcess::Start({"--set", "providers.primary.base_url=" + primary_->BaseUrl(),
+                                    "--set", "providers.primary.model=mock-chat",
+                                    "--set", "providers.backup.base_url=" + backup_->BaseUrl(),
+                                    "--set", "providers.backup.model=mock-chat",
+                                    "--set", "llm.npc=primary,backup",
+                                    "--set", "llm.retry_max_attempts=1",
+                                    "--set", "llm.breaker_window=4",
+                                    "--set", "llm.breaker_minimum_calls=2",
+                                    "--set", "llm.breaker_open_ms=1500",
+                                    "--set", "llm.breaker_half_open_calls=1",
+                                    "--set", "limits.turn_burst=100"});
+  }
+  static void TearDownTestSuite() {
+    server_.reset();
+    primary_.reset();
+    backup_.reset();
+  }
+  static std::string Behaviour(const std::string& reply) {
+    return json::serialize(json::object{{"ttft_ms", 20}, {"tokens_per_second", 200}, {"reply", reply}});
+  }
+
+  void SetUp() override {
+    token_ = server_->DemoTraineeToken();
+    ASSERT_FALSE(token_.empty());
+    session_ = CreateSession(server_->endpoint(), token_, "en");
+    client_ = std::make_unique<Client>(server_->endpoint(), token_);
+    ASSERT_TRUE(*client_);
+    client_->Join(session_);
+    ASSERT_EQ(Type(client_->Next()), "session.ready");
+  }
+
+  std::vector<json::object> Turn(const std::string& turn_id, const std::string& text) {
+    client_->Turn(turn_id, text);
+    return client_->Until("turn.done");
+  }
+
+  std::string Metrics() const {
+    auto reply = client::Fetch(server_->endpoint(), "GET", "/metrics");
+    return reply ? reply->body : std::string();
+  }
+  double Metric(const std::string& series) const { return testing::MetricValue(Metrics(), series).value_or(-1); }
+
+  static inline std::unique_ptr<MockLlmProcess> primary_;
+  static inline std::unique_ptr<MockLlmProcess> backup_;
+  static inline std::unique_ptr<ServerProcess> server_;
+  std::string token_;
+  std::string session_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(LlmE2e, TheProvidersReplyStreamsAsDeltasWithAStablePromptPrefix) {
+  auto events = Turn("t1", "Hello Mr Li, this is Anna from Lumen.");
+  const auto* done = Find(events, "npc.done");
+  ASSERT_NE(done, nullptr) << Joined(Types(events));
+  EXPECT_EQ(done->at("engine"), "primary");
+  EXPECT_EQ(done->at("text").as_string(), kPrimaryReply);
+  EXPECT_EQ(Deltas(events), kPrimaryReply);
+  const auto types = Types(events);
+  EXPECT_GE(std::count(types.begin(), types.end(), "npc.delta"), 5) << "streamed, not whole";
+  EXPECT_FALSE(done->at("intent").as_string().empty()) << "classified from the worded reply";
+  const auto first = primary_->Stats().at("last_chat_request").as_object();
+  const auto& first_messages = first.at("messages").as_array();
+  EXPECT_NE(json::serialize(first_messages.front()).find("Li Wei"), std::string::npos)
+      << "the persona is in the prompt";
+
+  events = Turn("t2", "How do you follow up with customers who visit your stores today?");
+  ASSERT_NE(Find(events, "npc.done"), nullptr);
+  const auto second = primary_->Stats().at("last_chat_request").as_object();
+  const auto& second_messages = second.at("messages").as_array();
+  // Turn 2 begins with turn 1's bytes up to its trainee line, then turn 1's reply.
+  ASSERT_GE(second_messages.size(), 4U);
+  EXPECT_EQ(second_messages[0], first_messages[0]);
+  EXPECT_EQ(second_messages[1], first_messages[1]);
+  EXPECT_EQ(second_messages[2].at("role"), "assistant");
+  EXPECT_EQ(second_messages[2].at("content").as_string(), kPrimaryReply);
+  EXPECT_GT(Metric("salesboost_llm_calls_total{provider=\"primary\",outcome=\"ok\"}"), 1.5);
+  EXPECT_GT(Metric("salesboost_llm_tokens_total{provider=\"primary\",kind=\"completion\"}"), 10);
+}
+
+TEST_F(LlmE2e, AFailureBeforeTheFirstTokenIsAnsweredByTheNextProvider) {
+  primary_->Configure(R"({"faults": [{"kind": "status", "status": 503}]})");
+  auto events = Turn("t1", "Hello Mr Li, this is Anna from Lumen.");
+  const auto* done = Find(events, "npc.done");
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->at("engine"), "backup");
+  EXPECT_EQ(done->at("text").as_string(), kBackupReply);
+  EXPECT_EQ(Find(events, "npc.reset"), nullptr) << "nothing had been streamed";
+  EXPECT_EQ(Deltas(events), kBackupReply);
+  EXPECT_EQ(Metric("salesboost_llm_fallbacks_total{agent=\"npc\",from=\"primary\",reason=\"unavailable\"}"), 1);
+}
+
+TEST_F(LlmE2e, AMidStreamFailureIsWithdrawnAndReplayedExactlyOnResume) {
+  primary_->Configure(R"({"faults": [{"kind": "disconnect", "after_tokens": 3}]})");
+  auto events = Turn("t1", "Hello Mr Li, this is Anna from Lumen.");
+  const auto types = Types(events);
+  const auto reset = std::find(types.begin(), types.end(), "npc.reset");
+  ASSERT_NE(reset, types.end()) << Joined(types);
+  EXPECT_EQ(std::count(types.begin(), reset, "npc.delta"), 3) << "three pieces had reached the trainee";
+  EXPECT_EQ(events[static_cast<std::size_t>(reset - types.begin())].at("reason"), "provider_failed");
+  const auto* done = Find(events, "npc.done");
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->at("engine"), "backup");
+  EXPECT_EQ(Deltas(events), kBackupReply) << "no text lost or duplicated after the reset";
+  EXPECT_EQ(done->at("text").as_string(), kBackupReply);
+
+  // A second client resuming from the start sees the same events, reset included.
+  Client again(server_->endpoint(), token_);
+  again.Join(session_, 0);
+  std::vector<json::object> replay;
+  while (replay.size() < events.size()) {
+    auto e = again.Next();
+    ASSERT_FALSE(e.empty());
+    if (e.contains("seq") && e.at("seq").as_int64() >= events.front().at("seq").as_int64()) replay.push_back(e);
+  }
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(replay[i].at("seq"), events[i].at("seq"));
+    EXPECT_EQ(replay[i].at("type"), events[i].at("type"));
+    if (Type(events[i]) == "npc.delta") {
+      EXPECT_EQ(replay[i].at("text"), events[i].at("text"));
+    }
+  }
+}
+
+TEST_F(LlmE2e, TheComplianceGuardNeverLetsABlockedReplyThrough) {
+  primary_->Configure(R"({"reply": "Fine. Your salesperson said this is a guaranteed return of 20 percent, right?"})");
+  auto events = Turn("t1", "Hello Mr Li, this is Anna from Lumen.");
+  const auto* reset = Find(events, "npc.reset");
+  ASSERT_NE(reset, nullptr);
+  EXPECT_EQ(reset->at("reason"), "compliance");
+  std::string everything;
+  for (const auto& e : events) {
+    if (Type(e) == "npc.delta") everything += e.at("text").as_string();
+  }
+  EXPECT_EQ(everything.find("guaranteed return"), std::string::npos) << everything;
+  const auto* done = Find(events, "npc.done");
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->at("engine"), "backup");
+  EXPECT_EQ(Metric("salesboost_llm_fallbacks_total{agent=\"npc\",from=\"primary\",reason=\"compliance\"}"), 1);
+}
+
+TEST_F(LlmE2e, BreakersOpenWhenProvidersFailThenOfflineAnswersAndAProbeClosesThem) {
+  primary_->Configure(R"({"faults": [{"kind": "status", "status": 500, "count": 1000}]})");
+  backup_->Configure(R"({"faults": [{"kind": "rate_limit", "retry_after_s": 30, "count": 1000}]})");
+  for (int i = 1; i <= 3; ++i) {
+    auto events = Turn("t" + std::to_string(i), "Hello Mr Li, this is Anna from Lumen.");
+    const auto* done = Find(events, "npc.done");
+    ASSERT_NE(done, nullptr) << "the turn is still answered";
+    EXPECT_EQ(done->at("engine"), "offline");
+    EXPECT_EQ(Deltas(events), std::string(done->at("text").as_string()));
+  }
+  EXPECT_EQ(Metric("salesboost_llm_breaker_state{provider=\"primary\"}"), 1);
+  EXPECT_EQ(Metric("salesboost_llm_breaker_state{provider=\"backup\"}"), 1);
+  EXPECT_EQ(primary_->Counter("chat_requests"), 2) << "the open breaker refused the third call";
+  EXPECT_GE(Metric("salesboost_llm_calls_total{provider=\"primary\",outcome=\"rejected\"}"), 1);
+  auto ready = client::Fetch(server_->endpoint(), "GET", "/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << "the offline engine still answers";
+  EXPECT_NE(ready->body.find("primary open"), std::string::npos) << ready->body;
+
+  primary_->Configure(Behaviour(kPrimaryReply), true);
+  std::this_thread::sleep_for(1600ms);  // llm.breaker_open_ms
+  auto events = Turn("t4", "How do you follow up with customers who visit your stores today?");
+  const auto* done = Find(events, "npc.done");
+  ASSERT_NE(done, nullptr);
+  EXPECT_EQ(done->at("engine"), "primary") << "the half-open probe succeeded";
+  EXPECT_EQ(Metric("salesboost_llm_breaker_state{provider=\"primary\"}"), 0);
+  EXPECT_EQ(Metric("salesboost_llm_breaker_transitions_total{provider=\"primary\",to=\"half_open\"}"), 1);
+  EXPECT_EQ(Metric("salesboost_llm_breaker_transitions_total{provider=\"primary\",to=\"closed\"}"), 1);
+}
+
+TEST_F(LlmE2e, EndingTheSessionMidReplyCancelsTheUpstreamCall) {
+  primary_->Configure(R"({"tokens_per_second": 4})");
+  client_->Turn("t1", "Hello Mr Li, this is Anna from Lumen.");
+  client_->UntilFirstDelta();
+  client_->Send({{"type", "session.end"}});
+  auto events = client_->Until("report.ready");
+  EXPECT_NE(Find(events, "turn.aborted"), nullptr);
+  for (int i = 0; i < 200 && primary_->Counter("chat_cancelled") == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(primary_->Counter("chat_cancelled"), 1);
+  EXPECT_EQ(primary_->Counter("chat_completed"), 0);
+  EXPECT_EQ(backup_->Counter("chat_requests"), 0) << "a cancelled turn does not fall back";
+}
+
+}  // namespace
+}  // namespace salesboost
