@@ -83,7 +83,9 @@ struct ProviderOptions {
 };
 
 struct LlmOptions {
-  std::string npc;  // comma-separated provider names tried in order; the offline engine always comes last
+  std::string npc;        // comma-separated provider names tried in order; the offline engine always comes last
+  std::string coach;      // the same for the coach's tips
+  std::string evaluator;  // the same for the turn's scores
   std::int64_t history_turns = 20;      // earlier turns carried in the customer's prompt
   std::int64_t retry_max_attempts = 2;  // per provider, including the first; never after text was streamed
   std::int64_t retry_base_delay_ms = 200;

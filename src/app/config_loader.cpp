@@ -168,12 +168,15 @@ struct Loader {
         errors.push_back({key, "must start with http:// or https://", Origin(key)});
       }
     }
-    for (const auto& name : core::SplitCommaList(c.llm.npc)) {
-      if (!c.providers.contains(name)) {
-        errors.push_back({"llm.npc",
+    for (const auto& [key, list] : {std::pair<std::string, std::string>{"llm.npc", c.llm.npc},
+                                    {"llm.coach", c.llm.coach},
+                                    {"llm.evaluator", c.llm.evaluator}}) {
+      for (const auto& name : core::SplitCommaList(list)) {
+        if (c.providers.contains(name)) continue;
+        errors.push_back({key,
                           name == "offline" ? std::string("the offline engine is always last; list providers only")
                                             : fmt::format("no provider named \"{}\" ([providers.{}])", name, name),
-                          Origin("llm.npc")});
+                          Origin(key)});
       }
     }
     if (c.server.websocket.write_queue_max_bytes < c.server.websocket.max_message_bytes) {

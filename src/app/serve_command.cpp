@@ -223,23 +223,33 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   core::MetricsRegistry metrics;
   llm::ProviderSet providers(ProviderConfigs(config), {.extra_ca_file = config.llm.extra_ca_file}, clock, metrics,
                              logger);
-  std::vector<llm::Provider*> npc_chain;
-  for (const auto& name : core::SplitCommaList(config.llm.npc)) npc_chain.push_back(providers.Find(name));
-  auto agents = brain::MakeAgents(
-      {.npc_delta_interval = std::chrono::milliseconds(config.conversation.npc_delta_interval_ms),
-       .banned_words = core::SplitCommaList(config.conversation.banned_words),
-       .npc_providers = npc_chain,
-       .llm_npc = {.history_turns = static_cast<std::size_t>(config.llm.history_turns),
-                   // The offline customer needs a moment of the part deadline if every provider fails.
-                   .budget = std::chrono::milliseconds(std::max<std::int64_t>(
-                       config.conversation.part_deadline_ms * 9 / 10, config.conversation.part_deadline_ms - 2000)),
-                   .facts = 2},
-       .metrics = &metrics});
+  auto chain = [&providers](const std::string& list) {
+    std::vector<llm::Provider*> out;
+    for (const auto& name : core::SplitCommaList(list)) out.push_back(providers.Find(name));
+    return out;
+  };
+  // The offline engines need a moment of the part deadline if every provider fails.
+  const auto llm_budget = std::chrono::milliseconds(std::max<std::int64_t>(
+      config.conversation.part_deadline_ms * 9 / 10, config.conversation.part_deadline_ms - 2000));
+  auto agents =
+      brain::MakeAgents({.npc_delta_interval = std::chrono::milliseconds(config.conversation.npc_delta_interval_ms),
+                         .banned_words = core::SplitCommaList(config.conversation.banned_words),
+                         .npc_providers = chain(config.llm.npc),
+                         .llm_npc = {.history_turns = static_cast<std::size_t>(config.llm.history_turns),
+                                     .budget = llm_budget,
+                                     .facts = 2},
+                         .coach_providers = chain(config.llm.coach),
+                         .evaluator_providers = chain(config.llm.evaluator),
+                         .judge_budget = llm_budget,
+                         .metrics = &metrics});
   if (!agents) {
     logger.Error("agents_failed", {{"error", agents.error().message}});
     return kExitFailure;
   }
-  if (!npc_chain.empty()) logger.Info("llm_npc", {{"providers", config.llm.npc}});
+  if (!providers.Empty()) {
+    logger.Info("llm_agents",
+                {{"npc", config.llm.npc}, {"coach", config.llm.coach}, {"evaluator", config.llm.evaluator}});
+  }
   auto demo_login = RunSync(BootstrapUsers(auth, users, config));
   if (!demo_login) {
     logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});

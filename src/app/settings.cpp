@@ -173,6 +173,13 @@ std::vector<Setting> MakeSettings() {
                      "comma-separated providers the customer speaks through, in fallback order; the offline engine "
                      "always comes last; empty: offline only",
                      {}, SB_FIELD(llm.npc)));
+  s.push_back(String("llm.coach",
+                     "providers for the coach's tips (JSON), in fallback order; the offline coach always comes last",
+                     {}, SB_FIELD(llm.coach)));
+  s.push_back(String("llm.evaluator",
+                     "providers for the turn's scores (JSON), in fallback order; the heuristic evaluator always comes "
+                     "last",
+                     {}, SB_FIELD(llm.evaluator)));
   s.push_back(
       Int("llm.history_turns", "earlier turns carried in the customer's prompt", 0, 200, SB_FIELD(llm.history_turns)));
   s.push_back(Int("llm.retry_max_attempts",

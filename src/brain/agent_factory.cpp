@@ -2,6 +2,7 @@
 
 #include "brain/heuristic_evaluator.hpp"
 #include "brain/in_memory_knowledge.hpp"
+#include "brain/llm_coach.hpp"
 #include "brain/models.hpp"
 #include "brain/offline_assistant.hpp"
 #include "brain/offline_coach.hpp"
@@ -22,12 +23,25 @@ core::Result<conversation::Agents> MakeAgents(const AgentOptions& options) {
   agents.npc = std::make_unique<OfflineNpc>(OfflineNpcOptions{.delta_interval = options.npc_delta_interval});
   agents.coach = std::make_unique<OfflineCoach>(*agents.knowledge);
   agents.compliance = std::make_unique<RuleCompliance>(options.banned_words);
+  agents.evaluator = std::make_unique<HeuristicEvaluator>();
+  const bool any_llm =
+      !options.npc_providers.empty() || !options.coach_providers.empty() || !options.evaluator_providers.empty();
+  if (any_llm && options.metrics == nullptr) {
+    return core::Fail(core::ErrorCode::kInternal, "LLM agents need a metrics registry");
+  }
   if (!options.npc_providers.empty()) {
-    if (options.metrics == nullptr) return core::Fail(core::ErrorCode::kInternal, "LLM agents need a metrics registry");
     agents.npc = std::make_unique<LlmNpc>(options.llm_npc, options.npc_providers, std::move(agents.npc),
                                           *agents.compliance, agents.knowledge.get(), *options.metrics);
   }
-  agents.evaluator = std::make_unique<HeuristicEvaluator>();
+  if (!options.coach_providers.empty()) {
+    agents.coach = std::make_unique<LlmCoach>(StructuredCaller("coach", options.coach_providers, *options.metrics),
+                                              std::move(agents.coach), options.judge_budget);
+  }
+  if (!options.evaluator_providers.empty()) {
+    agents.evaluator =
+        std::make_unique<LlmEvaluator>(StructuredCaller("evaluator", options.evaluator_providers, *options.metrics),
+                                       std::move(agents.evaluator), options.judge_budget);
+  }
   agents.assistant = std::make_unique<OfflineAssistant>(*agents.intents, *agents.knowledge, *agents.compliance);
   return agents;
 }

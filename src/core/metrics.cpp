@@ -178,23 +178,36 @@ MetricsRegistry::MetricsRegistry() = default;
 MetricsRegistry::~MetricsRegistry() = default;
 
 template <std::size_t I, typename... Args>
-auto& MetricsRegistry::Emplace(Args&&... args) {
+auto& MetricsRegistry::Emplace(const std::string& name, const std::vector<std::string>& labels, Args&&... args) {
   std::lock_guard lock(mutex_);
+  for (auto& existing : entries_) {
+    const bool same_name = std::visit([&name](const auto& f) { return f.Name() == name; }, existing->family);
+    if (!same_name) continue;
+    SB_CHECK(existing->family.index() == I);
+    SB_CHECK(std::get<I>(existing->family).LabelNames() == labels);
+    return std::get<I>(existing->family);
+  }
   auto& entry = entries_.emplace_back(std::make_unique<Entry>(std::in_place_index<I>, std::forward<Args>(args)...));
   return std::get<I>(entry->family);
 }
 
 Family<Counter>& MetricsRegistry::AddCounter(std::string name, std::string help, std::vector<std::string> labels) {
-  return Emplace<0>(std::move(name), std::move(help), std::move(labels));
+  const auto key = name;
+  const auto names = labels;
+  return Emplace<0>(key, names, std::move(name), std::move(help), std::move(labels));
 }
 
 Family<Gauge>& MetricsRegistry::AddGauge(std::string name, std::string help, std::vector<std::string> labels) {
-  return Emplace<1>(std::move(name), std::move(help), std::move(labels));
+  const auto key = name;
+  const auto names = labels;
+  return Emplace<1>(key, names, std::move(name), std::move(help), std::move(labels));
 }
 
 Family<Histogram>& MetricsRegistry::AddHistogram(std::string name, std::string help, std::vector<std::string> labels,
                                                  std::vector<double> bounds) {
-  return Emplace<2>(std::move(name), std::move(help), std::move(labels), std::move(bounds));
+  const auto key = name;
+  const auto names = labels;
+  return Emplace<2>(key, names, std::move(name), std::move(help), std::move(labels), std::move(bounds));
 }
 
 std::string MetricsRegistry::WritePrometheus() const {

@@ -72,6 +72,8 @@ class Family {
   Metric& Get() { return With(std::initializer_list<std::string_view>{}); }
 
   void Write(std::string& out, std::string_view type) const;
+  const std::string& Name() const { return name_; }
+  const std::vector<std::string>& LabelNames() const { return label_names_; }
 
  private:
   std::string name_;
@@ -92,6 +94,8 @@ class MetricsRegistry {
   MetricsRegistry(const MetricsRegistry&) = delete;
   MetricsRegistry& operator=(const MetricsRegistry&) = delete;
 
+  // Adding a name that exists returns the existing family: several parts may
+  // count into one family. Its kind and labels must match.
   Family<Counter>& AddCounter(std::string name, std::string help, std::vector<std::string> labels = {});
   Family<Gauge>& AddGauge(std::string name, std::string help, std::vector<std::string> labels = {});
   Family<Histogram>& AddHistogram(std::string name, std::string help, std::vector<std::string> labels,
@@ -103,7 +107,7 @@ class MetricsRegistry {
  private:
   struct Entry;
   template <std::size_t I, typename... Args>
-  auto& Emplace(Args&&... args);
+  auto& Emplace(const std::string& name, const std::vector<std::string>& labels, Args&&... args);
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Entry>> entries_;  // guarded by mutex_; registration order

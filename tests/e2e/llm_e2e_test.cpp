@@ -27,6 +27,13 @@ namespace json = boost::json;
 const std::string kPrimaryReply = "Hmm, and what would that cost me for three stores?";
 const std::string kBackupReply = "Tell me more, but keep it short please.";
 
+const std::string kTip =
+    R"({"type": "suggestion", "technique": "SPIN", "text": "Ask about his follow-up today.", "example": "How do you follow up now?"})";
+const std::string kScores =
+    R"({"scores": {"integrity": 9, "relevance": 8, "correctness": 7, "logic": 6, "persuasiveness": 5, "empathy": 4},
+        "reasons": {"integrity": "a", "relevance": "b", "correctness": "c", "logic": "d", "persuasiveness": "e",
+                    "empathy": "f"}})";
+
 std::string Joined(const std::vector<std::string>& types) {
   std::string out;
   for (const auto& t : types) out += t + " ";
@@ -36,13 +43,25 @@ std::string Joined(const std::vector<std::string>& types) {
 class LlmE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
+    try {
+      Start();
+    } catch (const std::exception& e) {
+      start_error_ = e.what();
+    }
+  }
+  static void Start() {
     primary_ = MockLlmProcess::Start(Behaviour(kPrimaryReply));
     backup_ = MockLlmProcess::Start(Behaviour(kBackupReply));
+    judge_ = MockLlmProcess::Start(JudgeBehaviour(kTip, kScores));
     server_ = ServerProcess::Start({"--set", "providers.primary.base_url=" + primary_->BaseUrl(),
                                     "--set", "providers.primary.model=mock-chat",
                                     "--set", "providers.backup.base_url=" + backup_->BaseUrl(),
                                     "--set", "providers.backup.model=mock-chat",
+                                    "--set", "providers.judge.base_url=" + judge_->BaseUrl(),
+                                    "--set", "providers.judge.model=mock-judge",
                                     "--set", "llm.npc=primary,backup",
+                                    "--set", "llm.coach=judge",
+                                    "--set", "llm.evaluator=judge",
                                     "--set", "llm.retry_max_attempts=1",
                                     "--set", "llm.breaker_window=4",
                                     "--set", "llm.breaker_minimum_calls=2",
@@ -54,12 +73,25 @@ class LlmE2e : public ::testing::Test {
     server_.reset();
     primary_.reset();
     backup_.reset();
+    judge_.reset();
+  }
+  // The coach's and the evaluator's prompts are told apart by their first words.
+  // A reply to "answer again" gets `retry`.
+  static std::string JudgeBehaviour(const std::string& tip, const std::string& scores,
+                                    const std::string& retry = kScores) {
+    return json::serialize(
+        json::object{{"ttft_ms", 5},
+                     {"tokens_per_second", 0},
+                     {"rules", json::array{json::object{{"contains", "That answer cannot be used"}, {"reply", retry}},
+                                           json::object{{"contains", "You coach a salesperson"}, {"reply", tip}},
+                                           json::object{{"contains", "You score one message"}, {"reply", scores}}}}});
   }
   static std::string Behaviour(const std::string& reply) {
     return json::serialize(json::object{{"ttft_ms", 20}, {"tokens_per_second", 200}, {"reply", reply}});
   }
 
   void SetUp() override {
+    ASSERT_TRUE(server_) << "the servers did not start: " << start_error_;
     token_ = server_->DemoTraineeToken();
     ASSERT_FALSE(token_.empty());
     session_ = CreateSession(server_->endpoint(), token_, "en");
@@ -82,7 +114,9 @@ class LlmE2e : public ::testing::Test {
 
   static inline std::unique_ptr<MockLlmProcess> primary_;
   static inline std::unique_ptr<MockLlmProcess> backup_;
+  static inline std::unique_ptr<MockLlmProcess> judge_;
   static inline std::unique_ptr<ServerProcess> server_;
+  static inline std::string start_error_;
   std::string token_;
   std::string session_;
   std::unique_ptr<Client> client_;
@@ -219,6 +253,46 @@ TEST_F(LlmE2e, EndingTheSessionMidReplyCancelsTheUpstreamCall) {
   EXPECT_EQ(primary_->Counter("chat_cancelled"), 1);
   EXPECT_EQ(primary_->Counter("chat_completed"), 0);
   EXPECT_EQ(backup_->Counter("chat_requests"), 0) << "a cancelled turn does not fall back";
+}
+
+TEST_F(LlmE2e, CoachAndEvaluatorAnswerAsValidatedJson) {
+  auto events = Turn("t1", "Hello Mr Li, this is Anna from Lumen.");
+  const auto* tip = Find(events, "coach.tip");
+  ASSERT_NE(tip, nullptr);
+  EXPECT_EQ(tip->at("technique"), "SPIN");
+  EXPECT_EQ(tip->at("text"), "Ask about his follow-up today.");
+  const auto* scored = Find(events, "turn.scored");
+  ASSERT_NE(scored, nullptr);
+  EXPECT_EQ(scored->at("scores").at("integrity").to_number<double>(), 9);
+  EXPECT_EQ(scored->at("scores").at("empathy").to_number<double>(), 4);
+  EXPECT_TRUE(scored->at("scores").as_object().contains("compliance")) << "still from the compliance check";
+  const auto last = judge_->Stats().at("last_chat_request").as_object();
+  EXPECT_EQ(last.at("response_format").at("type"), "json_object");
+}
+
+TEST_F(LlmE2e, JsonIsRepairedOrAskedForAgainOnceThenTheOfflineJudgesAnswer) {
+  // The tip wrapped in a code fence and prose is repaired; the scores miss a
+  // dimension, so they are asked for again and the second answer is used.
+  const std::string fenced = "Here you go:\n```json\n" + kTip + "\n```";
+  judge_->Configure(JudgeBehaviour(fenced, R"({"scores": {"integrity": 9}, "reasons": {"integrity": "a"}})"), true);
+  auto events = Turn("t1", "Hello Mr Li, this is Anna from Lumen.");
+  ASSERT_NE(Find(events, "coach.tip"), nullptr);
+  EXPECT_EQ(Find(events, "coach.tip")->at("technique"), "SPIN");
+  ASSERT_NE(Find(events, "turn.scored"), nullptr);
+  EXPECT_EQ(Find(events, "turn.scored")->at("scores").at("empathy").to_number<double>(), 4);
+  EXPECT_EQ(judge_->Counter("chat_requests"), 3) << "one for the tip, two for the scores";
+
+  // Nothing usable: the offline coach and the heuristic evaluator answer.
+  judge_->Configure(JudgeBehaviour("no json here", "{\"scores\": 3}", "still no json"), true);
+  events = Turn("t2", "How do you follow up with customers who visit your stores today?");
+  const auto* tip = Find(events, "coach.tip");
+  ASSERT_NE(tip, nullptr);
+  EXPECT_NE(tip->at("text"), "Ask about his follow-up today.");
+  EXPECT_FALSE(tip->at("text").as_string().empty());
+  ASSERT_NE(Find(events, "turn.scored"), nullptr);
+  EXPECT_EQ(Find(events, "turn.scored")->at("scores").as_object().size(), 7U);
+  EXPECT_EQ(Metric("salesboost_llm_fallbacks_total{agent=\"coach\",from=\"judge\",reason=\"invalid_output\"}"), 1);
+  EXPECT_EQ(Metric("salesboost_llm_fallbacks_total{agent=\"evaluator\",from=\"judge\",reason=\"invalid_output\"}"), 1);
 }
 
 }  // namespace

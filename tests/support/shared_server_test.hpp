@@ -10,7 +10,9 @@
 
 #include <gtest/gtest.h>
 
+#include <exception>
 #include <memory>
+#include <string>
 
 #include "support/server_process.hpp"
 
@@ -19,7 +21,15 @@ namespace salesboost::testing {
 template <typename Suite>
 class SharedServerTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = ServerProcess::Start(Suite::Flags(), Suite::Environment()); }
+  static void SetUpTestSuite() {
+    try {
+      server_ = ServerProcess::Start(Suite::Flags(), Suite::Environment());
+    } catch (const std::exception& e) {
+      start_error_ = e.what();
+    }
+  }
+  // A server that did not start fails every test (GoogleTest would only skip them).
+  void SetUp() override { ASSERT_TRUE(server_) << "the server did not start: " << start_error_; }
   // Extra environment for the server; suites may hide this.
   static std::map<std::string, std::string> Environment() { return {}; }
   static void TearDownTestSuite() { server_.reset(); }
@@ -27,6 +37,7 @@ class SharedServerTest : public ::testing::Test {
 
  private:
   static inline std::unique_ptr<ServerProcess> server_;
+  static inline std::string start_error_;
 };
 
 }  // namespace salesboost::testing
