@@ -1,10 +1,13 @@
-// Turn latency with the in-process (offline) engines: C concurrent sessions,
-// each sending turns one after another over WebSocket, measuring from sending
-// `turn` to the first npc.delta and to turn.done, as the client sees them.
-// Also prints the server's own turn-duration mean from /metrics. The server
-// runs elsewhere (bench/turn_latency.sh starts it).
+// Turn latency: C concurrent sessions, each sending turns one after another
+// over WebSocket, measuring from sending `turn` to the first npc.delta and to
+// turn.done, as the client sees them. Also prints the server's own
+// turn-duration mean from /metrics. The server runs elsewhere
+// (bench/turn_latency.sh and bench/ttft_overhead.sh start it).
 //
 //   bench_turn_latency --port P --token T --sessions C --turns N
+//   bench_turn_latency ... --provider-ttft-ms T   the customer speaks through a
+//       provider that takes T ms to its first token (tools/mock-llm): prints
+//       the backend's overhead on time to first token, client TTFT minus T.
 
 #include <fmt/format.h>
 
@@ -15,6 +18,7 @@
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <mutex>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -114,6 +118,14 @@ int main(int argc, char** argv) {
   cli.add_option("--token", token)->required();
   cli.add_option("--sessions", sessions, "concurrent sessions (one client thread each)");
   cli.add_option("--turns", turns, "turns per concurrent session");
+  int stagger_ms = 0;
+  cli.add_option("--stagger-ms", stagger_ms,
+                 "each session starts after a random pause of up to this long, so turns do not run in lockstep");
+  std::uint16_t mock_port = 0;
+  cli.add_option("--mock-port", mock_port, "tools/mock-llm's port: subtract what the mock itself took to first token");
+  double provider_ttft_ms = -1;
+  cli.add_option("--provider-ttft-ms", provider_ttft_ms,
+                 "the provider's configured time to first token: print the TTFT overhead row instead");
   CLI11_PARSE(cli, argc, argv);
   const Endpoint endpoint{"127.0.0.1", port};
 
@@ -125,6 +137,11 @@ int main(int argc, char** argv) {
   std::vector<std::thread> workers;
   for (int w = 0; w < sessions; ++w) {
     workers.emplace_back([&, w] {
+      if (stagger_ms > 0) {
+        std::mt19937 random(static_cast<unsigned>(w));
+        std::this_thread::sleep_for(
+            std::chrono::milliseconds(std::uniform_int_distribution<int>(0, stagger_ms)(random)));
+      }
       std::vector<Sample> mine;
       for (int done = 0; done < turns; done += kTurnsPerSession) {
         if (!RunSession(endpoint, token, std::min(kTurnsPerSession, turns - done), w * 100000 + done, mine, errors)) {
@@ -151,6 +168,29 @@ int main(int argc, char** argv) {
     const double sum = MetricValue(metrics->body, "salesboost_turn_duration_seconds_sum");
     const double count = MetricValue(metrics->body, "salesboost_turn_duration_seconds_count");
     server_mean_ms = count > 0 ? 1000 * sum / count : 0;
+  }
+  if (provider_ttft_ms >= 0) {
+    std::vector<double> overhead;
+    for (double ms : first) overhead.push_back(ms - provider_ttft_ms);
+    // What the mock itself took from reading each request to writing its first token.
+    double mock_p50 = 0;
+    double mock_p99 = 0;
+    if (mock_port != 0) {
+      auto stats = salesboost::client::Fetch(Endpoint{"127.0.0.1", mock_port}, "GET", "/_mock/stats");
+      if (stats && stats->status == 200) {
+        const auto parsed = json::parse(stats->body);
+        if (const auto* ttft = parsed.as_object().if_contains("first_token_ms")) {
+          mock_p50 = ttft->at("p50").to_number<double>();
+          mock_p99 = ttft->at("p99").to_number<double>();
+        }
+      }
+    }
+    fmt::print("| {} | {} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {} |\n",
+               sessions, all.size(), static_cast<double>(all.size()) / seconds, Percentile(first, 0.5),
+               Percentile(first, 0.99), mock_p50, mock_p99, Percentile(first, 0.5) - mock_p50,
+               Percentile(first, 0.99) - mock_p99, Percentile(overhead, 0.5), Percentile(overhead, 0.99),
+               errors.load() + failures.load());
+    return failures.load() == 0 ? 0 : 1;
   }
   fmt::print("| {} | {} | {:.0f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {:.2f} | {} |\n", sessions, all.size(),
              static_cast<double>(all.size()) / seconds, Percentile(first, 0.5), Percentile(first, 0.99),

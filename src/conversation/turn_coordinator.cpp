@@ -128,6 +128,18 @@ struct TurnCoordinator::Actor {
     return running_turn == turn_id ||
            std::any_of(jobs.begin(), jobs.end(), [&](const Job& queued) { return queued.turn_id == turn_id; });
   }
+  // What Submit may check without the store once the session is loaded:
+  // guarded by mutex, refreshed after the load and every commit.
+  struct Known {
+    std::string user_id;
+    bool ended = false;
+    std::set<std::string> committed;  // turn ids answered
+  };
+  std::optional<Known> known;
+  void RefreshKnownLocked() {
+    known = Known{.user_id = session.user_id, .ended = state.ended, .committed = state.committed_turns};
+  }
+
   std::vector<Event> live;       // guarded by mutex: provisional events of the running turn
   std::function<void()> cancel;  // guarded by mutex: stops the running turn
   bool ending = false;           // guarded by mutex: an end job is queued
@@ -141,6 +153,11 @@ struct TurnCoordinator::Actor {
   std::int64_t next_seq = 0;  // the next seq to hand out
   std::int64_t reserved = 0;  // seqs up to here are reserved in the store
   bool emit_failed = false;   // a provisional event could not be reserved
+  // While the turn's turn.started waits for its seqs to be reserved, the
+  // parts already run; their events wait on this timer (cancelled when
+  // turn.started is out) so none is numbered before it.
+  std::shared_ptr<asio::steady_timer> opening;
+  bool opening_failed = false;
 };
 
 struct TurnCoordinator::Metrics {
@@ -252,26 +269,37 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
     co_return core::Fail(core::ErrorCode::kInvalidArgument,
                          fmt::format("text must be 1 to {} characters (got {})", options_.max_text_chars, chars));
   }
-  auto session = co_await deps_.service.Get(who, request.session_id);
-  if (!session) co_return core::Fail(session.error());
-  if (session->user_id != who.user_id) {
-    co_return core::Fail(core::ErrorCode::kPermissionDenied, "only the session's trainee can take turns");
-  }
-  if (session->status == SessionStatus::kEnded) {
-    co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the session has ended");
-  }
-
+  // A loaded session of this trainee answers from memory; anything else asks the store.
+  bool known_new_turn = false;
   {
-    // Running or queued here: the same turn, nothing to do.
     std::lock_guard lock(mutex_);
     if (auto it = actors_.find(request.session_id); it != actors_.end()) {
-      std::lock_guard actor_lock(it->second->mutex);
-      if (it->second->HasTurnLocked(request.turn_id)) {
+      const auto& actor = *it->second;
+      std::lock_guard actor_lock(actor.mutex);
+      // Running or queued here: the same turn, nothing to do.
+      if (actor.HasTurnLocked(request.turn_id)) {
         co_return TurnAdmission{.status = TurnAdmission::Status::kAttached, .replay = {}, .retry_after = {}};
+      }
+      if (actor.known && actor.tenant_id == who.tenant_id && actor.known->user_id == who.user_id) {
+        if (actor.known->ended) {
+          co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the session has ended");
+        }
+        known_new_turn = !actor.known->committed.contains(request.turn_id);
       }
     }
   }
-  auto record = co_await deps_.ledger.Find(request.session_id, request.turn_id);
+  if (!known_new_turn) {
+    auto session = co_await deps_.service.Get(who, request.session_id);
+    if (!session) co_return core::Fail(session.error());
+    if (session->user_id != who.user_id) {
+      co_return core::Fail(core::ErrorCode::kPermissionDenied, "only the session's trainee can take turns");
+    }
+    if (session->status == SessionStatus::kEnded) {
+      co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the session has ended");
+    }
+  }
+  core::Result<TurnRecord> record = TurnRecord{};
+  if (!known_new_turn) record = co_await deps_.ledger.Find(request.session_id, request.turn_id);
   if (!record) co_return core::Fail(record.error());
   if (record->state == TurnRecord::State::kCommitted) {
     const std::int64_t count = record->last_seq - record->first_seq + 1;
@@ -417,6 +445,10 @@ asio::awaitable<core::Result<void>> TurnCoordinator::Load(Actor& a) {
   a.next_seq = a.session.last_seq + 1;
   a.reserved = a.session.last_seq;
   a.loaded = true;
+  {
+    std::lock_guard lock(a.mutex);
+    a.RefreshKnownLocked();
+  }
   if (a.session.reserved_seq > a.session.last_seq && a.session.status == SessionStatus::kActive) {
     // A turn was running when the process stopped: its provisional events are
     // lost. Record their seqs (empty deltas) and the abort, so none is reused.
@@ -459,7 +491,16 @@ std::vector<Event> TurnCoordinator::Number(Actor& a, std::vector<NewEvent> event
   return out;
 }
 
-asio::awaitable<core::Result<void>> TurnCoordinator::Emit(Actor& a, std::vector<NewEvent> events) {
+asio::awaitable<core::Result<void>> TurnCoordinator::Emit(Actor& a, std::vector<NewEvent> events, bool opening) {
+  if (!opening && a.opening) {
+    const auto gate = a.opening;
+    co_await gate->async_wait(kTuple);
+    if (a.opening) co_return core::Fail(core::ErrorCode::kAborted, "the turn was cancelled");
+  }
+  if (!opening && a.opening_failed) {
+    a.emit_failed = true;
+    co_return core::Fail(core::ErrorCode::kUnavailable, "the turn could not start");
+  }
   const auto needed = a.next_seq + static_cast<std::int64_t>(events.size()) - 1;
   while (needed > a.reserved) {
     const std::int64_t target = needed + options_.seq_reservation;
@@ -486,6 +527,10 @@ asio::awaitable<core::Result<std::vector<Event>>> TurnCoordinator::Commit(Actor&
   auto committed = co_await deps_.sessions.Append(a.session_id, std::move(commit));
   if (!committed) co_return core::Fail(committed.error());
   for (const auto& event : *committed) a.state.Apply(event);
+  {
+    std::lock_guard lock(a.mutex);
+    a.RefreshKnownLocked();
+  }
   a.session.last_seq = a.state.last_seq;
   a.session.turn_count += turns;
   a.reserved = a.state.last_seq;
@@ -562,10 +607,17 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
       .payload = json::object{{"text", job.text},
                               {"turn_index", ctx.turn_index},
                               {"act", json::object{{"label", ctx.act.label}, {"confidence", ctx.act.confidence}}}}});
-  if (auto emitted = co_await Emit(a, std::move(opening)); !emitted) {
-    if (job.on_refused) job.on_refused(emitted.error());
-    co_return;
-  }
+  // turn.started is reserved and sent while the parts already start (the
+  // customer's provider request goes out at once); their events wait for it.
+  a.opening = std::make_shared<asio::steady_timer>(executor, asio::steady_timer::time_point::max());
+  a.opening_failed = false;
+  auto open = [this, &a](std::vector<NewEvent> events) -> asio::awaitable<core::Result<void>> {
+    auto emitted = co_await Emit(a, std::move(events), /*opening=*/true);
+    a.opening_failed = !emitted;
+    const auto gate = std::exchange(a.opening, nullptr);
+    gate->cancel();
+    co_return emitted;
+  };
 
   // The parts, concurrently. Each ends on its own; only the NPC is required.
   StreamSink sink(*this, a, job.turn_id, started);
@@ -603,12 +655,14 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
     }
     co_return tip;
   };
+  auto opening_task = open(std::move(opening));
   auto npc_task = npc_part();
   auto coach_task = coach_part();
   auto compliance_task =
       WithDeadline(deps_.agents.compliance->Check(ctx.text, a.session.language), options_.part_deadline, "compliance");
   auto evaluation_task = WithDeadline(deps_.agents.evaluator->Score(ctx), options_.part_deadline, "the evaluator");
-  auto parts = std::move(npc_task) && std::move(coach_task) && std::move(compliance_task) && std::move(evaluation_task);
+  auto parts = std::move(opening_task) && std::move(npc_task) && std::move(coach_task) && std::move(compliance_task) &&
+               std::move(evaluation_task);
   auto stopped = stop->async_wait(kTuple);
   auto race = std::move(parts) || std::move(stopped);
   auto outcome = co_await std::move(race);
@@ -616,6 +670,7 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
     std::lock_guard lock(a.mutex);
     a.cancel = nullptr;
   }
+  a.opening = nullptr;
   if (outcome.index() == 1) {
     bool ending = false;
     {
@@ -625,7 +680,14 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
     co_await Abort(a, job.turn_id, ending ? "session_ended" : "deadline");
     co_return;
   }
-  auto& [reply, tip, compliance, scores] = std::get<0>(outcome);
+  auto& [opened, reply, tip, compliance, scores] = std::get<0>(outcome);
+  if (!opened) {
+    // Nothing of the turn went out: it is refused, as if it had never started.
+    if (job.on_refused) job.on_refused(opened.error());
+    std::lock_guard lock(a.mutex);
+    a.live.clear();
+    co_return;
+  }
   if (!tip) metrics_->part_failures.With({"coach"}).Inc();
   if (!compliance) metrics_->part_failures.With({"compliance"}).Inc();
   if (!scores) metrics_->part_failures.With({"evaluator"}).Inc();

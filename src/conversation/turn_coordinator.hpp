@@ -124,7 +124,8 @@ class TurnCoordinator {
   boost::asio::awaitable<core::Result<void>> Load(Actor& actor);
   boost::asio::awaitable<void> RunTurn(Actor& actor, Job& job);
   boost::asio::awaitable<void> RunEnd(Actor& actor, Job& job);
-  boost::asio::awaitable<core::Result<void>> Emit(Actor& actor, std::vector<NewEvent> events);
+  // `opening`: the turn's turn.started, which every other event of the turn waits for.
+  boost::asio::awaitable<core::Result<void>> Emit(Actor& actor, std::vector<NewEvent> events, bool opening = false);
   boost::asio::awaitable<core::Result<std::vector<Event>>> Commit(Actor& actor, std::vector<Event> events,
                                                                   std::int64_t turns, bool ends);
   boost::asio::awaitable<void> Abort(Actor& actor, const std::string& turn_id, std::string reason);

@@ -30,9 +30,9 @@ using std::chrono::milliseconds;
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpClientOptions {
-  std::size_t max_idle_per_host = 32;  // pooled keep-alive connections per scheme://host:port
-  milliseconds idle_keepalive{30000};  // pooled connections older than this are closed, not reused
-  std::string extra_ca_file;           // PEM CAs trusted besides the system's (a private CA)
+  std::size_t max_idle_per_host = 256;  // pooled keep-alive connections per scheme://host:port and I/O context
+  milliseconds idle_keepalive{30000};   // pooled connections older than this are closed, not reused
+  std::string extra_ca_file;            // PEM CAs trusted besides the system's (a private CA)
 };
 
 struct HttpRequest {

@@ -1,5 +1,6 @@
 #include "behaviour.hpp"
 
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <cmath>
 #include <string>
@@ -245,7 +246,10 @@ core::Result<void> State::Configure(const json::object& object, bool reset) {
   if (!parsed) return core::Fail(parsed.error());
   behaviour_ = std::move(*parsed);
   random_.seed(behaviour_.seed);
-  if (reset) counters_.clear();
+  if (reset) {
+    counters_.clear();
+    first_token_ms_.clear();
+  }
   return core::Ok();
 }
 
@@ -255,9 +259,29 @@ void State::Count(std::string_view counter, std::int64_t by) {
   slot = (slot.is_int64() ? slot.as_int64() : 0) + by;
 }
 
+void State::RecordFirstToken(double ms) {
+  std::lock_guard lock(mutex_);
+  first_token_ms_.push_back(ms);
+}
+
 json::object State::Stats() const {
   std::lock_guard lock(mutex_);
   json::object out = counters_;
+  if (!first_token_ms_.empty()) {
+    std::vector<double> sorted = first_token_ms_;
+    std::sort(sorted.begin(), sorted.end());
+    auto at = [&sorted](double p) {
+      return sorted[std::min(sorted.size() - 1,
+                             static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5))];
+    };
+    double sum = 0;
+    for (double v : sorted) sum += v;
+    out["first_token_ms"] = json::object{{"count", static_cast<std::int64_t>(sorted.size())},
+                                         {"mean", sum / static_cast<double>(sorted.size())},
+                                         {"p50", at(0.5)},
+                                         {"p90", at(0.9)},
+                                         {"p99", at(0.99)}};
+  }
   out["last_chat_request"] = last_chat_;
   out["faults_left"] = static_cast<std::int64_t>(behaviour_.faults.size());
   return out;

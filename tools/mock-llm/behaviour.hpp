@@ -84,6 +84,9 @@ class State {
   Behaviour Current() const;
   core::Result<void> Configure(const boost::json::object& json, bool reset);
   void Count(std::string_view counter, std::int64_t by = 1);
+  // The time from a chat request read to its first token written, as this
+  // server saw it; /_mock/stats reports its percentiles as first_token_ms.
+  void RecordFirstToken(double ms);
   boost::json::object Stats() const;
 
  private:
@@ -91,6 +94,7 @@ class State {
   Behaviour behaviour_;
   std::mt19937_64 random_;
   boost::json::object counters_;
+  std::vector<double> first_token_ms_;
   boost::json::value last_chat_;
 };
 

@@ -315,8 +315,9 @@ class Server {
       co_return co_await Send(stream, std::move(res));
     }
     state_.Count("chat_streamed");
+    const auto received = std::chrono::steady_clock::now();
     state_.Count("active_streams");
-    auto body_task = StreamReply(stream, req, timer, plan, model, tokens, ttft, gap, include_usage, usage);
+    auto body_task = StreamReply(stream, req, timer, plan, model, tokens, ttft, gap, include_usage, usage, received);
     bool keep = false;
     if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
       auto watch = WatchClose(stream, buffer);
@@ -347,7 +348,8 @@ class Server {
   asio::awaitable<bool> StreamReply(Stream& stream, const Request& req, asio::steady_timer& timer,
                                     const State::Plan& plan, const std::string& model,
                                     const std::vector<std::string>& tokens, int ttft, std::chrono::microseconds gap,
-                                    bool include_usage, const json::object& usage) {
+                                    bool include_usage, const json::object& usage,
+                                    std::chrono::steady_clock::time_point received) {
     auto write = [&stream](std::string data) -> asio::awaitable<bool> {
       auto [ec, n] = co_await asio::async_write(stream, asio::buffer(data), kTuple);
       co_return !ec;
@@ -392,6 +394,10 @@ class Server {
       }
       std::string token = Chunk(SseData(ChunkObject(model, json::object{{"content", tokens[i]}}, nullptr)));
       if (!co_await write(std::move(token))) co_return false;
+      if (i == 0) {
+        state_.RecordFirstToken(
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - received).count());
+      }
     }
     std::string tail = Chunk(SseData(ChunkObject(model, json::object{}, "stop")));
     if (include_usage) {
