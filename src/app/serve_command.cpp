@@ -228,9 +228,9 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     for (const auto& name : core::SplitCommaList(list)) out.push_back(providers.Find(name));
     return out;
   };
-  // The offline engines need a moment of the part deadline if every provider fails.
-  const auto llm_budget = std::chrono::milliseconds(std::max<std::int64_t>(
-      config.conversation.part_deadline_ms * 9 / 10, config.conversation.part_deadline_ms - 2000));
+  // Providers get the part deadline but for a reserve in which the offline engines answer if every provider fails.
+  const auto part_ms = config.conversation.part_deadline_ms;
+  const auto llm_budget = std::chrono::milliseconds(part_ms - std::min<std::int64_t>(2000, part_ms / 2));
   auto agents =
       brain::MakeAgents({.npc_delta_interval = std::chrono::milliseconds(config.conversation.npc_delta_interval_ms),
                          .banned_words = core::SplitCommaList(config.conversation.banned_words),

@@ -100,6 +100,14 @@ std::string_view EndReason(TurnOutcome outcome) {
   return "";
 }
 
+// One part's own result: {ok: true} or {ok: false, code, message}.
+template <typename T>
+json::object PartResult(const core::Result<T>& result) {
+  if (result) return json::object{{"ok", true}};
+  return json::object{
+      {"ok", false}, {"code", core::ErrorCodeName(result.error().code)}, {"message", result.error().message}};
+}
+
 }  // namespace
 
 struct TurnCoordinator::Job {
@@ -758,9 +766,14 @@ asio::awaitable<void> TurnCoordinator::RunTurn(Actor& a, Job& job) {
   if (compliance) flag(*compliance, "trainee");
   auto customer_check = co_await deps_.agents.compliance->Check(reply->text, a.session.language);
   if (customer_check) flag(*customer_check, "customer");
-  tail.push_back(NewEvent{.type = "turn.done",
-                          .turn_id = job.turn_id,
-                          .payload = json::object{{"turn_index", ctx.turn_index}, {"act", ctx.act.label}}});
+  json::object results{{"npc", json::object{{"ok", true}, {"engine", reply->engine}}},
+                       {"coach", PartResult(tip)},
+                       {"compliance", PartResult(compliance)},
+                       {"evaluator", PartResult(scores)}};
+  tail.push_back(NewEvent{
+      .type = "turn.done",
+      .turn_id = job.turn_id,
+      .payload = json::object{{"turn_index", ctx.turn_index}, {"act", ctx.act.label}, {"parts", std::move(results)}}});
 
   std::string end_reason(EndReason(reply->outcome));
   if (end_reason.empty() && ctx.turn_index >= a.state.max_turns) end_reason = "max_turns";

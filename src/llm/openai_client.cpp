@@ -1,6 +1,8 @@
 #include "llm/openai_client.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -76,7 +78,11 @@ OpenAiClient::OpenAiClient(net::HttpClient& http, EndpointOptions options) : htt
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
 }
 
-net::HttpRequest OpenAiClient::Post(std::string path, std::string body) const {
+net::HttpRequest OpenAiClient::Post(std::string path, std::string body, Clock::time_point deadline) const {
+  auto total = options_.total_timeout;
+  if (deadline != Clock::time_point::max()) {
+    total = std::clamp(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()), milliseconds(1), total);
+  }
   net::HttpRequest request{.method = "POST",
                            .url = options_.base_url + path,
                            .headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}},
@@ -84,7 +90,7 @@ net::HttpRequest OpenAiClient::Post(std::string path, std::string body) const {
                            .connect_timeout = options_.connect_timeout,
                            .first_byte_timeout = options_.first_token_timeout,
                            .idle_timeout = options_.idle_timeout,
-                           .total_timeout = options_.total_timeout};
+                           .total_timeout = total};
   if (!options_.api_key.empty()) request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
   return request;
 }
@@ -129,9 +135,10 @@ asio::awaitable<CallResult<ChatResult>> OpenAiClient::Complete(const ChatRequest
   co_return result;
 }
 
-asio::awaitable<CallResult<ChatResult>> OpenAiClient::Stream(const ChatRequest& request, TokenSink& sink) {
+asio::awaitable<CallResult<ChatResult>> OpenAiClient::Stream(const ChatRequest& request, TokenSink& sink,
+                                                             Clock::time_point deadline) {
   const auto start = Clock::now();
-  auto exchange = co_await http_.Open(Post("/chat/completions", ChatBody(options_.model, request, true)));
+  auto exchange = co_await http_.Open(Post("/chat/completions", ChatBody(options_.model, request, true), deadline));
   if (!exchange) co_return tl::unexpected(Plain(exchange.error()));
   auto& x = **exchange;
   if (x.Status() / 100 != 2) {

@@ -73,14 +73,19 @@ class OpenAiClient {
 
   boost::asio::awaitable<CallResult<ChatResult>> Complete(const ChatRequest& request);
   // Hands each piece of text to `sink` as it arrives, then returns the whole.
-  boost::asio::awaitable<CallResult<ChatResult>> Stream(const ChatRequest& request, TokenSink& sink);
+  // The call ends by `deadline` if that comes before its total timeout.
+  boost::asio::awaitable<CallResult<ChatResult>> Stream(
+      const ChatRequest& request, TokenSink& sink,
+      std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max());
   // One vector per input, in order.
   boost::asio::awaitable<CallResult<std::vector<std::vector<float>>>> Embed(const std::vector<std::string>& inputs);
 
   const EndpointOptions& Options() const { return options_; }
 
  private:
-  net::HttpRequest Post(std::string path, std::string body) const;
+  net::HttpRequest Post(
+      std::string path, std::string body,
+      std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) const;
 
   net::HttpClient& http_;
   EndpointOptions options_;

@@ -203,7 +203,7 @@ asio::awaitable<CallResult<ChatResult>> Provider::Stream(const ChatRequest& requ
                   fmt::format("{}: all {} call slots stayed busy", name, config_.max_concurrency)));
     }
     const auto start = Clock::now();
-    auto result = co_await client_.Stream(request, sink);
+    auto result = co_await client_.Stream(request, sink, deadline);
     { auto done = std::move(lease); }
     const auto elapsed = Clock::now() - start;
     if (result) {

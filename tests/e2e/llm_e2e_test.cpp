@@ -161,6 +161,10 @@ TEST_F(LlmE2e, AFailureBeforeTheFirstTokenIsAnsweredByTheNextProvider) {
   EXPECT_EQ(Find(events, "npc.reset"), nullptr) << "nothing had been streamed";
   EXPECT_EQ(Deltas(events), kBackupReply);
   EXPECT_EQ(Metric("salesboost_llm_fallbacks_total{agent=\"npc\",from=\"primary\",reason=\"unavailable\"}"), 1);
+  const auto* done_turn = Find(events, "turn.done");
+  ASSERT_NE(done_turn, nullptr);
+  EXPECT_EQ(done_turn->at("parts").at("npc").at("engine"), "backup");
+  EXPECT_EQ(done_turn->at("parts").at("coach").at("ok"), true);
 }
 
 TEST_F(LlmE2e, AMidStreamFailureIsWithdrawnAndReplayedExactlyOnResume) {
@@ -293,6 +297,38 @@ TEST_F(LlmE2e, JsonIsRepairedOrAskedForAgainOnceThenTheOfflineJudgesAnswer) {
   EXPECT_EQ(Find(events, "turn.scored")->at("scores").as_object().size(), 7U);
   EXPECT_EQ(Metric("salesboost_llm_fallbacks_total{agent=\"coach\",from=\"judge\",reason=\"invalid_output\"}"), 1);
   EXPECT_EQ(Metric("salesboost_llm_fallbacks_total{agent=\"evaluator\",from=\"judge\",reason=\"invalid_output\"}"), 1);
+}
+
+// Each part has its own deadline: a provider slower than the coach's share of
+// it is cut, the offline coach answers, and the turn is not held up.
+class LlmDeadlineE2e : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    judge_ = MockLlmProcess::Start(R"({"ttft_ms": 5000, "reply": "{}"})");
+    server_ = ServerProcess::Start({"--set", "providers.judge.base_url=" + judge_->BaseUrl(), "--set",
+                                    "providers.judge.model=m", "--set", "llm.coach=judge", "--set",
+                                    "conversation.part_deadline_ms=1200"});
+  }
+  std::unique_ptr<MockLlmProcess> judge_;
+  std::unique_ptr<ServerProcess> server_;
+};
+
+TEST_F(LlmDeadlineE2e, ASlowProviderIsCutAtItsShareOfThePartDeadline) {
+  const auto token = server_->DemoTraineeToken();
+  const auto session = CreateSession(server_->endpoint(), token, "en");
+  Client client(server_->endpoint(), token);
+  client.Join(session);
+  ASSERT_EQ(Type(client.Next()), "session.ready");
+  const auto start = std::chrono::steady_clock::now();
+  client.Turn("t1", "Hello Mr Li, this is Anna from Lumen.");
+  auto events = client.Until("turn.done");
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  ASSERT_NE(Find(events, "coach.tip"), nullptr) << "the offline coach answered";
+  EXPECT_FALSE(Find(events, "coach.tip")->at("text").as_string().empty());
+  EXPECT_LT(elapsed, std::chrono::milliseconds(3000)) << "not held up by the 5 s provider";
+  EXPECT_EQ(Find(events, "turn.done")->at("parts").at("coach").at("ok"), true);
+  for (int i = 0; i < 100 && judge_->Counter("chat_cancelled") == 0; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(judge_->Counter("chat_cancelled"), 1) << "the cut call was closed upstream";
 }
 
 }  // namespace
