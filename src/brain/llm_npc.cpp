@@ -10,10 +10,6 @@ using conversation::TurnContext;
 
 namespace {
 
-bool CustomerMayKnow(const conversation::KnowledgeHit& hit) {
-  return hit.type == "product" || hit.type == "faq" || hit.type == "case" || hit.type == "comparison";
-}
-
 // Passes the provider's text on piece by piece, unless the text so far plus
 // the piece would make the compliance check BLOCK: then it stops the call.
 class GuardedSink final : public llm::TokenSink {
@@ -66,7 +62,8 @@ asio::awaitable<core::Result<NpcReply>> LlmNpc::Reply(const TurnContext& turn, D
     auto hits = co_await knowledge_->Search(turn.text, turn.session.language, options_.facts * 3);
     if (hits) {
       for (auto& hit : *hits) {
-        if (CustomerMayKnow(hit) && static_cast<int>(facts.size()) < options_.facts) facts.push_back(std::move(hit));
+        if (conversation::IsCustomerFacing(hit) && static_cast<int>(facts.size()) < options_.facts)
+          facts.push_back(std::move(hit));
       }
     }
   }

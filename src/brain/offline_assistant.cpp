@@ -171,15 +171,10 @@ const Playbook& PlaybookFor(std::string_view intent) {
   return Playbooks().back();  // unclear
 }
 
-// What a customer may hear: facts, not the salesperson's playbook or rules.
-bool CustomerFacing(const conversation::KnowledgeHit& hit) {
-  return hit.type == "product" || hit.type == "faq" || hit.type == "case" || hit.type == "comparison";
-}
-
 // One sentence of the best customer-facing passage, short enough to say:
 // the first with a number in it (the most concrete), else the first.
 std::string Fact(const std::vector<conversation::KnowledgeHit>& hits) {
-  const auto hit = std::find_if(hits.begin(), hits.end(), CustomerFacing);
+  const auto hit = std::find_if(hits.begin(), hits.end(), conversation::IsCustomerFacing);
   if (hit == hits.end()) return {};
   std::string first;
   for (auto& sentence : core::SplitSentences(hit->text)) {

@@ -21,6 +21,12 @@ struct KnowledgeHit {
   double score = 0;
 };
 
+// What a customer may hear or know: facts (product, faq, case, comparison),
+// not the salesperson's playbooks or compliance rules.
+inline bool IsCustomerFacing(const KnowledgeHit& hit) {
+  return hit.type == "product" || hit.type == "faq" || hit.type == "case" || hit.type == "comparison";
+}
+
 class KnowledgeSearch {
  public:
   virtual ~KnowledgeSearch() = default;

@@ -78,7 +78,7 @@ OpenAiClient::OpenAiClient(net::HttpClient& http, EndpointOptions options) : htt
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
 }
 
-net::HttpRequest OpenAiClient::Post(std::string path, std::string body, Clock::time_point deadline) const {
+net::HttpRequest OpenAiClient::Post(const std::string& path, std::string body, Clock::time_point deadline) const {
   auto total = options_.total_timeout;
   if (deadline != Clock::time_point::max()) {
     total = std::clamp(std::chrono::duration_cast<milliseconds>(deadline - Clock::now()), milliseconds(1), total);
@@ -142,7 +142,7 @@ asio::awaitable<CallResult<ChatResult>> OpenAiClient::Stream(const ChatRequest& 
   if (!exchange) co_return tl::unexpected(Plain(exchange.error()));
   auto& x = **exchange;
   if (x.Status() / 100 != 2) {
-    auto body = co_await x.ReadAll(64 * 1024);
+    auto body = co_await x.ReadAll(std::size_t{64} * 1024);
     co_return tl::unexpected(StatusError(x.Status(), body ? *body : std::string(), x.Header("retry-after")));
   }
   SseParser parser;

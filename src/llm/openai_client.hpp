@@ -84,7 +84,7 @@ class OpenAiClient {
 
  private:
   net::HttpRequest Post(
-      std::string path, std::string body,
+      const std::string& path, std::string body,
       std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) const;
 
   net::HttpClient& http_;

@@ -8,6 +8,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cmath>
 #include <deque>
 #include <utility>
 
@@ -219,7 +220,7 @@ asio::awaitable<CallResult<ChatResult>> Provider::Stream(const ChatRequest& requ
       metrics_.tokens.With({name, "completion"}).Inc(static_cast<std::uint64_t>(result->usage.completion_tokens));
       const double cost = config_.cost_input_per_1k * static_cast<double>(result->usage.prompt_tokens) / 1000.0 +
                           config_.cost_output_per_1k * static_cast<double>(result->usage.completion_tokens) / 1000.0;
-      metrics_.cost.With({name}).Inc(static_cast<std::uint64_t>(cost * 1e6 + 0.5));
+      metrics_.cost.With({name}).Inc(static_cast<std::uint64_t>(std::llround(cost * 1e6)));
       co_return result;
     }
     auto& error = result.error();
@@ -272,7 +273,7 @@ class BreakerProbe final : public core::ReadinessProbe {
 }  // namespace
 
 ProviderSet::ProviderSet(std::vector<ProviderConfig> configs, net::HttpClientOptions http_options,
-                         const core::Clock& clock, core::MetricsRegistry& metrics, core::Logger logger)
+                         const core::Clock& clock, core::MetricsRegistry& metrics, const core::Logger& logger)
     : metrics_(std::make_unique<ProviderMetrics>(metrics)), http_(std::move(http_options)) {
   for (auto& config : configs) {
     auto name = config.name;

@@ -69,7 +69,7 @@ class Provider {
 class ProviderSet {
  public:
   ProviderSet(std::vector<ProviderConfig> configs, net::HttpClientOptions http_options, const core::Clock& clock,
-              core::MetricsRegistry& metrics, core::Logger logger);
+              core::MetricsRegistry& metrics, const core::Logger& logger);
   ~ProviderSet();
 
   // Closes pooled connections; call once the I/O contexts have stopped and

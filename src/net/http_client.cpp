@@ -34,7 +34,7 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::size_t kReadPiece = 16 * 1024;
+constexpr std::size_t kReadPiece = std::size_t{16} * 1024;
 
 struct Target {
   bool tls = false;

@@ -16,8 +16,6 @@
 namespace salesboost {
 namespace {
 
-using client::WsClient;
-using client::WsEvent;
 using std::chrono::milliseconds;
 using testing::Client;
 using testing::CreateSession;
