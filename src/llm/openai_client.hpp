@@ -80,8 +80,6 @@ class OpenAiClient {
   // One vector per input, in order.
   boost::asio::awaitable<CallResult<std::vector<std::vector<float>>>> Embed(const std::vector<std::string>& inputs);
 
-  const EndpointOptions& Options() const { return options_; }
-
  private:
   net::HttpRequest Post(
       const std::string& path, std::string body,

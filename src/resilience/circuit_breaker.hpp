@@ -63,8 +63,6 @@ class CircuitBreaker {
   BreakerState State() const;
   // When OPEN: how long until probes are allowed; zero otherwise.
   milliseconds RetryAfter() const;
-  const std::string& Name() const { return name_; }
-  const BreakerOptions& Options() const { return options_; }
 
  private:
   struct Sample {
