@@ -50,9 +50,7 @@ LlmNpc::LlmNpc(LlmNpcOptions options, std::vector<llm::Provider*> chain,
       offline_(std::move(offline)),
       guard_(guard),
       knowledge_(knowledge),
-      fallbacks_(metrics.AddCounter("salesboost_llm_fallbacks_total",
-                                    "Replies handed to the next engine, by the engine that gave up and why",
-                                    {"agent", "from", "reason"})) {}
+      fallbacks_(llm::FallbackCounter(metrics)) {}
 
 asio::awaitable<core::Result<NpcReply>> LlmNpc::Reply(const TurnContext& turn, DeltaSink& sink) {
   const auto deadline = std::chrono::steady_clock::now() + options_.budget;

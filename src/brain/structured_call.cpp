@@ -34,11 +34,7 @@ std::optional<json::object> RepairJson(std::string_view text) {
 }
 
 StructuredCaller::StructuredCaller(std::string agent, std::vector<llm::Provider*> chain, core::MetricsRegistry& metrics)
-    : agent_(std::move(agent)),
-      chain_(std::move(chain)),
-      fallbacks_(metrics.AddCounter("salesboost_llm_fallbacks_total",
-                                    "Replies handed to the next engine, by the engine that gave up and why",
-                                    {"agent", "from", "reason"})) {}
+    : agent_(std::move(agent)), chain_(std::move(chain)), fallbacks_(llm::FallbackCounter(metrics)) {}
 
 asio::awaitable<std::optional<json::object>> StructuredCaller::Ask(llm::ChatRequest request,
                                                                    const JsonValidator& validate,

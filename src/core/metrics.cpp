@@ -177,8 +177,8 @@ struct MetricsRegistry::Entry {
 MetricsRegistry::MetricsRegistry() = default;
 MetricsRegistry::~MetricsRegistry() = default;
 
-template <std::size_t I, typename... Args>
-auto& MetricsRegistry::Emplace(const std::string& name, const std::vector<std::string>& labels, Args&&... args) {
+template <std::size_t I, typename... Extra>
+auto& MetricsRegistry::Emplace(std::string name, std::string help, std::vector<std::string> labels, Extra&&... extra) {
   std::lock_guard lock(mutex_);
   for (auto& existing : entries_) {
     const bool same_name = std::visit([&name](const auto& f) { return f.Name() == name; }, existing->family);
@@ -187,27 +187,22 @@ auto& MetricsRegistry::Emplace(const std::string& name, const std::vector<std::s
     SB_CHECK(std::get<I>(existing->family).LabelNames() == labels);
     return std::get<I>(existing->family);
   }
-  auto& entry = entries_.emplace_back(std::make_unique<Entry>(std::in_place_index<I>, std::forward<Args>(args)...));
+  auto& entry = entries_.emplace_back(std::make_unique<Entry>(std::in_place_index<I>, std::move(name), std::move(help),
+                                                              std::move(labels), std::forward<Extra>(extra)...));
   return std::get<I>(entry->family);
 }
 
 Family<Counter>& MetricsRegistry::AddCounter(std::string name, std::string help, std::vector<std::string> labels) {
-  const auto key = name;
-  const auto names = labels;
-  return Emplace<0>(key, names, std::move(name), std::move(help), std::move(labels));
+  return Emplace<0>(std::move(name), std::move(help), std::move(labels));
 }
 
 Family<Gauge>& MetricsRegistry::AddGauge(std::string name, std::string help, std::vector<std::string> labels) {
-  const auto key = name;
-  const auto names = labels;
-  return Emplace<1>(key, names, std::move(name), std::move(help), std::move(labels));
+  return Emplace<1>(std::move(name), std::move(help), std::move(labels));
 }
 
 Family<Histogram>& MetricsRegistry::AddHistogram(std::string name, std::string help, std::vector<std::string> labels,
                                                  std::vector<double> bounds) {
-  const auto key = name;
-  const auto names = labels;
-  return Emplace<2>(key, names, std::move(name), std::move(help), std::move(labels), std::move(bounds));
+  return Emplace<2>(std::move(name), std::move(help), std::move(labels), std::move(bounds));
 }
 
 std::string MetricsRegistry::WritePrometheus() const {

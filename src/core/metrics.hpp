@@ -106,8 +106,9 @@ class MetricsRegistry {
 
  private:
   struct Entry;
-  template <std::size_t I, typename... Args>
-  auto& Emplace(const std::string& name, const std::vector<std::string>& labels, Args&&... args);
+  // The family called `name`, created from the arguments if there is none.
+  template <std::size_t I, typename... Extra>
+  auto& Emplace(std::string name, std::string help, std::vector<std::string> labels, Extra&&... extra);
 
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<Entry>> entries_;  // guarded by mutex_; registration order

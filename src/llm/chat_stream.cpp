@@ -27,6 +27,19 @@ core::Error ProviderError(const json::object& error) {
 
 }  // namespace
 
+std::optional<TokenUsage> DecodeUsage(const json::object& reply) {
+  const auto* usage = reply.if_contains("usage");
+  if (usage == nullptr || !usage->is_object()) return std::nullopt;
+  TokenUsage tokens;
+  const auto& u = usage->get_object();
+  if (const auto* p = u.if_contains("prompt_tokens"); p != nullptr && p->is_int64())
+    tokens.prompt_tokens = p->get_int64();
+  if (const auto* c = u.if_contains("completion_tokens"); c != nullptr && c->is_int64()) {
+    tokens.completion_tokens = c->get_int64();
+  }
+  return tokens;
+}
+
 core::Result<std::optional<ChatDelta>> DecodeChatChunk(std::string_view data) {
   if (data == "[DONE]") return std::optional<ChatDelta>();
   boost::system::error_code ec;
@@ -51,16 +64,7 @@ core::Result<std::optional<ChatDelta>> DecodeChatChunk(std::string_view data) {
     }
     delta.finish_reason = std::string(StringAt(choice, "finish_reason"));
   }
-  if (const auto* usage = chunk.if_contains("usage"); usage != nullptr && usage->is_object()) {
-    const auto& u = usage->get_object();
-    TokenUsage tokens;
-    if (const auto* p = u.if_contains("prompt_tokens"); p != nullptr && p->is_int64())
-      tokens.prompt_tokens = p->get_int64();
-    if (const auto* c = u.if_contains("completion_tokens"); c != nullptr && c->is_int64()) {
-      tokens.completion_tokens = c->get_int64();
-    }
-    delta.usage = tokens;
-  }
+  delta.usage = DecodeUsage(chunk);
   return std::optional<ChatDelta>(std::move(delta));
 }
 

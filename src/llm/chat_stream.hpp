@@ -4,6 +4,7 @@
 // an error object instead of a chunk in the middle of the stream. Pure.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +24,9 @@ struct ChatDelta {
   std::string finish_reason;        // "stop", "length", ... on the last chunk; empty before
   std::optional<TokenUsage> usage;  // when the provider reports it (stream_options.include_usage)
 };
+
+// The "usage" object of a chat completion or chunk, if it has one.
+std::optional<TokenUsage> DecodeUsage(const boost::json::object& reply);
 
 // nullopt for "[DONE]". An error object becomes kResourceExhausted (rate limits)
 // or kUnavailable (anything else, retryable on another provider) with the

@@ -95,34 +95,37 @@ net::HttpRequest OpenAiClient::Post(const std::string& path, std::string body, C
   return request;
 }
 
+asio::awaitable<CallResult<json::object>> OpenAiClient::PostJson(const std::string& path, std::string body,
+                                                                 std::size_t limit) {
+  auto reply = co_await http_.Fetch(Post(path, std::move(body)), limit);
+  if (!reply) co_return tl::unexpected(Plain(reply.error()));
+  if (reply->status / 100 != 2) {
+    co_return tl::unexpected(StatusError(reply->status, reply->body, reply->Header("retry-after")));
+  }
+  boost::system::error_code ec;
+  auto parsed = json::parse(reply->body, ec);
+  if (ec || !parsed.is_object()) {
+    co_return tl::unexpected(
+        Plain(core::Error{core::ErrorCode::kUnavailable, "the provider's reply is not a JSON object"}));
+  }
+  co_return std::move(parsed.as_object());
+}
+
 asio::awaitable<CallResult<ChatResult>> OpenAiClient::Complete(const ChatRequest& request) {
   const auto start = Clock::now();
-  auto reply =
-      co_await http_.Fetch(Post("/chat/completions", ChatBody(options_.model, request, false)), kMaxReplyBytes);
-  if (!reply) co_return tl::unexpected(Plain(reply.error()));
-  if (reply->status / 100 != 2)
-    co_return tl::unexpected(StatusError(reply->status, reply->body, reply->Header("retry-after")));
-  boost::system::error_code ec;
-  const auto parsed = json::parse(reply->body, ec);
-  const json::object* message = nullptr;
+  auto reply = co_await PostJson("/chat/completions", ChatBody(options_.model, request, false), kMaxReplyBytes);
+  if (!reply) co_return tl::unexpected(std::move(reply.error()));
   ChatResult result;
-  if (!ec && parsed.is_object()) {
-    const auto* choices = parsed.get_object().if_contains("choices");
-    if (choices != nullptr && choices->is_array() && !choices->get_array().empty() &&
-        choices->get_array().front().is_object()) {
-      const auto& choice = choices->get_array().front().get_object();
-      const auto* m = choice.if_contains("message");
-      if (m != nullptr && m->is_object()) message = &m->get_object();
-      const auto* finish = choice.if_contains("finish_reason");
-      if (finish != nullptr && finish->is_string()) result.finish_reason = std::string(finish->get_string());
-    }
-    const auto* usage = parsed.get_object().if_contains("usage");
-    if (usage != nullptr && usage->is_object()) {
-      const auto* p = usage->get_object().if_contains("prompt_tokens");
-      const auto* c = usage->get_object().if_contains("completion_tokens");
-      if (p != nullptr && p->is_int64()) result.usage.prompt_tokens = p->get_int64();
-      if (c != nullptr && c->is_int64()) result.usage.completion_tokens = c->get_int64();
-    }
+  result.usage = DecodeUsage(*reply).value_or(TokenUsage{});
+  const json::object* message = nullptr;
+  const auto* choices = reply->if_contains("choices");
+  if (choices != nullptr && choices->is_array() && !choices->get_array().empty() &&
+      choices->get_array().front().is_object()) {
+    const auto& choice = choices->get_array().front().get_object();
+    const auto* m = choice.if_contains("message");
+    if (m != nullptr && m->is_object()) message = &m->get_object();
+    const auto* finish = choice.if_contains("finish_reason");
+    if (finish != nullptr && finish->is_string()) result.finish_reason = std::string(finish->get_string());
   }
   const auto* content = message != nullptr ? message->if_contains("content") : nullptr;
   if (content == nullptr || !content->is_string()) {
@@ -192,17 +195,10 @@ asio::awaitable<CallResult<std::vector<std::vector<float>>>> OpenAiClient::Embed
   json::array input;
   for (const auto& text : inputs) input.emplace_back(text);
   json::object body{{"model", options_.model}, {"input", std::move(input)}};
-  auto reply = co_await http_.Fetch(Post("/embeddings", json::serialize(body)), 64 << 20);
-  if (!reply) co_return tl::unexpected(Plain(reply.error()));
-  if (reply->status / 100 != 2)
-    co_return tl::unexpected(StatusError(reply->status, reply->body, reply->Header("retry-after")));
-  boost::system::error_code ec;
-  const auto parsed = json::parse(reply->body, ec);
-  const json::array* data = nullptr;
-  if (!ec && parsed.is_object()) {
-    const auto* d = parsed.get_object().if_contains("data");
-    if (d != nullptr && d->is_array()) data = &d->get_array();
-  }
+  auto reply = co_await PostJson("/embeddings", json::serialize(body), std::size_t{64} << 20);
+  if (!reply) co_return tl::unexpected(std::move(reply.error()));
+  const auto* d = reply->if_contains("data");
+  const json::array* data = d != nullptr && d->is_array() ? &d->get_array() : nullptr;
   auto bad = [] {
     return tl::unexpected(
         Plain(core::Error{core::ErrorCode::kUnavailable, "the provider's embeddings reply is malformed"}));

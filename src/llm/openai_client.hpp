@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -84,6 +85,10 @@ class OpenAiClient {
   net::HttpRequest Post(
       const std::string& path, std::string body,
       std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max()) const;
+
+  // A POST whose 2xx reply must be a JSON object.
+  boost::asio::awaitable<CallResult<boost::json::object>> PostJson(const std::string& path, std::string body,
+                                                                   std::size_t limit);
 
   net::HttpClient& http_;
   EndpointOptions options_;

@@ -36,6 +36,10 @@ struct ProviderConfig {
 
 class ProviderMetrics;
 
+// salesboost_llm_fallbacks_total{agent, from, reason}: replies an agent handed
+// from a provider to the next engine. One family, shared by every LLM agent.
+core::Family<core::Counter>& FallbackCounter(core::MetricsRegistry& metrics);
+
 class Provider {
  public:
   Provider(ProviderConfig config, net::HttpClient& http, const core::Clock& clock, ProviderMetrics& metrics,
