@@ -37,5 +37,7 @@ function(sb_test name)
   sb_apply_warnings(${name})
   gtest_discover_tests(${name}
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT})
+    PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT ${ARG_TIMEOUT}
+      # Tesseract's OpenMP threads fight page-level parallelism on small machines.
+      ENVIRONMENT "OMP_THREAD_LIMIT=1")
 endfunction()

@@ -10,8 +10,13 @@ PACKAGES=(
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev ca-certificates libsqlite3-dev libsodium-dev libicu-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
+  # knowledge base: PDF text and rendering, OCR (Chinese + English), vectors, DOCX and HTML
+  libpoppler-cpp-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim
+  libhnswlib-dev libarchive-dev libxml2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl
+  # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
+  poppler-utils tesseract-ocr
 )
 
 missing=()

@@ -19,6 +19,7 @@ struct KnowledgeHit {
   std::string type;     // the document's type: product, faq, case, comparison (what a customer may hear),
                         // playbook, compliance (guidance for the salesperson); empty when unknown
   double score = 0;
+  int page = 0;  // where the passage starts; 0 when the source has no pages
 };
 
 // What a customer may hear or know: facts (product, faq, case, comparison),

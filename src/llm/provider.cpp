@@ -191,8 +191,8 @@ Provider::Provider(ProviderConfig config, net::HttpClient& http, const core::Clo
 
 Provider::~Provider() = default;
 
-asio::awaitable<CallResult<ChatResult>> Provider::Stream(const ChatRequest& request, TokenSink& sink,
-                                                         Clock::time_point deadline) {
+template <typename T, typename Call, typename OnSuccess>
+asio::awaitable<CallResult<T>> Provider::Guarded(Clock::time_point deadline, Call call, OnSuccess on_success) {
   const auto& name = config_.name;
   for (int attempt = 1;; ++attempt) {
     if (!breaker_.TryAcquire()) {
@@ -210,23 +210,13 @@ asio::awaitable<CallResult<ChatResult>> Provider::Stream(const ChatRequest& requ
                   fmt::format("{}: all {} call slots stayed busy", name, config_.max_concurrency)));
     }
     const auto start = Clock::now();
-    auto result = co_await client_.Stream(request, sink, deadline);
+    CallResult<T> result = co_await call();
     { auto done = std::move(lease); }
     const auto elapsed = Clock::now() - start;
     if (result) {
       permit.Record(CallOutcome::kSuccess, elapsed);
       metrics_.calls.With({name, "ok"}).Inc();
-      metrics_.first_token.With({name}).Observe(std::chrono::duration<double>(result->first_token).count());
-      const double streaming = std::chrono::duration<double>(result->elapsed - result->first_token).count();
-      if (streaming > 0 && result->usage.completion_tokens > 1) {
-        metrics_.tokens_per_second.With({name}).Observe(static_cast<double>(result->usage.completion_tokens - 1) /
-                                                        streaming);
-      }
-      metrics_.tokens.With({name, "prompt"}).Inc(static_cast<std::uint64_t>(result->usage.prompt_tokens));
-      metrics_.tokens.With({name, "completion"}).Inc(static_cast<std::uint64_t>(result->usage.completion_tokens));
-      const double cost = config_.cost_input_per_1k * static_cast<double>(result->usage.prompt_tokens) / 1000.0 +
-                          config_.cost_output_per_1k * static_cast<double>(result->usage.completion_tokens) / 1000.0;
-      metrics_.cost.With({name}).Inc(static_cast<std::uint64_t>(std::llround(cost * 1e6)));
+      on_success(*result);
       co_return result;
     }
     auto& error = result.error();
@@ -255,6 +245,33 @@ asio::awaitable<CallResult<ChatResult>> Provider::Stream(const ChatRequest& requ
     asio::steady_timer timer(co_await asio::this_coro::executor, *delay);
     co_await timer.async_wait(kTuple);
   }
+}
+
+asio::awaitable<CallResult<ChatResult>> Provider::Stream(const ChatRequest& request, TokenSink& sink,
+                                                         Clock::time_point deadline) {
+  const auto& name = config_.name;
+  auto call = [&] { return client_.Stream(request, sink, deadline); };
+  auto record = [&](const ChatResult& result) {
+    metrics_.first_token.With({name}).Observe(std::chrono::duration<double>(result.first_token).count());
+    const double streaming = std::chrono::duration<double>(result.elapsed - result.first_token).count();
+    if (streaming > 0 && result.usage.completion_tokens > 1) {
+      metrics_.tokens_per_second.With({name}).Observe(static_cast<double>(result.usage.completion_tokens - 1) /
+                                                      streaming);
+    }
+    metrics_.tokens.With({name, "prompt"}).Inc(static_cast<std::uint64_t>(result.usage.prompt_tokens));
+    metrics_.tokens.With({name, "completion"}).Inc(static_cast<std::uint64_t>(result.usage.completion_tokens));
+    const double cost = config_.cost_input_per_1k * static_cast<double>(result.usage.prompt_tokens) / 1000.0 +
+                        config_.cost_output_per_1k * static_cast<double>(result.usage.completion_tokens) / 1000.0;
+    metrics_.cost.With({name}).Inc(static_cast<std::uint64_t>(std::llround(cost * 1e6)));
+  };
+  co_return co_await Guarded<ChatResult>(deadline, call, record);
+}
+
+asio::awaitable<CallResult<std::vector<std::vector<float>>>> Provider::Embed(const std::vector<std::string>& inputs,
+                                                                             Clock::time_point deadline) {
+  auto call = [&] { return client_.Embed(inputs); };
+  auto record = [](const std::vector<std::vector<float>>&) {};
+  co_return co_await Guarded<std::vector<std::vector<float>>>(deadline, call, record);
 }
 
 namespace {

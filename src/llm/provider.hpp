@@ -56,9 +56,17 @@ class Provider {
   // free slot before `deadline` with kResourceExhausted.
   boost::asio::awaitable<CallResult<ChatResult>> Stream(const ChatRequest& request, TokenSink& sink,
                                                         std::chrono::steady_clock::time_point deadline);
+  // Embeddings of `inputs` (one vector each, in order), under the same breaker, slots and retries.
+  boost::asio::awaitable<CallResult<std::vector<std::vector<float>>>> Embed(
+      const std::vector<std::string>& inputs, std::chrono::steady_clock::time_point deadline);
+  const std::string& Model() const { return config_.endpoint.model; }
 
  private:
   class Slots;
+  // One call with the breaker, a slot, the outcome recorded, and retries.
+  template <typename T, typename Call, typename OnSuccess>
+  boost::asio::awaitable<CallResult<T>> Guarded(std::chrono::steady_clock::time_point deadline, Call call,
+                                                OnSuccess on_success);
 
   ProviderConfig config_;
   OpenAiClient client_;

@@ -1,0 +1,42 @@
+// Embedder: text to dense vectors. ProviderEmbedder calls an
+// OpenAI-compatible /v1/embeddings endpoint (BGE-M3 and the like) through an
+// llm::Provider, so its breaker, call slots and retries apply.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "llm/provider.hpp"
+
+namespace salesboost::knowledge {
+
+class Embedder {
+ public:
+  virtual ~Embedder() = default;
+  // One vector per text, in order.
+  virtual boost::asio::awaitable<core::Result<std::vector<std::vector<float>>>> Embed(
+      std::vector<std::string> texts, std::chrono::milliseconds budget) = 0;
+  // Names the model: vectors of different models never share an index.
+  virtual std::string Model() const = 0;
+};
+
+class ProviderEmbedder final : public Embedder {
+ public:
+  explicit ProviderEmbedder(llm::Provider& provider) : provider_(provider) {}
+  boost::asio::awaitable<core::Result<std::vector<std::vector<float>>>> Embed(
+      std::vector<std::string> texts, std::chrono::milliseconds budget) override {
+    const auto deadline = std::chrono::steady_clock::now() + budget;
+    auto vectors = co_await provider_.Embed(texts, deadline);
+    if (!vectors) co_return core::Fail(vectors.error().error);
+    co_return std::move(*vectors);
+  }
+  std::string Model() const override { return provider_.Name() + "/" + provider_.Model(); }
+
+ private:
+  llm::Provider& provider_;
+};
+
+}  // namespace salesboost::knowledge

@@ -1,0 +1,50 @@
+// The ingestion router: recognises a file's format from its bytes (then its
+// name) and rates how hard it is to read from cheap signals, which decides
+// the extractor:
+//   LOW      clean digital text                         -> text, markdown, html, csv, docx, pdf-text
+//   MEDIUM   a PDF with tables or images beside its text -> pdf-text (tables kept)
+//   HIGH     a scanned PDF (little text per page), a clean image -> ocr
+//   EXTREME  an image that is dark, washed out, low-contrast or small
+//            (photos, handwriting) -> ocr, vision model preferred
+// Every decision carries its reasons. Empty or unsupported files, and files
+// over the size limit, are errors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace salesboost::knowledge {
+
+enum class Complexity { kLow, kMedium, kHigh, kExtreme };
+std::string_view ComplexityName(Complexity complexity);
+
+struct SourceFile {
+  std::string name;  // file name, used for the format when the bytes do not tell
+  std::string bytes;
+};
+
+struct ExtractLimits {
+  std::size_t max_bytes = 64u << 20;
+  std::int64_t max_pixels = 60'000'000;  // per image or rendered page
+  int max_pages = 2000;
+  int ocr_dpi = 300;
+  int min_text_chars_per_page = 40;  // below: the page is treated as scanned
+};
+
+struct Route {
+  std::string format;  // text, markdown, html, csv, docx, pdf, image
+  Complexity complexity = Complexity::kLow;
+  std::string extractor;  // text, markdown, html, csv, docx, pdf-text, ocr
+  std::vector<std::string> reasons;
+};
+
+// Format by magic bytes, then by extension; empty when unsupported.
+std::string DetectFormat(const SourceFile& file);
+
+core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits);
+
+}  // namespace salesboost::knowledge

@@ -1,0 +1,309 @@
+// The knowledge base against real parts: SQLite, Poppler, Tesseract, and
+// tools/mock-llm for embeddings. Ingestion of every fixture class, bad files,
+// idempotent re-ingest, versions, deletion from the store and both indexes,
+// reloading, and retrieval on the demo knowledge base.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <map>
+
+#include "brain/in_memory_knowledge.hpp"
+#include "core/clock.hpp"
+#include "core/id_generator.hpp"
+#include "core/read_file.hpp"
+#include "core/utf8.hpp"
+#include "infra/sqlite/sqlite_store.hpp"
+#include "knowledge/knowledge_base.hpp"
+#include "storage/migration.hpp"
+#include "support/server_process.hpp"
+
+namespace salesboost::knowledge {
+namespace {
+
+namespace asio = boost::asio;
+
+template <typename T>
+T Await(asio::io_context& io, asio::awaitable<T> work) {
+  std::optional<T> out;
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(work)); }, asio::detached);
+  io.restart();
+  io.run();  // also runs the jobs spawned on `io` to their end
+  return std::move(*out);
+}
+
+SourceFile Fixture(const std::string& name) {
+  auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/knowledge/" + name);
+  EXPECT_TRUE(bytes) << name;
+  return {name, bytes ? *bytes : std::string()};
+}
+
+// Levenshtein distance over code points, whitespace ignored, divided by the reference length.
+double CharacterErrorRate(std::string_view reference, std::string_view text) {
+  auto points = [](std::string_view s) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < s.size();) {
+      const std::size_t n = std::max<std::size_t>(1, core::Utf8SequenceLength(s.substr(i)));
+      if (s[i] != ' ' && s[i] != '\n') out.emplace_back(s.substr(i, n));
+      i += n;
+    }
+    return out;
+  };
+  const auto a = points(reference);
+  const auto b = points(text);
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return static_cast<double>(row[b.size()]) / static_cast<double>(std::max<std::size_t>(a.size(), 1));
+}
+
+class KnowledgeBaseTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = infra::SqliteStore::Open(dir_.path() / "k.db", {}, store_pool_);
+    ASSERT_TRUE(opened);
+    store_ = std::move(*opened);
+    ASSERT_TRUE(Await(io_, storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
+  }
+  std::unique_ptr<KnowledgeBase> Make(Embedder* embedder = nullptr) {
+    KnowledgeOptions options;
+    options.dense_file = dir_.path() / "dense.hnsw";
+    auto kb = std::make_unique<KnowledgeBase>(
+        options, KnowledgeBase::Deps{.store = *store_,
+                                     .workers = workers_,
+                                     .ocr = ocr_,
+                                     .embedder = embedder,
+                                     .clock = clock_,
+                                     .ids = *ids_,
+                                     .logger = core::Logger::ToString(log_, core::LogLevel::kWarn)});
+    EXPECT_TRUE(Await(io_, kb->Load()));
+    return kb;
+  }
+  FileOutcome Ingest(KnowledgeBase& kb, SourceFile file, std::string collection = "default") {
+    return Await(io_, kb.Ingest(IngestRequest{.tenant_id = "default",
+                                              .collection = std::move(collection),
+                                              .type = {},
+                                              .file = std::move(file)},
+                                {}));
+  }
+  std::vector<SearchHit> Find(KnowledgeBase& kb, std::string text, std::string language = {}) {
+    auto hits = Await(io_, kb.Find(SearchRequest{.tenant_id = "default",
+                                                 .text = std::move(text),
+                                                 .k = 3,
+                                                 .collection = {},
+                                                 .type = {},
+                                                 .language = std::move(language)}));
+    EXPECT_TRUE(hits);
+    return hits ? *hits : std::vector<SearchHit>{};
+  }
+  std::int64_t Count(const std::string& sql) {
+    std::int64_t n = -1;
+    EXPECT_TRUE(Await(io_, store_->Transact([&](storage::Transaction& tx) -> core::Result<void> {
+      auto rows = tx.Query(sql);
+      if (!rows) return core::Fail(rows.error());
+      n = rows->front().Int(0);
+      return core::Ok();
+    })));
+    return n;
+  }
+  std::string ParentsText(const std::string& document_id) {
+    std::string text;
+    EXPECT_TRUE(Await(io_, store_->Transact([&](storage::Transaction& tx) -> core::Result<void> {
+      auto rows = tx.Query(
+          "SELECT text FROM knowledge_chunks WHERE document_id = ? AND parent_id IS NULL ORDER BY begin_offset",
+          {document_id});
+      if (!rows) return core::Fail(rows.error());
+      for (const auto& row : *rows) text += row.Text(0) + "\n";
+      return core::Ok();
+    })));
+    return text;
+  }
+
+  salesboost::testing::TempDir dir_;
+  std::string log_;
+  asio::io_context io_;
+  core::BlockingPool store_pool_{1};
+  core::BlockingPool workers_{2};
+  TesseractOcr ocr_{workers_, "chi_sim+eng"};
+  core::SystemClock clock_;
+  std::unique_ptr<core::IdGenerator> ids_ = core::MakeRandomIdGenerator();
+  std::unique_ptr<infra::SqliteStore> store_;
+};
+
+TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarmingTheOthers) {
+  auto kb = Make();
+  std::vector<SourceFile> files;
+  for (const auto* name : {"digital.pdf", "scanned.pdf", "scan.png", "sample.csv", "sample.html", "sample.docx",
+                           "refund.gbk.txt", "refund.utf16.txt", "encrypted.pdf", "truncated.pdf", "bomb.docx"}) {
+    files.push_back(Fixture(name));
+  }
+  files.push_back({"empty.md", ""});
+  files.push_back({"tool.exe", "MZ\x90\x00"});
+  files.push_back({"blank.md", "\n\n   \n"});
+  auto id = Await(io_, kb->Submit("default", "default", "faq", files));
+  ASSERT_TRUE(id) << id.error().message;
+  auto job = Await(io_, kb->Job("default", *id));
+  ASSERT_TRUE(job);
+  EXPECT_EQ(job->status, "done");
+  std::map<std::string, FileOutcome> by_name;
+  for (const auto& file : job->files) {
+    ASSERT_TRUE(file.outcome) << file.name;
+    by_name[file.name] = *file.outcome;
+  }
+  for (const auto* name : {"digital.pdf", "scanned.pdf", "scan.png", "sample.csv", "sample.html", "sample.docx",
+                           "refund.gbk.txt", "refund.utf16.txt"}) {
+    EXPECT_EQ(by_name[name].status, "indexed") << name << ": " << by_name[name].error;
+    EXPECT_GT(by_name[name].children, 0u) << name;
+  }
+  const std::map<std::string, std::string> errors = {
+      {"encrypted.pdf", "encrypted"}, {"truncated.pdf", "damaged"}, {"bomb.docx", "zip bomb"},
+      {"empty.md", "empty file"},     {"tool.exe", "unsupported"},  {"blank.md", "no text"}};
+  for (const auto& [name, message] : errors) {
+    EXPECT_EQ(by_name[name].status, "failed") << name;
+    EXPECT_NE(by_name[name].error.find(message), std::string::npos) << name << ": " << by_name[name].error;
+  }
+  // Routing decisions are kept with the documents.
+  EXPECT_EQ(by_name["digital.pdf"].route.extractor, "pdf-text");
+  EXPECT_EQ(by_name["digital.pdf"].pages, 2);
+  EXPECT_EQ(by_name["scanned.pdf"].route.complexity, Complexity::kHigh);
+  EXPECT_EQ(by_name["scanned.pdf"].ocr_pages, 1);
+  EXPECT_EQ(by_name["scanned.pdf"].ocr_engine, "tesseract");
+  // No half-indexed document: eight documents, none for the failed files.
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_documents"), 8);
+  EXPECT_EQ(kb->Stats().documents, 8u);
+  EXPECT_EQ(static_cast<std::size_t>(Count("SELECT COUNT(*) FROM knowledge_chunks WHERE parent_id IS NOT NULL")),
+            kb->Stats().children);
+
+  // OCR quality on the clean scan: at most 2% character errors.
+  const auto reference = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/knowledge/scan.txt");
+  ASSERT_TRUE(reference);
+  for (const auto* name : {"scanned.pdf", "scan.png"}) {
+    const auto text = ParentsText(by_name[name].document_id);
+    EXPECT_LE(CharacterErrorRate(*reference, text), 0.02) << name << ":\n" << text;
+  }
+  // Content checks: Chinese and English text, the PDF's table, the CSV and the HTML.
+  const auto pdf = ParentsText(by_name["digital.pdf"].document_id);
+  EXPECT_NE(pdf.find("| Business | 199 yuan | Phone and email |"), std::string::npos) << pdf;
+  EXPECT_NE(pdf.find("数据保存在国内机房"), std::string::npos) << pdf;
+  auto hits = Find(*kb, "实施周期多久");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].source, "digital.pdf");
+  EXPECT_EQ(hits[0].page, 2);
+  hits = Find(*kb, "refund within 30 days");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].type, "faq");
+  hits = Find(*kb, "Dedicated manager Enterprise 399");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_TRUE(hits[0].source == "sample.csv" || hits[0].source == "digital.pdf") << hits[0].source;
+}
+
+TEST_F(KnowledgeBaseTest, ReingestIsIdempotentAndAChangedFileReplacesItsChunks) {
+  auto kb = Make();
+  auto first = Ingest(*kb, {"policy.md", "# Refunds\n\nRefunds within 30 days of purchase.\n"});
+  ASSERT_EQ(first.status, "indexed") << first.error;
+  auto again = Ingest(*kb, {"policy.md", "# Refunds\n\nRefunds within 30 days of purchase.\n"});
+  EXPECT_EQ(again.status, "unchanged");
+  EXPECT_EQ(again.document_id, first.document_id);
+  auto copy = Ingest(*kb, {"copy.md", "# Refunds\n\nRefunds within 30 days of purchase.\n"});
+  EXPECT_EQ(copy.status, "duplicate");
+  EXPECT_NE(copy.error.find("policy.md"), std::string::npos);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_documents"), 1);
+
+  auto changed = Ingest(*kb, {"policy.md", "# Refunds\n\nRefunds within 14 days, store credit after that.\n"});
+  ASSERT_EQ(changed.status, "indexed");
+  EXPECT_EQ(changed.document_id, first.document_id);
+  EXPECT_NE(changed.version, first.version);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_documents"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_chunks WHERE text LIKE '%30 days%'"), 0);
+  EXPECT_TRUE(Find(*kb, "30").empty());
+  ASSERT_FALSE(Find(*kb, "store credit").empty());
+  // Same name in another collection is another document.
+  EXPECT_EQ(Ingest(*kb, {"policy.md", "# Refunds\n\nRefunds within 30 days of purchase.\n"}, "archive").status,
+            "indexed");
+  EXPECT_EQ(kb->Stats().documents, 2u);
+}
+
+TEST_F(KnowledgeBaseTest, DeletionRemovesEveryChunkFromTheStoreAndBothIndexesAndSurvivesARestart) {
+  auto mock = salesboost::testing::MockLlmProcess::Start(R"({"dimensions": 64})");
+  core::MetricsRegistry metrics;
+  llm::ProviderSet providers({llm::ProviderConfig{.name = "bge",
+                                                  .endpoint = {.base_url = mock->BaseUrl(), .model = "bge-m3"},
+                                                  .max_concurrency = 4,
+                                                  .cost_input_per_1k = 0,
+                                                  .cost_output_per_1k = 0,
+                                                  .breaker = {},
+                                                  .retry = {}}},
+                             {}, clock_, metrics, core::Logger::ToString(log_, core::LogLevel::kWarn));
+  ProviderEmbedder embedder(*providers.Find("bge"));
+  {
+    auto kb = Make(&embedder);
+    for (const auto& file : brain::DemoKnowledgeFiles()) {
+      ASSERT_EQ(Ingest(*kb, {std::string(file.name), std::string(file.content)}).status, "indexed") << file.name;
+    }
+    const auto stats = kb->Stats();
+    EXPECT_EQ(stats.documents, 20u);
+    EXPECT_EQ(stats.vectors, stats.children);
+    EXPECT_GT(mock->Counter("embeddings"), 0);
+  }
+  {
+    // A restart: the store and the saved dense index give the same state.
+    auto kb = Make(&embedder);
+    const auto stats = kb->Stats();
+    EXPECT_EQ(stats.documents, 20u);
+    EXPECT_EQ(stats.vectors, stats.children);
+    const auto hits = Find(*kb, "That is too expensive, what is the price?", "en");
+    ASSERT_FALSE(hits.empty());
+    const auto document_id = hits[0].document_id;
+    ASSERT_TRUE(Await(io_, kb->Delete("default", document_id)));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_chunks WHERE document_id = '" + document_id + "'"), 0);
+    for (const auto& hit : Find(*kb, "That is too expensive, what is the price?", "en")) {
+      EXPECT_NE(hit.document_id, document_id);
+    }
+    EXPECT_EQ(kb->Stats().vectors, kb->Stats().children);
+    EXPECT_EQ(Await(io_, kb->Delete("default", document_id)).error().code, core::ErrorCode::kNotFound);
+  }
+  {
+    auto kb = Make(&embedder);
+    EXPECT_EQ(kb->Stats().documents, 19u);
+    EXPECT_EQ(kb->Stats().vectors, kb->Stats().children);  // the deleted vectors did not come back
+  }
+  providers.CloseIdle();
+}
+
+TEST_F(KnowledgeBaseTest, FindsTheExpectedPassagesInTheDemoKnowledgeBase) {
+  auto kb = Make();
+  for (const auto& file : brain::DemoKnowledgeFiles()) {
+    ASSERT_EQ(Ingest(*kb, {std::string(file.name), std::string(file.content)}).status, "indexed");
+  }
+  const std::vector<std::tuple<std::string, std::string, std::string>> expected = {
+      {"That is too expensive, what is the price?", "en", "objection-playbook.en.md"},
+      {"员工不太会用电脑怎么办", "zh", "lumen-faq.zh.md"},
+      {"annual fee of the platinum card", "en", "platinum-card-sheet.en.md"},
+      {"白金卡年费多少", "zh", "platinum-card-sheet.zh.md"},
+  };
+  for (const auto& [query, language, source] : expected) {
+    const auto hits = Find(*kb, query, language);
+    ASSERT_FALSE(hits.empty()) << query;
+    EXPECT_EQ(hits[0].source, source) << query << " -> " << hits[0].text;
+    for (const auto& hit : hits) EXPECT_TRUE(hit.source.ends_with("." + language + ".md")) << hit.source;
+  }
+  // The agents' port: the same search in the agent tenant's documents.
+  auto port = Await(io_, kb->Search("员工不太会用电脑怎么办", "zh", 2));
+  ASSERT_TRUE(port);
+  ASSERT_FALSE(port->empty());
+  EXPECT_NE(port->front().text.find("培训"), std::string::npos) << port->front().text;
+  EXPECT_TRUE(Find(*kb, "xylophone quasar").empty());
+}
+
+}  // namespace
+}  // namespace salesboost::knowledge

@@ -1,0 +1,300 @@
+// The knowledge base's pure parts: decoding, Markdown conversion, routing,
+// PDF text, the sparse and dense indexes and hybrid fusion.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "core/read_file.hpp"
+#include "knowledge/dense_index.hpp"
+#include "knowledge/knowledge_index.hpp"
+#include "knowledge/markup.hpp"
+#include "knowledge/ocr.hpp"
+#include "knowledge/pdf.hpp"
+#include "knowledge/router.hpp"
+#include "knowledge/sparse_index.hpp"
+#include "knowledge/text_decode.hpp"
+#include "support/server_process.hpp"
+
+namespace salesboost::knowledge {
+namespace {
+
+std::string Fixture(const std::string& name) {
+  auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/knowledge/" + name);
+  EXPECT_TRUE(bytes) << name;
+  return bytes ? *bytes : std::string();
+}
+
+bool Has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+TEST(TextDecode, DetectsUtf8Gb18030AndUtf16) {
+  const std::string expected = "退款政策：三十天内无理由退款。\nRefunds within 30 days.\n";
+  auto gbk = DecodeText(Fixture("refund.gbk.txt"));
+  ASSERT_TRUE(gbk);
+  EXPECT_EQ(gbk->encoding, "gb18030");
+  EXPECT_EQ(gbk->text, expected);
+  auto utf16 = DecodeText(Fixture("refund.utf16.txt"));
+  ASSERT_TRUE(utf16);
+  EXPECT_EQ(utf16->encoding, "utf-16le");
+  EXPECT_EQ(utf16->text, expected);
+  auto bom = DecodeText("\xEF\xBB\xBFhello");
+  ASSERT_TRUE(bom);
+  EXPECT_EQ(bom->text, "hello");
+  EXPECT_FALSE(DecodeText(std::string("ab\0cd", 5)));
+  EXPECT_FALSE(DecodeText("\xFF\xFF\xFF\x80"));
+}
+
+TEST(Markup, HtmlKeepsHeadingsListsAndTablesAndDropsScripts) {
+  auto md = HtmlToMarkdown(Fixture("sample.html"));
+  ASSERT_TRUE(md);
+  EXPECT_TRUE(Has(*md, "# Frequently asked questions\n")) << *md;
+  EXPECT_TRUE(Has(*md, "## 价格\n")) << *md;
+  EXPECT_TRUE(Has(*md, "costs 99 yuan per seat")) << *md;
+  EXPECT_TRUE(Has(*md, "- Monthly billing\n")) << *md;
+  EXPECT_TRUE(Has(*md, "| Plan | Seats |\n| --- | --- |\n| Starter | 5 |\n| Business \\| Pro | 50 |")) << *md;
+  EXPECT_FALSE(Has(*md, "no</h1>")) << *md;
+  EXPECT_FALSE(Has(*md, "color:red")) << *md;
+}
+
+TEST(Markup, CsvBecomesTablesThatRepeatTheirHeader) {
+  auto md = CsvToMarkdown(Fixture("sample.csv"));
+  ASSERT_TRUE(md);
+  EXPECT_TRUE(Has(*md, "| plan | price | notes, quoted |")) << *md;
+  EXPECT_TRUE(Has(*md, "| Business | 199 | Phone \"and\" email |")) << *md;
+  EXPECT_TRUE(Has(*md, "| Enterprise | 399 | Dedicated manager |")) << *md;
+  auto split = CsvToMarkdown("a;b\n1;2\n3;4\n5;6\n", 2);
+  ASSERT_TRUE(split);
+  EXPECT_EQ(*split, "| a | b |\n| --- | --- |\n| 1 | 2 |\n| 3 | 4 |\n\n| a | b |\n| --- | --- |\n| 5 | 6 |\n\n");
+  auto open = CsvToMarkdown("a,b\n\"never closed,1\n");
+  ASSERT_FALSE(open);
+  EXPECT_TRUE(Has(open.error().message, "never closed"));
+  EXPECT_FALSE(CsvToMarkdown(""));
+}
+
+TEST(Markup, DocxKeepsHeadingsAndTablesAndRefusesZipBombs) {
+  auto md = DocxToMarkdown(Fixture("sample.docx"));
+  ASSERT_TRUE(md);
+  EXPECT_TRUE(Has(*md, "# Card Benefits\n")) << *md;
+  EXPECT_TRUE(Has(*md, "## 积分规则\n")) << *md;
+  EXPECT_TRUE(Has(*md, "| Platinum | 800 |")) << *md;
+  auto bomb = DocxToMarkdown(Fixture("bomb.docx"));
+  ASSERT_FALSE(bomb);
+  EXPECT_TRUE(Has(bomb.error().message, "zip bomb")) << bomb.error().message;
+  EXPECT_FALSE(DocxToMarkdown("PK\x03\x04 not really a zip"));
+}
+
+TEST(IngestRouter, RatesEachFileAndSaysWhy) {
+  const ExtractLimits limits;
+  auto digital = Assess({"sheet.pdf", Fixture("digital.pdf")}, limits);
+  ASSERT_TRUE(digital) << digital.error().message;
+  EXPECT_EQ(digital->extractor, "pdf-text");
+  EXPECT_EQ(digital->complexity, Complexity::kMedium);  // it has a table
+  EXPECT_TRUE(Has(digital->reasons.back(), "tables") || Has(digital->reasons[3], "tables"));
+  auto scanned = Assess({"scan.pdf", Fixture("scanned.pdf")}, limits);
+  ASSERT_TRUE(scanned);
+  EXPECT_EQ(scanned->complexity, Complexity::kHigh);
+  EXPECT_EQ(scanned->extractor, "ocr");
+  auto image = Assess({"scan.png", Fixture("scan.png")}, limits);
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->complexity, Complexity::kHigh);
+  auto dark = Assess({"dark.png", Fixture("dark.png")}, limits);
+  ASSERT_TRUE(dark);
+  EXPECT_EQ(dark->complexity, Complexity::kExtreme);
+  auto md = Assess({"notes.md", "# Notes\nhello"}, limits);
+  ASSERT_TRUE(md);
+  EXPECT_EQ(md->complexity, Complexity::kLow);
+  EXPECT_EQ(md->extractor, "markdown");
+
+  // Bad input: a clear error each.
+  const std::pair<SourceFile, std::string> bad[] = {
+      {{"empty.txt", ""}, "empty file"},
+      {{"x.exe", "MZ\x90"}, "unsupported file type .exe"},
+      {{"locked.pdf", Fixture("encrypted.pdf")}, "encrypted"},
+      {{"cut.pdf", Fixture("truncated.pdf")}, "PDF"},
+      {{"fake.pdf", "%PDF-1.4\n%%EOF\n"}, "PDF"},
+      {{"fake.png", "\x89PNG\r\n\x1a\n garbage"}, "image"},
+  };
+  for (const auto& [file, message] : bad) {
+    auto route = Assess(file, limits);
+    ASSERT_FALSE(route) << file.name;
+    EXPECT_TRUE(Has(route.error().message, message)) << file.name << ": " << route.error().message;
+  }
+  ExtractLimits tiny;
+  tiny.max_bytes = 10;
+  EXPECT_FALSE(Assess({"a.txt", "more than ten bytes"}, tiny));
+  tiny.max_pixels = 1000;
+  tiny.max_bytes = 1 << 20;
+  auto huge = Assess({"scan.png", Fixture("scan.png")}, tiny);
+  ASSERT_FALSE(huge);
+  EXPECT_TRUE(Has(huge.error().message, "megapixels")) << huge.error().message;
+}
+
+TEST(Pdf, TextPerPageWithTablesAsMarkdown) {
+  auto pdf = PdfFile::Open(Fixture("digital.pdf"));
+  ASSERT_TRUE(pdf);
+  ASSERT_EQ(pdf->Pages(), 2);
+  const auto first = AlignedTablesToMarkdown(pdf->PageText(0));
+  EXPECT_TRUE(Has(first, "产品亮点：客户跟进提醒，自动生成销售报表。")) << first;
+  EXPECT_TRUE(Has(first, "Lumen CRM keeps every customer conversation in one place.")) << first;
+  EXPECT_TRUE(Has(first, "| Plan | Price per seat | Support |\n| --- | --- | --- |\n| Starter | 99 yuan | Email |"))
+      << first;
+  EXPECT_TRUE(Has(pdf->PageText(1), "实施周期为两周"));
+  auto image = pdf->Render(0, 100, 60'000'000);
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->dpi, 100);
+  EXPECT_GT(image->width, 500);
+  auto capped = pdf->Render(0, 300, 100'000);
+  ASSERT_TRUE(capped);
+  EXPECT_LE(static_cast<std::int64_t>(capped->width) * capped->height, 110'000);
+  EXPECT_EQ(CountPdfImages(Fixture("scanned.pdf")), 1);
+}
+
+TEST(Ocr, JoinsSpacesBetweenHanCharactersOnly) {
+  EXPECT_EQ(JoinHanSpaces("员 工 培训 only takes half a day"), "员工培训 only takes half a day");
+  EXPECT_EQ(JoinHanSpaces("Lumen CRM 支持 手机"), "Lumen CRM 支持手机");
+}
+
+TEST(SparseIndex, RanksByBm25AndForgetsRemovedEntries) {
+  SparseIndex index;
+  index.Add(1, CountTerms("The price is 99 yuan per seat per month."));
+  index.Add(2, CountTerms("Onboarding takes two weeks."));
+  index.Add(3, CountTerms("员工培训只需要半天时间。"));
+  index.Add(4, CountTerms("Price, price, price: discounts for annual billing."));
+  auto hits = index.Search("price", 10, {});
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].key, 4u);  // more occurrences in a short entry
+  EXPECT_EQ(hits[1].key, 1u);
+  auto zh = index.Search("培训要多久", 10, {});
+  ASSERT_FALSE(zh.empty());
+  EXPECT_EQ(zh[0].key, 3u);
+  EXPECT_TRUE(index.Search("price", 10, [](std::uint64_t key) { return key != 4; }).size() == 1);
+  index.Remove(4);
+  hits = index.Search("price", 10, {});
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].key, 1u);
+  EXPECT_EQ(index.Size(), 3u);
+  EXPECT_EQ(DecodeTerms(EncodeTerms(CountTerms("a b a 中文"))), CountTerms("a b a 中文"));
+}
+
+std::vector<float> RandomVector(std::mt19937& random, std::size_t n) {
+  std::normal_distribution<float> normal;
+  std::vector<float> v(n);
+  for (auto& x : v) x = normal(random);
+  Normalize(v);
+  return v;
+}
+
+TEST(DenseIndex, FindsWhatExactSearchFindsAndSurvivesSaveAndLoad) {
+  constexpr std::size_t kDims = 48;
+  constexpr std::size_t kCount = 3000;
+  std::mt19937 random(7);
+  DenseIndex index({.dimensions = kDims, .m = 16, .ef_construction = 200, .ef_search = 128});
+  std::vector<std::vector<float>> vectors;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    vectors.push_back(RandomVector(random, kDims));
+    ASSERT_TRUE(index.Add(i + 1, vectors.back()));
+  }
+  EXPECT_EQ(index.Size(), kCount);
+  EXPECT_FALSE(index.Add(99999, std::vector<float>(3, 1.0F)));  // wrong size
+  // recall@10 against exact search
+  std::size_t found = 0;
+  constexpr int kQueries = 100;
+  for (int q = 0; q < kQueries; ++q) {
+    const auto query = RandomVector(random, kDims);
+    std::vector<std::pair<float, std::uint64_t>> exact;
+    for (std::size_t i = 0; i < kCount; ++i) exact.emplace_back(-Dot(query.data(), vectors[i].data(), kDims), i + 1);
+    std::partial_sort(exact.begin(), exact.begin() + 10, exact.end());
+    std::set<std::uint64_t> truth;
+    for (int i = 0; i < 10; ++i) truth.insert(exact[static_cast<std::size_t>(i)].second);
+    for (const auto& hit : index.Search(query, 10, {})) found += truth.count(hit.key);
+  }
+  EXPECT_GE(static_cast<double>(found) / (kQueries * 10), 0.95);
+  // The nearest neighbour of a stored vector is itself; removed entries are never returned.
+  EXPECT_EQ(index.Search(vectors[41], 1, {}).at(0).key, 42u);
+  index.Remove(42);
+  EXPECT_NE(index.Search(vectors[41], 1, {}).at(0).key, 42u);
+  EXPECT_EQ(index.Search(vectors[41], 5, [](std::uint64_t key) { return key % 2 == 1; }).size(), 5u);
+  for (const auto& hit : index.Search(vectors[41], 5, [](std::uint64_t key) { return key % 2 == 1; })) {
+    EXPECT_EQ(hit.key % 2, 1u);
+  }
+  salesboost::testing::TempDir dir;
+  ASSERT_TRUE(index.Save(dir.path() / "dense.hnsw"));
+  auto loaded = DenseIndex::Load(dir.path() / "dense.hnsw", {.dimensions = kDims});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ((*loaded)->Size(), kCount - 1);
+  EXPECT_FALSE((*loaded)->Contains(42));
+  EXPECT_EQ((*loaded)->Search(vectors[9], 1, {}).at(0).key, 10u);
+  EXPECT_FALSE(DenseIndex::Load(dir.path() / "missing.hnsw", {.dimensions = kDims}));
+}
+
+IndexedChunk Child(const std::string& id, const std::string& parent, const std::string& text) {
+  return {.id = id, .parent_id = parent, .page = 2, .heading_path = {}, .text = text, .terms = CountTerms(text)};
+}
+IndexedChunk Parent(const std::string& id, const std::string& text) {
+  return {.id = id, .parent_id = {}, .page = 2, .heading_path = {"Pricing"}, .text = text, .terms = {}};
+}
+
+TEST(KnowledgeIndex, FusesByReciprocalRankExpandsToParentsAndFilters) {
+  KnowledgeIndex index;
+  index.Put({.id = "d1", .tenant_id = "t", .collection = "sales", .name = "a.md", .type = "faq", .language = "en",
+             .version = "v"},
+            {Parent("00000000000000a1", "parent one"), Parent("00000000000000a2", "parent two")},
+            {Child("00000000000000c1", "00000000000000a1", "price of the starter plan"),
+             Child("00000000000000c2", "00000000000000a1", "price discounts"),
+             Child("00000000000000c3", "00000000000000a2", "onboarding two weeks")});
+  index.Put({.id = "d2", .tenant_id = "other", .collection = "sales", .name = "b.md", .type = "faq",
+             .language = "en", .version = "v"},
+            {Parent("00000000000000b1", "secret")}, {Child("00000000000000d1", "00000000000000b1", "price secret")});
+  SearchQuery query;
+  query.text = "price";
+  query.tenant_id = "t";
+  auto hits = index.Search(query);
+  ASSERT_EQ(hits.size(), 1u);  // two children, one parent; the other tenant's never
+  EXPECT_EQ(hits[0].text, "parent one");
+  EXPECT_EQ(hits[0].heading, "Pricing");
+  EXPECT_EQ(hits[0].page, 2);
+  EXPECT_EQ(hits[0].source, "a.md");
+  EXPECT_EQ(hits[0].sparse_rank, 1);
+  EXPECT_DOUBLE_EQ(hits[0].score, 1.0 / 61);
+  query.collection = "other";
+  EXPECT_TRUE(index.Search(query).empty());
+  query.collection = "sales";
+  query.type = "playbook";
+  EXPECT_TRUE(index.Search(query).empty());
+  query.type.clear();
+  query.language = "zh";
+  EXPECT_TRUE(index.Search(query).empty());
+
+  // Dense and sparse together: a child first in both lists scores 2/(k+1).
+  auto dense = std::make_unique<DenseIndex>(DenseOptions{.dimensions = 2});
+  ASSERT_TRUE(dense->Add(ChunkKey("00000000000000c3"), {1, 0}));
+  ASSERT_TRUE(dense->Add(ChunkKey("00000000000000c1"), {0, 1}));
+  index.SetDense(std::move(dense));
+  SearchQuery both;
+  both.text = "onboarding";
+  both.vector = std::vector<float>{1, 0.1F};
+  both.tenant_id = "t";
+  hits = index.Search(both);
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].text, "parent two");
+  EXPECT_DOUBLE_EQ(hits[0].score, 2.0 / 61);
+  EXPECT_EQ(hits[1].text, "parent one");  // found by the dense list alone
+  EXPECT_EQ(hits[1].sparse_rank, 0);
+  EXPECT_EQ(hits[1].dense_rank, 2);
+  EXPECT_EQ(index.MissingVectors().size(), 2u);  // c2 and d1
+
+  index.Remove("d1");
+  EXPECT_TRUE(index.Search(both).empty());
+  EXPECT_EQ(index.Stats().children, 1u);
+  EXPECT_EQ(index.Stats().vectors, 0u);
+}
+
+TEST(KnowledgeIndex, DetectsTheLanguageOfAText) {
+  EXPECT_EQ(DetectLanguage("员工培训只需要半天时间。"), "zh");
+  EXPECT_EQ(DetectLanguage("Refunds are available within 30 days."), "en");
+  EXPECT_EQ(DetectLanguage("Lumen CRM 支持手机和电脑同时使用。"), "zh");
+  EXPECT_EQ(DetectLanguage("12345"), "");
+}
+
+}  // namespace
+}  // namespace salesboost::knowledge
