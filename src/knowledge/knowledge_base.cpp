@@ -309,7 +309,7 @@ asio::awaitable<void> KnowledgeBase::SaveDense() {
   auto* dense = index_.Dense();
   if (dense == nullptr || options_.dense_file.empty() || deps_.embedder == nullptr) co_return;
   const std::string model = deps_.embedder->Model();
-  auto saved = co_await deps_.workers.Run([this, dense, model]() -> core::Result<void> {
+  auto save = [this, dense, &model]() -> core::Result<void> {
     std::lock_guard lock(dense_mutex_);
     std::filesystem::create_directories(options_.dense_file.parent_path());
     if (auto done = dense->Save(options_.dense_file); !done) return done;
@@ -317,7 +317,8 @@ asio::awaitable<void> KnowledgeBase::SaveDense() {
     meta << model << '\n' << dense->Dimensions() << '\n';
     if (!meta) return core::Fail(core::ErrorCode::kUnavailable, "cannot write the dense index's metadata");
     return core::Ok();
-  });
+  };
+  auto saved = co_await deps_.workers.Run(save);
   if (!saved) deps_.logger.Warn("knowledge_dense_save_failed", {{"error", saved.error().message}});
 }
 
@@ -731,12 +732,13 @@ asio::awaitable<core::Result<std::vector<SearchHit>>> KnowledgeBase::Find(Search
 asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> KnowledgeBase::Search(std::string query,
                                                                                              std::string language,
                                                                                              int k) {
-  auto hits = co_await Find(SearchRequest{.tenant_id = options_.agent_tenant,
-                                          .text = std::move(query),
-                                          .k = static_cast<std::size_t>(std::max(k, 0)),
-                                          .collection = {},
-                                          .type = {},
-                                          .language = std::move(language)});
+  SearchRequest request{.tenant_id = options_.agent_tenant,
+                        .text = std::move(query),
+                        .k = static_cast<std::size_t>(std::max(k, 0)),
+                        .collection = {},
+                        .type = {},
+                        .language = std::move(language)};
+  auto hits = co_await Find(std::move(request));
   if (!hits) co_return core::Fail(hits.error());
   std::vector<conversation::KnowledgeHit> out;
   for (auto& hit : *hits) {

@@ -44,7 +44,7 @@ void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parent
     const auto key = ChunkKey(child.id);
     entry.children.push_back(key);
     sparse_.Add(key, child.terms);
-    children_[key] = Child{slot, ChunkKey(child.parent_id), std::move(child.text)};
+    children_[key] = Child{slot, ChunkKey(child.parent_id), child.page, std::move(child.text)};
   }
   document_slots_[entry.info.id] = slot;
   documents_.push_back(std::move(entry));
@@ -132,7 +132,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     }
   }
   // Best child per parent.
-  std::unordered_map<std::uint64_t, std::pair<std::uint64_t, Fused>> by_parent;
+  std::unordered_map<std::uint64_t, std::pair<std::uint64_t, Fused>> by_parent;  // parent -> best child
   for (const auto& [key, f] : fused) {
     const auto parent = children_.at(key).parent;
     auto [it, added] = by_parent.try_emplace(parent, key, f);
@@ -141,15 +141,20 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
       it->second = {key, f};
     }
   }
-  std::vector<std::pair<std::uint64_t, Fused>> ranked;
+  struct Ranked {
+    std::uint64_t parent;
+    std::uint64_t child;
+    Fused fused;
+  };
+  std::vector<Ranked> ranked;
   ranked.reserve(by_parent.size());
-  for (const auto& [parent, best] : by_parent) ranked.emplace_back(parent, best.second);
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.second.score != b.second.score ? a.second.score > b.second.score : a.first < b.first;
+  for (const auto& [parent, best] : by_parent) ranked.push_back({parent, best.first, best.second});
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    return a.fused.score != b.fused.score ? a.fused.score > b.fused.score : a.parent < b.parent;
   });
   std::vector<SearchHit> hits;
   std::unordered_set<std::string_view> seen_texts;
-  for (const auto& [key, f] : ranked) {
+  for (const auto& [key, child, f] : ranked) {
     if (hits.size() >= query.k) break;
     const auto found = parents_.find(key);
     if (found == parents_.end()) continue;
@@ -162,7 +167,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
                              .type = info.type,
                              .heading = parent.chunk.heading_path.empty() ? std::string()
                                                                           : parent.chunk.heading_path.back(),
-                             .page = parent.chunk.page,
+                             .page = children_.at(child).page,
                              .text = parent.chunk.text,
                              .score = f.score,
                              .sparse_rank = f.sparse_rank,

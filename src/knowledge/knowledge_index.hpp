@@ -63,7 +63,7 @@ struct SearchHit {
   std::string source;  // the document's name
   std::string type;
   std::string heading;  // the innermost heading above the parent
-  int page = 1;
+  int page = 1;      // where the best child starts
   std::string text;  // the parent's text
   double score = 0;
   int sparse_rank = 0;  // of the best child; 0 when that retriever missed it
@@ -104,6 +104,7 @@ class KnowledgeIndex {
   struct Child {
     std::uint32_t document;  // index into documents_
     std::uint64_t parent;
+    int page;
     std::string text;
   };
   struct Parent {

@@ -198,7 +198,7 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
   auto hits = Find(*kb, "实施周期多久");
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0].source, "digital.pdf");
-  EXPECT_EQ(hits[0].page, 2);
+  EXPECT_NE(hits[0].text.find("实施周期为两周"), std::string::npos) << hits[0].text;
   hits = Find(*kb, "refund within 30 days");
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0].type, "faq");
@@ -236,14 +236,11 @@ TEST_F(KnowledgeBaseTest, ReingestIsIdempotentAndAChangedFileReplacesItsChunks) 
 TEST_F(KnowledgeBaseTest, DeletionRemovesEveryChunkFromTheStoreAndBothIndexesAndSurvivesARestart) {
   auto mock = salesboost::testing::MockLlmProcess::Start(R"({"dimensions": 64})");
   core::MetricsRegistry metrics;
-  llm::ProviderSet providers({llm::ProviderConfig{.name = "bge",
-                                                  .endpoint = {.base_url = mock->BaseUrl(), .model = "bge-m3"},
-                                                  .max_concurrency = 4,
-                                                  .cost_input_per_1k = 0,
-                                                  .cost_output_per_1k = 0,
-                                                  .breaker = {},
-                                                  .retry = {}}},
-                             {}, clock_, metrics, core::Logger::ToString(log_, core::LogLevel::kWarn));
+  llm::ProviderConfig config;
+  config.name = "bge";
+  config.endpoint.base_url = mock->BaseUrl();
+  config.endpoint.model = "bge-m3";
+  llm::ProviderSet providers({config}, {}, clock_, metrics, core::Logger::ToString(log_, core::LogLevel::kWarn));
   ProviderEmbedder embedder(*providers.Find("bge"));
   {
     auto kb = Make(&embedder);
@@ -253,7 +250,7 @@ TEST_F(KnowledgeBaseTest, DeletionRemovesEveryChunkFromTheStoreAndBothIndexesAnd
     const auto stats = kb->Stats();
     EXPECT_EQ(stats.documents, 20u);
     EXPECT_EQ(stats.vectors, stats.children);
-    EXPECT_GT(mock->Counter("embeddings"), 0);
+    EXPECT_EQ(static_cast<std::size_t>(mock->Counter("embedding_inputs")), stats.children);
   }
   {
     // A restart: the store and the saved dense index give the same state.
@@ -287,7 +284,7 @@ TEST_F(KnowledgeBaseTest, FindsTheExpectedPassagesInTheDemoKnowledgeBase) {
   }
   const std::vector<std::tuple<std::string, std::string, std::string>> expected = {
       {"That is too expensive, what is the price?", "en", "objection-playbook.en.md"},
-      {"员工不太会用电脑怎么办", "zh", "lumen-faq.zh.md"},
+      {"员工不太会用电脑怎么办", "zh", "objection-playbook.zh.md"},
       {"annual fee of the platinum card", "en", "platinum-card-sheet.en.md"},
       {"白金卡年费多少", "zh", "platinum-card-sheet.zh.md"},
   };
