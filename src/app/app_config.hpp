@@ -62,6 +62,23 @@ struct CatalogOptions {
   bool import_demo = true;  // import the shipped demo courses when the tenant has no course
 };
 
+struct KnowledgeSettings {
+  bool import_demo = true;           // ingest the shipped demo documents when the tenant has none
+  std::string embeddings;            // provider for /v1/embeddings (dense retrieval); empty: BM25 only
+  std::string ocr_languages = "chi_sim+eng";
+  std::int64_t workers = 2;          // threads for extraction and OCR (pages in parallel)
+  std::int64_t child_tokens = 128;
+  std::int64_t parent_tokens = 512;
+  std::int64_t overlap_tokens = 16;
+  std::int64_t max_pages = 2000;     // per PDF
+  std::int64_t max_megapixels = 60;  // per image or rendered page
+  double rrf_k = 60;                 // reciprocal-rank fusion constant
+  double sparse_weight = 1;
+  double dense_weight = 1;
+  std::int64_t candidates = 50;      // from each retriever before fusion
+  std::int64_t ef_search = 64;       // HNSW candidates per query
+};
+
 struct SecretsOptions {
   std::string provider = "env";                   // "env" or "file"
   std::string env_prefix = "SALESBOOST_SECRET_";  // env: secret a/b is <prefix>A_B
@@ -113,6 +130,7 @@ struct AppConfig {
   LimitsOptions limits;
   ConversationOptions conversation;
   LlmOptions llm;
+  KnowledgeSettings knowledge;
   std::map<std::string, ProviderOptions> providers;  // by name
   SecretsOptions secrets;
 };

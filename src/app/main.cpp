@@ -3,12 +3,22 @@
 
 #include <CLI/CLI.hpp>
 
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include "app/chat_command.hpp"
 #include "app/classifier_commands.hpp"
 #include "app/commands.hpp"
+#include "app/knowledge_commands.hpp"
 
 int main(int argc, char** argv) {
   using namespace salesboost::app;
+  // Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT when it loads, before
+  // main; its threads fight page-level parallelism, so restart once with it set.
+  if (std::getenv("OMP_THREAD_LIMIT") == nullptr && setenv("OMP_THREAD_LIMIT", "1", 1) == 0) {
+    execv("/proc/self/exe", argv);  // returns only on failure: carry on with OpenMP's default
+  }
 
   CLI::App cli{"SalesBoost: real-time AI sales-training backend", "salesboost"};
   cli.require_subcommand(1);
@@ -41,6 +51,20 @@ int main(int argc, char** argv) {
   auto* catalog_import = catalog->add_subcommand("import", "import course files (JSON) or directories of them");
   std::vector<std::string> catalog_paths;
   catalog_import->add_option("paths", catalog_paths, "course files or directories")->required();
+
+  auto* ingest = cli.add_subcommand("ingest", "add files or directories to the knowledge base");
+  IngestFlags ingest_flags;
+  ingest->add_option("paths", ingest_flags.paths, "PDF, image, DOCX, Markdown, HTML, CSV or text files")->required();
+  ingest->add_option("--collection", ingest_flags.collection, "collection to add them to")->capture_default_str();
+  ingest->add_option("--type", ingest_flags.type,
+                     "document type: product, faq, case, comparison, playbook, compliance (default: front matter)");
+  auto* search = cli.add_subcommand("search", "search the knowledge base");
+  SearchFlags search_flags;
+  search->add_option("query", search_flags.query, "what to look for")->required();
+  search->add_option("--k", search_flags.k, "how many passages")->capture_default_str();
+  search->add_option("--collection", search_flags.collection, "only this collection");
+  search->add_option("--type", search_flags.type, "only this document type");
+  search->add_option("--language", search_flags.language, "zh or en: that language's documents");
 
   auto* user = cli.add_subcommand("user", "manage users");
   user->require_subcommand(1);
@@ -103,5 +127,7 @@ int main(int argc, char** argv) {
   if (*version) return RunVersion();
   if (*user_add) return RunUserAdd(input, user_flags);
   if (*catalog_import) return RunCatalogImport(input, catalog_paths);
+  if (*ingest) return RunIngest(input, ingest_flags);
+  if (*search) return RunSearch(input, search_flags);
   return kExitConfigError;
 }

@@ -20,12 +20,14 @@
 #include "api/assist_routes.hpp"
 #include "api/auth_routes.hpp"
 #include "api/catalog_routes.hpp"
+#include "api/knowledge_routes.hpp"
 #include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
 #include "api/websocket_api.hpp"
 #include "app/catalog_setup.hpp"
 #include "app/commands.hpp"
 #include "app/identity_setup.hpp"
+#include "app/knowledge_setup.hpp"
 #include "app/run_sync.hpp"
 #include "app/wiring.hpp"
 #include "brain/agent_factory.hpp"
@@ -131,35 +133,6 @@ asio::awaitable<void> AwaitShutdown(core::IoContextPool& pool, asio::signal_set&
   logger.Info("shutdown_complete", {{"forced", remaining > 0}, {"open_connections", server.OpenConnections()}});
 }
 
-std::vector<llm::ProviderConfig> ProviderConfigs(const AppConfig& config) {
-  std::vector<llm::ProviderConfig> out;
-  const auto& l = config.llm;
-  for (const auto& [name, p] : config.providers) {
-    out.push_back(
-        llm::ProviderConfig{.name = name,
-                            .endpoint = {.base_url = p.base_url,
-                                         .model = p.model,
-                                         .api_key = p.api_key,
-                                         .connect_timeout = std::chrono::milliseconds(p.connect_timeout_ms),
-                                         .first_token_timeout = std::chrono::milliseconds(p.first_token_timeout_ms),
-                                         .idle_timeout = std::chrono::milliseconds(p.idle_timeout_ms),
-                                         .total_timeout = std::chrono::milliseconds(p.total_timeout_ms)},
-                            .max_concurrency = static_cast<std::size_t>(p.max_concurrency),
-                            .cost_input_per_1k = p.cost_input_per_1k,
-                            .cost_output_per_1k = p.cost_output_per_1k,
-                            .breaker = {.window = static_cast<std::size_t>(l.breaker_window),
-                                        .minimum_calls = static_cast<std::size_t>(l.breaker_minimum_calls),
-                                        .failure_rate_percent = static_cast<double>(l.breaker_failure_rate_percent),
-                                        .slow_call_rate_percent = static_cast<double>(l.breaker_slow_call_rate_percent),
-                                        .slow_call_duration = std::chrono::milliseconds(l.breaker_slow_call_ms),
-                                        .open_duration = std::chrono::milliseconds(l.breaker_open_ms),
-                                        .half_open_calls = static_cast<std::size_t>(l.breaker_half_open_calls)},
-                            .retry = {.max_attempts = static_cast<int>(l.retry_max_attempts),
-                                      .base_delay = std::chrono::milliseconds(l.retry_base_delay_ms),
-                                      .max_delay = std::chrono::milliseconds(l.retry_max_delay_ms)}});
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -223,6 +196,22 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   core::MetricsRegistry metrics;
   llm::ProviderSet providers(ProviderConfigs(config), {.extra_ca_file = config.llm.extra_ca_file}, clock, metrics,
                              logger);
+  KnowledgeRuntime knowledge(config, **store, providers, clock, *ids, logger);
+  if (auto ready = RunSync(knowledge.base.Load()); !ready) {
+    logger.Error("knowledge_load_failed", {{"error", ready.error().message}});
+    return kExitFailure;
+  }
+  if (config.knowledge.import_demo) {
+    // On a context of its own, closed with the provider connections it opened.
+    asio::io_context setup;
+    auto imported = RunOn(setup, ImportDemoKnowledgeIfEmpty(knowledge.base));
+    providers.CloseIdle();
+    if (!imported) {
+      logger.Error("demo_knowledge_failed", {{"error", imported.error().message}});
+      return kExitFailure;
+    }
+    if (*imported > 0) logger.Info("demo_knowledge_imported", {{"documents", *imported}});
+  }
   auto chain = [&providers](const std::string& list) {
     std::vector<llm::Provider*> out;
     for (const auto& name : core::SplitCommaList(list)) out.push_back(providers.Find(name));
@@ -241,7 +230,8 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                          .coach_providers = chain(config.llm.coach),
                          .evaluator_providers = chain(config.llm.evaluator),
                          .judge_budget = llm_budget,
-                         .metrics = &metrics});
+                         .metrics = &metrics,
+                         .knowledge = &knowledge.base});
   if (!agents) {
     logger.Error("agents_failed", {{"error", agents.error().message}});
     return kExitFailure;
@@ -309,6 +299,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                              .burst = static_cast<double>(config.limits.assist_burst)},
                                             clock);
   api::AddAssistRoutes(router, auth, *agents, assist_limiter);
+  api::AddKnowledgeRoutes(router, auth, knowledge.base);
 
   auto port = http.Start();
   if (!port) {
@@ -325,6 +316,14 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   logger.Info("listening", {{"url", base_url}, {"io_threads", threads}});
   if (*demo_login) PrintDemoLogin(**demo_login, base_url);
 
+  // Vectors the stored chunks lack, on the I/O pool that owns provider connections from now on.
+  asio::co_spawn(
+      pool.At(0),
+      [&]() -> asio::awaitable<void> {
+        auto added = co_await knowledge.base.Backfill();
+        if (!added) logger.Warn("knowledge_backfill_failed", {{"error", added.error().message}});
+      },
+      asio::detached);
   const auto deadline = std::chrono::milliseconds(config.server.shutdown_deadline_ms);
   Watchdog watchdog(pool);
   asio::signal_set signals(pool.At(0), SIGINT, SIGTERM);

@@ -85,6 +85,8 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Int("server.io_threads", "I/O threads; 0 means one per CPU core", 0, 256, SB_FIELD(server.io_threads)));
   s.push_back(Int("server.body_limit_bytes", "largest request body; larger gets 413", 1024, kGiB,
                   SB_FIELD(server.body_limit_bytes)));
+  s.push_back(Int("server.upload_limit_bytes", "largest knowledge upload (POST /api/v1/knowledge/documents)", 1024,
+                  4 * kGiB, SB_FIELD(server.upload_limit_bytes)));
   s.push_back(Int("server.header_limit_bytes", "largest request header block; larger gets 431", 1024, kMiB,
                   SB_FIELD(server.header_limit_bytes)));
   s.push_back(Int("server.header_timeout_ms", "time allowed to receive a request's headers", 100, kDay,
@@ -144,6 +146,35 @@ std::vector<Setting> MakeSettings() {
 
   s.push_back(Bool("catalog.import_demo", "import the shipped demo courses when the tenant has no course",
                    SB_FIELD(catalog.import_demo)));
+
+  s.push_back(Bool("knowledge.import_demo", "ingest the shipped demo documents when the tenant has none",
+                   SB_FIELD(knowledge.import_demo)));
+  s.push_back(String("knowledge.embeddings",
+                     "provider whose /v1/embeddings feeds dense retrieval (e.g. BGE-M3); empty: BM25 only", {},
+                     SB_FIELD(knowledge.embeddings)));
+  s.push_back(String("knowledge.ocr_languages", "Tesseract languages for scans and images", {},
+                     SB_FIELD(knowledge.ocr_languages)));
+  s.push_back(Int("knowledge.workers", "threads for extraction and OCR (pages run in parallel)", 1, 64,
+                  SB_FIELD(knowledge.workers)));
+  s.push_back(Int("knowledge.child_tokens", "size of the chunks retrieval indexes", 16, 4096,
+                  SB_FIELD(knowledge.child_tokens)));
+  s.push_back(Int("knowledge.parent_tokens", "size of the chunks agents read", 32, 16384,
+                  SB_FIELD(knowledge.parent_tokens)));
+  s.push_back(Int("knowledge.overlap_tokens", "text shared by consecutive child chunks", 0, 1024,
+                  SB_FIELD(knowledge.overlap_tokens)));
+  s.push_back(Int("knowledge.max_pages", "pages per PDF; longer files are refused", 1, 100'000,
+                  SB_FIELD(knowledge.max_pages)));
+  s.push_back(Int("knowledge.max_megapixels", "pixels per image or rendered page, in millions", 1, 1000,
+                  SB_FIELD(knowledge.max_megapixels)));
+  s.push_back(Double("knowledge.rrf_k", "reciprocal-rank fusion constant", 1, 1000, SB_FIELD(knowledge.rrf_k)));
+  s.push_back(Double("knowledge.sparse_weight", "weight of the BM25 list in fusion", 0, 100,
+                     SB_FIELD(knowledge.sparse_weight)));
+  s.push_back(Double("knowledge.dense_weight", "weight of the vector list in fusion", 0, 100,
+                     SB_FIELD(knowledge.dense_weight)));
+  s.push_back(Int("knowledge.candidates", "results taken from each retriever before fusion", 1, 10'000,
+                  SB_FIELD(knowledge.candidates)));
+  s.push_back(Int("knowledge.ef_search", "HNSW candidates explored per query (recall against speed)", 1, 10'000,
+                  SB_FIELD(knowledge.ef_search)));
 
   s.push_back(Int("limits.login_per_minute", "login attempts per client address per minute (sustained)", 1, 1'000'000,
                   SB_FIELD(limits.login_per_minute)));

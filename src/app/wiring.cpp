@@ -69,4 +69,34 @@ std::unique_ptr<storage::Store> OpenMigratedStoreOrReport(const AppConfig& confi
   return std::move(*store);
 }
 
+std::vector<llm::ProviderConfig> ProviderConfigs(const AppConfig& config) {
+  std::vector<llm::ProviderConfig> out;
+  const auto& l = config.llm;
+  for (const auto& [name, p] : config.providers) {
+    out.push_back(
+        llm::ProviderConfig{.name = name,
+                            .endpoint = {.base_url = p.base_url,
+                                         .model = p.model,
+                                         .api_key = p.api_key,
+                                         .connect_timeout = std::chrono::milliseconds(p.connect_timeout_ms),
+                                         .first_token_timeout = std::chrono::milliseconds(p.first_token_timeout_ms),
+                                         .idle_timeout = std::chrono::milliseconds(p.idle_timeout_ms),
+                                         .total_timeout = std::chrono::milliseconds(p.total_timeout_ms)},
+                            .max_concurrency = static_cast<std::size_t>(p.max_concurrency),
+                            .cost_input_per_1k = p.cost_input_per_1k,
+                            .cost_output_per_1k = p.cost_output_per_1k,
+                            .breaker = {.window = static_cast<std::size_t>(l.breaker_window),
+                                        .minimum_calls = static_cast<std::size_t>(l.breaker_minimum_calls),
+                                        .failure_rate_percent = static_cast<double>(l.breaker_failure_rate_percent),
+                                        .slow_call_rate_percent = static_cast<double>(l.breaker_slow_call_rate_percent),
+                                        .slow_call_duration = std::chrono::milliseconds(l.breaker_slow_call_ms),
+                                        .open_duration = std::chrono::milliseconds(l.breaker_open_ms),
+                                        .half_open_calls = static_cast<std::size_t>(l.breaker_half_open_calls)},
+                            .retry = {.max_attempts = static_cast<int>(l.retry_max_attempts),
+                                      .base_delay = std::chrono::milliseconds(l.retry_base_delay_ms),
+                                      .max_delay = std::chrono::milliseconds(l.retry_max_delay_ms)}});
+  }
+  return out;
+}
+
 }  // namespace salesboost::app

@@ -8,6 +8,7 @@
 #include "app/config_loader.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/secret_store.hpp"
+#include "llm/provider.hpp"
 #include "storage/store.hpp"
 
 namespace salesboost::app {
@@ -28,5 +29,8 @@ core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config,
 // OpenStore, then applies pending migrations; for command-line tools. On
 // failure prints "error: ..." to stderr and returns nullptr.
 std::unique_ptr<storage::Store> OpenMigratedStoreOrReport(const AppConfig& config, core::BlockingPool& pool);
+
+// The [providers.*] tables with the [llm] retry and breaker options, for llm::ProviderSet.
+std::vector<llm::ProviderConfig> ProviderConfigs(const AppConfig& config);
 
 }  // namespace salesboost::app

@@ -10,6 +10,23 @@
 #include "brain/rule_compliance.hpp"
 
 namespace salesboost::brain {
+namespace {
+
+// The agents hold their knowledge port; this one lends them a longer-lived one.
+class ForwardingKnowledge final : public conversation::KnowledgeSearch {
+ public:
+  explicit ForwardingKnowledge(conversation::KnowledgeSearch& target) : target_(target) {}
+  boost::asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Search(std::string query,
+                                                                                       std::string language,
+                                                                                       int k) override {
+    return target_.Search(std::move(query), std::move(language), k);
+  }
+
+ private:
+  conversation::KnowledgeSearch& target_;
+};
+
+}  // namespace
 
 core::Result<conversation::Agents> MakeAgents(const AgentOptions& options) {
   auto classifier = MakeSalesActClassifier();
@@ -17,7 +34,11 @@ core::Result<conversation::Agents> MakeAgents(const AgentOptions& options) {
   auto intents = MakeCustomerIntentClassifier();
   if (!intents) return core::Fail(intents.error());
   conversation::Agents agents;
-  agents.knowledge = std::make_unique<InMemoryKnowledge>(DemoKnowledgeFiles());
+  if (options.knowledge != nullptr) {
+    agents.knowledge = std::make_unique<ForwardingKnowledge>(*options.knowledge);
+  } else {
+    agents.knowledge = std::make_unique<InMemoryKnowledge>(DemoKnowledgeFiles());
+  }
   agents.classifier = std::move(*classifier);
   agents.intents = std::move(*intents);
   agents.npc = std::make_unique<OfflineNpc>(OfflineNpcOptions{.delta_interval = options.npc_delta_interval});

@@ -24,6 +24,7 @@ struct AgentOptions {
   std::vector<llm::Provider*> evaluator_providers;  // empty: the heuristic evaluator only
   std::chrono::milliseconds judge_budget{28000};    // coach and evaluator calls, before their fallback
   core::MetricsRegistry* metrics = nullptr;         // required with any providers
+  conversation::KnowledgeSearch* knowledge = nullptr;  // the knowledge base; null: the demo documents in memory
 };
 
 core::Result<conversation::Agents> MakeAgents(const AgentOptions& options);

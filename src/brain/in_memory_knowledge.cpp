@@ -128,7 +128,8 @@ std::vector<conversation::KnowledgeHit> InMemoryKnowledge::Find(const std::strin
                                                 .source = passage.source,
                                                 .heading = passage.heading,
                                                 .type = passage.type,
-                                                .score = score});
+                                                .score = score,
+                                                .lexical_score = score});
     }
   }
   std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.score > b.score; });

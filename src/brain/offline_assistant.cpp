@@ -200,7 +200,7 @@ boost::asio::awaitable<core::Result<conversation::Assistance>> OfflineAssistant:
   auto hits = co_await std::move(search);
   if (!hits) co_return core::Fail(hits.error());
   for (auto& hit : *hits) {
-    if (hit.score >= kRelevant) out.knowledge.push_back(std::move(hit));
+    if (hit.lexical_score >= kRelevant) out.knowledge.push_back(std::move(hit));
   }
   const std::string fact = Fact(out.knowledge);
   if (out.knowledge.size() > 3) out.knowledge.resize(3);

@@ -149,7 +149,7 @@ boost::asio::awaitable<core::Result<CoachTip>> OfflineCoach::Advise(const TurnCo
   auto hits = co_await std::move(search);
   if (hits) {
     for (const auto& hit : *hits) {
-      if (hit.score < kRelevant) continue;
+      if (hit.lexical_score < kRelevant) continue;
       tip.evidence.push_back(
           json::object{{"text", hit.text}, {"source", hit.source}, {"heading", hit.heading}, {"score", hit.score}});
     }

@@ -271,10 +271,6 @@ asio::awaitable<core::Result<void>> KnowledgeBase::Load() {
   deps_.logger.Info("knowledge_loaded", {{"documents", static_cast<std::int64_t>(stats.documents)},
                                          {"children", static_cast<std::int64_t>(stats.children)},
                                          {"vectors", static_cast<std::int64_t>(stats.vectors)}});
-  if (deps_.embedder != nullptr) {
-    auto added = co_await Backfill();
-    if (!added) deps_.logger.Warn("knowledge_backfill_failed", {{"error", added.error().message}});
-  }
   co_return core::Ok();
 }
 
@@ -747,6 +743,7 @@ asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Knowledge
                                              .heading = std::move(hit.heading),
                                              .type = std::move(hit.type),
                                              .score = hit.score,
+                                             .lexical_score = hit.sparse_score,
                                              .page = hit.page});
   }
   co_return out;

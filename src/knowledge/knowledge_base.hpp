@@ -122,8 +122,9 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   KnowledgeBase(KnowledgeOptions options, Deps deps);
   ~KnowledgeBase() override;
 
-  // Loads documents and chunks from the store and the saved dense index,
-  // marks jobs a restart interrupted as failed, then embeds what lacks vectors.
+  // Loads documents and chunks from the store and the saved dense index and
+  // marks jobs a restart interrupted as failed. Backfill() then embeds what
+  // lacks vectors (run it on the I/O context that owns provider connections).
   boost::asio::awaitable<core::Result<void>> Load();
 
   // One file, start to end (the CLI, and each file of a job).

@@ -113,6 +113,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
   };
   struct Fused {
     double score = 0;
+    double sparse_score = 0;
     int sparse_rank = 0;
     int dense_rank = 0;
   };
@@ -121,6 +122,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
   for (std::size_t r = 0; r < sparse.size(); ++r) {
     auto& f = fused[sparse[r].key];
     f.sparse_rank = static_cast<int>(r + 1);
+    f.sparse_score = sparse[r].score;
     f.score += query.sparse_weight / (query.rrf_k + static_cast<double>(r + 1));
   }
   if (dense_ && query.vector && query.dense_weight > 0) {
@@ -170,6 +172,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
                              .page = children_.at(child).page,
                              .text = parent.chunk.text,
                              .score = f.score,
+                             .sparse_score = f.sparse_score,
                              .sparse_rank = f.sparse_rank,
                              .dense_rank = f.dense_rank});
   }

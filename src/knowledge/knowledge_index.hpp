@@ -66,7 +66,8 @@ struct SearchHit {
   int page = 1;      // where the best child starts
   std::string text;  // the parent's text
   double score = 0;
-  int sparse_rank = 0;  // of the best child; 0 when that retriever missed it
+  double sparse_score = 0;  // the best child's BM25 score; 0 when BM25 missed it
+  int sparse_rank = 0;      // of the best child; 0 when that retriever missed it
   int dense_rank = 0;
 };
 

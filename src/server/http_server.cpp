@@ -131,7 +131,9 @@ asio::awaitable<void> HttpConnection::Serve() {
     const auto start = std::chrono::steady_clock::now();
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opt.header_limit_bytes));
-    parser.body_limit(static_cast<std::uint64_t>(opt.body_limit_bytes));
+    // The larger limit until the headers tell which applies (a Content-Length over it fails the header read).
+    parser.body_limit(static_cast<std::uint64_t>(std::max(opt.body_limit_bytes, opt.upload_limit_bytes)));
+    std::int64_t body_limit = opt.body_limit_bytes;
     stream_.expires_after(milliseconds(opt.header_timeout_ms));
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer, parser, kTuple);
     if (hec) {
@@ -140,7 +142,8 @@ asio::awaitable<void> HttpConnection::Serve() {
                         "request headers exceed " + std::to_string(opt.header_limit_bytes) + " bytes", "", "", start);
       } else if (hec == http::error::body_limit) {
         co_await Reject(413, "payload_too_large",
-                        "request body exceeds " + std::to_string(opt.body_limit_bytes) + " bytes",
+                        "request body exceeds " + std::to_string(std::max(opt.body_limit_bytes, opt.upload_limit_bytes)) +
+                            " bytes",
                         parser.get().method_string(), parser.get().target(), start);
       } else if (hec != beast::error::timeout && hec != http::error::end_of_stream && hec != asio::error::eof &&
                  hec != asio::error::operation_aborted && hec != asio::error::connection_reset) {
@@ -165,6 +168,15 @@ asio::awaitable<void> HttpConnection::Serve() {
       break;
     }
 
+    if (header.method() == http::verb::post && header.target().starts_with(kUploadPath)) {
+      body_limit = opt.upload_limit_bytes;
+    }
+    parser.body_limit(static_cast<std::uint64_t>(body_limit));
+    if (parser.content_length() && *parser.content_length() > static_cast<std::uint64_t>(body_limit)) {
+      co_await Reject(413, "payload_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes",
+                      header.method_string(), header.target(), start);
+      break;
+    }
     if (!parser.is_done()) {
       if (beast::iequals(header[http::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -177,8 +189,8 @@ asio::awaitable<void> HttpConnection::Serve() {
       if (bec) {
         const std::string method(parser.get().method_string());
         if (bec == http::error::body_limit) {
-          co_await Reject(413, "payload_too_large",
-                          "request body exceeds " + std::to_string(opt.body_limit_bytes) + " bytes", method, "", start);
+          co_await Reject(413, "payload_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes",
+                          method, "", start);
         } else if (bec == beast::error::timeout) {
           co_await Reject(408, "request_timeout", "request body not received in time", method, "", start);
         } else if (bec != http::error::end_of_stream && bec != asio::error::eof &&

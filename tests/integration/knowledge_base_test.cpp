@@ -87,6 +87,7 @@ class KnowledgeBaseTest : public ::testing::Test {
                                      .ids = *ids_,
                                      .logger = core::Logger::ToString(log_, core::LogLevel::kWarn)});
     EXPECT_TRUE(Await(io_, kb->Load()));
+    EXPECT_TRUE(Await(io_, kb->Backfill()));
     return kb;
   }
   FileOutcome Ingest(KnowledgeBase& kb, SourceFile file, std::string collection = "default") {

@@ -1,0 +1,63 @@
+#include "app/knowledge_setup.hpp"
+
+#include <filesystem>
+
+#include "brain/in_memory_knowledge.hpp"
+
+namespace salesboost::app {
+namespace {
+
+knowledge::KnowledgeOptions Options(const AppConfig& config) {
+  const auto& k = config.knowledge;
+  knowledge::KnowledgeOptions options;
+  options.chunking = {.child_tokens = static_cast<std::size_t>(k.child_tokens),
+                      .parent_tokens = static_cast<std::size_t>(k.parent_tokens),
+                      .overlap_tokens = static_cast<std::size_t>(k.overlap_tokens)};
+  options.limits.max_bytes = static_cast<std::size_t>(config.server.upload_limit_bytes);
+  options.limits.max_pages = static_cast<int>(k.max_pages);
+  options.limits.max_pixels = k.max_megapixels * 1'000'000;
+  options.ocr_lanes = static_cast<int>(k.workers);
+  options.dense_file = std::filesystem::path(config.data.dir) / "knowledge" / "dense.hnsw";
+  options.dense.ef_search = static_cast<std::size_t>(k.ef_search);
+  options.rrf_k = k.rrf_k;
+  options.sparse_weight = k.sparse_weight;
+  options.dense_weight = k.dense_weight;
+  options.candidates = static_cast<std::size_t>(k.candidates);
+  return options;
+}
+
+}  // namespace
+
+KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& store, llm::ProviderSet& providers,
+                                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger)
+    : workers(static_cast<int>(config.knowledge.workers)),
+      ocr(workers, config.knowledge.ocr_languages),
+      embedder(config.knowledge.embeddings.empty()
+                   ? nullptr
+                   : std::make_unique<knowledge::ProviderEmbedder>(*providers.Find(config.knowledge.embeddings))),
+      base(Options(config), knowledge::KnowledgeBase::Deps{.store = store,
+                                                           .workers = workers,
+                                                           .ocr = ocr,
+                                                           .embedder = embedder.get(),
+                                                           .clock = clock,
+                                                           .ids = ids,
+                                                           .logger = logger}) {}
+
+boost::asio::awaitable<core::Result<int>> ImportDemoKnowledgeIfEmpty(knowledge::KnowledgeBase& base) {
+  auto existing = co_await base.Documents("default", "");
+  if (!existing) co_return core::Fail(existing.error());
+  if (!existing->empty()) co_return 0;
+  int imported = 0;
+  for (const auto& file : brain::DemoKnowledgeFiles()) {
+    knowledge::IngestRequest request{.tenant_id = "default",
+                                     .collection = "demo",
+                                     .type = {},
+                                     .file = {std::string(file.name), std::string(file.content)}};
+    auto outcome = co_await base.Ingest(std::move(request), {});
+    if (outcome.status == "failed") co_return core::Fail(core::ErrorCode::kInternal, outcome.name + ": " + outcome.error);
+    ++imported;
+  }
+  co_return imported;
+}
+
+}  // namespace salesboost::app

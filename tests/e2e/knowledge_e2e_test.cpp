@@ -1,0 +1,186 @@
+// The knowledge base through the real binary: REST upload (multipart), job
+// progress, documents, deletion and search; the demo documents ingested at
+// start; the ingest and search commands.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "core/read_file.hpp"
+#include "support/shared_server_test.hpp"
+
+namespace salesboost {
+namespace {
+
+namespace json = boost::json;
+using client::Fetch;
+
+constexpr const char* kAdminPassword = "admin-password-for-knowledge";
+constexpr const char* kBoundary = "sbBoundary7MA4YWxkTrZu0gW";
+
+std::string FixturePath(const std::string& name) {
+  return std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/knowledge/" + name;
+}
+
+std::string Multipart(const std::vector<std::pair<std::string, std::string>>& files, const std::string& collection) {
+  std::string body;
+  body += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"collection\"\r\n\r\n" +
+          collection + "\r\n";
+  for (const auto& [name, bytes] : files) {
+    body += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name +
+            "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n";
+  }
+  body += std::string("--") + kBoundary + "--\r\n";
+  return body;
+}
+
+class KnowledgeE2e : public testing::SharedServerTest<KnowledgeE2e> {
+ public:
+  static std::vector<std::string> Flags() {
+    return {"--set", "auth.bootstrap_admin_password=secret:admin/password", "--set",
+            "server.upload_limit_bytes=200000"};
+  }
+  static std::map<std::string, std::string> Environment() {
+    return {{"SALESBOOST_SECRET_ADMIN_PASSWORD", kAdminPassword}};
+  }
+
+ protected:
+  static std::string Admin() { return server().Login("admin", kAdminPassword); }
+  static core::Result<client::HttpReply> Call(const std::string& token, const std::string& method,
+                                              const std::string& target, const std::string& body = {},
+                                              const std::string& content_type = "application/json") {
+    return Fetch(server().endpoint(), method, target, body,
+                 {{"Authorization", "Bearer " + token}, {"Content-Type", content_type}}, std::chrono::seconds(20));
+  }
+  static json::array Search(const std::string& token, const json::object& query) {
+    auto reply = Call(token, "POST", "/api/v1/knowledge/search", json::serialize(query));
+    EXPECT_TRUE(reply && reply->status == 200) << (reply ? reply->body : reply.error().message);
+    return reply && reply->status == 200 ? json::parse(reply->body).at("hits").as_array() : json::array{};
+  }
+};
+
+TEST_F(KnowledgeE2e, TheDemoDocumentsAreSearchableAndTraineesCanSearchButNotUpload) {
+  const auto trainee = server().DemoTraineeToken();
+  json::array hits;
+  // The demo documents are ingested just after the server starts listening.
+  for (int i = 0; i < 100 && hits.empty(); ++i) {
+    hits = Search(trainee, {{"query", "白金卡年费多少"}, {"language", "zh"}, {"k", 3}});
+    if (hits.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].at("source").as_string(), "platinum-card-sheet.zh.md");
+  EXPECT_GT(hits[0].at("score").as_double(), 0);
+  EXPECT_EQ(hits[0].at("page").as_int64(), 1);
+  auto upload = Call(trainee, "POST", "/api/v1/knowledge/documents", Multipart({{"a.txt", "hello"}}, "x"),
+                     std::string("multipart/form-data; boundary=") + kBoundary);
+  ASSERT_TRUE(upload);
+  EXPECT_EQ(upload->status, 403);
+  auto anonymous = Fetch(server().endpoint(), "POST", "/api/v1/knowledge/search", R"({"query":"x"})");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  for (const auto* bad : {R"({"query": 5})", R"({"query":"x","k":0})", "{not json", R"({"query":"x","k":51})"}) {
+    auto reply = Call(trainee, "POST", "/api/v1/knowledge/search", bad);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 400) << bad << " -> " << reply->body;
+  }
+}
+
+TEST_F(KnowledgeE2e, AnAdminUploadsFollowsTheJobListsAndDeletesDocuments) {
+  const auto admin = Admin();
+  ASSERT_FALSE(admin.empty());
+  const auto pdf = core::ReadWholeFile(FixturePath("digital.pdf"));
+  const auto cut = core::ReadWholeFile(FixturePath("truncated.pdf"));
+  ASSERT_TRUE(pdf && cut);
+  auto upload = Call(admin, "POST", "/api/v1/knowledge/documents",
+                     Multipart({{"digital.pdf", *pdf}, {"dir/truncated.pdf", *cut}}, "docs"),
+                     std::string("multipart/form-data; boundary=") + kBoundary);
+  ASSERT_TRUE(upload);
+  ASSERT_EQ(upload->status, 202) << upload->body;
+  const std::string job_id(json::parse(upload->body).at("job_id").as_string());
+  EXPECT_EQ(upload->Header("location").value_or(""), "/api/v1/knowledge/jobs/" + job_id);
+  json::object job;
+  for (int i = 0; i < 200; ++i) {
+    auto reply = Call(admin, "GET", "/api/v1/knowledge/jobs/" + job_id);
+    ASSERT_TRUE(reply && reply->status == 200) << (reply ? reply->body : reply.error().message);
+    job = json::parse(reply->body).as_object();
+    if (job.at("status") == "done" || job.at("status") == "failed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(job.at("status"), "done") << json::serialize(job);
+  EXPECT_DOUBLE_EQ(job.at("progress").as_double(), 1.0);
+  const auto& files = job.at("files").as_array();
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].at("status"), "indexed");
+  EXPECT_EQ(files[0].at("route").at("complexity"), "MEDIUM");
+  EXPECT_EQ(files[1].at("name"), "truncated.pdf");  // the path the client sent is dropped
+  EXPECT_EQ(files[1].at("status"), "failed");
+  EXPECT_NE(std::string(files[1].at("error").as_string()).find("PDF"), std::string::npos);
+
+  auto list = Call(admin, "GET", "/api/v1/knowledge/documents?collection=docs");
+  ASSERT_TRUE(list && list->status == 200);
+  const auto documents = json::parse(list->body).at("documents").as_array();
+  ASSERT_EQ(documents.size(), 1u);
+  const std::string id(documents[0].at("id").as_string());
+  auto one = Call(admin, "GET", "/api/v1/knowledge/documents/" + id);
+  ASSERT_TRUE(one && one->status == 200);
+  EXPECT_GT(json::parse(one->body).at("children").as_int64(), 0);
+  auto hits = Search(admin, {{"query", "Dedicated manager"}, {"collection", "docs"}});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].at("source"), "digital.pdf");
+
+  auto deleted = Call(admin, "DELETE", "/api/v1/knowledge/documents/" + id);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->status, 204);
+  EXPECT_TRUE(Search(admin, {{"query", "Dedicated manager"}, {"collection", "docs"}}).empty());
+  auto gone = Call(admin, "GET", "/api/v1/knowledge/documents/" + id);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->status, 404);
+  auto missing_job = Call(admin, "GET", "/api/v1/knowledge/jobs/job_nope");
+  ASSERT_TRUE(missing_job);
+  EXPECT_EQ(missing_job->status, 404);
+}
+
+TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {
+  const auto admin = Admin();
+  const std::string type = std::string("multipart/form-data; boundary=") + kBoundary;
+  const std::pair<std::string, std::string> bad[] = {
+      {"not multipart at all", "application/json"},
+      {"--" + std::string(kBoundary) + "\r\nno headers end", type},
+      {Multipart({}, "docs"), type},                          // no file part
+      {Multipart({{"a.txt", "x"}}, "bad collection!"), type},  // invalid collection name
+      {Multipart({{"", "x"}}, "docs"), type},                  // a file without a name
+  };
+  for (const auto& [body, content_type] : bad) {
+    auto reply = Call(admin, "POST", "/api/v1/knowledge/documents", body, content_type);
+    ASSERT_TRUE(reply);
+    EXPECT_EQ(reply->status, 400) << body.substr(0, 40) << " -> " << reply->body;
+    EXPECT_NE(reply->body.find("\"error\""), std::string::npos);
+  }
+  auto big = Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"big.txt", std::string(300000, 'a')}}, "d"),
+                  type);
+  ASSERT_TRUE(big);
+  EXPECT_EQ(big->status, 413);
+  EXPECT_NE(big->body.find("200000"), std::string::npos) << big->body;
+}
+
+TEST(KnowledgeCli, IngestPrintsATableAndSearchFindsWhatWasIngested) {
+  testing::TempDir dir;
+  const std::string data = "data.dir=" + (dir.path() / "data").string();
+  const auto ingest = testing::RunCommand(
+      {"ingest", FixturePath("sample.csv"), FixturePath("truncated.pdf"), "--collection", "cli", "--set", data});
+  EXPECT_EQ(ingest.exit_code, 1) << ingest.err;  // one file failed
+  EXPECT_NE(ingest.out.find("| sample.csv | indexed | LOW | csv |"), std::string::npos) << ingest.out;
+  EXPECT_NE(ingest.out.find("truncated.pdf: failed (PDF: damaged or unreadable)"), std::string::npos) << ingest.out;
+  const auto again = testing::RunCommand({"ingest", FixturePath("sample.csv"), "--collection", "cli", "--set", data});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("| sample.csv | unchanged |"), std::string::npos) << again.out;
+  const auto search = testing::RunCommand({"search", "Enterprise dedicated manager", "--k", "2", "--set", data});
+  EXPECT_EQ(search.exit_code, 0) << search.err;
+  EXPECT_NE(search.out.find("1. "), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find("sample.csv p.1"), std::string::npos) << search.out;
+  const auto nothing = testing::RunCommand({"ingest", (dir.path() / "missing").string(), "--set", data});
+  EXPECT_NE(nothing.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace salesboost
