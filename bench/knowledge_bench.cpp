@@ -146,7 +146,8 @@ int Query(std::size_t chunks, std::size_t dims, int queries, std::size_t ef, std
       const std::string parent_id = fmt::format("{:016x}", (c / 4) * 2 + 2);
       std::string text = sentences[pick(random)] + " " + sentences[pick(random)] + " " + sentences[pick(random)];
       if (c % 4 == 0) {
-        parents.push_back({.id = parent_id, .parent_id = {}, .page = 1, .heading_path = {"H"}, .text = text, .terms = {}});
+        parents.push_back(
+            {.id = parent_id, .parent_id = {}, .page = 1, .heading_path = {"H"}, .text = text, .terms = {}});
       }
       children.push_back({.id = child_id,
                           .parent_id = parent_id,
@@ -157,8 +158,13 @@ int Query(std::size_t chunks, std::size_t dims, int queries, std::size_t ef, std
       vectors.push_back(model.Next());
       if (!dense->Add(c * 2 + 1, vectors.back())) return 1;
     }
-    index.Put({.id = fmt::format("d{}", d), .tenant_id = "t", .collection = "c", .name = fmt::format("d{}.md", d),
-               .type = "faq", .language = {}, .version = "v"},
+    index.Put({.id = fmt::format("d{}", d),
+               .tenant_id = "t",
+               .collection = "c",
+               .name = fmt::format("d{}.md", d),
+               .type = "faq",
+               .language = {},
+               .version = "v"},
               std::move(parents), std::move(children));
   }
   const double build_s = Seconds(Clock::now() - build);
@@ -175,7 +181,8 @@ int Query(std::size_t chunks, std::size_t dims, int queries, std::size_t ef, std
     const auto start = Clock::now();
     std::vector<std::pair<float, std::uint64_t>> exact;
     exact.reserve(chunks);
-    for (std::size_t i = 0; i < chunks; ++i) exact.emplace_back(-knowledge::Dot(v.data(), vectors[i].data(), dims), i * 2 + 1);
+    for (std::size_t i = 0; i < chunks; ++i)
+      exact.emplace_back(-knowledge::Dot(v.data(), vectors[i].data(), dims), i * 2 + 1);
     std::partial_sort(exact.begin(), exact.begin() + 10, exact.end());
     exact_ms.push_back(Seconds(Clock::now() - start) * 1000);
     std::set<std::uint64_t> truth;

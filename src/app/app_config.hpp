@@ -63,10 +63,10 @@ struct CatalogOptions {
 };
 
 struct KnowledgeSettings {
-  bool import_demo = true;           // ingest the shipped demo documents when the tenant has none
-  std::string embeddings;            // provider for /v1/embeddings (dense retrieval); empty: BM25 only
+  bool import_demo = true;  // ingest the shipped demo documents when the tenant has none
+  std::string embeddings;   // provider for /v1/embeddings (dense retrieval); empty: BM25 only
   std::string ocr_languages = "chi_sim+eng";
-  std::int64_t workers = 2;          // threads for extraction and OCR (pages in parallel)
+  std::int64_t workers = 2;  // threads for extraction and OCR (pages in parallel)
   std::int64_t child_tokens = 128;
   std::int64_t parent_tokens = 512;
   std::int64_t overlap_tokens = 16;
@@ -75,8 +75,8 @@ struct KnowledgeSettings {
   double rrf_k = 60;                 // reciprocal-rank fusion constant
   double sparse_weight = 1;
   double dense_weight = 1;
-  std::int64_t candidates = 50;      // from each retriever before fusion
-  std::int64_t ef_search = 64;       // HNSW candidates per query
+  std::int64_t candidates = 50;  // from each retriever before fusion
+  std::int64_t ef_search = 128;  // HNSW candidates per query
 };
 
 struct SecretsOptions {

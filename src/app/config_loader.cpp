@@ -180,14 +180,14 @@ struct Loader {
       }
     }
     if (!c.knowledge.embeddings.empty() && !c.providers.contains(c.knowledge.embeddings)) {
-      errors.push_back({"knowledge.embeddings",
-                        fmt::format("no provider named \"{}\" ([providers.{}])", c.knowledge.embeddings,
-                                    c.knowledge.embeddings),
-                        Origin("knowledge.embeddings")});
+      errors.push_back(
+          {"knowledge.embeddings",
+           fmt::format("no provider named \"{}\" ([providers.{}])", c.knowledge.embeddings, c.knowledge.embeddings),
+           Origin("knowledge.embeddings")});
     }
     if (c.knowledge.child_tokens > c.knowledge.parent_tokens) {
-      errors.push_back({"knowledge.child_tokens", "must not exceed knowledge.parent_tokens",
-                        Origin("knowledge.child_tokens")});
+      errors.push_back(
+          {"knowledge.child_tokens", "must not exceed knowledge.parent_tokens", Origin("knowledge.child_tokens")});
     }
     if (c.server.websocket.write_queue_max_bytes < c.server.websocket.max_message_bytes) {
       errors.push_back({"websocket.write_queue_max_bytes", "must be at least websocket.max_message_bytes",

@@ -68,9 +68,9 @@ std::unique_ptr<Session> Open(const AppConfig& config) {
   auto session = std::make_unique<Session>(config);
   session->store = OpenMigratedStoreOrReport(config, session->store_pool);
   if (!session->store) return nullptr;
-  session->providers = std::make_unique<llm::ProviderSet>(ProviderConfigs(config),
-                                                          net::HttpClientOptions{.extra_ca_file = config.llm.extra_ca_file},
-                                                          session->clock, session->metrics, session->logger);
+  session->providers = std::make_unique<llm::ProviderSet>(
+      ProviderConfigs(config), net::HttpClientOptions{.extra_ca_file = config.llm.extra_ca_file}, session->clock,
+      session->metrics, session->logger);
   session->runtime = std::make_unique<KnowledgeRuntime>(config, *session->store, *session->providers, session->clock,
                                                         *session->ids, session->logger);
   auto loaded = RunOn(session->io, session->runtime->base.Load());
@@ -137,8 +137,9 @@ int RunIngest(const ConfigInput& input, const IngestFlags& flags) {
     for (const auto& reason : outcome.route.reasons) fmt::print("    {}\n", reason);
     outcomes.push_back(std::move(outcome));
   }
-  fmt::print("\n| file | status | complexity | extractor | pages | OCR pages | chunks (parents/children) | vectors | "
-             "seconds |\n|---|---|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "\n| file | status | complexity | extractor | pages | OCR pages | chunks (parents/children) | vectors | "
+      "seconds |\n|---|---|---|---|---|---|---|---|---|\n");
   int failed = 0;
   for (const auto& o : outcomes) {
     failed += o.status == "failed" ? 1 : 0;
@@ -148,8 +149,8 @@ int RunIngest(const ConfigInput& input, const IngestFlags& flags) {
                o.vectors, o.seconds);
   }
   const auto stats = base.Stats();
-  fmt::print("\n{} files, {} failed; the knowledge base now has {} documents, {} chunks, {} vectors\n",
-             outcomes.size(), failed, stats.documents, stats.children, stats.vectors);
+  fmt::print("\n{} files, {} failed; the knowledge base now has {} documents, {} chunks, {} vectors\n", outcomes.size(),
+             failed, stats.documents, stats.children, stats.vectors);
   return failed == 0 ? kExitOk : kExitFailure;
 }
 

@@ -54,7 +54,8 @@ boost::asio::awaitable<core::Result<int>> ImportDemoKnowledgeIfEmpty(knowledge::
                                      .type = {},
                                      .file = {std::string(file.name), std::string(file.content)}};
     auto outcome = co_await base.Ingest(std::move(request), {});
-    if (outcome.status == "failed") co_return core::Fail(core::ErrorCode::kInternal, outcome.name + ": " + outcome.error);
+    if (outcome.status == "failed")
+      co_return core::Fail(core::ErrorCode::kInternal, outcome.name + ": " + outcome.error);
     ++imported;
   }
   co_return imported;

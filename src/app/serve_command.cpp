@@ -133,7 +133,6 @@ asio::awaitable<void> AwaitShutdown(core::IoContextPool& pool, asio::signal_set&
   logger.Info("shutdown_complete", {{"forced", remaining > 0}, {"open_connections", server.OpenConnections()}});
 }
 
-
 }  // namespace
 
 int RunServe(const ConfigInput& input, const ServeFlags& flags) {

@@ -158,12 +158,12 @@ std::vector<Setting> MakeSettings() {
                   SB_FIELD(knowledge.workers)));
   s.push_back(Int("knowledge.child_tokens", "size of the chunks retrieval indexes", 16, 4096,
                   SB_FIELD(knowledge.child_tokens)));
-  s.push_back(Int("knowledge.parent_tokens", "size of the chunks agents read", 32, 16384,
-                  SB_FIELD(knowledge.parent_tokens)));
+  s.push_back(
+      Int("knowledge.parent_tokens", "size of the chunks agents read", 32, 16384, SB_FIELD(knowledge.parent_tokens)));
   s.push_back(Int("knowledge.overlap_tokens", "text shared by consecutive child chunks", 0, 1024,
                   SB_FIELD(knowledge.overlap_tokens)));
-  s.push_back(Int("knowledge.max_pages", "pages per PDF; longer files are refused", 1, 100'000,
-                  SB_FIELD(knowledge.max_pages)));
+  s.push_back(
+      Int("knowledge.max_pages", "pages per PDF; longer files are refused", 1, 100'000, SB_FIELD(knowledge.max_pages)));
   s.push_back(Int("knowledge.max_megapixels", "pixels per image or rendered page, in millions", 1, 1000,
                   SB_FIELD(knowledge.max_megapixels)));
   s.push_back(Double("knowledge.rrf_k", "reciprocal-rank fusion constant", 1, 1000, SB_FIELD(knowledge.rrf_k)));

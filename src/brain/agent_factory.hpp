@@ -20,10 +20,10 @@ struct AgentOptions {
   std::vector<std::string> banned_words;
   std::vector<llm::Provider*> npc_providers;  // in fallback order; empty: the offline customer only
   LlmNpcOptions llm_npc;
-  std::vector<llm::Provider*> coach_providers;      // empty: the offline coach only
-  std::vector<llm::Provider*> evaluator_providers;  // empty: the heuristic evaluator only
-  std::chrono::milliseconds judge_budget{28000};    // coach and evaluator calls, before their fallback
-  core::MetricsRegistry* metrics = nullptr;         // required with any providers
+  std::vector<llm::Provider*> coach_providers;         // empty: the offline coach only
+  std::vector<llm::Provider*> evaluator_providers;     // empty: the heuristic evaluator only
+  std::chrono::milliseconds judge_budget{28000};       // coach and evaluator calls, before their fallback
+  core::MetricsRegistry* metrics = nullptr;            // required with any providers
   conversation::KnowledgeSearch* knowledge = nullptr;  // the knowledge base; null: the demo documents in memory
 };
 

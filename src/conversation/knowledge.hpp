@@ -13,14 +13,14 @@
 namespace salesboost::conversation {
 
 struct KnowledgeHit {
-  std::string text;     // a passage
-  std::string source;   // document file name
-  std::string heading;  // the passage's section heading
-  std::string type;     // the document's type: product, faq, case, comparison (what a customer may hear),
-                        // playbook, compliance (guidance for the salesperson); empty when unknown
+  std::string text;          // a passage
+  std::string source;        // document file name
+  std::string heading;       // the passage's section heading
+  std::string type;          // the document's type: product, faq, case, comparison (what a customer may hear),
+                             // playbook, compliance (guidance for the salesperson); empty when unknown
   double score = 0;          // the search's ranking score (higher is better; scale depends on the search)
   double lexical_score = 0;  // BM25 of the passage's matched text: what relevance thresholds compare
-  int page = 0;  // where the passage starts; 0 when the source has no pages
+  int page = 0;              // where the passage starts; 0 when the source has no pages
 };
 
 // What a customer may hear or know: facts (product, faq, case, comparison),

@@ -54,7 +54,8 @@ DotFn PickDot() {
 const DotFn kDot = PickDot();
 
 float InnerProductDistance(const void* a, const void* b, const void* param) {
-  return 1.0F - kDot(static_cast<const float*>(a), static_cast<const float*>(b), *static_cast<const std::size_t*>(param));
+  return 1.0F -
+         kDot(static_cast<const float*>(a), static_cast<const float*>(b), *static_cast<const std::size_t*>(param));
 }
 
 }  // namespace
@@ -86,8 +87,8 @@ struct DenseIndex::Graph {
 
 DenseIndex::DenseIndex(DenseOptions options)
     : options_(options), space_(std::make_unique<Space>(options.dimensions)), graph_(std::make_unique<Graph>()) {
-  graph_->hnsw = std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), 1024, options_.m,
-                                                                  options_.ef_construction);
+  graph_->hnsw =
+      std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), 1024, options_.m, options_.ef_construction);
   graph_->hnsw->setEf(options_.ef_search);
 }
 
@@ -116,9 +117,9 @@ std::vector<std::uint64_t> DenseIndex::Keys() const {
 
 core::Result<void> DenseIndex::Add(std::uint64_t key, std::vector<float> vector) {
   if (vector.size() != options_.dimensions) {
-    return core::Fail(core::ErrorCode::kInvalidArgument,
-                      "embedding has " + std::to_string(vector.size()) + " dimensions, the index " +
-                          std::to_string(options_.dimensions));
+    return core::Fail(core::ErrorCode::kInvalidArgument, "embedding has " + std::to_string(vector.size()) +
+                                                             " dimensions, the index " +
+                                                             std::to_string(options_.dimensions));
   }
   Normalize(vector);
   std::unique_lock lock(mutex_);

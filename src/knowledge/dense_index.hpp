@@ -21,7 +21,7 @@ struct DenseOptions {
   std::size_t dimensions = 0;
   std::size_t m = 16;
   std::size_t ef_construction = 200;
-  std::size_t ef_search = 64;
+  std::size_t ef_search = 128;
 };
 
 // The inner product of two vectors of `n` floats (AVX2 + FMA when available).

@@ -121,11 +121,12 @@ constexpr std::string_view kDocumentColumns =
 json::object DocumentJson(const storage::SqlRow& row) {
   boost::system::error_code ec;
   auto route = json::parse(row.Text(9), ec);
-  return {{"id", row.Text(0)},       {"collection", row.Text(1)}, {"name", row.Text(2)},
-          {"type", row.Text(3)},     {"format", row.Text(4)},     {"language", row.Text(5)},
-          {"version", row.Text(6)},  {"bytes", row.Int(7)},       {"pages", row.Int(8)},
-          {"route", ec ? json::value() : std::move(route)},       {"created_at", row.Text(10)},
-          {"updated_at", row.Text(11)}};
+  return {{"id", row.Text(0)},          {"collection", row.Text(1)},
+          {"name", row.Text(2)},        {"type", row.Text(3)},
+          {"format", row.Text(4)},      {"language", row.Text(5)},
+          {"version", row.Text(6)},     {"bytes", row.Int(7)},
+          {"pages", row.Int(8)},        {"route", ec ? json::value() : std::move(route)},
+          {"created_at", row.Text(10)}, {"updated_at", row.Text(11)}};
 }
 
 }  // namespace
@@ -143,10 +144,10 @@ std::string ContentVersion(std::string_view bytes) {
 }
 
 json::object FileOutcome::ToJson() const {
-  json::object out{{"name", name},       {"status", status},      {"document_id", document_id},
-                   {"version", version}, {"route", RouteJson(route)}, {"pages", pages},
-                   {"ocr_pages", ocr_pages}, {"parents", parents}, {"children", children},
-                   {"vectors", vectors}, {"seconds", seconds}};
+  json::object out{{"name", name},           {"status", status},          {"document_id", document_id},
+                   {"version", version},     {"route", RouteJson(route)}, {"pages", pages},
+                   {"ocr_pages", ocr_pages}, {"parents", parents},        {"children", children},
+                   {"vectors", vectors},     {"seconds", seconds}};
   if (!ocr_engine.empty()) out["ocr_engine"] = ocr_engine;
   if (!error.empty()) out["error"] = error;
   return out;
@@ -211,8 +212,8 @@ asio::awaitable<core::Result<void>> KnowledgeBase::Load() {
         !done) {
       return done;
     }
-    auto docs = Query(tx, "SELECT id, tenant_id, collection, name, type, language, version FROM knowledge_documents",
-                      {});
+    auto docs =
+        Query(tx, "SELECT id, tenant_id, collection, name, type, language, version FROM knowledge_documents", {});
     if (!docs) return core::Fail(docs.error());
     std::map<std::string, std::size_t> slot;
     for (const auto& row : *docs) {
@@ -371,10 +372,8 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
   auto route = co_await deps_.workers.Run([&] { return Assess(request.file, options_.limits); });
   if (!route) co_return fail(route.error());
   out.route = *route;
-  const ExtractDeps extract_deps{.workers = deps_.workers,
-                                 .ocr = deps_.ocr,
-                                 .limits = options_.limits,
-                                 .ocr_lanes = options_.ocr_lanes};
+  const ExtractDeps extract_deps{
+      .workers = deps_.workers, .ocr = deps_.ocr, .limits = options_.limits, .ocr_lanes = options_.ocr_lanes};
   auto extraction = co_await Extract(request.file, *route, extract_deps, progress);
   if (!extraction) co_return fail(extraction.error());
   out.pages = static_cast<int>(extraction->pages.size());
@@ -435,14 +434,14 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
     if (!existing) return core::Fail(existing.error());
     const std::string created = existing->empty() ? now : existing->front().Text(0);
     if (auto done = Exec(tx, "DELETE FROM knowledge_documents WHERE id = ?", {out.document_id}); !done) return done;
-    if (auto done = Exec(tx,
-                         "INSERT INTO knowledge_documents (id, tenant_id, collection, name, type, format, language, "
-                         "version, bytes, pages, route, created_at, updated_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         {out.document_id, request.tenant_id, request.collection, request.file.name, type,
-                          route->format, prepared.language, out.version,
-                          static_cast<std::int64_t>(request.file.bytes.size()), static_cast<std::int64_t>(out.pages),
-                          route_json, created, now});
+    if (auto done =
+            Exec(tx,
+                 "INSERT INTO knowledge_documents (id, tenant_id, collection, name, type, format, language, "
+                 "version, bytes, pages, route, created_at, updated_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 {out.document_id, request.tenant_id, request.collection, request.file.name, type, route->format,
+                  prepared.language, out.version, static_cast<std::int64_t>(request.file.bytes.size()),
+                  static_cast<std::int64_t>(out.pages), route_json, created, now});
         !done) {
       return done;
     }
@@ -450,8 +449,7 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
       return Exec(tx,
                   "INSERT INTO knowledge_chunks (id, document_id, parent_id, page, heading_path, begin_offset, "
                   "end_offset, tokens, text, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  {chunk.id, out.document_id,
-                   chunk.parent_id.empty() ? SqlValue(nullptr) : SqlValue(chunk.parent_id),
+                  {chunk.id, out.document_id, chunk.parent_id.empty() ? SqlValue(nullptr) : SqlValue(chunk.parent_id),
                    static_cast<std::int64_t>(chunk.page), HeadingPathJson(chunk.heading_path),
                    static_cast<std::int64_t>(chunk.begin), static_cast<std::int64_t>(chunk.end),
                    static_cast<std::int64_t>(chunk.tokens), chunk.text,
@@ -547,7 +545,8 @@ asio::awaitable<core::Result<std::string>> KnowledgeBase::Submit(std::string ten
   job->view.collection = std::move(collection);
   job->view.status = "queued";
   job->view.created_at = job->view.updated_at = Now();
-  for (const auto& file : files) job->view.files.push_back(JobFile{.name = file.name, .pages_done = 0, .pages_total = 0, .outcome = std::nullopt});
+  for (const auto& file : files)
+    job->view.files.push_back(JobFile{.name = file.name, .pages_done = 0, .pages_total = 0, .outcome = std::nullopt});
   job->type = std::move(type);
   job->sources = std::move(files);
   if (auto saved = co_await SaveJob(job->view); !saved) co_return core::Fail(saved.error());
@@ -649,12 +648,12 @@ asio::awaitable<core::Result<JobView>> KnowledgeBase::Job(std::string tenant_id,
 }
 
 asio::awaitable<core::Result<std::vector<json::object>>> KnowledgeBase::Documents(std::string tenant_id,
-                                                                                 std::string collection) {
+                                                                                  std::string collection) {
   std::vector<json::object> out;
   auto read = co_await deps_.store.Transact([&](Transaction& tx) -> core::Result<void> {
-    const std::string sql = fmt::format(
-        "SELECT {} FROM knowledge_documents WHERE tenant_id = ?{} ORDER BY collection, name", kDocumentColumns,
-        collection.empty() ? "" : " AND collection = ?");
+    const std::string sql =
+        fmt::format("SELECT {} FROM knowledge_documents WHERE tenant_id = ?{} ORDER BY collection, name",
+                    kDocumentColumns, collection.empty() ? "" : " AND collection = ?");
     std::vector<SqlValue> params{tenant_id};
     if (!collection.empty()) params.emplace_back(collection);
     auto rows = Query(tx, sql, params);
@@ -669,9 +668,9 @@ asio::awaitable<core::Result<std::vector<json::object>>> KnowledgeBase::Document
 asio::awaitable<core::Result<json::object>> KnowledgeBase::Document(std::string tenant_id, std::string document_id) {
   json::object out;
   auto read = co_await deps_.store.Transact([&](Transaction& tx) -> core::Result<void> {
-    auto rows = Query(tx, fmt::format("SELECT {} FROM knowledge_documents WHERE tenant_id = ? AND id = ?",
-                                      kDocumentColumns),
-                      {tenant_id, document_id});
+    auto rows =
+        Query(tx, fmt::format("SELECT {} FROM knowledge_documents WHERE tenant_id = ? AND id = ?", kDocumentColumns),
+              {tenant_id, document_id});
     if (!rows) return core::Fail(rows.error());
     if (rows->empty()) return core::Fail(core::ErrorCode::kNotFound, "no document " + document_id);
     out = DocumentJson(rows->front());

@@ -42,10 +42,10 @@ struct KnowledgeOptions {
   ExtractLimits limits;
   int ocr_lanes = 2;
   std::size_t embed_batch = 32;
-  std::chrono::milliseconds embed_budget{60000};        // one batch
-  std::chrono::milliseconds query_embed_budget{2000};   // a search's query vector
-  std::filesystem::path dense_file;                     // empty: the dense index is not saved
-  DenseOptions dense;                                   // dimensions come from the first vectors
+  std::chrono::milliseconds embed_budget{60000};       // one batch
+  std::chrono::milliseconds query_embed_budget{2000};  // a search's query vector
+  std::filesystem::path dense_file;                    // empty: the dense index is not saved
+  DenseOptions dense;                                  // dimensions come from the first vectors
   double rrf_k = 60;
   double sparse_weight = 1;
   double dense_weight = 1;
@@ -136,7 +136,7 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   boost::asio::awaitable<core::Result<JobView>> Job(std::string tenant_id, std::string job_id);
 
   boost::asio::awaitable<core::Result<std::vector<boost::json::object>>> Documents(std::string tenant_id,
-                                                                                  std::string collection);
+                                                                                   std::string collection);
   boost::asio::awaitable<core::Result<boost::json::object>> Document(std::string tenant_id, std::string document_id);
   boost::asio::awaitable<core::Result<void>> Delete(std::string tenant_id, std::string document_id);
 
@@ -162,7 +162,7 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   KnowledgeOptions options_;
   Deps deps_;
   KnowledgeIndex index_;
-  std::mutex mutex_;                                  // guards the job fields below
+  std::mutex mutex_;                                       // guards the job fields below
   std::map<std::string, std::shared_ptr<JobState>> jobs_;  // live and recent jobs
   std::deque<std::shared_ptr<JobState>> queue_;
   bool running_ = false;

@@ -21,8 +21,10 @@ std::string DetectLanguage(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     const std::size_t n = std::max<std::size_t>(1, core::Utf8SequenceLength(text.substr(i)));
-    if (n == 3 && c >= 0xE4 && c <= 0xE9) ++han;  // U+4E00..U+9FFF
-    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ++latin;
+    if (n == 3 && c >= 0xE4 && c <= 0xE9)
+      ++han;  // U+4E00..U+9FFF
+    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+      ++latin;
     i += n;
   }
   // A Han character carries about as much as a Latin word of five letters.
@@ -101,11 +103,11 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
   std::vector<char> allowed(documents_.size(), 0);
   for (std::size_t i = 0; i < documents_.size(); ++i) {
     const auto& d = documents_[i];
-    allowed[i] = static_cast<char>(d.alive && d.info.tenant_id == query.tenant_id &&
-                                   (query.collection.empty() || d.info.collection == query.collection) &&
-                                   (query.type.empty() || d.info.type == query.type) &&
-                                   (query.language.empty() || d.info.language.empty() ||
-                                    d.info.language == query.language));
+    allowed[i] =
+        static_cast<char>(d.alive && d.info.tenant_id == query.tenant_id &&
+                          (query.collection.empty() || d.info.collection == query.collection) &&
+                          (query.type.empty() || d.info.type == query.type) &&
+                          (query.language.empty() || d.info.language.empty() || d.info.language == query.language));
   }
   const auto accept = [&](std::uint64_t key) {
     const auto child = children_.find(key);
@@ -138,8 +140,8 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
   for (const auto& [key, f] : fused) {
     const auto parent = children_.at(key).parent;
     auto [it, added] = by_parent.try_emplace(parent, key, f);
-    if (!added && (f.score > it->second.second.score ||
-                   (f.score == it->second.second.score && key < it->second.first))) {
+    if (!added &&
+        (f.score > it->second.second.score || (f.score == it->second.second.score && key < it->second.first))) {
       it->second = {key, f};
     }
   }
@@ -163,18 +165,18 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     const auto& parent = found->second;
     if (!seen_texts.insert(parent.chunk.text).second) continue;
     const auto& info = documents_[parent.document].info;
-    hits.push_back(SearchHit{.chunk_id = parent.chunk.id,
-                             .document_id = info.id,
-                             .source = info.name,
-                             .type = info.type,
-                             .heading = parent.chunk.heading_path.empty() ? std::string()
-                                                                          : parent.chunk.heading_path.back(),
-                             .page = children_.at(child).page,
-                             .text = parent.chunk.text,
-                             .score = f.score,
-                             .sparse_score = f.sparse_score,
-                             .sparse_rank = f.sparse_rank,
-                             .dense_rank = f.dense_rank});
+    hits.push_back(
+        SearchHit{.chunk_id = parent.chunk.id,
+                  .document_id = info.id,
+                  .source = info.name,
+                  .type = info.type,
+                  .heading = parent.chunk.heading_path.empty() ? std::string() : parent.chunk.heading_path.back(),
+                  .page = children_.at(child).page,
+                  .text = parent.chunk.text,
+                  .score = f.score,
+                  .sparse_score = f.sparse_score,
+                  .sparse_rank = f.sparse_rank,
+                  .dense_rank = f.dense_rank});
   }
   return hits;
 }

@@ -63,8 +63,8 @@ struct SearchHit {
   std::string source;  // the document's name
   std::string type;
   std::string heading;  // the innermost heading above the parent
-  int page = 1;      // where the best child starts
-  std::string text;  // the parent's text
+  int page = 1;         // where the best child starts
+  std::string text;     // the parent's text
   double score = 0;
   double sparse_score = 0;  // the best child's BM25 score; 0 when BM25 missed it
   int sparse_rank = 0;      // of the best child; 0 when that retriever missed it

@@ -41,9 +41,12 @@ std::string Trim(std::string_view text) {
 std::string Cell(std::string_view text) {
   std::string out;
   for (const char c : Trim(text)) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n' || c == '\r') out.push_back(' ');
-    else out.push_back(c);
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n' || c == '\r')
+      out.push_back(' ');
+    else
+      out.push_back(c);
   }
   return out;
 }
@@ -151,9 +154,9 @@ void HtmlBlocks(const xmlNode* node, std::string& out) {
       if (!out.empty() && out.back() != '\n') out += '\n';
     } else if (name == "br") {
       out += '\n';
-    } else if (name == "p" || name == "div" || name == "section" || name == "article" || name == "ul" ||
-               name == "ol" || name == "blockquote" || name == "header" || name == "footer" || name == "main" ||
-               name == "dl" || name == "dd" || name == "dt" || name == "body" || name == "html") {
+    } else if (name == "p" || name == "div" || name == "section" || name == "article" || name == "ul" || name == "ol" ||
+               name == "blockquote" || name == "header" || name == "footer" || name == "main" || name == "dl" ||
+               name == "dd" || name == "dt" || name == "body" || name == "html") {
       EndBlock(out);
       HtmlBlocks(child->children, out);
       EndBlock(out);

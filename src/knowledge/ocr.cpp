@@ -35,7 +35,8 @@ class TesseractOcr::Engine {
     const int confidence = api_.MeanTextConf();
     api_.Clear();
     if (!text) return core::Fail(core::ErrorCode::kInternal, "Tesseract: recognition failed");
-    return OcrText{.text = JoinHanSpaces(text.get()), .confidence = static_cast<double>(confidence), .engine = "tesseract"};
+    return OcrText{
+        .text = JoinHanSpaces(text.get()), .confidence = static_cast<double>(confidence), .engine = "tesseract"};
   }
   ~Engine() { api_.End(); }
 
@@ -87,9 +88,9 @@ core::Result<GrayImage> DecodeImage(std::string_view bytes, std::int64_t max_pix
     return core::Fail(core::ErrorCode::kInvalidArgument, "image: unknown format or damaged header");
   }
   if (static_cast<std::int64_t>(w) * h > max_pixels) {
-    return core::Fail(core::ErrorCode::kInvalidArgument,
-                      "image: " + std::to_string(w) + "x" + std::to_string(h) + " is larger than the limit of " +
-                          std::to_string(max_pixels / 1000000) + " megapixels");
+    return core::Fail(core::ErrorCode::kInvalidArgument, "image: " + std::to_string(w) + "x" + std::to_string(h) +
+                                                             " is larger than the limit of " +
+                                                             std::to_string(max_pixels / 1000000) + " megapixels");
   }
   Pix* pix = pixReadMem(data, bytes.size());
   if (pix == nullptr) return core::Fail(core::ErrorCode::kInvalidArgument, "image: damaged data");

@@ -60,8 +60,7 @@ core::Result<PdfFile> PdfFile::Open(std::string_view bytes) {
   if (!bytes.starts_with("%PDF-")) return core::Fail(core::ErrorCode::kInvalidArgument, "PDF: no %PDF- header");
   auto impl = std::make_unique<Impl>();
   impl->bytes.assign(bytes);
-  impl->document.reset(
-      poppler::document::load_from_raw_data(impl->bytes.data(), static_cast<int>(impl->bytes.size())));
+  impl->document.reset(poppler::document::load_from_raw_data(impl->bytes.data(), static_cast<int>(impl->bytes.size())));
   if (!impl->document) return core::Fail(core::ErrorCode::kInvalidArgument, "PDF: damaged or unreadable");
   if (impl->document->is_locked()) {
     return core::Fail(core::ErrorCode::kInvalidArgument, "PDF: encrypted (a password is required)");
@@ -83,7 +82,8 @@ std::string PdfFile::PageText(int index) const {
 
 core::Result<GrayImage> PdfFile::Render(int index, int dpi, std::int64_t max_pixels) const {
   std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
-  if (!page) return core::Fail(core::ErrorCode::kInvalidArgument, "PDF: page " + std::to_string(index + 1) + " unreadable");
+  if (!page)
+    return core::Fail(core::ErrorCode::kInvalidArgument, "PDF: page " + std::to_string(index + 1) + " unreadable");
   const auto rect = page->page_rect();  // points (1/72 inch)
   const double area = std::max(1.0, rect.width() * rect.height()) / (72.0 * 72.0);
   const double fit = std::sqrt(static_cast<double>(max_pixels) / area);

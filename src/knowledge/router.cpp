@@ -26,10 +26,14 @@ constexpr int kProbePages = 5;
 
 std::string_view ComplexityName(Complexity complexity) {
   switch (complexity) {
-    case Complexity::kLow: return "LOW";
-    case Complexity::kMedium: return "MEDIUM";
-    case Complexity::kHigh: return "HIGH";
-    case Complexity::kExtreme: return "EXTREME";
+    case Complexity::kLow:
+      return "LOW";
+    case Complexity::kMedium:
+      return "MEDIUM";
+    case Complexity::kHigh:
+      return "HIGH";
+    case Complexity::kExtreme:
+      return "EXTREME";
   }
   return "LOW";
 }
@@ -79,9 +83,9 @@ core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits) 
     bool table = false;
     for (int i = 0; i < probed; ++i) {
       const auto text = pdf->PageText(i);
-      chars += core::CountCodePoints(text) - static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-                 return c == ' ' || c == '\n';
-               }));
+      chars +=
+          core::CountCodePoints(text) - static_cast<std::size_t>(std::count_if(
+                                            text.begin(), text.end(), [](char c) { return c == ' ' || c == '\n'; }));
       table = table || HasAlignedTable(text);
     }
     const double per_page = static_cast<double>(chars) / probed;

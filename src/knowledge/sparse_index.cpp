@@ -85,8 +85,8 @@ void SparseIndex::Remove(std::uint64_t key) {
   Entry& entry = entries_[slot];
   for (const auto term : entry.terms) {
     auto& list = postings_[term];
-    const auto at = std::lower_bound(list.begin(), list.end(), slot,
-                                     [](const Posting& p, std::uint32_t s) { return p.slot < s; });
+    const auto at =
+        std::lower_bound(list.begin(), list.end(), slot, [](const Posting& p, std::uint32_t s) { return p.slot < s; });
     if (at != list.end() && at->slot == slot) list.erase(at);
   }
   total_length_ -= entry.length;

@@ -26,7 +26,8 @@ core::Result<std::string> Convert(std::string_view bytes, const char* charset) {
 }  // namespace
 
 core::Result<DecodedText> DecodeText(std::string_view bytes) {
-  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+  if (bytes.starts_with("\xEF\xBB\xBF"))
+    bytes.remove_prefix(3);
   else if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
     const bool little = bytes[0] == '\xFF';
     auto text = Convert(bytes.substr(2), little ? "UTF-16LE" : "UTF-16BE");

@@ -141,10 +141,10 @@ asio::awaitable<void> HttpConnection::Serve() {
         co_await Reject(431, "header_too_large",
                         "request headers exceed " + std::to_string(opt.header_limit_bytes) + " bytes", "", "", start);
       } else if (hec == http::error::body_limit) {
-        co_await Reject(413, "payload_too_large",
-                        "request body exceeds " + std::to_string(std::max(opt.body_limit_bytes, opt.upload_limit_bytes)) +
-                            " bytes",
-                        parser.get().method_string(), parser.get().target(), start);
+        co_await Reject(
+            413, "payload_too_large",
+            "request body exceeds " + std::to_string(std::max(opt.body_limit_bytes, opt.upload_limit_bytes)) + " bytes",
+            parser.get().method_string(), parser.get().target(), start);
       } else if (hec != beast::error::timeout && hec != http::error::end_of_stream && hec != asio::error::eof &&
                  hec != asio::error::operation_aborted && hec != asio::error::connection_reset) {
         co_await Reject(400, "bad_request", "malformed HTTP request: " + hec.message(), "", "", start);

@@ -146,7 +146,7 @@ TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {
   const std::pair<std::string, std::string> bad[] = {
       {"not multipart at all", "application/json"},
       {"--" + std::string(kBoundary) + "\r\nno headers end", type},
-      {Multipart({}, "docs"), type},                          // no file part
+      {Multipart({}, "docs"), type},                           // no file part
       {Multipart({{"a.txt", "x"}}, "bad collection!"), type},  // invalid collection name
       {Multipart({{"", "x"}}, "docs"), type},                  // a file without a name
   };
@@ -156,8 +156,8 @@ TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {
     EXPECT_EQ(reply->status, 400) << body.substr(0, 40) << " -> " << reply->body;
     EXPECT_NE(reply->body.find("\"error\""), std::string::npos);
   }
-  auto big = Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"big.txt", std::string(300000, 'a')}}, "d"),
-                  type);
+  auto big =
+      Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"big.txt", std::string(300000, 'a')}}, "d"), type);
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
   EXPECT_NE(big->body.find("200000"), std::string::npos) << big->body;

@@ -91,11 +91,11 @@ class KnowledgeBaseTest : public ::testing::Test {
     return kb;
   }
   FileOutcome Ingest(KnowledgeBase& kb, SourceFile file, std::string collection = "default") {
-    return Await(io_, kb.Ingest(IngestRequest{.tenant_id = "default",
-                                              .collection = std::move(collection),
-                                              .type = {},
-                                              .file = std::move(file)},
-                                {}));
+    return Await(
+        io_, kb.Ingest(
+                 IngestRequest{
+                     .tenant_id = "default", .collection = std::move(collection), .type = {}, .file = std::move(file)},
+                 {}));
   }
   std::vector<SearchHit> Find(KnowledgeBase& kb, std::string text, std::string language = {}) {
     auto hits = Await(io_, kb.Find(SearchRequest{.tenant_id = "default",
@@ -166,9 +166,9 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
     EXPECT_EQ(by_name[name].status, "indexed") << name << ": " << by_name[name].error;
     EXPECT_GT(by_name[name].children, 0u) << name;
   }
-  const std::map<std::string, std::string> errors = {
-      {"encrypted.pdf", "encrypted"}, {"truncated.pdf", "damaged"}, {"bomb.docx", "zip bomb"},
-      {"empty.md", "empty file"},     {"tool.exe", "unsupported"},  {"blank.md", "no text"}};
+  const std::map<std::string, std::string> errors = {{"encrypted.pdf", "encrypted"}, {"truncated.pdf", "damaged"},
+                                                     {"bomb.docx", "zip bomb"},      {"empty.md", "empty file"},
+                                                     {"tool.exe", "unsupported"},    {"blank.md", "no text"}};
   for (const auto& [name, message] : errors) {
     EXPECT_EQ(by_name[name].status, "failed") << name;
     EXPECT_NE(by_name[name].error.find(message), std::string::npos) << name << ": " << by_name[name].error;

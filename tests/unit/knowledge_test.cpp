@@ -236,14 +236,24 @@ IndexedChunk Parent(const std::string& id, const std::string& text) {
 
 TEST(KnowledgeIndex, FusesByReciprocalRankExpandsToParentsAndFilters) {
   KnowledgeIndex index;
-  index.Put({.id = "d1", .tenant_id = "t", .collection = "sales", .name = "a.md", .type = "faq", .language = "en",
+  index.Put({.id = "d1",
+             .tenant_id = "t",
+             .collection = "sales",
+             .name = "a.md",
+             .type = "faq",
+             .language = "en",
              .version = "v"},
             {Parent("00000000000000a1", "parent one"), Parent("00000000000000a2", "parent two")},
             {Child("00000000000000c1", "00000000000000a1", "price of the starter plan"),
              Child("00000000000000c2", "00000000000000a1", "price discounts"),
              Child("00000000000000c3", "00000000000000a2", "onboarding two weeks")});
-  index.Put({.id = "d2", .tenant_id = "other", .collection = "sales", .name = "b.md", .type = "faq",
-             .language = "en", .version = "v"},
+  index.Put({.id = "d2",
+             .tenant_id = "other",
+             .collection = "sales",
+             .name = "b.md",
+             .type = "faq",
+             .language = "en",
+             .version = "v"},
             {Parent("00000000000000b1", "secret")}, {Child("00000000000000d1", "00000000000000b1", "price secret")});
   SearchQuery query;
   query.text = "price";
