@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -126,14 +127,23 @@ struct VectorModel {
   }
 };
 
-int Query(std::size_t chunks, std::size_t dims, int queries, std::size_t ef, std::size_t ef_construction) {
+int Query(std::size_t chunks, std::size_t dims, int queries, const std::vector<std::size_t>& efs,
+          std::size_t ef_construction, const std::string& cache) {
   const auto sentences = Sentences();
   std::mt19937 random(7);
   std::uniform_int_distribution<std::size_t> pick(0, sentences.size() - 1);
   VectorModel model(dims, 64);
   knowledge::KnowledgeIndex index;
   auto dense = std::make_unique<knowledge::DenseIndex>(
-      knowledge::DenseOptions{.dimensions = dims, .m = 16, .ef_construction = ef_construction, .ef_search = ef});
+      knowledge::DenseOptions{.dimensions = dims, .m = 16, .ef_construction = ef_construction, .ef_search = efs[0]});
+  // A graph saved by an earlier run with the same parameters (the vectors are regenerated identically).
+  const bool cached = !cache.empty() && std::filesystem::exists(cache);
+  if (cached) {
+    auto loaded = knowledge::DenseIndex::Load(
+        cache, {.dimensions = dims, .m = 16, .ef_construction = ef_construction, .ef_search = efs[0]});
+    if (!loaded) return 1;
+    dense = std::move(*loaded);
+  }
   std::vector<std::vector<float>> vectors;
   vectors.reserve(chunks);
   const auto build = Clock::now();
@@ -156,7 +166,7 @@ int Query(std::size_t chunks, std::size_t dims, int queries, std::size_t ef, std
                           .text = text,
                           .terms = knowledge::CountTerms(text)});
       vectors.push_back(model.Next());
-      if (!dense->Add(c * 2 + 1, vectors.back())) return 1;
+      if (!cached && !dense->Add(c * 2 + 1, vectors.back())) return 1;
     }
     index.Put({.id = fmt::format("d{}", d),
                .tenant_id = "t",
@@ -168,55 +178,60 @@ int Query(std::size_t chunks, std::size_t dims, int queries, std::size_t ef, std
               std::move(parents), std::move(children));
   }
   const double build_s = Seconds(Clock::now() - build);
+  if (!cache.empty() && !cached && !dense->Save(cache)) return 1;
   auto* graph = dense.get();
   index.SetDense(std::move(dense));
-  // Recall@10 of HNSW against exact search.
-  std::size_t found = 0;
-  const int recall_queries = 200;
-  std::vector<std::vector<float>> query_vectors;
-  for (int q = 0; q < std::max(queries, recall_queries); ++q) query_vectors.push_back(model.Next());
-  std::vector<double> exact_ms;
-  for (int q = 0; q < recall_queries; ++q) {
-    const auto& v = query_vectors[static_cast<std::size_t>(q)];
-    const auto start = Clock::now();
-    std::vector<std::pair<float, std::uint64_t>> exact;
-    exact.reserve(chunks);
-    for (std::size_t i = 0; i < chunks; ++i)
-      exact.emplace_back(-knowledge::Dot(v.data(), vectors[i].data(), dims), i * 2 + 1);
-    std::partial_sort(exact.begin(), exact.begin() + 10, exact.end());
-    exact_ms.push_back(Seconds(Clock::now() - start) * 1000);
-    std::set<std::uint64_t> truth;
-    for (int i = 0; i < 10; ++i) truth.insert(exact[static_cast<std::size_t>(i)].second);
-    for (const auto& hit : graph->Search(v, 10, {})) found += truth.count(hit.key);
+  for (const auto ef : efs) {
+    graph->SetEf(ef);
+    // Recall@10 of HNSW against exact search.
+    std::size_t found = 0;
+    const int recall_queries = 200;
+    std::vector<std::vector<float>> query_vectors;
+    for (int q = 0; q < std::max(queries, recall_queries); ++q) query_vectors.push_back(model.Next());
+    std::vector<double> exact_ms;
+    for (int q = 0; q < recall_queries; ++q) {
+      const auto& v = query_vectors[static_cast<std::size_t>(q)];
+      const auto start = Clock::now();
+      std::vector<std::pair<float, std::uint64_t>> exact;
+      exact.reserve(chunks);
+      for (std::size_t i = 0; i < chunks; ++i)
+        exact.emplace_back(-knowledge::Dot(v.data(), vectors[i].data(), dims), i * 2 + 1);
+      std::partial_sort(exact.begin(), exact.begin() + 10, exact.end());
+      exact_ms.push_back(Seconds(Clock::now() - start) * 1000);
+      std::set<std::uint64_t> truth;
+      for (int i = 0; i < 10; ++i) truth.insert(exact[static_cast<std::size_t>(i)].second);
+      for (const auto& hit : graph->Search(v, 10, {})) found += truth.count(hit.key);
+    }
+    // Hybrid queries: text from the corpus' sentences, vector from the model.
+    std::vector<double> hybrid_ms;
+    std::vector<double> dense_ms;
+    std::vector<double> sparse_ms;
+    for (int q = 0; q < queries; ++q) {
+      const std::string text = sentences[pick(random)].substr(0, 60);
+      knowledge::SearchQuery query;
+      query.text = text;
+      query.vector = query_vectors[static_cast<std::size_t>(q)];
+      query.k = 5;
+      query.tenant_id = "t";
+      auto start = Clock::now();
+      auto hits = index.Search(query);
+      hybrid_ms.push_back(Seconds(Clock::now() - start) * 1000);
+      start = Clock::now();
+      graph->Search(query_vectors[static_cast<std::size_t>(q)], 50, {});
+      dense_ms.push_back(Seconds(Clock::now() - start) * 1000);
+      query.vector.reset();
+      start = Clock::now();
+      hits = index.Search(query);
+      sparse_ms.push_back(Seconds(Clock::now() - start) * 1000);
+    }
+    fmt::print(
+        "| {} chunks x {} dims (build {:.0f} s{}, ef {}) | hybrid p50 {:.3f} / p99 {:.3f} ms | BM25 only p50 {:.3f} / "
+        "p99 "
+        "{:.3f} ms | HNSW top-50 p50 {:.3f} ms | exact top-10 p50 {:.2f} ms | recall@10 {:.3f} |\n",
+        chunks, dims, build_s, cached ? " from cache" : "", ef, Percentile(hybrid_ms, 0.5), Percentile(hybrid_ms, 0.99),
+        Percentile(sparse_ms, 0.5), Percentile(sparse_ms, 0.99), Percentile(dense_ms, 0.5), Percentile(exact_ms, 0.5),
+        static_cast<double>(found) / (recall_queries * 10.0));
   }
-  // Hybrid queries: text from the corpus' sentences, vector from the model.
-  std::vector<double> hybrid_ms;
-  std::vector<double> dense_ms;
-  std::vector<double> sparse_ms;
-  for (int q = 0; q < queries; ++q) {
-    const std::string text = sentences[pick(random)].substr(0, 60);
-    knowledge::SearchQuery query;
-    query.text = text;
-    query.vector = query_vectors[static_cast<std::size_t>(q)];
-    query.k = 5;
-    query.tenant_id = "t";
-    auto start = Clock::now();
-    auto hits = index.Search(query);
-    hybrid_ms.push_back(Seconds(Clock::now() - start) * 1000);
-    start = Clock::now();
-    graph->Search(query_vectors[static_cast<std::size_t>(q)], 50, {});
-    dense_ms.push_back(Seconds(Clock::now() - start) * 1000);
-    query.vector.reset();
-    start = Clock::now();
-    hits = index.Search(query);
-    sparse_ms.push_back(Seconds(Clock::now() - start) * 1000);
-  }
-  fmt::print(
-      "| {} chunks x {} dims (build {:.0f} s, ef {}) | hybrid p50 {:.3f} / p99 {:.3f} ms | BM25 only p50 {:.3f} / p99 "
-      "{:.3f} ms | HNSW top-50 p50 {:.3f} ms | exact top-10 p50 {:.2f} ms | recall@10 {:.3f} |\n",
-      chunks, dims, build_s, ef, Percentile(hybrid_ms, 0.5), Percentile(hybrid_ms, 0.99), Percentile(sparse_ms, 0.5),
-      Percentile(sparse_ms, 0.99), Percentile(dense_ms, 0.5), Percentile(exact_ms, 0.5),
-      static_cast<double>(found) / (recall_queries * 10.0));
   return 0;
 }
 
@@ -239,15 +254,17 @@ int main(int argc, char** argv) {
   std::size_t chunks = 10000;
   std::size_t dims = 1024;
   int queries = 1000;
-  std::size_t ef = 64;
+  std::vector<std::size_t> efs{128};
+  std::string cache;
   std::size_t ef_construction = 200;
   query->add_option("--chunks", chunks);
   query->add_option("--dims", dims);
   query->add_option("--queries", queries);
-  query->add_option("--ef", ef);
+  query->add_option("--ef", efs, "HNSW ef values to measure (the graph is built once)");
+  query->add_option("--cache", cache, "save the built graph here, or load it when present");
   query->add_option("--ef-construction", ef_construction);
   CLI11_PARSE(app, argc, argv);
   if (*pdf) return Pdf(file, runs);
   if (*ocr) return Ocr(file, runs, languages);
-  return Query(chunks, dims, queries, ef, ef_construction);
+  return Query(chunks, dims, queries, efs, ef_construction, cache);
 }

@@ -45,7 +45,7 @@ void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parent
   for (auto& child : children) {
     const auto key = ChunkKey(child.id);
     entry.children.push_back(key);
-    sparse_.Add(key, child.terms);
+    sparse_.Add(key, slot, child.terms);
     children_[key] = Child{slot, ChunkKey(child.parent_id), child.page, std::move(child.text)};
   }
   document_slots_[entry.info.id] = slot;
@@ -120,7 +120,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     int dense_rank = 0;
   };
   std::unordered_map<std::uint64_t, Fused> fused;
-  const auto sparse = sparse_.Search(query.text, query.candidates, accept);
+  const auto sparse = sparse_.Search(query.text, query.candidates, &allowed);
   for (std::size_t r = 0; r < sparse.size(); ++r) {
     auto& f = fused[sparse[r].key];
     f.sparse_rank = static_cast<int>(r + 1);

@@ -61,10 +61,10 @@ TermCounts DecodeTerms(std::string_view encoded) {
   return out;
 }
 
-void SparseIndex::Add(std::uint64_t key, const TermCounts& terms) {
+void SparseIndex::Add(std::uint64_t key, std::uint32_t group, const TermCounts& terms) {
   Remove(key);
   const auto slot = static_cast<std::uint32_t>(entries_.size());
-  Entry entry{.key = key, .length = 0, .alive = true, .terms = {}};
+  Entry entry{.key = key, .group = group, .length = 0, .alive = true, .terms = {}};
   entry.terms.reserve(terms.size());
   for (const auto& [term, count] : terms) {
     auto [it, added] = term_ids_.try_emplace(term, static_cast<std::uint32_t>(postings_.size()));
@@ -74,6 +74,7 @@ void SparseIndex::Add(std::uint64_t key, const TermCounts& terms) {
     entry.length += static_cast<std::uint32_t>(count);
   }
   total_length_ += entry.length;
+  lengths_.push_back(static_cast<float>(entry.length));
   entries_.push_back(std::move(entry));
   by_key_[key] = slot;
 }
@@ -90,12 +91,13 @@ void SparseIndex::Remove(std::uint64_t key) {
     if (at != list.end() && at->slot == slot) list.erase(at);
   }
   total_length_ -= entry.length;
+  lengths_[slot] = 0;
   entry = Entry{};
   by_key_.erase(found);
 }
 
 std::vector<ScoredKey> SparseIndex::Search(std::string_view query, std::size_t k,
-                                           const std::function<bool(std::uint64_t)>& accept) const {
+                                           const std::vector<char>* allowed) const {
   std::vector<std::uint32_t> terms;
   ForEachTerm(query, [&](const std::string& term) {
     const auto it = term_ids_.find(term);
@@ -112,20 +114,23 @@ std::vector<ScoredKey> SparseIndex::Search(std::string_view query, std::size_t k
     const auto& list = postings_[term];
     const double df = static_cast<double>(list.size());
     if (df == 0) continue;
-    const double idf = std::log(1 + (n - df + 0.5) / (df + 0.5));
+    const auto idf = static_cast<float>(std::log(1 + (n - df + 0.5) / (df + 0.5)));
+    const auto base = static_cast<float>(kK1 * (1 - kB));
+    const auto slope = static_cast<float>(kK1 * kB / average);
+    constexpr auto kScale = static_cast<float>(kK1 + 1);
     for (const auto& posting : list) {
-      const double f = posting.count;
-      const double norm = kK1 * (1 - kB + kB * entries_[posting.slot].length / average);
-      if (scores[posting.slot] == 0) touched.push_back(posting.slot);
-      scores[posting.slot] += static_cast<float>(idf * f * (kK1 + 1) / (f + norm));
+      const auto f = static_cast<float>(posting.count);
+      float& score = scores[posting.slot];
+      if (score == 0) touched.push_back(posting.slot);
+      score += idf * f * kScale / (f + base + slope * lengths_[posting.slot]);
     }
   }
   std::vector<ScoredKey> hits;
   hits.reserve(touched.size());
   for (const auto slot : touched) {
-    const auto key = entries_[slot].key;
-    if (accept && !accept(key)) continue;
-    hits.push_back({key, scores[slot]});
+    const auto& entry = entries_[slot];
+    if (allowed != nullptr && (*allowed)[entry.group] == 0) continue;
+    hits.push_back({entry.key, scores[slot]});
   }
   const auto better = [](const ScoredKey& a, const ScoredKey& b) {
     return a.score != b.score ? a.score > b.score : a.key < b.key;

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,13 +29,14 @@ struct ScoredKey {
 
 class SparseIndex {
  public:
-  void Add(std::uint64_t key, const TermCounts& terms);
+  // `group` is the caller's filter unit (a document): Search takes the groups it may return.
+  void Add(std::uint64_t key, std::uint32_t group, const TermCounts& terms);
   void Remove(std::uint64_t key);
   std::size_t Size() const { return by_key_.size(); }
 
-  // The best `k` entries for the terms of `query` that `accept` lets through, best first.
-  std::vector<ScoredKey> Search(std::string_view query, std::size_t k,
-                                const std::function<bool(std::uint64_t)>& accept) const;
+  // The best `k` entries for the terms of `query` whose group is allowed
+  // (allowed[group] != 0; null allows all), best first.
+  std::vector<ScoredKey> Search(std::string_view query, std::size_t k, const std::vector<char>* allowed) const;
 
  private:
   struct Posting {
@@ -45,6 +45,7 @@ class SparseIndex {
   };
   struct Entry {
     std::uint64_t key = 0;
+    std::uint32_t group = 0;
     std::uint32_t length = 0;
     bool alive = false;
     std::vector<std::uint32_t> terms;
@@ -52,6 +53,7 @@ class SparseIndex {
   std::unordered_map<std::string, std::uint32_t> term_ids_;
   std::vector<std::vector<Posting>> postings_;  // by term id, ascending slot
   std::vector<Entry> entries_;                  // by slot; removed entries stay dead
+  std::vector<float> lengths_;                  // by slot, for the scoring loop
   std::unordered_map<std::uint64_t, std::uint32_t> by_key_;
   double total_length_ = 0;
 };
