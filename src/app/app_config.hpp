@@ -66,7 +66,9 @@ struct KnowledgeSettings {
   bool import_demo = true;  // ingest the shipped demo documents when the tenant has none
   std::string embeddings;   // provider for /v1/embeddings (dense retrieval); empty: BM25 only
   std::string ocr_languages = "chi_sim+eng";
-  std::int64_t workers = 2;  // threads for extraction and OCR (pages in parallel)
+  std::string ocr_provider;  // a vision model (DeepSeek-OCR-2 on vLLM) reading scans first; empty: Tesseract
+  std::int64_t ocr_timeout_ms = 120000;  // one page through the vision model before Tesseract reads it
+  std::int64_t workers = 2;              // threads for extraction and OCR (pages in parallel)
   std::int64_t child_tokens = 128;
   std::int64_t parent_tokens = 512;
   std::int64_t overlap_tokens = 16;

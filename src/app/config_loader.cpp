@@ -179,11 +179,11 @@ struct Loader {
                           Origin(key)});
       }
     }
-    if (!c.knowledge.embeddings.empty() && !c.providers.contains(c.knowledge.embeddings)) {
-      errors.push_back(
-          {"knowledge.embeddings",
-           fmt::format("no provider named \"{}\" ([providers.{}])", c.knowledge.embeddings, c.knowledge.embeddings),
-           Origin("knowledge.embeddings")});
+    for (const auto& [key, name] : {std::pair<std::string, std::string>{"knowledge.embeddings", c.knowledge.embeddings},
+                                    {"knowledge.ocr_provider", c.knowledge.ocr_provider}}) {
+      if (!name.empty() && !c.providers.contains(name)) {
+        errors.push_back({key, fmt::format("no provider named \"{}\" ([providers.{}])", name, name), Origin(key)});
+      }
     }
     if (c.knowledge.child_tokens > c.knowledge.parent_tokens) {
       errors.push_back(

@@ -31,13 +31,19 @@ knowledge::KnowledgeOptions Options(const AppConfig& config) {
 KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& store, llm::ProviderSet& providers,
                                    const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger)
     : workers(static_cast<int>(config.knowledge.workers)),
-      ocr(workers, config.knowledge.ocr_languages),
+      tesseract(workers, config.knowledge.ocr_languages),
+      vision(config.knowledge.ocr_provider.empty()
+                 ? nullptr
+                 : std::make_unique<knowledge::VisionOcr>(
+                       *providers.Find(config.knowledge.ocr_provider), tesseract, workers,
+                       std::chrono::milliseconds(config.knowledge.ocr_timeout_ms), logger)),
       embedder(config.knowledge.embeddings.empty()
                    ? nullptr
                    : std::make_unique<knowledge::ProviderEmbedder>(*providers.Find(config.knowledge.embeddings))),
       base(Options(config), knowledge::KnowledgeBase::Deps{.store = store,
                                                            .workers = workers,
-                                                           .ocr = ocr,
+                                                           .ocr = vision ? static_cast<knowledge::Ocr&>(*vision)
+                                                                         : static_cast<knowledge::Ocr&>(tesseract),
                                                            .embedder = embedder.get(),
                                                            .clock = clock,
                                                            .ids = ids,

@@ -9,6 +9,7 @@
 #include "app/app_config.hpp"
 #include "core/blocking_pool.hpp"
 #include "knowledge/knowledge_base.hpp"
+#include "knowledge/vision_ocr.hpp"
 #include "llm/provider.hpp"
 
 namespace salesboost::app {
@@ -18,7 +19,8 @@ struct KnowledgeRuntime {
                    const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger);
 
   core::BlockingPool workers;
-  knowledge::TesseractOcr ocr;
+  knowledge::TesseractOcr tesseract;
+  std::unique_ptr<knowledge::VisionOcr> vision;           // null: Tesseract reads every scan
   std::unique_ptr<knowledge::ProviderEmbedder> embedder;  // null: BM25 only
   knowledge::KnowledgeBase base;
 };

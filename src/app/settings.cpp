@@ -154,6 +154,12 @@ std::vector<Setting> MakeSettings() {
                      SB_FIELD(knowledge.embeddings)));
   s.push_back(String("knowledge.ocr_languages", "Tesseract languages for scans and images", {},
                      SB_FIELD(knowledge.ocr_languages)));
+  s.push_back(String("knowledge.ocr_provider",
+                     "provider with a vision model (DeepSeek-OCR-2 on vLLM) that reads scans first, Tesseract when it "
+                     "fails or its breaker is open; empty: Tesseract only",
+                     {}, SB_FIELD(knowledge.ocr_provider)));
+  s.push_back(Int("knowledge.ocr_timeout_ms", "one page through the vision model before Tesseract reads it", 1000,
+                  3'600'000, SB_FIELD(knowledge.ocr_timeout_ms)));
   s.push_back(Int("knowledge.workers", "threads for extraction and OCR (pages run in parallel)", 1, 64,
                   SB_FIELD(knowledge.workers)));
   s.push_back(Int("knowledge.child_tokens", "size of the chunks retrieval indexes", 16, 4096,

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/text.hpp"
-#include "core/utf8.hpp"
+#include "knowledge/markup.hpp"
+#include "knowledge/sparse_index.hpp"
 
 namespace salesboost::brain {
 namespace {
@@ -14,47 +14,10 @@ namespace {
 constexpr double kK1 = 1.2;
 constexpr double kB = 0.75;
 
-std::vector<std::string> Terms(std::string_view text) {
-  std::vector<std::string> terms;
-  for (auto& word : core::SegmentWords(core::FoldText(text))) {
-    // Single CJK characters too, so a query word segmented differently still meets the passage.
-    if (static_cast<unsigned char>(word.front()) >= 0xE0 && word.size() > 3) {
-      for (std::size_t i = 0; i < word.size();) {
-        const std::size_t n = std::max<std::size_t>(1, core::Utf8SequenceLength(std::string_view(word).substr(i)));
-        terms.push_back(word.substr(i, n));
-        i += n;
-      }
-    }
-    terms.push_back(std::move(word));
-  }
-  return terms;
-}
-
 std::string LanguageOf(std::string_view name) {
   if (name.ends_with(".zh.md")) return "zh";
   if (name.ends_with(".en.md")) return "en";
   return {};
-}
-
-// Strips a leading front-matter block from `rest` and returns its "type:" value.
-std::string TakeFrontMatter(std::string_view& rest) {
-  if (!rest.starts_with("---\n")) return {};
-  const auto end = rest.find("\n---\n", 3);
-  if (end == std::string_view::npos) return {};
-  std::string type;
-  std::string_view block = rest.substr(4, end - 3);
-  while (!block.empty()) {
-    const auto eol = std::min(block.find('\n'), block.size());
-    const std::string_view line = block.substr(0, eol);
-    block.remove_prefix(std::min(eol + 1, block.size()));
-    if (line.starts_with("type:")) {
-      const auto value = line.substr(5);
-      const auto first = value.find_first_not_of(' ');
-      if (first != std::string_view::npos) type = std::string(value.substr(first));
-    }
-  }
-  rest.remove_prefix(end + 5);
-  return type;
 }
 
 }  // namespace
@@ -62,8 +25,9 @@ std::string TakeFrontMatter(std::string_view& rest) {
 InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& documents) {
   for (const auto& document : documents) {
     const std::string language = LanguageOf(document.name);
-    std::string_view rest = document.content;
-    const std::string type = TakeFrontMatter(rest);
+    std::string text(document.content);
+    const std::string type = knowledge::TakeFrontMatterType(text);
+    std::string_view rest = text;
     std::string heading;
     std::string body;
     auto flush = [&] {
@@ -75,9 +39,9 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
                       .language = language,
                       .terms = {},
                       .length = 0};
-      for (const auto& term : Terms(fmt::format("{}\n{}", heading, body))) {
-        ++passage.terms[term];
-        ++passage.length;
+      for (const auto& [term, count] : knowledge::CountTerms(fmt::format("{}\n{}", heading, body))) {
+        passage.terms[term] = count;
+        passage.length += count;
       }
       passages_.push_back(std::move(passage));
       body.clear();
@@ -107,9 +71,8 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
 
 std::vector<conversation::KnowledgeHit> InMemoryKnowledge::Find(const std::string& query, const std::string& language,
                                                                 int k) const {
-  auto terms = Terms(query);
-  std::sort(terms.begin(), terms.end());
-  terms.erase(std::unique(terms.begin(), terms.end()), terms.end());
+  std::vector<std::string> terms;
+  for (auto& [term, count] : knowledge::CountTerms(query)) terms.push_back(std::move(term));
   const auto n = static_cast<double>(passages_.size());
   std::vector<conversation::KnowledgeHit> hits;
   for (const auto& passage : passages_) {

@@ -5,7 +5,7 @@
 // kept for reuse. Run the process with OMP_THREAD_LIMIT=1: Tesseract's OpenMP
 // threads fight the page-level parallelism on small machines.
 // VisionOcr (knowledge/vision_ocr.hpp) sends pages to an OpenAI-compatible
-// vision model and falls back to another Ocr while its provider is refused.
+// vision model and falls back to another Ocr when its provider fails.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>

@@ -16,7 +16,9 @@
 #include "core/utf8.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "knowledge/knowledge_base.hpp"
+#include "knowledge/vision_ocr.hpp"
 #include "storage/migration.hpp"
+#include "support/await.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::knowledge {
@@ -24,15 +26,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-template <typename T>
-T Await(asio::io_context& io, asio::awaitable<T> work) {
-  std::optional<T> out;
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(work)); }, asio::detached);
-  io.restart();
-  io.run();  // also runs the jobs spawned on `io` to their end
-  return std::move(*out);
-}
+using salesboost::testing::Await;
 
 SourceFile Fixture(const std::string& name) {
   auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/knowledge/" + name);
@@ -275,6 +269,59 @@ TEST_F(KnowledgeBaseTest, DeletionRemovesEveryChunkFromTheStoreAndBothIndexesAnd
     EXPECT_EQ(kb->Stats().documents, 19u);
     EXPECT_EQ(kb->Stats().vectors, kb->Stats().children);  // the deleted vectors did not come back
   }
+  providers.CloseIdle();
+}
+
+TEST_F(KnowledgeBaseTest, AVisionModelReadsScansFirstAndTesseractWhileItFailsOrItsBreakerIsOpen) {
+  auto mock =
+      salesboost::testing::MockLlmProcess::Start(R"({"ttft_ms": 0, "reply": "# Scan\n\nhello from the vision model"})");
+  core::MetricsRegistry metrics;
+  llm::ProviderConfig config;
+  config.name = "vlm";
+  config.endpoint.base_url = mock->BaseUrl();
+  config.endpoint.model = "deepseek-ocr";
+  config.breaker.window = 2;
+  config.breaker.minimum_calls = 2;
+  config.breaker.failure_rate_percent = 50;
+  config.breaker.open_duration = std::chrono::minutes(5);
+  config.retry.max_attempts = 1;
+  llm::ProviderSet providers({config}, {}, clock_, metrics, core::Logger::ToString(log_, core::LogLevel::kWarn));
+  VisionOcr vision(*providers.Find("vlm"), ocr_, workers_, std::chrono::seconds(10),
+                   core::Logger::ToString(log_, core::LogLevel::kWarn));
+  const auto png = Fixture("scan.png");
+  auto image = DecodeImage(png.bytes, 100'000'000);
+  ASSERT_TRUE(image);
+  auto read = Await(io_, vision.Recognize(*image));
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->engine, "vlm");
+  EXPECT_EQ(read->text, "# Scan\n\nhello from the vision model");
+  EXPECT_EQ(mock->Counter("chat_requests"), 1);
+
+  // A failing call: Tesseract reads the page; one success and one failure open the breaker, so the
+  // model is not asked again.
+  mock->Configure(R"({"faults": [{"kind": "status", "status": 500}, {"kind": "status", "status": 500}]})");
+  for (int i = 0; i < 3; ++i) {
+    auto fallback = Await(io_, vision.Recognize(*image));
+    ASSERT_TRUE(fallback);
+    EXPECT_EQ(fallback->engine, "tesseract");
+    EXPECT_NE(fallback->text.find("Refunds are available within 30 days"), std::string::npos) << fallback->text;
+  }
+  EXPECT_EQ(mock->Counter("chat_requests"), 2);  // the second and third pages never reached the model
+  EXPECT_NE(log_.find("vision_ocr_fallback"), std::string::npos);
+
+  // Through the knowledge base: the document records who read it.
+  mock->Configure(R"({"ttft_ms": 0, "reply": "# Scan\n\nhello from the vision model"})", true);
+  KnowledgeOptions options;
+  KnowledgeBase kb(options, KnowledgeBase::Deps{.store = *store_,
+                                                .workers = workers_,
+                                                .ocr = vision,
+                                                .embedder = nullptr,
+                                                .clock = clock_,
+                                                .ids = *ids_,
+                                                .logger = core::Logger::ToString(log_, core::LogLevel::kWarn)});
+  auto outcome = Ingest(kb, Fixture("scanned.pdf"));
+  EXPECT_EQ(outcome.status, "indexed") << outcome.error;
+  EXPECT_EQ(outcome.ocr_engine, "tesseract");  // the breaker is still open
   providers.CloseIdle();
 }
 

@@ -17,6 +17,7 @@
 
 #include "llm/openai_client.hpp"
 #include "net/http_client.hpp"
+#include "support/await.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::llm {
@@ -27,16 +28,7 @@ using namespace std::chrono_literals;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
-// Runs one call to completion on `io`, which outlives the clients that use it.
-template <typename T>
-T Await(asio::io_context& io, asio::awaitable<T> work) {
-  std::optional<T> out;
-  asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(work)); }, asio::detached);
-  io.restart();
-  io.run();
-  return std::move(*out);
-}
+using testing::Await;
 
 class RecordingSink final : public TokenSink {
  public:
