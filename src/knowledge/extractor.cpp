@@ -141,7 +141,8 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(const SourceFile& file, con
       if (VisibleChars(text) < static_cast<std::size_t>(deps.limits.min_text_chars_per_page)) {
         out.ocr.push_back(i);
       } else {
-        out.texts[static_cast<std::size_t>(i)] = core::NormalizeText(AlignedTablesToMarkdown(text));
+        out.texts[static_cast<std::size_t>(i)] =
+            core::NormalizeText(MarkHeadings(AlignedTablesToMarkdown(text), pdf->Headings(i)));
       }
     }
     out.pdf = std::move(*pdf);

@@ -80,6 +80,57 @@ std::string PdfFile::PageText(int index) const {
   return text;
 }
 
+std::vector<std::pair<std::string, std::string>> PdfFile::Headings(int index) const {
+  std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
+  if (!page) return {};
+  struct Line {
+    double top = 0;
+    double height = 0;
+    double size = 0;
+    std::string text;
+    std::size_t chars = 0;
+  };
+  std::vector<Line> lines;
+  std::vector<std::pair<double, std::size_t>> sizes;  // font size, characters
+  for (const auto& box : page->text_list(poppler::page::text_list_include_font)) {
+    const auto utf8 = box.text().to_utf8();
+    const std::string word(utf8.begin(), utf8.end());
+    if (word.empty()) continue;
+    const auto bbox = box.bbox();
+    const double size = box.has_font_info() ? box.get_font_size() : bbox.height();
+    sizes.emplace_back(size, word.size());
+    Line* line = lines.empty() ? nullptr : &lines.back();
+    if (line == nullptr || std::abs(bbox.y() - line->top) > 0.5 * std::max(line->height, bbox.height())) {
+      lines.push_back({bbox.y(), bbox.height(), 0, {}, 0});
+      line = &lines.back();
+    }
+    line->size = std::max(line->size, size);
+    line->text += word;
+    line->chars += word.size();
+    if (box.has_space_after()) line->text += ' ';
+  }
+  if (sizes.empty()) return {};
+  // The median font size, weighted by characters: the body text's.
+  std::sort(sizes.begin(), sizes.end());
+  std::size_t total = 0;
+  for (const auto& [size, n] : sizes) total += n;
+  double median = sizes.back().first;
+  for (std::size_t seen = 0, i = 0; i < sizes.size(); ++i) {
+    seen += sizes[i].second;
+    if (seen * 2 >= total) {
+      median = sizes[i].first;
+      break;
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& line : lines) {
+    while (!line.text.empty() && line.text.back() == ' ') line.text.pop_back();
+    if (line.size < 1.2 * median || line.text.empty() || line.text.size() > 240) continue;
+    out.emplace_back(line.size >= 1.6 * median ? "# " : "## ", std::move(line.text));
+  }
+  return out;
+}
+
 core::Result<GrayImage> PdfFile::Render(int index, int dpi, std::int64_t max_pixels) const {
   std::unique_ptr<poppler::page> page(impl_->document->create_page(index));
   if (!page)
@@ -113,6 +164,30 @@ int CountPdfImages(std::string_view bytes) {
     }
   }
   return count;
+}
+
+std::string MarkHeadings(std::string_view markdown, const std::vector<std::pair<std::string, std::string>>& headings) {
+  auto squeeze = [](std::string_view s) {
+    std::string out;
+    for (const char c : s) {
+      if (c != ' ') out += c;
+    }
+    return out;
+  };
+  std::vector<std::pair<std::string, std::string>> wanted;  // (squeezed text, prefix)
+  for (const auto& [prefix, text] : headings) wanted.emplace_back(squeeze(text), prefix);
+  std::string out;
+  for (const auto line : Lines(markdown)) {
+    const auto key = squeeze(line);
+    const auto found = std::find_if(wanted.begin(), wanted.end(), [&](const auto& w) { return w.first == key; });
+    if (!key.empty() && found != wanted.end() && !line.starts_with('|') && !line.starts_with('#')) {
+      out += found->second;
+      wanted.erase(found);  // each heading once
+    }
+    out += line;
+    out += '\n';
+  }
+  return out;
 }
 
 std::string AlignedTablesToMarkdown(std::string_view text) {

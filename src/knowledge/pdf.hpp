@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/result.hpp"
@@ -32,6 +33,10 @@ class PdfFile {
   int Pages() const;
   // The text of page `index` (0-based), UTF-8, lines as laid out.
   std::string PageText(int index) const;
+  // Lines of page `index` set in a larger font than the page's body text
+  // (1.2x the median by characters), as Markdown headings: "# " from 1.6x,
+  // "## " below. Short lines only (at most 80 characters).
+  std::vector<std::pair<std::string, std::string>> Headings(int index) const;  // (prefix, line text)
   // Renders page `index` at `dpi`, lowered when the page would exceed `max_pixels`.
   core::Result<GrayImage> Render(int index, int dpi, std::int64_t max_pixels) const;
 
@@ -43,6 +48,9 @@ class PdfFile {
 
 // Image XObjects in the raw file (a cheap signal; no decoding).
 int CountPdfImages(std::string_view bytes);
+
+// Prefixes the lines of `markdown` that match a heading (spaces ignored) with its "# " or "## ".
+std::string MarkHeadings(std::string_view markdown, const std::vector<std::pair<std::string, std::string>>& headings);
 
 // Turns runs of two or more lines that share their column layout (cells
 // separated by 2+ spaces, at least 2 columns) into Markdown tables; other

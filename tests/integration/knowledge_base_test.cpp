@@ -194,6 +194,7 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0].source, "digital.pdf");
   EXPECT_NE(hits[0].text.find("实施周期为两周"), std::string::npos) << hits[0].text;
+  EXPECT_EQ(hits[0].heading, "Implementation 实施");  // from the PDF's larger type
   hits = Find(*kb, "refund within 30 days");
   ASSERT_FALSE(hits.empty());
   EXPECT_EQ(hits[0].type, "faq");

@@ -139,6 +139,15 @@ TEST(Pdf, TextPerPageWithTablesAsMarkdown) {
   EXPECT_TRUE(Has(first, "| Plan | Price per seat | Support |\n| --- | --- | --- |\n| Starter | 99 yuan | Email |"))
       << first;
   EXPECT_TRUE(Has(pdf->PageText(1), "实施周期为两周"));
+  // Headings come from type larger than the body text's.
+  const auto headings = pdf->Headings(0);
+  ASSERT_EQ(headings.size(), 1u);
+  EXPECT_EQ(headings[0].first, "# ");
+  EXPECT_EQ(headings[0].second, "Lumen CRM Product Sheet");
+  const auto marked = MarkHeadings(first, headings);
+  EXPECT_TRUE(marked.starts_with("# Lumen CRM Product Sheet\n")) << marked;
+  const auto second = MarkHeadings(AlignedTablesToMarkdown(pdf->PageText(1)), pdf->Headings(1));
+  EXPECT_TRUE(Has(second, "# Implementation 实施\n")) << second;
   auto image = pdf->Render(0, 100, 60'000'000);
   ASSERT_TRUE(image);
   EXPECT_EQ(image->dpi, 100);
