@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include "core/text.hpp"
 #include "core/utf8.hpp"
@@ -108,8 +109,11 @@ std::vector<ScoredKey> SparseIndex::Search(std::string_view query, std::size_t k
   const double n = static_cast<double>(by_key_.size());
   if (terms.empty() || n == 0 || k == 0) return {};
   const double average = std::max(1.0, total_length_ / n);
-  std::vector<float> scores(entries_.size(), 0.0F);
-  std::vector<std::uint32_t> touched;
+  // Accumulators reused across searches on this thread; only touched slots are reset.
+  thread_local std::vector<float> scores;
+  thread_local std::vector<std::uint32_t> touched;
+  if (scores.size() < entries_.size()) scores.resize(entries_.size(), 0.0F);
+  touched.clear();
   for (const auto term : terms) {
     const auto& list = postings_[term];
     const double df = static_cast<double>(list.size());
@@ -129,18 +133,18 @@ std::vector<ScoredKey> SparseIndex::Search(std::string_view query, std::size_t k
   hits.reserve(touched.size());
   for (const auto slot : touched) {
     const auto& entry = entries_[slot];
+    const float score = std::exchange(scores[slot], 0.0F);
     if (allowed != nullptr && (*allowed)[entry.group] == 0) continue;
-    hits.push_back({entry.key, scores[slot]});
+    hits.push_back({entry.key, score});
   }
   const auto better = [](const ScoredKey& a, const ScoredKey& b) {
     return a.score != b.score ? a.score > b.score : a.key < b.key;
   };
   if (hits.size() > k) {
-    std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(k), hits.end(), better);
+    std::nth_element(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(k), hits.end(), better);
     hits.resize(k);
-  } else {
-    std::sort(hits.begin(), hits.end(), better);
   }
+  std::sort(hits.begin(), hits.end(), better);
   return hits;
 }
 
