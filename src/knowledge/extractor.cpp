@@ -114,7 +114,7 @@ asio::awaitable<void> RunLanes(std::shared_ptr<OcrJob> job, const ExtractDeps& d
   co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
-void AddOcrPage(Extraction& out, int number, OcrText text) {
+void AddOcrPage(Extraction& out, int number, const OcrText& text) {
   out.ocr_confidence += text.confidence;
   ++out.ocr_pages;
   out.ocr_engine = text.engine;
@@ -166,7 +166,7 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(const SourceFile& file, con
   std::size_t next_ocr = 0;
   for (int i = 0; i < total; ++i) {
     if (next_ocr < pass->ocr.size() && pass->ocr[next_ocr] == i) {
-      AddOcrPage(out, i + 1, std::move(*ocr_results[next_ocr++]));
+      AddOcrPage(out, i + 1, *ocr_results[next_ocr++]);
     } else {
       out.pages.push_back({i + 1, std::move(pass->texts[static_cast<std::size_t>(i)])});
     }
@@ -186,7 +186,7 @@ asio::awaitable<core::Result<Extraction>> Extract(const SourceFile& file, const 
     auto text = co_await deps.ocr.Recognize(*image);
     if (!text) co_return core::Fail(text.error().code, "OCR: " + text.error().message);
     Extraction out;
-    AddOcrPage(out, 1, std::move(*text));
+    AddOcrPage(out, 1, *text);
     if (progress) progress(1, 1);
     co_return out;
   }

@@ -175,6 +175,7 @@ std::string MarkHeadings(std::string_view markdown, const std::vector<std::pair<
     return out;
   };
   std::vector<std::pair<std::string, std::string>> wanted;  // (squeezed text, prefix)
+  wanted.reserve(headings.size());
   for (const auto& [prefix, text] : headings) wanted.emplace_back(squeeze(text), prefix);
   std::string out;
   for (const auto line : Lines(markdown)) {

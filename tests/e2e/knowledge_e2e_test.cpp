@@ -24,11 +24,18 @@ std::string FixturePath(const std::string& name) {
 
 std::string Multipart(const std::vector<std::pair<std::string, std::string>>& files, const std::string& collection) {
   std::string body;
-  body += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"collection\"\r\n\r\n" +
-          collection + "\r\n";
+  const std::string delimiter = std::string("--") + kBoundary + "\r\n";
+  body += delimiter;
+  body += "Content-Disposition: form-data; name=\"collection\"\r\n\r\n";
+  body += collection;
+  body += "\r\n";
   for (const auto& [name, bytes] : files) {
-    body += std::string("--") + kBoundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name +
-            "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n";
+    body += delimiter;
+    body += "Content-Disposition: form-data; name=\"file\"; filename=\"";
+    body += name;
+    body += "\"\r\nContent-Type: application/octet-stream\r\n\r\n";
+    body += bytes;
+    body += "\r\n";
   }
   body += std::string("--") + kBoundary + "--\r\n";
   return body;

@@ -143,7 +143,7 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
     files.push_back(Fixture(name));
   }
   files.push_back({"empty.md", ""});
-  files.push_back({"tool.exe", "MZ\x90\x00"});
+  files.push_back({"tool.exe", std::string("MZ\x90\x00", 4)});
   files.push_back({"blank.md", "\n\n   \n"});
   auto id = Await(io_, kb->Submit("default", "default", "faq", files));
   ASSERT_TRUE(id) << id.error().message;
