@@ -379,6 +379,14 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
   out.pages = static_cast<int>(extraction->pages.size());
   out.ocr_pages = extraction->ocr_pages;
   out.ocr_engine = extraction->ocr_engine;
+  // What extraction found joins the routing reasons kept with the document.
+  if (!extraction->encoding.empty()) route->reasons.push_back("text encoding " + extraction->encoding);
+  if (extraction->ocr_pages > 0) {
+    route->reasons.push_back(fmt::format("{} page{} OCRed by {}, mean confidence {:.0f}", extraction->ocr_pages,
+                                         extraction->ocr_pages == 1 ? "" : "s", extraction->ocr_engine,
+                                         extraction->ocr_confidence));
+  }
+  out.route = *route;
   struct Prepared {
     Chunks chunks;
     std::vector<TermCounts> terms;

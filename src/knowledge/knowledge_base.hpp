@@ -149,7 +149,6 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
                                                                                        std::string language,
                                                                                        int k) override;
   IndexStats Stats() const { return index_.Stats(); }
-  const KnowledgeIndex& Index() const { return index_; }
 
  private:
   struct JobState;

@@ -173,6 +173,9 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
   EXPECT_EQ(by_name["scanned.pdf"].route.complexity, Complexity::kHigh);
   EXPECT_EQ(by_name["scanned.pdf"].ocr_pages, 1);
   EXPECT_EQ(by_name["scanned.pdf"].ocr_engine, "tesseract");
+  EXPECT_NE(by_name["scanned.pdf"].route.reasons.back().find("1 page OCRed by tesseract, mean confidence"),
+            std::string::npos);
+  EXPECT_EQ(by_name["refund.gbk.txt"].route.reasons.back(), "text encoding gb18030");
   // No half-indexed document: eight documents, none for the failed files.
   EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_documents"), 8);
   EXPECT_EQ(kb->Stats().documents, 8u);
