@@ -49,7 +49,8 @@ json::object HitJson(const knowledge::SearchHit& hit) {
 
 }  // namespace
 
-void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& auth, knowledge::KnowledgeBase& base) {
+void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& auth, knowledge::KnowledgeBase& base,
+                        std::int64_t max_upload_bytes) {
   router.Add(
       "POST", "/api/v1/knowledge/documents",
       [&auth, &base](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
@@ -92,7 +93,8 @@ void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& aut
             JsonResponse(202, json::object{{"job_id", *job}, {"status", "queued"}, {"files", std::move(names)}});
         response.headers.emplace_back("Location", "/api/v1/knowledge/jobs/" + *job);
         co_return response;
-      });
+      },
+      max_upload_bytes);
 
   router.Add("GET", "/api/v1/knowledge/jobs/{id}",
              [&auth, &base](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {

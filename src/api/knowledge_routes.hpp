@@ -14,6 +14,8 @@
 
 namespace salesboost::api {
 
-void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& auth, knowledge::KnowledgeBase& base);
+// `max_upload_bytes`: the upload route's body limit.
+void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& auth, knowledge::KnowledgeBase& base,
+                        std::int64_t max_upload_bytes);
 
 }  // namespace salesboost::api

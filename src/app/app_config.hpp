@@ -63,8 +63,9 @@ struct CatalogOptions {
 };
 
 struct KnowledgeSettings {
-  bool import_demo = true;  // ingest the shipped demo documents when the tenant has none
-  std::string embeddings;   // provider for /v1/embeddings (dense retrieval); empty: BM25 only
+  bool import_demo = true;                                 // ingest the shipped demo documents when the tenant has none
+  std::int64_t max_upload_bytes = std::int64_t{64} << 20;  // largest file ingested and upload body accepted
+  std::string embeddings;  // provider for /v1/embeddings (dense retrieval); empty: BM25 only
   std::string ocr_languages = "chi_sim+eng";
   std::string ocr_provider;  // a vision model (DeepSeek-OCR-2 on vLLM) reading scans first; empty: Tesseract
   std::int64_t ocr_timeout_ms = 120000;  // one page through the vision model before Tesseract reads it

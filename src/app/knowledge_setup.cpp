@@ -13,7 +13,7 @@ knowledge::KnowledgeOptions Options(const AppConfig& config) {
   options.chunking = {.child_tokens = static_cast<std::size_t>(k.child_tokens),
                       .parent_tokens = static_cast<std::size_t>(k.parent_tokens),
                       .overlap_tokens = static_cast<std::size_t>(k.overlap_tokens)};
-  options.limits.max_bytes = static_cast<std::size_t>(config.server.upload_limit_bytes);
+  options.limits.max_bytes = static_cast<std::size_t>(config.knowledge.max_upload_bytes);
   options.limits.max_pages = static_cast<int>(k.max_pages);
   options.limits.max_pixels = k.max_megapixels * 1'000'000;
   options.ocr_lanes = static_cast<int>(k.workers);

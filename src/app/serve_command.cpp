@@ -298,7 +298,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                              .burst = static_cast<double>(config.limits.assist_burst)},
                                             clock);
   api::AddAssistRoutes(router, auth, *agents, assist_limiter);
-  api::AddKnowledgeRoutes(router, auth, knowledge.base);
+  api::AddKnowledgeRoutes(router, auth, knowledge.base, config.knowledge.max_upload_bytes);
 
   auto port = http.Start();
   if (!port) {

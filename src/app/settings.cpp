@@ -85,8 +85,6 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Int("server.io_threads", "I/O threads; 0 means one per CPU core", 0, 256, SB_FIELD(server.io_threads)));
   s.push_back(Int("server.body_limit_bytes", "largest request body; larger gets 413", 1024, kGiB,
                   SB_FIELD(server.body_limit_bytes)));
-  s.push_back(Int("server.upload_limit_bytes", "largest knowledge upload (POST /api/v1/knowledge/documents)", 1024,
-                  4 * kGiB, SB_FIELD(server.upload_limit_bytes)));
   s.push_back(Int("server.header_limit_bytes", "largest request header block; larger gets 431", 1024, kMiB,
                   SB_FIELD(server.header_limit_bytes)));
   s.push_back(Int("server.header_timeout_ms", "time allowed to receive a request's headers", 100, kDay,
@@ -149,6 +147,9 @@ std::vector<Setting> MakeSettings() {
 
   s.push_back(Bool("knowledge.import_demo", "ingest the shipped demo documents when the tenant has none",
                    SB_FIELD(knowledge.import_demo)));
+  s.push_back(Int("knowledge.max_upload_bytes",
+                  "largest file ingested, and largest upload body (POST /api/v1/knowledge/documents); larger gets 413",
+                  1024, 4 * kGiB, SB_FIELD(knowledge.max_upload_bytes)));
   s.push_back(String("knowledge.embeddings",
                      "provider whose /v1/embeddings feeds dense retrieval (e.g. BGE-M3); empty: BM25 only", {},
                      SB_FIELD(knowledge.embeddings)));

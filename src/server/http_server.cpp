@@ -131,9 +131,9 @@ asio::awaitable<void> HttpConnection::Serve() {
     const auto start = std::chrono::steady_clock::now();
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(opt.header_limit_bytes));
-    // The larger limit until the headers tell which applies (a Content-Length over it fails the header read).
-    parser.body_limit(static_cast<std::uint64_t>(std::max(opt.body_limit_bytes, opt.upload_limit_bytes)));
-    std::int64_t body_limit = opt.body_limit_bytes;
+    // The largest limit until the headers tell the route (a Content-Length over it fails the header read).
+    const std::int64_t largest_limit = std::max(opt.body_limit_bytes, ctx_->deps.router.LargestBodyLimit());
+    parser.body_limit(static_cast<std::uint64_t>(largest_limit));
     stream_.expires_after(milliseconds(opt.header_timeout_ms));
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer, parser, kTuple);
     if (hec) {
@@ -141,10 +141,8 @@ asio::awaitable<void> HttpConnection::Serve() {
         co_await Reject(431, "header_too_large",
                         "request headers exceed " + std::to_string(opt.header_limit_bytes) + " bytes", "", "", start);
       } else if (hec == http::error::body_limit) {
-        co_await Reject(
-            413, "payload_too_large",
-            "request body exceeds " + std::to_string(std::max(opt.body_limit_bytes, opt.upload_limit_bytes)) + " bytes",
-            parser.get().method_string(), parser.get().target(), start);
+        co_await Reject(413, "payload_too_large", "request body exceeds " + std::to_string(largest_limit) + " bytes",
+                        parser.get().method_string(), parser.get().target(), start);
       } else if (hec != beast::error::timeout && hec != http::error::end_of_stream && hec != asio::error::eof &&
                  hec != asio::error::operation_aborted && hec != asio::error::connection_reset) {
         co_await Reject(400, "bad_request", "malformed HTTP request: " + hec.message(), "", "", start);
@@ -168,9 +166,8 @@ asio::awaitable<void> HttpConnection::Serve() {
       break;
     }
 
-    if (header.method() == http::verb::post && header.target().starts_with(kUploadPath)) {
-      body_limit = opt.upload_limit_bytes;
-    }
+    const std::int64_t body_limit =
+        ctx_->deps.router.BodyLimit(header.method_string(), header.target(), opt.body_limit_bytes);
     parser.body_limit(static_cast<std::uint64_t>(body_limit));
     if (parser.content_length() && *parser.content_length() > static_cast<std::uint64_t>(body_limit)) {
       co_await Reject(413, "payload_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes",

@@ -24,20 +24,22 @@ bool IsCapture(std::string_view segment) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
+void Router::Add(std::string method, std::string pattern, Handler handler, std::int64_t body_limit) {
   SB_CHECK(!pattern.empty() && pattern.front() == '/');
   std::vector<std::string> segments;
   for (auto s : Split(pattern)) segments.emplace_back(s);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+  largest_body_limit_ = std::max(largest_body_limit_, body_limit);
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler), body_limit});
 }
 
-Router::FindResult Router::Find(std::string_view method, std::string_view path) const {
-  if (path.empty() || path.front() != '/') return NotFound{};
+const Router::Route* Router::Lookup(std::string_view method, std::string_view path,
+                                    std::map<std::string, std::string>* params,
+                                    std::vector<std::string>* allowed) const {
+  if (path.empty() || path.front() != '/') return nullptr;
   const auto parts = Split(path);
-  std::vector<std::string> allowed;
   for (const auto& route : routes_) {
     if (route.segments.size() != parts.size()) continue;
-    std::map<std::string, std::string> params;
+    std::map<std::string, std::string> captured;
     bool matched = true;
     for (std::size_t i = 0; i < parts.size() && matched; ++i) {
       const auto& segment = route.segments[i];
@@ -45,18 +47,38 @@ Router::FindResult Router::Find(std::string_view method, std::string_view path) 
         if (parts[i].empty()) {
           matched = false;
         } else {
-          params.emplace(segment.substr(1, segment.size() - 2), std::string(parts[i]));
+          captured.emplace(segment.substr(1, segment.size() - 2), std::string(parts[i]));
         }
       } else {
         matched = segment == parts[i];
       }
     }
     if (!matched) continue;
-    if (route.method == method) return Match{&route.handler, route.pattern, std::move(params)};
-    if (std::find(allowed.begin(), allowed.end(), route.method) == allowed.end()) allowed.push_back(route.method);
+    if (route.method == method) {
+      if (params != nullptr) *params = std::move(captured);
+      return &route;
+    }
+    if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), route.method) == allowed->end()) {
+      allowed->push_back(route.method);
+    }
+  }
+  return nullptr;
+}
+
+Router::FindResult Router::Find(std::string_view method, std::string_view path) const {
+  std::map<std::string, std::string> params;
+  std::vector<std::string> allowed;
+  if (const Route* route = Lookup(method, path, &params, &allowed)) {
+    return Match{&route->handler, route->pattern, std::move(params)};
   }
   if (!allowed.empty()) return MethodNotAllowed{std::move(allowed)};
   return NotFound{};
+}
+
+std::int64_t Router::BodyLimit(std::string_view method, std::string_view path, std::int64_t fallback) const {
+  if (largest_body_limit_ == 0) return fallback;
+  const Route* route = Lookup(method, path.substr(0, path.find('?')), nullptr, nullptr);
+  return route != nullptr && route->body_limit > 0 ? route->body_limit : fallback;
 }
 
 }  // namespace salesboost::server

@@ -1,9 +1,11 @@
 // Router: maps (method, path) to a handler. Patterns are literal segments and
-// {name} captures: "/api/v1/sessions/{id}". Registration happens at wiring
+// {name} captures: "/api/v1/sessions/{id}". A route may allow larger request
+// bodies than the server's default (uploads). Registration happens at wiring
 // time; Find is then read-only and thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
@@ -29,8 +31,13 @@ class Router {
   };
   using FindResult = std::variant<Match, NotFound, MethodNotAllowed>;
 
-  void Add(std::string method, std::string pattern, Handler handler);
+  // `body_limit`: the largest request body this route takes; 0 keeps the server's default.
+  void Add(std::string method, std::string pattern, Handler handler, std::int64_t body_limit = 0);
   FindResult Find(std::string_view method, std::string_view path) const;
+  // The body limit for a request to `path` (query allowed), `fallback` unless its route sets one.
+  std::int64_t BodyLimit(std::string_view method, std::string_view path, std::int64_t fallback) const;
+  // The largest body limit any route sets (0 when none does).
+  std::int64_t LargestBodyLimit() const { return largest_body_limit_; }
 
  private:
   struct Route {
@@ -38,8 +45,12 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    std::int64_t body_limit = 0;
   };
+  const Route* Lookup(std::string_view method, std::string_view path, std::map<std::string, std::string>* params,
+                      std::vector<std::string>* allowed) const;
   std::vector<Route> routes_;
+  std::int64_t largest_body_limit_ = 0;
 };
 
 }  // namespace salesboost::server

@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 
 namespace salesboost::server {
 
@@ -17,15 +16,11 @@ struct WebSocketOptions {
   std::int64_t socket_send_buffer_bytes = 0;                 // SO_SNDBUF per socket; 0 keeps the kernel default
 };
 
-// Uploads (POST under this path) get upload_limit_bytes instead of body_limit_bytes.
-inline constexpr std::string_view kUploadPath = "/api/v1/knowledge/documents";
-
 struct ServerOptions {
   std::string host = "127.0.0.1";                             // address to listen on
   std::int64_t port = 8000;                                   // 0 picks a free port
   std::int64_t io_threads = 0;                                // 0 means one per CPU core
   std::int64_t body_limit_bytes = 1 << 20;                    // larger request bodies get 413
-  std::int64_t upload_limit_bytes = std::int64_t{64} << 20;   // the same for POST /api/v1/knowledge/documents
   std::int64_t header_limit_bytes = std::int64_t{16} * 1024;  // larger request headers get 431
   std::int64_t header_timeout_ms = 10'000;                    // time to receive a request's headers
   std::int64_t body_timeout_ms = 30'000;                      // time to receive a request's body

@@ -45,7 +45,7 @@ class KnowledgeE2e : public testing::SharedServerTest<KnowledgeE2e> {
  public:
   static std::vector<std::string> Flags() {
     return {"--set", "auth.bootstrap_admin_password=secret:admin/password", "--set",
-            "server.upload_limit_bytes=200000"};
+            "knowledge.max_upload_bytes=200000"};
   }
   static std::map<std::string, std::string> Environment() {
     return {{"SALESBOOST_SECRET_ADMIN_PASSWORD", kAdminPassword}};

@@ -41,5 +41,17 @@ TEST(Router, WrongMethodListsTheAllowedOnes) {
   EXPECT_EQ(not_allowed->allowed, (std::vector<std::string>{"GET", "POST"}));
 }
 
+TEST(Router, ARouteMayAllowLargerBodies) {
+  Router router;
+  router.Add("GET", "/api/v1/items", Respond(200));
+  EXPECT_EQ(router.LargestBodyLimit(), 0);
+  EXPECT_EQ(router.BodyLimit("POST", "/api/v1/items/x", 1024), 1024);
+  router.Add("POST", "/api/v1/items/{id}", Respond(202), 1 << 20);
+  EXPECT_EQ(router.LargestBodyLimit(), 1 << 20);
+  EXPECT_EQ(router.BodyLimit("POST", "/api/v1/items/x?y=1", 1024), 1 << 20);
+  EXPECT_EQ(router.BodyLimit("GET", "/api/v1/items", 1024), 1024);
+  EXPECT_EQ(router.BodyLimit("POST", "/elsewhere", 1024), 1024);
+}
+
 }  // namespace
 }  // namespace salesboost::server
