@@ -104,11 +104,6 @@ std::vector<std::string> HeadingPathFromJson(const std::string& text) {
   return out;
 }
 
-core::Result<std::vector<storage::SqlRow>> Query(Transaction& tx, std::string_view sql,
-                                                 const std::vector<SqlValue>& params) {
-  return tx.Query(sql, params);
-}
-
 core::Result<void> Exec(Transaction& tx, std::string_view sql, const std::vector<SqlValue>& params) {
   auto done = tx.Execute(sql, params);
   if (!done) return core::Fail(done.error());
@@ -213,7 +208,7 @@ asio::awaitable<core::Result<void>> KnowledgeBase::Load() {
       return done;
     }
     auto docs =
-        Query(tx, "SELECT id, tenant_id, collection, name, type, language, version FROM knowledge_documents", {});
+        tx.Query("SELECT id, tenant_id, collection, name, type, language, version FROM knowledge_documents", {});
     if (!docs) return core::Fail(docs.error());
     std::map<std::string, std::size_t> slot;
     for (const auto& row : *docs) {
@@ -228,10 +223,10 @@ asio::awaitable<core::Result<void>> KnowledgeBase::Load() {
                            {},
                            {}});
     }
-    auto chunks = Query(tx,
-                        "SELECT id, document_id, parent_id, page, heading_path, text, terms FROM knowledge_chunks "
-                        "ORDER BY document_id, begin_offset",
-                        {});
+    auto chunks = tx.Query(
+        "SELECT id, document_id, parent_id, page, heading_path, text, terms FROM knowledge_chunks "
+        "ORDER BY document_id, begin_offset",
+        {});
     if (!chunks) return core::Fail(chunks.error());
     for (const auto& row : *chunks) {
       const auto found = slot.find(row.Text(1));
@@ -292,12 +287,16 @@ asio::awaitable<core::Result<std::size_t>> KnowledgeBase::AddVectors(
       options.dimensions = vectors->front().size();
       index_.SetDense(std::make_unique<DenseIndex>(options));
     }
-    for (std::size_t i = start; i < end; ++i) {
-      if (!index_.HasChild(todo[i].first)) continue;  // deleted meanwhile
-      auto done = index_.Dense()->Add(todo[i].first, std::move((*vectors)[i - start]));
-      if (!done) co_return core::Fail(done.error());
-      ++added;
-    }
+    // Graph inserts cost milliseconds each: on the workers, not the I/O thread.
+    auto insert = [&]() -> core::Result<void> {
+      for (std::size_t i = start; i < end; ++i) {
+        if (!index_.HasChild(todo[i].first)) continue;  // deleted meanwhile
+        if (auto done = index_.Dense()->Add(todo[i].first, std::move((*vectors)[i - start])); !done) return done;
+        ++added;
+      }
+      return core::Ok();
+    };
+    if (auto inserted = co_await deps_.workers.Run(insert); !inserted) co_return core::Fail(inserted.error());
   }
   co_return added;
 }
@@ -348,10 +347,10 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
   // Unchanged, or the same content under another name: nothing to do.
   std::string same_as;
   auto seen = co_await deps_.store.Transact([&](Transaction& tx) -> core::Result<void> {
-    auto rows = Query(tx,
-                      "SELECT id, name, route, pages FROM knowledge_documents WHERE tenant_id = ? AND collection = ? "
-                      "AND version = ?",
-                      {request.tenant_id, request.collection, out.version});
+    auto rows = tx.Query(
+        "SELECT id, name, route, pages FROM knowledge_documents WHERE tenant_id = ? AND collection = ? "
+        "AND version = ?",
+        {request.tenant_id, request.collection, out.version});
     if (!rows) return core::Fail(rows.error());
     for (const auto& row : *rows) {
       boost::system::error_code ec;
@@ -410,27 +409,6 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
   }
   out.parents = prepared.chunks.parents.size();
   out.children = prepared.chunks.children.size();
-  // Vectors before the commit, so a searchable document is complete; an
-  // embeddings outage leaves them to Backfill().
-  std::vector<std::vector<float>> vectors;
-  if (deps_.embedder != nullptr) {
-    for (std::size_t start = 0; start < prepared.chunks.children.size(); start += options_.embed_batch) {
-      std::vector<std::string> texts;
-      for (std::size_t i = start; i < std::min(prepared.chunks.children.size(), start + options_.embed_batch); ++i) {
-        texts.push_back(prepared.chunks.children[i].text);
-      }
-      auto batch = co_await deps_.embedder->Embed(std::move(texts), options_.embed_budget);
-      if (!batch) {
-        deps_.logger.Warn("knowledge_embed_deferred", {{"file", out.name}, {"error", batch.error().message}});
-        vectors.clear();
-        break;
-      }
-      for (auto& v : *batch) vectors.push_back(std::move(v));
-    }
-    const auto* dense = index_.Dense();
-    const bool fits = !vectors.empty() && (dense == nullptr || dense->Dimensions() == vectors.front().size());
-    if (!fits || vectors.size() != prepared.chunks.children.size()) vectors.clear();
-  }
   const std::string now = Now();
   const std::string type = !request.type.empty() ? request.type : extraction->type;
   const std::string route_json = json::serialize(RouteJson(*route));
@@ -438,7 +416,7 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
     if (auto done = Exec(tx, "DELETE FROM knowledge_chunks WHERE document_id = ?", {out.document_id}); !done) {
       return done;
     }
-    auto existing = Query(tx, "SELECT created_at FROM knowledge_documents WHERE id = ?", {out.document_id});
+    auto existing = tx.Query("SELECT created_at FROM knowledge_documents WHERE id = ?", {out.document_id});
     if (!existing) return core::Fail(existing.error());
     const std::string created = existing->empty() ? now : existing->front().Text(0);
     if (auto done = Exec(tx, "DELETE FROM knowledge_documents WHERE id = ?", {out.document_id}); !done) return done;
@@ -496,22 +474,13 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
                           .language = prepared.language,
                           .version = out.version},
              std::move(parents), std::move(children));
-  if (!vectors.empty()) {
-    if (index_.Dense() == nullptr) {
-      auto options = options_.dense;
-      options.dimensions = vectors.front().size();
-      index_.SetDense(std::make_unique<DenseIndex>(options));
-    }
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (index_.Dense()->Add(keys[i], std::move(vectors[i]))) ++out.vectors;
-    }
-  }
   if (deps_.embedder != nullptr) {
-    if (out.vectors < out.children) {
-      auto added = co_await Backfill();
-      if (added) out.vectors += *added;
-    } else {
-      co_await SaveDense();
+    // The new children's vectors (and any others missing); an embeddings outage leaves them for later.
+    auto added = co_await Backfill();
+    if (!added) deps_.logger.Warn("knowledge_embed_deferred", {{"file", out.name}, {"error", added.error().message}});
+    if (const auto* dense = index_.Dense()) {
+      out.vectors = static_cast<std::size_t>(
+          std::count_if(keys.begin(), keys.end(), [dense](std::uint64_t key) { return dense->Contains(key); }));
     }
   }
   out.status = "indexed";
@@ -622,10 +591,10 @@ asio::awaitable<core::Result<JobView>> KnowledgeBase::Job(std::string tenant_id,
   }
   JobView view;
   auto read = co_await deps_.store.Transact([&](Transaction& tx) -> core::Result<void> {
-    auto rows = Query(tx,
-                      "SELECT id, collection, status, files, created_at, updated_at FROM knowledge_jobs "
-                      "WHERE tenant_id = ? AND id = ?",
-                      {tenant_id, job_id});
+    auto rows = tx.Query(
+        "SELECT id, collection, status, files, created_at, updated_at FROM knowledge_jobs "
+        "WHERE tenant_id = ? AND id = ?",
+        {tenant_id, job_id});
     if (!rows) return core::Fail(rows.error());
     if (rows->empty()) return core::Fail(core::ErrorCode::kNotFound, "no job " + job_id);
     const auto& row = rows->front();
@@ -664,7 +633,7 @@ asio::awaitable<core::Result<std::vector<json::object>>> KnowledgeBase::Document
                     kDocumentColumns, collection.empty() ? "" : " AND collection = ?");
     std::vector<SqlValue> params{tenant_id};
     if (!collection.empty()) params.emplace_back(collection);
-    auto rows = Query(tx, sql, params);
+    auto rows = tx.Query(sql, params);
     if (!rows) return core::Fail(rows.error());
     for (const auto& row : *rows) out.push_back(DocumentJson(row));
     return core::Ok();
@@ -677,16 +646,16 @@ asio::awaitable<core::Result<json::object>> KnowledgeBase::Document(std::string 
   json::object out;
   auto read = co_await deps_.store.Transact([&](Transaction& tx) -> core::Result<void> {
     auto rows =
-        Query(tx, fmt::format("SELECT {} FROM knowledge_documents WHERE tenant_id = ? AND id = ?", kDocumentColumns),
-              {tenant_id, document_id});
+        tx.Query(fmt::format("SELECT {} FROM knowledge_documents WHERE tenant_id = ? AND id = ?", kDocumentColumns),
+                 {tenant_id, document_id});
     if (!rows) return core::Fail(rows.error());
     if (rows->empty()) return core::Fail(core::ErrorCode::kNotFound, "no document " + document_id);
     out = DocumentJson(rows->front());
-    auto counts = Query(tx,
-                        "SELECT SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END), "
-                        "SUM(CASE WHEN parent_id IS NULL THEN 0 ELSE 1 END) FROM knowledge_chunks "
-                        "WHERE document_id = ?",
-                        {document_id});
+    auto counts = tx.Query(
+        "SELECT SUM(CASE WHEN parent_id IS NULL THEN 1 ELSE 0 END), "
+        "SUM(CASE WHEN parent_id IS NULL THEN 0 ELSE 1 END) FROM knowledge_chunks "
+        "WHERE document_id = ?",
+        {document_id});
     if (!counts) return core::Fail(counts.error());
     const auto& row = counts->front();
     out["parents"] = row.IsNull(0) ? 0 : row.Int(0);
@@ -699,7 +668,7 @@ asio::awaitable<core::Result<json::object>> KnowledgeBase::Document(std::string 
 
 asio::awaitable<core::Result<void>> KnowledgeBase::Delete(std::string tenant_id, std::string document_id) {
   auto deleted = co_await deps_.store.Transact([&](Transaction& tx) -> core::Result<void> {
-    auto rows = Query(tx, "SELECT 1 FROM knowledge_documents WHERE tenant_id = ? AND id = ?", {tenant_id, document_id});
+    auto rows = tx.Query("SELECT 1 FROM knowledge_documents WHERE tenant_id = ? AND id = ?", {tenant_id, document_id});
     if (!rows) return core::Fail(rows.error());
     if (rows->empty()) return core::Fail(core::ErrorCode::kNotFound, "no document " + document_id);
     if (auto done = Exec(tx, "DELETE FROM knowledge_chunks WHERE document_id = ?", {document_id}); !done) return done;

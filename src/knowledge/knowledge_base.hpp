@@ -1,6 +1,6 @@
 // KnowledgeBase: the knowledge service. Ingests files (route, extract,
-// chunk, count terms, embed, then commit document and chunks in one
-// transaction and update the in-memory indexes), keeps documents versioned
+// chunk, count terms, then commit document and chunks in one transaction,
+// update the in-memory indexes and embed the new chunks), keeps documents versioned
 // by content hash (the same content again changes nothing; a changed file
 // replaces its chunks), deletes documents with every chunk, runs upload jobs
 // one after another with progress, and searches (hybrid BM25 + dense, see
