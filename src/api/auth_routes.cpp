@@ -1,11 +1,11 @@
 #include "api/auth_routes.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <boost/json/object.hpp>
 
 #include "api/json_body.hpp"
+#include "core/clock.hpp"
 
 namespace salesboost::api {
 namespace {
@@ -58,10 +58,9 @@ void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::Ra
                }
                auto login = co_await auth.Login(tenant->value_or("default"), *username, *password);
                if (!login) co_return Unauthenticated(login.error(), request);
-               const auto expires = std::chrono::floor<std::chrono::seconds>(login->token.expires_at);
                co_return JsonResponse(200, json::object{{"token", login->token.token},
                                                         {"token_type", "Bearer"},
-                                                        {"expires_at", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", expires)},
+                                                        {"expires_at", core::IsoSeconds(login->token.expires_at)},
                                                         {"user", UserJson(login->principal, login->display_name)}});
              });
 

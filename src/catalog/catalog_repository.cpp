@@ -1,10 +1,11 @@
 #include "catalog/catalog_repository.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "core/clock.hpp"
 
 namespace salesboost::catalog {
 namespace {
@@ -44,7 +45,7 @@ core::Result<bool> Exists(Transaction& tx, std::string_view sql, const std::vect
 }  // namespace
 
 boost::asio::awaitable<core::Result<void>> CatalogRepository::Import(std::string tenant_id, CourseBundle bundle) {
-  const std::string now = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(clock_.Now()));
+  const std::string now = core::IsoSeconds(clock_.Now());
   TransactionFn import = [&](Transaction& tx) -> core::Result<void> {
     // Replace: drop what the course had, then insert the bundle.
     const std::vector<SqlValue> course_key = {tenant_id, bundle.id};

@@ -1,10 +1,11 @@
 #include "conversation/session_store.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include "core/clock.hpp"
 
 namespace salesboost::conversation {
 namespace {
@@ -123,9 +124,7 @@ core::Result<void> Insert(Transaction& tx, const std::string& session_id, const 
 
 }  // namespace
 
-std::string SessionStore::Now() const {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(clock_.Now()));
-}
+std::string SessionStore::Now() const { return core::IsoSeconds(clock_.Now()); }
 
 boost::asio::awaitable<core::Result<Session>> SessionStore::Create(Session session, std::vector<NewEvent> initial) {
   session.created_at = Now();

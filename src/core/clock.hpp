@@ -4,8 +4,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <string>
 
 namespace salesboost::core {
+
+// "2026-11-22T09:15:37Z": UTC to the second, as stored and served everywhere.
+std::string IsoSeconds(std::chrono::system_clock::time_point time);
 
 class Clock {
  public:

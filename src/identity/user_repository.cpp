@@ -1,9 +1,10 @@
 #include "identity/user_repository.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <cctype>
+
+#include "core/clock.hpp"
 
 namespace salesboost::identity {
 namespace {
@@ -45,7 +46,7 @@ boost::asio::awaitable<core::Result<User>> UserRepository::Create(NewUser user) 
                user.display_name.empty() ? *username : user.display_name,
                user.password_hash,
                user.role,
-               fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(clock_.Now()))};
+               core::IsoSeconds(clock_.Now())};
   TransactionFn insert = [&created](Transaction& tx) -> core::Result<void> {
     auto inserted = tx.Execute(fmt::format("INSERT INTO users ({}) VALUES (?, ?, ?, ?, ?, ?, ?)", kColumns),
                                {created.id, created.tenant_id, created.username, created.display_name,

@@ -1,6 +1,5 @@
 #include "knowledge/knowledge_base.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <sodium.h>
 
@@ -11,6 +10,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <fstream>
+
+#include "core/clock.hpp"
 
 namespace salesboost::knowledge {
 namespace {
@@ -187,9 +188,7 @@ KnowledgeBase::KnowledgeBase(KnowledgeOptions options, Deps deps)
 
 KnowledgeBase::~KnowledgeBase() = default;
 
-std::string KnowledgeBase::Now() const {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", std::chrono::floor<std::chrono::seconds>(deps_.clock.Now()));
-}
+std::string KnowledgeBase::Now() const { return core::IsoSeconds(deps_.clock.Now()); }
 
 asio::awaitable<core::Result<void>> KnowledgeBase::Load() {
   struct Loaded {

@@ -1,12 +1,13 @@
 #include "storage/migration.hpp"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <map>
+
+#include "core/clock.hpp"
 
 namespace salesboost::storage {
 namespace {
@@ -18,10 +19,7 @@ constexpr std::string_view kCreateTable =
     " checksum TEXT NOT NULL,"
     " applied_at TEXT NOT NULL)";
 
-std::string NowIso8601() {
-  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", now);
-}
+std::string NowIso8601() { return core::IsoSeconds(std::chrono::system_clock::now()); }
 
 // version -> checksum of what the database has applied.
 core::Result<std::map<int, std::string>> Applied(Transaction& tx) {
