@@ -59,10 +59,7 @@ int RunConfigCheck(const ConfigInput& input) {
 }
 
 int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags) {
-  auto loaded = LoadOrReport(input);
-  if (!loaded) return kExitConfigError;
-  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment);
-  auto config = ResolveOrReport(*loaded, *secrets);
+  auto config = LoadResolvedOrReport(input);
   if (!config) return kExitConfigError;
 
   std::string password;

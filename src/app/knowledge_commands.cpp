@@ -84,10 +84,7 @@ std::unique_ptr<Session> Open(const AppConfig& config) {
 }  // namespace
 
 int RunIngest(const ConfigInput& input, const IngestFlags& flags) {
-  auto loaded = LoadOrReport(input);
-  if (!loaded) return kExitConfigError;
-  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment);
-  auto config = ResolveOrReport(*loaded, *secrets);
+  auto config = LoadResolvedOrReport(input);
   if (!config) return kExitConfigError;
   const auto files = Files(flags.paths);
   if (files.empty()) {
@@ -155,10 +152,7 @@ int RunIngest(const ConfigInput& input, const IngestFlags& flags) {
 }
 
 int RunSearch(const ConfigInput& input, const SearchFlags& flags) {
-  auto loaded = LoadOrReport(input);
-  if (!loaded) return kExitConfigError;
-  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment);
-  auto config = ResolveOrReport(*loaded, *secrets);
+  auto config = LoadResolvedOrReport(input);
   if (!config) return kExitConfigError;
   if (flags.k < 1 || flags.k > 50) {
     std::fprintf(stderr, "error: --k must be from 1 to 50\n");

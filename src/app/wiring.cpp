@@ -42,6 +42,13 @@ std::optional<AppConfig> ResolveOrReport(const LoadedConfig& loaded, core::Secre
   return std::move(*resolved);
 }
 
+std::optional<AppConfig> LoadResolvedOrReport(const ConfigInput& input) {
+  auto loaded = LoadOrReport(input);
+  if (!loaded) return std::nullopt;
+  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment);
+  return ResolveOrReport(*loaded, *secrets);
+}
+
 core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool) {
   const std::filesystem::path data_dir(config.data.dir);
   std::error_code ec;

@@ -23,6 +23,10 @@ std::unique_ptr<core::SecretStore> MakeSecretStore(const SecretsOptions& options
 // Resolves secret references; on failure prints one line per problem.
 std::optional<AppConfig> ResolveOrReport(const LoadedConfig& loaded, core::SecretStore& secrets);
 
+// LoadOrReport, then the configured secret store and ResolveOrReport: the
+// configuration a command runs with, or nullopt after printing why not.
+std::optional<AppConfig> LoadResolvedOrReport(const ConfigInput& input);
+
 // Opens the configured store (creating data.dir if needed).
 core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool);
 
