@@ -35,7 +35,15 @@ std::string DetectLanguage(std::string_view text) {
 void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parents, std::vector<IndexedChunk> children) {
   std::unique_lock lock(mutex_);
   RemoveLocked(document.id);
-  const auto slot = static_cast<std::uint32_t>(documents_.size());
+  // A removed document's slot is reused, so replacing versions does not grow the table.
+  std::uint32_t slot = 0;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(documents_.size());
+    documents_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
   Document entry{.info = std::move(document), .parents = {}, .children = {}, .alive = true};
   for (auto& parent : parents) {
     const auto key = ChunkKey(parent.id);
@@ -49,7 +57,7 @@ void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parent
     children_[key] = Child{slot, ChunkKey(child.parent_id), child.page, std::move(child.text)};
   }
   document_slots_[entry.info.id] = slot;
-  documents_.push_back(std::move(entry));
+  documents_[slot] = std::move(entry);
 }
 
 void KnowledgeIndex::Remove(const std::string& document_id) {
@@ -68,6 +76,7 @@ void KnowledgeIndex::RemoveLocked(const std::string& document_id) {
   }
   for (const auto key : document.parents) parents_.erase(key);
   document = Document{};
+  free_slots_.push_back(found->second);
   document_slots_.erase(found);
 }
 

@@ -123,6 +123,7 @@ class KnowledgeIndex {
   mutable std::shared_mutex mutex_;
   std::vector<Document> documents_;
   std::unordered_map<std::string, std::uint32_t> document_slots_;
+  std::vector<std::uint32_t> free_slots_;  // of removed documents, reused by Put
   std::unordered_map<std::uint64_t, Parent> parents_;
   std::unordered_map<std::uint64_t, Child> children_;
   SparseIndex sparse_;
