@@ -1,10 +1,11 @@
 # The two commands a newcomer needs:
 #   make run   installs what is missing, builds (release) and serves on http://127.0.0.1:8000
 #   make test  installs what is missing, builds (debug, ASan+UBSan) and runs every test
+#   make bench runs the server scenarios (under 10 minutes) and regenerates docs/benchmarks.md
 JOBS ?= $(shell nproc)
 ARGS ?=
 
-.PHONY: all deps build run test build-debug lint format clean
+.PHONY: all deps build run test build-debug lint format clean bench
 
 all: build
 
@@ -24,6 +25,14 @@ build-debug: deps
 
 test: build-debug
 	ctest --preset debug
+
+# The load scenarios against the release build; results in build/bench, tables in docs/benchmarks.md.
+bench:
+	./scripts/install-deps.sh --bench
+	cmake --preset release
+	cmake --build --preset release --target salesboost salesboost-load mock-llm -j $(JOBS)
+	for s in idle offline llm soak; do bench/load.sh $$s build/bench || exit 1; done
+	bench/report.py build/bench docs/benchmarks.md
 
 # clang-format must agree with the tree; clang-tidy's bug-finding checks (.clang-tidy) must pass.
 lint: build-debug

@@ -18,6 +18,10 @@ PACKAGES=(
   # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
   poppler-utils tesseract-ocr
 )
+# `make bench` also needs these: it drives the server (curl, python3) and plots the results (gnuplot).
+if [[ ${1:-} == --bench ]]; then
+  PACKAGES+=(curl python3 gnuplot-nox)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -44,9 +44,12 @@ class WsConnection final : public Connection,
         idle_timer_(ws_.get_executor()),
         close_timer_(ws_.get_executor()) {}
 
-  // `self` is this connection: the coroutine owns it for its whole life.
-  asio::awaitable<void> Run(std::shared_ptr<WsConnection> self, BeastRequest upgrade, HttpRequest request,
-                            std::chrono::steady_clock::time_point start);
+  // The upgrade: answers the request and, once accepted, spawns ReadLoop and
+  // returns, so its frame (the request, the log record) is freed. `self` is
+  // this connection: each coroutine owns it while it runs.
+  asio::awaitable<void> Accept(std::shared_ptr<WsConnection> self, BeastRequest upgrade, HttpRequest request,
+                               std::chrono::steady_clock::time_point start);
+  asio::awaitable<void> ReadLoop(std::shared_ptr<WsConnection> self);
 
   bool Send(std::string text) override;
   void Close(CloseCode code, std::string reason) override;
@@ -77,6 +80,7 @@ class WsConnection final : public Connection,
   asio::steady_timer close_timer_;
   std::string request_id_;
   std::unique_ptr<WebSocketHandler> handler_;
+  std::uint64_t registry_id_ = 0;
 
   // Decided on any thread by Send().
   std::atomic<std::int64_t> queued_messages_{0};
@@ -194,8 +198,8 @@ void WsConnection::WaitIdle() {
   });
 }
 
-asio::awaitable<void> WsConnection::Run(std::shared_ptr<WsConnection> self, BeastRequest upgrade, HttpRequest request,
-                                        std::chrono::steady_clock::time_point start) {
+asio::awaitable<void> WsConnection::Accept(std::shared_ptr<WsConnection> self, BeastRequest upgrade,
+                                           HttpRequest request, std::chrono::steady_clock::time_point start) {
   const auto& opt = ctx_->options;
   request_id_ = request.request_id;
   const std::string remote = request.remote_address;
@@ -210,7 +214,7 @@ asio::awaitable<void> WsConnection::Run(std::shared_ptr<WsConnection> self, Beas
                        .bytes_out = 0};
 
   // Registered from the start, so shutdown reaches a socket still in its handshake.
-  const auto registry_id = ctx_->connections.Add(weak_from_this());
+  registry_id_ = ctx_->connections.Add(weak_from_this());
   auto accepted = ctx_->deps.websocket->Accept(request, self);
   if (!accepted || ctx_->draining) {
     const auto response = accepted ? ErrorResponse(503, "unavailable", "server is shutting down", request_id_)
@@ -224,7 +228,7 @@ asio::awaitable<void> WsConnection::Run(std::shared_ptr<WsConnection> self, Beas
     closing_ = true;
     finished_ = true;
     beast::get_lowest_layer(ws_).close();
-    ctx_->connections.Remove(registry_id);
+    ctx_->connections.Remove(registry_id_);
     co_return;
   }
   handler_ = std::move(accepted->handler);
@@ -254,13 +258,10 @@ asio::awaitable<void> WsConnection::Run(std::shared_ptr<WsConnection> self, Beas
     closing_ = true;
     std::unique_ptr<WebSocketHandler> handler = std::move(handler_);
     handler->OnClose();
-    ctx_->connections.Remove(registry_id);
+    ctx_->connections.Remove(registry_id_);
     co_return;
   }
   RecordRequest(*ctx_, record);
-  // The upgrade request is no longer needed; free its headers for the session's lifetime.
-  upgrade = BeastRequest{};
-  request = HttpRequest{};
   ctx_->metrics.ws_open.Inc();
   open_ = true;
   if (ctx_->draining) RequestClose(CloseCode::kGoingAway, "server shutting down", kCloseGrace);
@@ -271,17 +272,27 @@ asio::awaitable<void> WsConnection::Run(std::shared_ptr<WsConnection> self, Beas
   }
   idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
   WaitIdle();
+  auto executor = ws_.get_executor();
+  asio::co_spawn(executor, ReadLoop(std::move(self)), asio::detached);
+}
 
+asio::awaitable<void> WsConnection::ReadLoop([[maybe_unused]] std::shared_ptr<WsConnection> self) {
+  const auto& opt = ctx_->options;
   // Messages are read piecewise so the size limit is ours: an oversized message
   // gets a proper close handshake (1009) while its rest is read and dropped.
   // (Beast's own limit tears the socket down with the rest unread, and the
   // peer then sees a reset instead of the close code.)
   const auto max_message = static_cast<std::size_t>(opt.websocket.max_message_bytes);
   constexpr std::size_t kDrainChunk = std::size_t{16} * 1024;
+  // Between messages a read asks for little, and the buffer is released after
+  // each message: an idle connection holds 256 bytes, not Beast's 1.5 KiB frame size.
+  constexpr std::size_t kIdleRead = 256;
   beast::flat_buffer buffer;
   for (;;) {
     const bool discarding = pending_close_ || close_started_;
-    const std::size_t room = discarding ? kDrainChunk : max_message + 1 - buffer.size();
+    const std::size_t room =
+        discarding ? kDrainChunk
+                   : (buffer.size() == 0 ? std::min(kIdleRead, max_message + 1) : max_message + 1 - buffer.size());
     auto [rec, n] = co_await ws_.async_read_some(buffer, room, kTuple);
     if (rec) {
       if (rec == websocket::error::bad_frame_payload) {
@@ -303,6 +314,7 @@ asio::awaitable<void> WsConnection::Run(std::shared_ptr<WsConnection> self, Beas
     idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
     std::string text = beast::buffers_to_string(buffer.data());
     buffer.consume(buffer.size());
+    buffer.shrink_to_fit();
     if (!ws_.got_text()) {
       RequestClose(CloseCode::kUnsupportedData, "binary messages are not supported", kCloseGrace);
       continue;
@@ -322,7 +334,7 @@ asio::awaitable<void> WsConnection::Run(std::shared_ptr<WsConnection> self, Beas
   // The handler usually holds this connection as its sender: release it to break the cycle.
   std::unique_ptr<WebSocketHandler> handler = std::move(handler_);
   handler->OnClose();
-  ctx_->connections.Remove(registry_id);
+  ctx_->connections.Remove(registry_id_);
   ctx_->metrics.ws_open.Dec();
   beast::get_lowest_layer(ws_).close();
 }
@@ -334,7 +346,7 @@ void StartWebSocket(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream
   auto executor = stream.get_executor();
   auto connection = std::make_shared<WsConnection>(std::move(ctx), std::move(stream));
   WsConnection* raw = connection.get();
-  asio::co_spawn(executor, raw->Run(std::move(connection), std::move(upgrade), std::move(request), start),
+  asio::co_spawn(executor, raw->Accept(std::move(connection), std::move(upgrade), std::move(request), start),
                  asio::detached);
 }
 

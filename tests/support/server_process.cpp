@@ -98,12 +98,18 @@ TempDir::~TempDir() {
 
 CommandResult RunCommand(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
                          const std::filesystem::path& cwd, const std::string& stdin_text) {
+  return RunProgram(SALESBOOST_BINARY_PATH, args, env, cwd, stdin_text);
+}
+
+CommandResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env, const std::filesystem::path& cwd,
+                         const std::string& stdin_text) {
   TempDir dir;
   const auto out = dir.path() / "stdout";
   const auto err = dir.path() / "stderr";
   const auto in = dir.path() / "stdin";
   std::ofstream(in) << stdin_text;
-  const pid_t pid = Spawn(args, env, out, err, cwd, in);
+  const pid_t pid = Spawn(args, env, out, err, cwd, in, binary.c_str());
   int status = 0;
   waitpid(pid, &status, 0);
   return CommandResult{DecodeStatus(status), ReadFile(out), ReadFile(err)};

@@ -40,6 +40,10 @@ class TempDir {
 // `stdin_text` is what the child reads on standard input.
 CommandResult RunCommand(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {},
                          const std::filesystem::path& cwd = {}, const std::string& stdin_text = {});
+// The same for another program of the project (a tool), by its path.
+CommandResult RunProgram(const std::string& binary, const std::vector<std::string>& args,
+                         const std::map<std::string, std::string>& env = {}, const std::filesystem::path& cwd = {},
+                         const std::string& stdin_text = {});
 
 class ServerProcess {
  public:
