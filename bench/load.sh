@@ -9,7 +9,7 @@
 #   idle     IDLE_CONNECTIONS (default: 100000, or what the open-files limit allows)
 #            authenticated WebSockets held for IDLE_HOLD s (10): memory per connection
 #   offline  OFFLINE_SESSIONS (200) sessions on the offline engines, stepping the total
-#            turn rate through OFFLINE_RATES (250,500,1000,1500,2000,2500,3000,0 where 0 is
+#            turn rate through OFFLINE_RATES (500,1000,1500,2000,2500,0 where 0 is
 #            closed loop), OFFLINE_STEP s each (15): turns/s and latency against load
 #   llm      the customer through tools/mock-llm with a fixed LLM_TTFT_MS (500) to its first
 #            token: 1 session, then LLM_SESSIONS (1000) at LLM_RATE turns/s in total (100,
@@ -55,7 +55,7 @@ case $SCENARIO in
     ;;
   offline)
     start_server --set conversation.npc_delta_interval_ms=0 "${LIFTED[@]}"
-    load --label offline -n "${OFFLINE_SESSIONS:-200}" --rate "${OFFLINE_RATES:-250,500,1000,1500,2000,2500,3000,0}" \
+    load --label offline -n "${OFFLINE_SESSIONS:-200}" --rate "${OFFLINE_RATES:-500,1000,1500,2000,2500,0}" \
       --step-seconds "${OFFLINE_STEP:-15}" --step-warmup 3 || true
     stop_server
     ;;

@@ -100,6 +100,7 @@ struct Options {
   double memory_warmup_seconds = 0;
   std::string json_path;
   std::string markdown_path;
+  std::string trace_path;
   int threads = 1;
   unsigned seed = 1;
 };
@@ -109,6 +110,7 @@ struct StepStats {
   std::vector<double> first_delta;
   std::vector<double> done;
   std::size_t late = 0;
+  std::vector<std::string> trace;  // --trace: one CSV line per measured turn
   std::map<std::string, long> errors;
 };
 
@@ -124,6 +126,8 @@ struct Lane {
 Clock::duration Span(double seconds) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 // What every connection shares; read-only once the run starts.
 struct Run {
@@ -358,6 +362,9 @@ awaitable<void> Drive(std::shared_ptr<Trainee> t, Lane& lane, Run& run) {
   std::optional<Clock::time_point> next;  // the scheduled time of the next turn (open loop)
   asio::steady_timer timer(lane.io);
   int scheduled_step = -1;
+  // Trainees are at different points of their conversations: the first
+  // session is shortened at random, so sessions do not all end together.
+  t->turns_in_session = std::uniform_int_distribution<int>(0, o.turns_per_session - 1)(random);
   while (!t->closed) {
     auto now = Clock::now();
     if (now >= end) break;
@@ -416,6 +423,10 @@ awaitable<void> Drive(std::shared_ptr<Trainee> t, Lane& lane, Run& run) {
         if (measured) {
           stats.first_delta.push_back(first_delta < 0 ? ms : first_delta);
           stats.done.push_back(ms);
+          if (!o.trace_path.empty()) {
+            stats.trace.push_back(fmt::format("{:.6f},{},{},{},{:.3f},{:.3f}", Seconds(sent_at - run.t0), t->index,
+                                              t->turns_in_session, sent_step, stats.first_delta.back(), ms));
+          }
         }
         break;
       }
@@ -454,8 +465,6 @@ std::vector<asio::ip::address_v4> ParseSources(const std::vector<std::string>& s
   }
   return out;
 }
-
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
 double ClientCpuSeconds() {
   rusage usage{};
@@ -651,6 +660,15 @@ int RunLoad(Options o) {
   report.client_cpu_s = ClientCpuSeconds();
   report.wall_seconds = at();
 
+  if (!o.trace_path.empty()) {
+    std::ofstream trace(o.trace_path);
+    trace << "sent_s,trainee,turn_in_session,step,first_delta_ms,done_ms\n";
+    for (auto& lane : lanes) {
+      for (const auto& step : lane->steps) {
+        for (const auto& line : step.trace) trace << line << "\n";
+      }
+    }
+  }
   auto markdown = salesboost::load::ToMarkdown(report);
   if (mock) {
     markdown += fmt::format(
@@ -723,6 +741,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--json", o.json_path, "write the report as JSON to this file");
   cli.add_option("--markdown", o.markdown_path, "write the Markdown report to this file instead of stdout");
+  cli.add_option(
+      "--trace", o.trace_path,
+      "write every measured turn to this CSV file: sent_s,trainee,turn_in_session,step,first_delta_ms,done_ms");
   cli.add_option("--threads", o.threads, "client threads (one io_context each)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
