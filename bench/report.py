@@ -75,9 +75,14 @@ def targets(idle, offline, llm, soak):
     if llm:
         s = llm["steps"][0]
         o = s["ttft_overhead_ms"]
-        rows.append((f"TTFT overhead p50 at most 1 ms and p99 at most 5 ms at 1,000 sessions",
-                     f"p50 {o['p50']:.2f} ms, p99 {o['p99']:.2f} ms ({llm['connections']:,} sessions, "
-                     f"{s['turns_per_second']:.0f} turns/s)",
+        measured = (f"p50 {o['p50']:.2f} ms, p99 {o['p99']:.2f} ms over the configured time to first token "
+                    f"({llm['connections']:,} sessions, {s['turns_per_second']:.0f} turns/s)")
+        mock = llm.get("provider_measured_ttft_ms")
+        if mock:
+            first = s["first_delta_ms"]
+            measured += (f"; p50 {first['p50'] - mock['p50']:.2f} ms, p99 {first['p99'] - mock['p99']:.2f} ms over "
+                         "what the mock itself took")
+        rows.append(("TTFT overhead p50 at most 1 ms and p99 at most 5 ms at 1,000 sessions", measured,
                      verdict(llm["connections"] >= 1000 and o["p50"] <= 1 and o["p99"] <= 5)))
     if soak:
         m = soak["memory"]
