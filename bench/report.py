@@ -120,7 +120,7 @@ set logscale y
 set grid
 set key top left
 set arrow from graph 0, first 50 to graph 1, first 50 nohead dashtype 2 linecolor rgb 'gray'
-set label 'p99 target 50 ms' at graph 0.02, first 60 textcolor rgb 'gray'
+set label 'p99 target 50 ms' at graph 0.80, first 60 textcolor rgb 'gray'
 $data << EOD
 {data}
 EOD

@@ -206,10 +206,10 @@ json::value ToJson(const Report& r) {
 
 std::string ToMarkdown(const Report& r) {
   std::string out = fmt::format(
-      "**{}** against {}: {} connections from {} source address{}, {} open after {:.1f} s "
+      "**{}**: {} connection{} from {} source address{}, {} open after {:.1f} s "
       "({:.0f} connections/s, {} sessions started); errors: {}.\n\n",
-      r.scenario, r.server, r.connections, r.sources_used, r.sources_used == 1 ? "" : "es", r.connected,
-      r.connect_seconds, r.ConnectsPerSecond(), r.sessions_started, Errors(r.connect_errors));
+      r.scenario, r.connections, r.connections == 1 ? "" : "s", r.sources_used, r.sources_used == 1 ? "" : "es",
+      r.connected, r.connect_seconds, r.ConnectsPerSecond(), r.sessions_started, Errors(r.connect_errors));
   if (r.rss_held_kib >= 0) {
     out += "| connections held | hold (s) | server RSS before (KiB) | held (KiB) | KiB per connection | dropped |\n";
     out += "|---|---|---|---|---|---|\n";
