@@ -44,7 +44,8 @@ double Number(const json::value& v) { return v.to_number<double>(); }
 TEST(LoadE2e, IdleConnectionsFromSeveralSourceAddresses) {
   auto server = ServerProcess::Start();
   auto args = Target(*server);
-  args.insert(args.end(), {"--idle", "-n", "60", "--hold", "1", "--sources", "127.0.0.1-127.0.0.3"});
+  // Two client threads: each holds its share, and the report merges them.
+  args.insert(args.end(), {"--idle", "-n", "60", "--hold", "1", "--sources", "127.0.0.1-127.0.0.3", "--threads", "2"});
   const auto report = RunLoad(args);
   ASSERT_FALSE(report.empty());
   EXPECT_EQ(report.at("connected").as_int64(), 60);
@@ -61,8 +62,8 @@ TEST(LoadE2e, ConversationsClosedLoopThenAtARate) {
   auto server = ServerProcess::Start({"--set", "conversation.npc_delta_interval_ms=0", "--set",
                                       "limits.turn_per_minute=1000000", "--set", "limits.turn_burst=1000000"});
   auto args = Target(*server);
-  args.insert(args.end(),
-              {"-n", "4", "--rate", "0,10", "--step-seconds", "4", "--step-warmup", "1", "--turns-per-session", "3"});
+  args.insert(args.end(), {"-n", "4", "--rate", "0,10", "--step-seconds", "4", "--step-warmup", "1",
+                           "--turns-per-session", "3", "--threads", "2"});
   const auto report = RunLoad(args);
   ASSERT_FALSE(report.empty());
   EXPECT_EQ(report.at("errors").as_int64(), 0);
