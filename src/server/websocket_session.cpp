@@ -37,25 +37,26 @@ class WsConnection final : public Connection,
                            public WebSocketSender,
                            public std::enable_shared_from_this<WsConnection> {
  public:
-  WsConnection(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream)
+  // A plain socket under the WebSocket stream: Beast's own timers cover the
+  // handshake and keep-alive, so a tcp_stream's two timers would be dead weight.
+  WsConnection(std::shared_ptr<ServerContext> ctx, asio::ip::tcp::socket socket)
       : Connection(ctx->live),
         ctx_(std::move(ctx)),
-        ws_(std::move(stream)),
+        ws_(std::move(socket)),
         idle_timer_(ws_.get_executor()),
         close_timer_(ws_.get_executor()) {}
 
-  // The upgrade: answers the request and, once accepted, spawns ReadLoop and
+  // The upgrade: answers the request and, once accepted, starts reading and
   // returns, so its frame (the request, the log record) is freed. `self` is
-  // this connection: each coroutine owns it while it runs.
+  // this connection, owned by the coroutine while it runs.
   asio::awaitable<void> Accept(std::shared_ptr<WsConnection> self, BeastRequest upgrade, HttpRequest request,
                                std::chrono::steady_clock::time_point start);
-  asio::awaitable<void> ReadLoop(std::shared_ptr<WsConnection> self);
 
   bool Send(std::string text) override;
   void Close(CloseCode code, std::string reason) override;
   void Shutdown() override { Close(CloseCode::kGoingAway, "server shutting down"); }
   void ForceClose() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { beast::get_lowest_layer(self->ws_).close(); });
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->CloseSocket(); });
   }
 
  private:
@@ -73,9 +74,20 @@ class WsConnection final : public Connection,
   // and waits again); expiry closes with 4000. A callback, not a coroutine:
   // no frame per connection.
   void WaitIdle();
+  // The read loop, as callbacks rather than a coroutine: an idle connection
+  // then holds one pending read and no coroutine frames. Each pending read
+  // owns the connection.
+  void ReadSome();
+  void OnRead(beast::error_code ec);
+  void Finish();  // the read loop ended: release the handler, unregister, close
 
   std::shared_ptr<ServerContext> ctx_;
-  websocket::stream<beast::tcp_stream> ws_;
+  void CloseSocket() {
+    beast::error_code ignored;
+    ws_.next_layer().close(ignored);
+  }
+
+  websocket::stream<asio::ip::tcp::socket> ws_;
   asio::steady_timer idle_timer_;
   asio::steady_timer close_timer_;
   std::string request_id_;
@@ -94,6 +106,7 @@ class WsConnection final : public Connection,
   bool writing_ = false;
   bool close_started_ = false;
   std::optional<websocket::close_reason> pending_close_;
+  beast::flat_buffer buffer_;  // the message being read; released between messages
 };
 
 bool WsConnection::Send(std::string text) {
@@ -173,7 +186,7 @@ void WsConnection::RequestClose(CloseCode code, const std::string& reason, std::
   }
   close_timer_.expires_after(grace);
   close_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec && !self->finished_) beast::get_lowest_layer(self->ws_).close();
+    if (!ec && !self->finished_) self->CloseSocket();
   });
   if (open_ && !writing_ && queue_.empty()) StartClose();
 }
@@ -183,8 +196,7 @@ void WsConnection::StartClose() {
   close_started_ = true;
   // When the handshake completes, Beast may leave our concurrent read pending on
   // the socket; closing the socket ends it (and the session).
-  ws_.async_close(*pending_close_,
-                  [self = shared_from_this()](beast::error_code) { beast::get_lowest_layer(self->ws_).close(); });
+  ws_.async_close(*pending_close_, [self = shared_from_this()](beast::error_code) { self->CloseSocket(); });
 }
 
 void WsConnection::WaitIdle() {
@@ -220,14 +232,18 @@ asio::awaitable<void> WsConnection::Accept(std::shared_ptr<WsConnection> self, B
     const auto response = accepted ? ErrorResponse(503, "unavailable", "server is shutting down", request_id_)
                                    : ErrorResponse(accepted.error(), request_id_);
     auto res = ToBeast(response, upgrade.version(), false, request_id_);
-    beast::get_lowest_layer(ws_).expires_after(milliseconds(opt.body_timeout_ms));
+    close_timer_.expires_after(milliseconds(opt.body_timeout_ms));  // a peer that does not read is cut
+    close_timer_.async_wait([self](beast::error_code ec) {
+      if (!ec) self->CloseSocket();
+    });
     co_await http::async_write(ws_.next_layer(), res, kTuple);
+    close_timer_.cancel();
     record.status = response.status;
     record.bytes_out = response.body.size();
     RecordRequest(*ctx_, record);
     closing_ = true;
     finished_ = true;
-    beast::get_lowest_layer(ws_).close();
+    CloseSocket();
     ctx_->connections.Remove(registry_id_);
     co_return;
   }
@@ -236,10 +252,9 @@ asio::awaitable<void> WsConnection::Accept(std::shared_ptr<WsConnection> self, B
 
   if (opt.websocket.socket_send_buffer_bytes > 0) {
     beast::error_code ec;
-    beast::get_lowest_layer(ws_).socket().set_option(
+    ws_.next_layer().set_option(
         asio::socket_base::send_buffer_size(static_cast<int>(opt.websocket.socket_send_buffer_bytes)), ec);
   }
-  beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = milliseconds(opt.header_timeout_ms);
   timeouts.idle_timeout = milliseconds(2 * opt.websocket.ping_interval_ms);
@@ -272,61 +287,81 @@ asio::awaitable<void> WsConnection::Accept(std::shared_ptr<WsConnection> self, B
   }
   idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
   WaitIdle();
-  auto executor = ws_.get_executor();
-  asio::co_spawn(executor, ReadLoop(std::move(self)), asio::detached);
+  ReadSome();
 }
 
-asio::awaitable<void> WsConnection::ReadLoop([[maybe_unused]] std::shared_ptr<WsConnection> self) {
-  const auto& opt = ctx_->options;
-  // Messages are read piecewise so the size limit is ours: an oversized message
-  // gets a proper close handshake (1009) while its rest is read and dropped.
-  // (Beast's own limit tears the socket down with the rest unread, and the
-  // peer then sees a reset instead of the close code.)
-  const auto max_message = static_cast<std::size_t>(opt.websocket.max_message_bytes);
+// Messages are read piecewise so the size limit is ours: an oversized message
+// gets a proper close handshake (1009) while its rest is read and dropped.
+// (Beast's own limit tears the socket down with the rest unread, and the
+// peer then sees a reset instead of the close code.) Between messages a read
+// asks for little and the buffer is released after each message: an idle
+// connection holds 256 bytes, not Beast's 1.5 KiB frame size.
+void WsConnection::ReadSome() {
   constexpr std::size_t kDrainChunk = std::size_t{16} * 1024;
-  // Between messages a read asks for little, and the buffer is released after
-  // each message: an idle connection holds 256 bytes, not Beast's 1.5 KiB frame size.
   constexpr std::size_t kIdleRead = 256;
-  beast::flat_buffer buffer;
-  for (;;) {
-    const bool discarding = pending_close_ || close_started_;
-    const std::size_t room =
-        discarding ? kDrainChunk
-                   : (buffer.size() == 0 ? std::min(kIdleRead, max_message + 1) : max_message + 1 - buffer.size());
-    auto [rec, n] = co_await ws_.async_read_some(buffer, room, kTuple);
-    if (rec) {
-      if (rec == websocket::error::bad_frame_payload) {
-        CountServerClose(static_cast<std::uint16_t>(CloseCode::kInvalidPayload));
-      }
-      break;
-    }
-    if (pending_close_ || close_started_) {  // closing: drop everything until the peer's close frame
-      buffer.consume(buffer.size());
-      continue;
-    }
-    if (buffer.size() > max_message) {
-      buffer.consume(buffer.size());
-      RequestClose(CloseCode::kMessageTooBig, "message exceeds " + std::to_string(max_message) + " bytes", kCloseGrace);
-      continue;
-    }
-    if (!ws_.is_message_done()) continue;
-    ctx_->metrics.ws_received.Inc();
-    idle_timer_.expires_after(milliseconds(opt.websocket.idle_timeout_ms));
-    std::string text = beast::buffers_to_string(buffer.data());
-    buffer.consume(buffer.size());
-    buffer.shrink_to_fit();
-    if (!ws_.got_text()) {
-      RequestClose(CloseCode::kUnsupportedData, "binary messages are not supported", kCloseGrace);
-      continue;
-    }
-    try {
-      co_await handler_->OnMessage(std::move(text));
-    } catch (const std::exception& e) {
-      ctx_->deps.logger.Error("websocket_handler_exception", {{"request_id", request_id_}, {"error", e.what()}});
-      RequestClose(CloseCode::kInternalError, "internal error", kCloseGrace);
-    }
-  }
+  const auto max_message = static_cast<std::size_t>(ctx_->options.websocket.max_message_bytes);
+  const bool discarding = pending_close_ || close_started_;
+  const std::size_t room =
+      discarding ? kDrainChunk
+                 : (buffer_.size() == 0 ? std::min(kIdleRead, max_message + 1) : max_message + 1 - buffer_.size());
+  ws_.async_read_some(buffer_, room,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnRead(ec); });
+}
 
+void WsConnection::OnRead(beast::error_code ec) {
+  if (ec) {
+    if (ec == websocket::error::bad_frame_payload) {
+      CountServerClose(static_cast<std::uint16_t>(CloseCode::kInvalidPayload));
+    }
+    Finish();
+    return;
+  }
+  const auto max_message = static_cast<std::size_t>(ctx_->options.websocket.max_message_bytes);
+  if (pending_close_ || close_started_) {  // closing: drop everything until the peer's close frame
+    buffer_.consume(buffer_.size());
+    ReadSome();
+    return;
+  }
+  if (buffer_.size() > max_message) {
+    buffer_.consume(buffer_.size());
+    RequestClose(CloseCode::kMessageTooBig, "message exceeds " + std::to_string(max_message) + " bytes", kCloseGrace);
+    ReadSome();
+    return;
+  }
+  if (!ws_.is_message_done()) {
+    ReadSome();
+    return;
+  }
+  ctx_->metrics.ws_received.Inc();
+  idle_timer_.expires_after(milliseconds(ctx_->options.websocket.idle_timeout_ms));
+  std::string text = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  buffer_.shrink_to_fit();
+  if (!ws_.got_text()) {
+    RequestClose(CloseCode::kUnsupportedData, "binary messages are not supported", kCloseGrace);
+    ReadSome();
+    return;
+  }
+  // One message at a time: the next read starts when the handler is done.
+  asio::co_spawn(ws_.get_executor(), handler_->OnMessage(std::move(text)),
+                 [self = shared_from_this()](const std::exception_ptr& failure) {
+                   if (failure) {
+                     try {
+                       std::rethrow_exception(failure);
+                     } catch (const std::exception& e) {
+                       self->ctx_->deps.logger.Error("websocket_handler_exception",
+                                                     {{"request_id", self->request_id_}, {"error", e.what()}});
+                     } catch (...) {
+                       self->ctx_->deps.logger.Error("websocket_handler_exception",
+                                                     {{"request_id", self->request_id_}, {"error", "unknown"}});
+                     }
+                     self->RequestClose(CloseCode::kInternalError, "internal error", kCloseGrace);
+                   }
+                   self->ReadSome();
+                 });
+}
+
+void WsConnection::Finish() {
   finished_ = true;
   closing_ = true;
   idle_timer_.cancel();
@@ -336,7 +371,7 @@ asio::awaitable<void> WsConnection::ReadLoop([[maybe_unused]] std::shared_ptr<Ws
   handler->OnClose();
   ctx_->connections.Remove(registry_id_);
   ctx_->metrics.ws_open.Dec();
-  beast::get_lowest_layer(ws_).close();
+  CloseSocket();
 }
 
 }  // namespace
@@ -344,7 +379,8 @@ asio::awaitable<void> WsConnection::ReadLoop([[maybe_unused]] std::shared_ptr<Ws
 void StartWebSocket(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream, BeastRequest upgrade,
                     HttpRequest request, std::chrono::steady_clock::time_point start) {
   auto executor = stream.get_executor();
-  auto connection = std::make_shared<WsConnection>(std::move(ctx), std::move(stream));
+  stream.expires_never();  // the HTTP side's timers end here; Beast's WebSocket timeouts take over
+  auto connection = std::make_shared<WsConnection>(std::move(ctx), stream.release_socket());
   WsConnection* raw = connection.get();
   asio::co_spawn(executor, raw->Accept(std::move(connection), std::move(upgrade), std::move(request), start),
                  asio::detached);
