@@ -1,8 +1,10 @@
 // The WebSocket half of the server: one WsConnection per upgraded socket.
 //
-// Reads run in a coroutine on the connection's strand; writes go through a
-// bounded queue with one write in flight (Beast allows one read and one write
-// at a time). Send() is thread-safe and decides overflow at once with atomic
+// The upgrade runs as a coroutine; after it, reads are a chain of callbacks on
+// the connection's strand (an idle connection then holds one pending read and
+// no coroutine frame), and each complete message runs the handler's coroutine
+// before the next read. Writes go through a bounded queue with one write in
+// flight (Beast allows one read and one write at a time). Send() is thread-safe and decides overflow at once with atomic
 // counters, so a client that stops reading is disconnected (4001) instead of
 // growing memory.
 
