@@ -1,7 +1,7 @@
 # Shared by bench/*.sh: start the release server on a fresh data directory
-# and log in as the demo trainee.
+# (the demo trainee's password is in $WORK/data/demo-trainee.password).
 #
-#   start_server [--set k=v ...]   sets WORK, PID, PORT, TOKEN
+#   start_server [--set k=v ...]   sets WORK, PID, PORT
 #   stop_server
 BIN=build/release/src/salesboost
 
@@ -12,9 +12,6 @@ start_server() {
   PID=$!
   for _ in $(seq 200); do [[ -s $WORK/port ]] && break; sleep 0.05; done
   PORT=$(cat "$WORK/port")
-  TOKEN=$(curl -sf -X POST "http://127.0.0.1:$PORT/api/v1/auth/login" \
-    -d "{\"username\":\"trainee\",\"password\":\"$(cat "$WORK/data/demo-trainee.password")\"}" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 }
 
 stop_server() {
