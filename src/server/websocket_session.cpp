@@ -4,8 +4,9 @@
 // the connection's strand (an idle connection then holds one pending read and
 // no coroutine frame), and each complete message runs the handler's coroutine
 // before the next read. Writes go through a bounded queue with one write in
-// flight (Beast allows one read and one write at a time). Send() is thread-safe and decides overflow at once with
-// atomic counters, so a client that stops reading is disconnected (4001) instead of growing memory.
+// flight (Beast allows one read and one write at a time). Send() is
+// thread-safe and decides overflow at once with atomic counters, so a client
+// that stops reading is disconnected (4001) instead of growing memory.
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
