@@ -135,6 +135,10 @@ TEST(LoadE2e, ClearErrors) {
       RunProgram(LOAD_BINARY_PATH, {"--port", std::to_string(server->port()), "--idle", "-n", "5000000"});
   EXPECT_EQ(too_many.exit_code, 2);
   EXPECT_NE(too_many.err.find("the open-files limit is"), std::string::npos) << too_many.err;
+  const auto negative_rate =
+      RunProgram(LOAD_BINARY_PATH, {"--port", std::to_string(server->port()), "--rate", "100,-5"});
+  EXPECT_NE(negative_rate.exit_code, 0);
+  EXPECT_NE(negative_rate.err.find("--rate"), std::string::npos) << negative_rate.err;
   const auto bad_source =
       RunProgram(LOAD_BINARY_PATH, {"--port", std::to_string(server->port()), "--sources", "127.0.0.9-127.0.0.1"});
   EXPECT_EQ(bad_source.exit_code, 2);

@@ -715,14 +715,17 @@ int main(int argc, char** argv) {
       ->delimiter(',');
   cli.add_option("--rate", o.rates, "total turns per second for each step, comma-separated; 0 is closed loop")
       ->delimiter(',')
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cli.add_option("--step-seconds", o.step_seconds, "how long each step lasts")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   cli.add_option("--step-warmup", o.step_warmup_seconds, "the first seconds of each step are not measured")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
-  cli.add_option("--hold", o.hold_seconds, "--idle: how long to hold the connections")->capture_default_str();
+  cli.add_option("--hold", o.hold_seconds, "--idle: how long to hold the connections")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cli.add_option("--turns-per-session", o.turns_per_session, "turns before ending the session and starting another")
       ->capture_default_str()
       ->check(CLI::Range(1, 200));
