@@ -39,23 +39,22 @@ const Router::Route* Router::Lookup(std::string_view method, std::string_view pa
   const auto parts = Split(path);
   for (const auto& route : routes_) {
     if (route.segments.size() != parts.size()) continue;
-    std::map<std::string, std::string> captured;
+    // Without `allowed`, routes of other methods need no matching at all.
+    if (allowed == nullptr && route.method != method) continue;
     bool matched = true;
     for (std::size_t i = 0; i < parts.size() && matched; ++i) {
       const auto& segment = route.segments[i];
-      if (IsCapture(segment)) {
-        if (parts[i].empty()) {
-          matched = false;
-        } else {
-          captured.emplace(segment.substr(1, segment.size() - 2), std::string(parts[i]));
-        }
-      } else {
-        matched = segment == parts[i];
-      }
+      matched = IsCapture(segment) ? !parts[i].empty() : segment == parts[i];
     }
     if (!matched) continue;
     if (route.method == method) {
-      if (params != nullptr) *params = std::move(captured);
+      if (params != nullptr) {  // captures are copied for the route that matched only
+        params->clear();
+        for (std::size_t i = 0; i < parts.size(); ++i) {
+          const auto& segment = route.segments[i];
+          if (IsCapture(segment)) params->emplace(segment.substr(1, segment.size() - 2), std::string(parts[i]));
+        }
+      }
       return &route;
     }
     if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), route.method) == allowed->end()) {
