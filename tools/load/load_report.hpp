@@ -10,19 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "core/percentiles.hpp"
+
 namespace salesboost::load {
 
-struct LatencySummary {
-  std::size_t count = 0;
-  double p50 = 0;
-  double p90 = 0;
-  double p99 = 0;
-  double max = 0;
-  double mean = 0;
-};
-
-// Nearest-rank percentiles of `values` (milliseconds); all zero when empty.
-LatencySummary Summarize(std::vector<double> values);
+// Latencies in milliseconds, summarised by nearest rank.
+using LatencySummary = core::Percentiles;
+using core::Summarize;
 
 // One reading of a process: resident memory and CPU time used so far.
 struct ProcSample {

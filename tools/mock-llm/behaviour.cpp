@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "core/percentiles.hpp"
+
 namespace salesboost::mockllm {
 namespace json = boost::json;
 namespace {
@@ -268,19 +270,13 @@ json::object State::Stats() const {
   std::lock_guard lock(mutex_);
   json::object out = counters_;
   if (!first_token_ms_.empty()) {
-    std::vector<double> sorted = first_token_ms_;
-    std::sort(sorted.begin(), sorted.end());
-    auto at = [&sorted](double p) {
-      return sorted[std::min(sorted.size() - 1,
-                             static_cast<std::size_t>(p * static_cast<double>(sorted.size() - 1) + 0.5))];
-    };
-    double sum = 0;
-    for (double v : sorted) sum += v;
-    out["first_token_ms"] = json::object{{"count", static_cast<std::int64_t>(sorted.size())},
-                                         {"mean", sum / static_cast<double>(sorted.size())},
-                                         {"p50", at(0.5)},
-                                         {"p90", at(0.9)},
-                                         {"p99", at(0.99)}};
+    const auto ms = core::Summarize(first_token_ms_);
+    out["first_token_ms"] = json::object{{"count", static_cast<std::int64_t>(ms.count)},
+                                         {"mean", ms.mean},
+                                         {"p50", ms.p50},
+                                         {"p90", ms.p90},
+                                         {"p99", ms.p99},
+                                         {"max", ms.max}};
   }
   out["last_chat_request"] = last_chat_;
   out["faults_left"] = static_cast<std::int64_t>(behaviour_.faults.size());
