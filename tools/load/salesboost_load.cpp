@@ -133,6 +133,8 @@ double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 struct Run {
   Options options;
   std::vector<asio::ip::address_v4> sources;
+  tcp::endpoint server;  // --host and --port
+  std::string host;      // the Host header: host:port
   std::string token;
   Clock::time_point t0;  // the first step starts
   std::atomic<int> next_connection{0};
@@ -193,6 +195,15 @@ std::string ErrorKind(const std::string& stage, const boost::system::error_code&
   return stage + ": " + ec.message();
 }
 
+// Connects `stream` from trainee `index`'s source address within the timeout
+// (left armed for what follows); empty, or the error's kind.
+awaitable<std::string> ConnectFrom(beast::tcp_stream& stream, const Run& run, int index, const std::string& stage) {
+  if (auto ec = OpenFrom(stream.socket(), SourceFor(run, index))) co_return ErrorKind(stage, ec);
+  stream.expires_after(std::chrono::milliseconds(run.options.timeout_ms));
+  if (auto [ec] = co_await stream.async_connect(run.server, kTuple); ec) co_return ErrorKind(stage, ec);
+  co_return std::string();
+}
+
 struct HttpResult {
   int status = 0;
   std::string body;
@@ -200,21 +211,12 @@ struct HttpResult {
 };
 
 awaitable<HttpResult> Post(const Run& run, int index, const std::string& target, const std::string& body) {
-  const auto& o = run.options;
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   HttpResult result;
-  if (auto ec = OpenFrom(stream.socket(), SourceFor(run, index))) {
-    result.error = ErrorKind("http connect", ec);
-    co_return result;
-  }
-  stream.expires_after(std::chrono::milliseconds(o.timeout_ms));
-  const tcp::endpoint server(asio::ip::make_address(o.host), o.port);
-  if (auto [ec] = co_await stream.async_connect(server, kTuple); ec) {
-    result.error = ErrorKind("http connect", ec);
-    co_return result;
-  }
+  result.error = co_await ConnectFrom(stream, run, index, "http connect");
+  if (!result.error.empty()) co_return result;
   http::request<http::string_body> request{http::verb::post, target, 11};
-  request.set(http::field::host, fmt::format("{}:{}", o.host, o.port));
+  request.set(http::field::host, run.host);
   request.set(http::field::authorization, "Bearer " + run.token);
   request.set(http::field::content_type, "application/json");
   request.keep_alive(false);
@@ -276,16 +278,16 @@ std::string ServerError(const json::value& message) {
   return "server " + (code != nullptr && code->is_string() ? std::string(code->get_string()) : std::string("error"));
 }
 
-// Waits for a message of one of `types`; an error event, a close or the
+// Waits for a message of type `wanted`; an error event, a close or the
 // deadline gives the error's kind instead.
-awaitable<std::string> AwaitType(Trainee& t, const std::vector<std::string>& types, Clock::time_point deadline) {
+awaitable<std::string> AwaitType(Trainee& t, std::string_view wanted, Clock::time_point deadline) {
   for (;;) {
     auto event = co_await NextEvent(t, deadline);
     if (!event) co_return t.closed ? "closed" : "timeout";
     const auto message = json::parse(event->text);
     const auto type = TypeOf(message);
     if (type == "error") co_return ServerError(message);
-    if (std::find(types.begin(), types.end(), type) != types.end()) co_return std::string();
+    if (type == wanted) co_return std::string();
   }
 }
 
@@ -302,8 +304,7 @@ awaitable<std::string> StartSession(Trainee& t, Lane& lane, const Run& run) {
   t.turns_in_session = 0;
   const auto join = json::serialize(json::object{{"type", "session.join"}, {"session_id", t.session_id}});
   if (auto [ec, n] = co_await t.ws.async_write(asio::buffer(join), kTuple); ec) co_return ErrorKind("ws write", ec);
-  const std::vector<std::string> ready{"session.ready"};
-  auto error = co_await AwaitType(t, ready, Deadline(run));
+  auto error = co_await AwaitType(t, "session.ready", Deadline(run));
   if (error.empty()) ++lane.sessions_started;
   co_return error;
 }
@@ -311,21 +312,16 @@ awaitable<std::string> StartSession(Trainee& t, Lane& lane, const Run& run) {
 awaitable<std::string> EndSession(Trainee& t, const Run& run) {
   const std::string end = R"({"type":"session.end"})";
   if (auto [ec, n] = co_await t.ws.async_write(asio::buffer(end), kTuple); ec) co_return ErrorKind("ws write", ec);
-  const std::vector<std::string> ended{"report.ready"};
-  co_return co_await AwaitType(t, ended, Deadline(run));
+  co_return co_await AwaitType(t, "report.ready", Deadline(run));
 }
 
 // Opens one trainee's connection, and its first session unless idle.
 awaitable<std::string> Connect(std::shared_ptr<Trainee> t, Lane& lane, Run& run) {
   const auto& o = run.options;
   auto& stream = beast::get_lowest_layer(t->ws);
-  if (auto ec = OpenFrom(stream.socket(), SourceFor(run, t->index))) co_return ErrorKind("connect", ec);
-  stream.expires_after(std::chrono::milliseconds(o.timeout_ms));
-  const tcp::endpoint server(asio::ip::make_address(o.host), o.port);
-  if (auto [ec] = co_await stream.async_connect(server, kTuple); ec) co_return ErrorKind("connect", ec);
-  const auto host = fmt::format("{}:{}", o.host, o.port);
+  if (auto error = co_await ConnectFrom(stream, run, t->index, "connect"); !error.empty()) co_return error;
   const auto target = "/ws?access_token=" + run.token;
-  if (auto [ec] = co_await t->ws.async_handshake(host, target, kTuple); ec) co_return ErrorKind("handshake", ec);
+  if (auto [ec] = co_await t->ws.async_handshake(run.host, target, kTuple); ec) co_return ErrorKind("handshake", ec);
   stream.expires_never();
   boost::system::error_code ignored;
   lane.local_addresses.insert(stream.socket().local_endpoint(ignored).address().to_string());
@@ -352,6 +348,11 @@ awaitable<void> Connector(Lane& lane, Run& run, std::vector<std::shared_ptr<Trai
       ++run.failed;
     }
   }
+}
+
+// Where a turn sent in `step` is counted (before the first step: the first).
+StepStats& StatsAt(Lane& lane, int step) {
+  return lane.steps[static_cast<std::size_t>(std::clamp(step, 0, static_cast<int>(lane.steps.size()) - 1))];
 }
 
 // One trainee's conversation over all steps.
@@ -389,7 +390,7 @@ awaitable<void> Drive(std::shared_ptr<Trainee> t, Lane& lane, Run& run) {
     const auto sent_at = Clock::now();
     const int sent_step = run.StepAt(sent_at);
     const bool measured = run.Measured(sent_at, sent_step);
-    auto& stats = lane.steps[static_cast<std::size_t>(std::max(0, std::min<int>(sent_step, lane.steps.size() - 1)))];
+    auto& stats = StatsAt(lane, sent_step);
     if (rate > 0) {
       if (measured && sent_at - *next > std::chrono::milliseconds(100)) ++stats.late;
       *next += interval;
@@ -444,9 +445,7 @@ awaitable<void> Drive(std::shared_ptr<Trainee> t, Lane& lane, Run& run) {
       auto failure = co_await EndSession(*t, run);
       if (failure.empty()) failure = co_await StartSession(*t, lane, run);
       if (!failure.empty()) {
-        ++lane.steps[static_cast<std::size_t>(
-                         std::max(0, std::min<int>(run.StepAt(Clock::now()), lane.steps.size() - 1)))]
-              .errors[failure];
+        ++StatsAt(lane, run.StepAt(Clock::now())).errors[failure];
         break;
       }
     }
@@ -502,6 +501,10 @@ std::optional<std::pair<double, double>> MockFirstToken(const Options& o) {
 int RunLoad(Options o) {
   Run run;
   run.sources = ParseSources(o.sources);
+  boost::system::error_code bad_host;
+  run.server = tcp::endpoint(asio::ip::make_address(o.host, bad_host), o.port);
+  if (bad_host) throw std::invalid_argument("--host must be an IP address: " + o.host);
+  run.host = fmt::format("{}:{}", o.host, o.port);
   run.options = o;
   Report report;
   report.scenario = o.label.empty() ? (o.idle ? "idle" : "active") : o.label;
@@ -533,6 +536,13 @@ int RunLoad(Options o) {
     auto s = salesboost::load::ReadProc(o.pid, at());
     if (s) report.samples.push_back(*s);
     return s;
+  };
+  // Sleeps until `until`, reading the server every sample period on the way.
+  const auto sample_until = [&](Clock::time_point until) {
+    while (Clock::now() < until) {
+      std::this_thread::sleep_until(std::min(until, Clock::now() + Span(o.sample_seconds)));
+      if (Clock::now() < until) sample();
+    }
   };
   if (auto s = sample()) report.rss_before_kib = s->rss_kib;
 
@@ -571,11 +581,8 @@ int RunLoad(Options o) {
 
   if (o.idle) {
     run.holding = true;
-    const auto until = Clock::now() + Span(o.hold_seconds);
-    while (Clock::now() < until) {
-      sample();
-      std::this_thread::sleep_until(std::min(until, Clock::now() + Span(o.sample_seconds)));
-    }
+    sample();
+    sample_until(Clock::now() + Span(o.hold_seconds));
     report.hold_seconds = o.hold_seconds;
     if (auto s = sample()) report.rss_held_kib = s->rss_kib;
     run.holding = false;
@@ -596,15 +603,9 @@ int RunLoad(Options o) {
     for (std::size_t k = 0; k < o.rates.size(); ++k) {
       const auto begin = offset(static_cast<double>(k) * o.step_seconds + o.step_warmup_seconds);
       const auto finish = offset(static_cast<double>(k + 1) * o.step_seconds);
-      while (Clock::now() < begin) {
-        sample();
-        std::this_thread::sleep_until(std::min(begin, Clock::now() + Span(o.sample_seconds)));
-      }
+      sample_until(begin);
       window_start[k] = sample();
-      while (Clock::now() < finish) {
-        std::this_thread::sleep_until(std::min(finish, Clock::now() + Span(o.sample_seconds)));
-        if (Clock::now() < finish) sample();
-      }
+      sample_until(finish);
       window_end[k] = sample();
       fmt::print(stderr, "step {}/{} ({} turns/s target) done\n", k + 1, o.rates.size(),
                  o.rates[k] > 0 ? fmt::format("{:g}", o.rates[k]) : std::string("max"));
