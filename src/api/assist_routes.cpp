@@ -16,14 +16,15 @@ using server::HttpResponse;
 constexpr std::size_t kMaxTextChars = 2000;
 
 // The principal, if signed in and within the rate limit; the response to send otherwise.
-std::variant<identity::Principal, HttpResponse> Admit(const identity::AuthService& auth, core::RateLimiter& limiter,
-                                                      const HttpRequest& request) {
+boost::asio::awaitable<std::variant<identity::Principal, HttpResponse>> Admit(const identity::AuthService& auth,
+                                                                              core::RateLimiter& limiter,
+                                                                              const HttpRequest& request) {
   auto who = RequirePrincipal(auth, request);
-  if (!who) return Unauthenticated(who.error(), request);
-  if (const auto decision = limiter.Acquire(who->user_id); !decision.allowed) {
-    return RateLimited(decision, "too many requests; retry later", request);
-  }
-  return *who;
+  if (!who) co_return Unauthenticated(who.error(), request);
+  auto decision = co_await limiter.Acquire(who->user_id);
+  if (!decision) co_return ErrorReply(decision.error(), request);
+  if (!decision->allowed) co_return RateLimited(*decision, "too many requests; retry later", request);
+  co_return *who;
 }
 
 }  // namespace
@@ -31,7 +32,7 @@ std::variant<identity::Principal, HttpResponse> Admit(const identity::AuthServic
 void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, conversation::Agents& agents,
                      core::RateLimiter& limiter) {
   router.Add("POST", "/api/v1/classify", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    if (auto admitted = Admit(auth, limiter, request); std::holds_alternative<HttpResponse>(admitted)) {
+    if (auto admitted = co_await Admit(auth, limiter, request); std::holds_alternative<HttpResponse>(admitted)) {
       co_return std::get<HttpResponse>(std::move(admitted));
     }
     auto body = ParseJsonObject(request);
@@ -56,7 +57,7 @@ void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, 
   });
 
   router.Add("POST", "/api/v1/assist", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    if (auto admitted = Admit(auth, limiter, request); std::holds_alternative<HttpResponse>(admitted)) {
+    if (auto admitted = co_await Admit(auth, limiter, request); std::holds_alternative<HttpResponse>(admitted)) {
       co_return std::get<HttpResponse>(std::move(admitted));
     }
     auto body = ParseJsonObject(request);

@@ -44,8 +44,10 @@ HttpResponse RateLimited(const core::RateDecision& decision, std::string_view me
 void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::RateLimiter& login_limiter) {
   router.Add("POST", "/api/v1/auth/login",
              [&auth, &login_limiter](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-               if (const auto decision = login_limiter.Acquire(request.remote_address); !decision.allowed) {
-                 co_return RateLimited(decision, "too many login attempts; retry later", request);
+               auto decision = co_await login_limiter.Acquire(request.remote_address);
+               if (!decision) co_return server::ErrorResponse(decision.error(), request.request_id);
+               if (!decision->allowed) {
+                 co_return RateLimited(*decision, "too many login attempts; retry later", request);
                }
                auto body = ParseJsonObject(request);
                if (!body) co_return server::ErrorResponse(body.error(), request.request_id);

@@ -97,7 +97,7 @@ void AddSessionRoutes(server::Router& router, const identity::AuthService& auth,
     if (!ended) co_return ErrorReply(ended.error(), request);
     json::object body{{"session", conversation::SessionJson(ended->session)}};
     for (const auto& event : ended->events) {
-      if (event.type == "report.ready") body["report"] = event.payload.at("report");
+      if (const auto* ready = event.As<conversation::ReportReady>()) body["report"] = ready->report;
     }
     co_return JsonResponse(200, body);
   });

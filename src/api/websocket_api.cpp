@@ -3,6 +3,9 @@
 #include "core/text.hpp"
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -17,7 +20,6 @@ using conversation::Event;
 
 constexpr std::string_view kSubprotocol = "salesboost.v1";
 constexpr std::string_view kBearerPrefix = "bearer.";
-constexpr std::int64_t kReplayPage = 500;
 
 std::string ErrorMessage(std::string_view code, std::string_view message, std::string_view turn_id = {},
                          std::optional<std::int64_t> retry_after_ms = std::nullopt) {
@@ -31,52 +33,12 @@ std::string ErrorMessage(const core::Error& error, std::string_view turn_id = {}
   return ErrorMessage(core::ErrorCodeName(error.code), server::ClientMessage(error), turn_id);
 }
 
-// The events a join must send after `after`: stored pages are read after the
-// live buffer is copied, so an event is in one or the other (or both, and
-// then sent once).
-std::vector<Event> MergeBySeq(std::vector<Event> stored, std::vector<Event> live) {
-  stored.insert(stored.end(), std::make_move_iterator(live.begin()), std::make_move_iterator(live.end()));
-  std::stable_sort(stored.begin(), stored.end(), [](const Event& a, const Event& b) { return a.seq < b.seq; });
-  stored.erase(std::unique(stored.begin(), stored.end(), [](const Event& a, const Event& b) { return a.seq == b.seq; }),
-               stored.end());
-  return stored;
-}
-
-// Delivers a session's events to one socket exactly once each, in seq order.
-// While the join replays stored events, live ones wait in `pending_`.
-class SocketSink final : public conversation::EventSink {
+// The session's events go to the socket as JSON text.
+class SocketSubscriber final : public conversation::FeedSubscriber {
  public:
-  explicit SocketSink(std::shared_ptr<server::WebSocketSender> sender) : sender_(std::move(sender)) {}
+  explicit SocketSubscriber(std::shared_ptr<server::WebSocketSender> sender) : sender_(std::move(sender)) {}
 
-  void BeginReplay(std::int64_t last_seq) {
-    std::lock_guard lock(mutex_);
-    delivered_ = last_seq;
-    replaying_ = true;
-    pending_.clear();
-  }
-
-  // Replayed events, then everything that arrived live meanwhile.
-  void FinishReplay(const std::vector<Event>& replayed) {
-    std::lock_guard lock(mutex_);
-    SendLocked(replayed);
-    SendLocked(pending_);
-    std::vector<Event>().swap(pending_);
-    replaying_ = false;
-  }
-
-  void ReplayChunk(const std::vector<Event>& events) {
-    std::lock_guard lock(mutex_);
-    SendLocked(events);
-  }
-
-  void Deliver(const std::vector<Event>& events) override {
-    std::lock_guard lock(mutex_);
-    if (replaying_) {
-      pending_.insert(pending_.end(), events.begin(), events.end());
-      return;
-    }
-    SendLocked(events);
-  }
+  void Send(const Event& event) override { sender_->Send(conversation::EventText(event)); }
 
   void Replaced() override {
     sender_->Send(ErrorMessage("replaced", "another connection joined this session"));
@@ -84,32 +46,18 @@ class SocketSink final : public conversation::EventSink {
   }
 
  private:
-  void SendLocked(const std::vector<Event>& events) {
-    for (const auto& event : events) {
-      if (event.seq <= delivered_) continue;  // already delivered (replay and live overlap)
-      delivered_ = event.seq;
-      sender_->Send(json::serialize(conversation::EventJson(event)));
-    }
-  }
-
   std::shared_ptr<server::WebSocketSender> sender_;
-  std::mutex mutex_;
-  std::int64_t delivered_ = 0;  // guarded by mutex_
-  bool replaying_ = false;      // guarded by mutex_
-  std::vector<Event> pending_;  // guarded by mutex_ (a vector: nothing allocated while empty)
 };
 
 class ConnectionHandler final : public server::WebSocketHandler {
  public:
   ConnectionHandler(identity::Principal who, std::shared_ptr<server::WebSocketSender> sender,
-                    conversation::SessionService& sessions, conversation::TurnCoordinator& coordinator,
-                    conversation::SessionHub& hub)
+                    conversation::SessionFeed& feed, conversation::TurnCoordinator& coordinator)
       : who_(std::move(who)),
         sender_(std::move(sender)),
-        sessions_(sessions),
+        feed_(feed),
         coordinator_(coordinator),
-        hub_(hub),
-        sink_(std::make_shared<SocketSink>(sender_)) {}
+        subscription_(feed_.Subscribe(std::make_shared<SocketSubscriber>(sender_))) {}
 
   boost::asio::awaitable<void> OnMessage(std::string text) override {
     boost::system::error_code ec;
@@ -141,7 +89,7 @@ class ConnectionHandler final : public server::WebSocketHandler {
   }
 
   void OnClose() override {
-    if (!session_id_.empty()) hub_.Detach(session_id_, sink_.get());
+    if (executor_) boost::asio::co_spawn(*executor_, feed_.Leave(subscription_), boost::asio::detached);
   }
 
  private:
@@ -154,36 +102,14 @@ class ConnectionHandler final : public server::WebSocketHandler {
                                  "session.join needs a string \"session_id\" and an optional \"last_seq\" >= 0"));
       co_return;
     }
-    const std::string session_id(id->get_string());
-    auto session = co_await sessions_.Get(who_, session_id);
-    if (!session) {
-      sender_->Send(ErrorMessage(session.error()));
+    std::string session_id(id->get_string());
+    if (!executor_) executor_ = co_await boost::asio::this_coro::executor;
+    auto joined = co_await feed_.Join(who_, session_id, last != nullptr ? last->get_int64() : 0, subscription_);
+    if (!joined) {
+      sender_->Send(ErrorMessage(joined.error()));
       co_return;
     }
-    if (auto recovered = co_await coordinator_.Recover(*session); !recovered) {
-      sender_->Send(ErrorMessage(recovered.error()));
-      co_return;
-    }
-    if (!session_id_.empty() && session_id_ != session_id) hub_.Detach(session_id_, sink_.get());
-    session_id_ = session_id;
-    std::int64_t after = last != nullptr ? last->get_int64() : 0;
-    sink_->BeginReplay(after);
-    hub_.Attach(session_id, sink_);  // from here on, live events queue up behind the replay
-    auto live = coordinator_.LiveEvents(session_id, after);
-    for (;;) {
-      auto page = co_await sessions_.Events(who_, session_id, after, kReplayPage);
-      if (!page) {
-        sink_->FinishReplay({});
-        sender_->Send(ErrorMessage(page.error()));
-        co_return;
-      }
-      if (page->empty()) {
-        sink_->FinishReplay(MergeBySeq({}, std::move(live)));
-        co_return;
-      }
-      after = page->back().seq;
-      sink_->ReplayChunk(*page);
-    }
+    session_id_ = std::move(session_id);
   }
 
   boost::asio::awaitable<void> Turn(const json::object& message) {
@@ -240,11 +166,11 @@ class ConnectionHandler final : public server::WebSocketHandler {
 
   identity::Principal who_;
   std::shared_ptr<server::WebSocketSender> sender_;
-  conversation::SessionService& sessions_;
+  conversation::SessionFeed& feed_;
   conversation::TurnCoordinator& coordinator_;
-  conversation::SessionHub& hub_;
-  std::shared_ptr<SocketSink> sink_;
-  std::string session_id_;  // the joined session, if any
+  std::shared_ptr<conversation::SessionFeed::Subscription> subscription_;
+  std::optional<boost::asio::any_io_executor> executor_;  // the connection's, known from its first join
+  std::string session_id_;                                // the joined session, if any
 };
 
 }  // namespace
@@ -267,7 +193,7 @@ core::Result<server::AcceptedWebSocket> WebSocketApi::Accept(const server::HttpR
   if (!who) return core::Fail(who.error());
   logger_.Debug("websocket_accepted", {{"request_id", upgrade.request_id}, {"user_id", who->user_id}});
   return server::AcceptedWebSocket{
-      .handler = std::make_unique<ConnectionHandler>(std::move(*who), std::move(sender), sessions_, coordinator_, hub_),
+      .handler = std::make_unique<ConnectionHandler>(std::move(*who), std::move(sender), feed_, coordinator_),
       .subprotocol = subprotocol};
 }
 

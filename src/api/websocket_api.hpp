@@ -5,15 +5,15 @@
 // "salesboost.v1") or from an Origin outside the allow-list (403).
 // Messages are JSON objects with a "type": ping, session.join, turn,
 // session.end. A joined socket receives the session's events with seq above
-// its last_seq (stored ones, then the running turn's live buffer), oldest
-// first, then live ones; a later join of the same session closes it with 4002.
+// its last_seq through the SessionFeed (stored ones, then the running turn's
+// live buffer, oldest first, then live ones); a later join of the same session
+// from another connection closes it with 4002.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "conversation/session_hub.hpp"
-#include "conversation/session_service.hpp"
+#include "conversation/session_feed.hpp"
 #include "conversation/turn_coordinator.hpp"
 #include "core/logging.hpp"
 #include "identity/auth_service.hpp"
@@ -27,14 +27,9 @@ struct WebSocketApiOptions {
 
 class WebSocketApi final : public server::WebSocketEndpoint {
  public:
-  WebSocketApi(WebSocketApiOptions options, const identity::AuthService& auth, conversation::SessionService& sessions,
-               conversation::TurnCoordinator& coordinator, conversation::SessionHub& hub, core::Logger logger)
-      : options_(std::move(options)),
-        auth_(auth),
-        sessions_(sessions),
-        coordinator_(coordinator),
-        hub_(hub),
-        logger_(std::move(logger)) {}
+  WebSocketApi(WebSocketApiOptions options, const identity::AuthService& auth, conversation::SessionFeed& feed,
+               conversation::TurnCoordinator& coordinator, core::Logger logger)
+      : options_(std::move(options)), auth_(auth), feed_(feed), coordinator_(coordinator), logger_(std::move(logger)) {}
 
   core::Result<server::AcceptedWebSocket> Accept(const server::HttpRequest& upgrade,
                                                  std::shared_ptr<server::WebSocketSender> sender) override;
@@ -42,9 +37,8 @@ class WebSocketApi final : public server::WebSocketEndpoint {
  private:
   WebSocketApiOptions options_;
   const identity::AuthService& auth_;
-  conversation::SessionService& sessions_;
+  conversation::SessionFeed& feed_;
   conversation::TurnCoordinator& coordinator_;
-  conversation::SessionHub& hub_;
   core::Logger logger_;
 };
 

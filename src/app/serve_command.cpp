@@ -32,7 +32,12 @@
 #include "app/wiring.hpp"
 #include "brain/agent_factory.hpp"
 #include "build_info.hpp"
+#include "conversation/in_process_live_buffer.hpp"
+#include "conversation/in_process_session_hub.hpp"
+#include "conversation/session_feed.hpp"
+#include "conversation/store_turn_ledger.hpp"
 #include "core/clock.hpp"
+#include "core/in_process_rate_limiter.hpp"
 #include "core/io_context_pool.hpp"
 #include "core/text.hpp"
 #include "llm/provider.hpp"
@@ -188,6 +193,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   }
   conversation::SessionStore session_store(**store, clock);
   conversation::InProcessSessionHub session_hub;
+  conversation::InProcessLiveBuffer live_buffer;
   conversation::SessionService session_service(session_store, catalog, *ids);
   conversation::StoreTurnLedger turn_ledger(session_store);
   // Everything connections refer to is declared before the I/O pool, so it
@@ -264,13 +270,15 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                     .service = session_service,
                                     .catalog = catalog,
                                     .hub = session_hub,
+                                    .live = live_buffer,
                                     .ledger = turn_ledger,
                                     .turn_limiter = turn_limiter,
                                     .agents = *agents,
                                     .metrics = metrics,
                                     .logger = logger});
+  conversation::SessionFeed feed({}, session_service, coordinator, session_hub, live_buffer);
   api::WebSocketApi websocket({.allowed_origins = core::SplitCommaList(config.websocket_app.allowed_origins)}, auth,
-                              session_service, coordinator, session_hub, logger);
+                              feed, coordinator, logger);
   server::Router router;
   core::IoContextPool pool(threads);
   server::HttpServer http(pool, config.server,

@@ -65,11 +65,7 @@ asio::awaitable<core::Result<conversation::CoachTip>> LlmCoach::Advise(const Tur
   auto offline = co_await offline_->Advise(turn);  // its evidence grounds the tip; it is also the fallback
   if (!offline) co_return offline;
   std::string evidence;
-  for (const auto& e : offline->evidence) {
-    if (e.is_object() && e.as_object().contains("text")) {
-      evidence += fmt::format("\n- {}", std::string_view(e.at("text").as_string()));
-    }
-  }
+  for (const auto& e : offline->evidence) evidence += fmt::format("\n- {}", e.text);
   llm::ChatRequest request;
   request.temperature = 0.3;
   request.max_tokens = 400;

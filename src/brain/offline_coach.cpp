@@ -19,7 +19,7 @@ CoachTip Tip(std::string_view lang, std::string_view type, std::string_view tech
                   .technique = std::string(technique),
                   .text = std::move(text),
                   .example = std::string(Pick(lang, example_en, example_zh)),
-                  .evidence = json::array{}};
+                  .evidence = {}};
 }
 
 // The first open objection of the persona: {text, a phrase that resolves it}.
@@ -151,7 +151,7 @@ boost::asio::awaitable<core::Result<CoachTip>> OfflineCoach::Advise(const TurnCo
     for (const auto& hit : *hits) {
       if (hit.lexical_score < kRelevant) continue;
       tip.evidence.push_back(
-          json::object{{"text", hit.text}, {"source", hit.source}, {"heading", hit.heading}, {"score", hit.score}});
+          conversation::Evidence{.text = hit.text, .source = hit.source, .heading = hit.heading, .score = hit.score});
     }
   }
   co_return tip;

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <map>
@@ -16,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conversation/events.hpp"
 #include "conversation/knowledge.hpp"
 #include "conversation/session.hpp"
 #include "conversation/stage.hpp"
@@ -120,25 +120,14 @@ struct CoachTip {
   std::string type;       // praise, suggestion or warning
   std::string technique;  // SPIN, FAB, feel-felt-found, trial close, ...
   std::string text;
-  std::string example;          // a phrasing the trainee could use
-  boost::json::array evidence;  // [{text, source}] from the knowledge base
+  std::string example;             // a phrasing the trainee could use
+  std::vector<Evidence> evidence;  // from the knowledge base
 };
 
 class CoachAgent {
  public:
   virtual ~CoachAgent() = default;
   virtual boost::asio::awaitable<core::Result<CoachTip>> Advise(const TurnContext& turn) = 0;
-};
-
-struct ComplianceFinding {
-  std::string rule;     // guaranteed_return, pressure, personal_data, prompt_injection, banned_word
-  std::string level;    // WARN or BLOCK
-  std::string excerpt;  // the matching part of the text
-};
-
-struct ComplianceReport {
-  std::string level = "OK";  // OK, WARN or BLOCK: the worst finding
-  std::vector<ComplianceFinding> findings;
 };
 
 class ComplianceChecker {

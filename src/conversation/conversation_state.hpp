@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "conversation/agents.hpp"
+#include "conversation/events.hpp"
 #include "conversation/session.hpp"
 #include "conversation/stage.hpp"
 

@@ -28,32 +28,19 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
   std::vector<const Event*> flagged;
   std::string end_reason;
   for (const auto& event : events) {
-    if (event.type == "session.ready") {
-      timeline.push_back(json::object{
-          {"stage", event.payload.contains("stage") ? event.payload.at("stage") : "OPENING"}, {"seq", event.seq}});
-    } else if (event.type == "stage.changed") {
-      timeline.push_back(json::object{{"stage", event.payload.at("to")},
-                                      {"seq", event.seq},
-                                      {"cause", event.payload.contains("cause") ? event.payload.at("cause") : ""}});
-    } else if (event.type == "turn.scored") {
-      const auto* scores = event.payload.if_contains("scores");
-      const auto* reasons = event.payload.if_contains("reasons");
-      if (scores == nullptr || !scores->is_object()) continue;
-      for (const auto& [dimension, value] : scores->as_object()) {
-        if (!value.is_number()) continue;
-        const json::value* reason =
-            reasons != nullptr && reasons->is_object() ? reasons->as_object().if_contains(dimension) : nullptr;
-        by_dimension[std::string(dimension)].push_back(
-            TurnScore{.turn_id = event.turn_id,
-                      .score = value.to_number<double>(),
-                      .reason = reason != nullptr && reason->is_string() ? std::string(reason->get_string()) : ""});
+    if (const auto* ready = event.As<SessionReady>()) {
+      timeline.push_back(json::object{{"stage", StageName(ready->stage)}, {"seq", event.seq}});
+    } else if (const auto* changed = event.As<StageChanged>()) {
+      timeline.push_back(
+          json::object{{"stage", StageName(changed->to)}, {"seq", event.seq}, {"cause", changed->cause}});
+    } else if (const auto* scored = event.As<TurnScored>()) {
+      for (const auto& d : scored->dimensions) {
+        by_dimension[d.name].push_back(TurnScore{.turn_id = event.turn_id, .score = d.score, .reason = d.reason});
       }
-    } else if (event.type == "compliance.flagged") {
+    } else if (event.Is<ComplianceFlagged>()) {
       flagged.push_back(&event);
-    } else if (event.type == "session.ended") {
-      if (const auto* reason = event.payload.if_contains("reason"); reason != nullptr && reason->is_string()) {
-        end_reason = reason->get_string();
-      }
+    } else if (const auto* ended = event.As<SessionEnded>()) {
+      end_reason = ended->reason;
     }
   }
 
@@ -112,10 +99,11 @@ json::object BuildReport(const Session& session, const std::vector<Event>& event
   }
   json::array violations;
   for (const Event* event : flagged) {
-    json::object violation = event->payload;
+    const auto& flag = *event->As<ComplianceFlagged>();
+    json::object violation = EncodeBody(flag);
     violation["turn_id"] = event->turn_id;
     violation["seq"] = event->seq;
-    if (violation.contains("side") && violation.at("side") == "trainee") violation["quote"] = quote(event->turn_id);
+    if (flag.side == "trainee") violation["quote"] = quote(event->turn_id);
     violations.push_back(std::move(violation));
   }
   json::array slots;

@@ -6,6 +6,7 @@
 #include <boost/json/object.hpp>
 #include <vector>
 
+#include "conversation/events.hpp"
 #include "conversation/session.hpp"
 
 namespace salesboost::conversation {

@@ -2,16 +2,6 @@
 
 namespace salesboost::conversation {
 
-boost::json::object EventJson(const Event& event) {
-  boost::json::object out;
-  out.reserve(event.payload.size() + 3);
-  out["type"] = event.type;
-  out["seq"] = event.seq;
-  if (!event.turn_id.empty()) out["turn_id"] = event.turn_id;
-  for (const auto& [key, value] : event.payload) out[key] = value;
-  return out;
-}
-
 boost::json::object SessionJson(const Session& session) {
   boost::json::object out{{"id", session.id},
                           {"user_id", session.user_id},

@@ -1,5 +1,5 @@
-// Sessions and their events: the vocabulary shared by the session store, the
-// REST handlers and the WebSocket protocol.
+// A practice session as stored and listed: the vocabulary shared by the session
+// store, the REST handlers and the WebSocket protocol (its events: events.hpp).
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -28,17 +28,6 @@ struct Session {
   std::optional<std::string> ended_at;
 };
 
-// One server event. On the wire it is the payload's members plus "type" and "seq".
-struct Event {
-  std::int64_t seq = 0;
-  std::string type;     // "session.ready", "npc.delta", ...
-  std::string turn_id;  // empty for session-level events
-  boost::json::object payload;
-  std::string created_at;
-};
-
-// The event as sent to clients: {"type": ..., "seq": ..., "turn_id"?: ..., ...payload}.
-boost::json::object EventJson(const Event& event);
 boost::json::object SessionJson(const Session& session);
 
 }  // namespace salesboost::conversation

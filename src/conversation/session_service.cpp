@@ -10,49 +10,58 @@ namespace {
 namespace json = boost::json;
 
 // A localised text in `language`, falling back to the other language.
-json::value Localised(const json::object& document, std::string_view key, const std::string& language) {
+std::optional<std::string> Localised(const json::object& document, std::string_view key, const std::string& language) {
   const auto* texts = document.if_contains(key);
-  if (texts == nullptr || !texts->is_object()) return nullptr;
+  if (texts == nullptr || !texts->is_object() || texts->as_object().empty()) return std::nullopt;
   const auto& by_language = texts->as_object();
-  if (const auto* text = by_language.if_contains(language)) return *text;
-  return by_language.empty() ? json::value(nullptr) : by_language.begin()->value();
+  const auto* text = by_language.if_contains(language);
+  if (text == nullptr) text = &by_language.begin()->value();
+  if (!text->is_string()) return std::nullopt;
+  return std::string(text->get_string());
 }
 
-json::array LocalisedList(const json::object& document, std::string_view key, const std::string& language) {
-  json::array out;
+std::vector<std::string> LocalisedList(const json::object& document, std::string_view key,
+                                       const std::string& language) {
+  std::vector<std::string> out;
   if (const auto* list = document.if_contains(key); list != nullptr && list->is_array()) {
     for (const auto& item : list->as_array()) {
       if (!item.is_object()) continue;
       const auto& texts = item.as_object();
-      if (const auto* text = texts.if_contains(language)) {
-        out.push_back(*text);
-      } else if (!texts.empty()) {
-        out.push_back(texts.begin()->value());
-      }
+      const json::value* text = texts.if_contains(language);
+      if (text == nullptr && !texts.empty()) text = &texts.begin()->value();
+      if (text != nullptr && text->is_string()) out.emplace_back(text->get_string());
     }
   }
   return out;
 }
 
-json::object ReadyPayload(const Session& session, const json::object& scenario, const json::object& persona,
-                          std::uint64_t seed) {
+template <typename T>
+T Number(const json::object& document, std::string_view key, T fallback) {
+  const auto* value = document.if_contains(key);
+  if (value == nullptr || !value->is_number()) return fallback;
+  boost::system::error_code ec;
+  const T number = value->to_number<T>(ec);
+  return ec ? fallback : number;
+}
+
+SessionReady Ready(const Session& session, const json::object& scenario, const json::object& persona,
+                   std::uint64_t seed) {
   const auto& lang = session.language;
-  return json::object{
-      {"session_id", session.id},
-      {"stage", "OPENING"},
-      {"language", lang},
-      {"seed", seed},
-      {"mood", persona.contains("initial_mood") ? persona.at("initial_mood") : 0.5},
-      {"scenario", json::object{{"id", session.scenario_id},
-                                {"title", Localised(scenario, "title", lang)},
-                                {"background", Localised(scenario, "background", lang)},
-                                {"goal", Localised(scenario, "goal", lang)},
-                                {"success_criteria", LocalisedList(scenario, "success_criteria", lang)},
-                                {"max_turns", scenario.contains("max_turns") ? scenario.at("max_turns") : 20}}},
-      {"persona", json::object{{"id", session.persona_id},
-                               {"name", Localised(persona, "name", lang)},
-                               {"title", Localised(persona, "title", lang)},
-                               {"difficulty", persona.contains("difficulty") ? persona.at("difficulty") : 1}}}};
+  return SessionReady{.session_id = session.id,
+                      .stage = Stage::kOpening,
+                      .language = lang,
+                      .seed = seed,
+                      .mood = Number<double>(persona, "initial_mood", 0.5),
+                      .scenario = {.id = session.scenario_id,
+                                   .title = Localised(scenario, "title", lang),
+                                   .background = Localised(scenario, "background", lang),
+                                   .goal = Localised(scenario, "goal", lang),
+                                   .success_criteria = LocalisedList(scenario, "success_criteria", lang),
+                                   .max_turns = Number<std::int64_t>(scenario, "max_turns", 20)},
+                      .persona = {.id = session.persona_id,
+                                  .name = Localised(persona, "name", lang),
+                                  .title = Localised(persona, "title", lang),
+                                  .difficulty = Number<std::int64_t>(persona, "difficulty", 1)}};
 }
 
 bool MayAccess(const identity::Principal& who, const Session& session) {
@@ -95,8 +104,7 @@ boost::asio::awaitable<core::Result<Session>> SessionService::Start(identity::Pr
   // Seeds stay below 2^53 so every JSON reader keeps them exact.
   const std::uint64_t seed = request.seed.value_or(std::hash<std::string>{}(ids_.Next())) & ((1ULL << 53) - 1);
   std::vector<NewEvent> initial;
-  initial.push_back(
-      NewEvent{.type = "session.ready", .turn_id = {}, .payload = ReadyPayload(session, *scenario, *persona, seed)});
+  initial.push_back(NewEvent{.turn_id = {}, .body = Ready(session, *scenario, *persona, seed)});
   co_return co_await sessions_.Create(std::move(session), std::move(initial));
 }
 
@@ -129,12 +137,12 @@ boost::asio::awaitable<core::Result<json::object>> SessionService::Report(identi
   if (session->status == SessionStatus::kActive) {
     co_return core::Fail(core::ErrorCode::kFailedPrecondition, "the report is ready when the session ends");
   }
-  auto report = co_await sessions_.LastEvent(session_id, "report.ready");
+  auto report = co_await sessions_.LastEvent(session_id, std::string(ReportReady::kType));
   if (!report) co_return core::Fail(report.error());
-  if (!*report || !(*report)->payload.contains("report")) {
+  if (!*report || !(*report)->Is<ReportReady>()) {
     co_return core::Fail(core::ErrorCode::kInternal, "ended session without a report");
   }
-  co_return (*report)->payload.at("report").as_object();
+  co_return (*report)->As<ReportReady>()->report;
 }
 
 }  // namespace salesboost::conversation

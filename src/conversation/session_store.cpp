@@ -40,8 +40,6 @@ Session SessionFromRow(const SqlRow& row) {
 }
 
 constexpr std::string_view kEventColumns = "seq, type, turn_id, payload, created_at, seq_end";
-constexpr std::string_view kDelta = "npc.delta";
-
 core::Error Corrupt() { return core::Error{core::ErrorCode::kInternal, "stored event is corrupt"}; }
 
 // Appends the events of one row of kEventColumns to `out`: one event, or for a
@@ -49,25 +47,28 @@ core::Error Corrupt() { return core::Error{core::ErrorCode::kInternal, "stored e
 // lengths so the replay is byte-identical to the live stream.
 core::Result<void> EventsFromRow(const SqlRow& row, std::vector<Event>& out) {
   boost::system::error_code ec;
-  auto payload = json::parse(row.Text(3), ec);
-  if (ec || !payload.is_object()) return core::Fail(Corrupt());
-  Event event{.seq = row.Int(0),
-              .type = row.Text(1),
-              .turn_id = row.IsNull(2) ? "" : row.Text(2),
-              .payload = std::move(payload.as_object()),
-              .created_at = row.Text(4)};
+  auto parsed = json::parse(row.Text(3), ec);
+  if (ec || !parsed.is_object()) return core::Fail(Corrupt());
+  const auto& members = parsed.get_object();
+  const std::string type = row.Text(1);
+  const std::string turn_id = row.IsNull(2) ? "" : row.Text(2);
+  const std::string created_at = row.Text(4);
   if (row.IsNull(5)) {
-    out.push_back(std::move(event));
+    auto body = DecodeBody(type, members);
+    if (!body) return core::Fail(Corrupt());
+    out.push_back(Event{.seq = row.Int(0), .turn_id = turn_id, .body = std::move(*body), .created_at = created_at});
     return core::Ok();
   }
-  const auto* text = event.payload.if_contains("text");
-  const auto* chunks = event.payload.if_contains("chunks");
-  if (text == nullptr || !text->is_string() || chunks == nullptr || !chunks->is_array()) return core::Fail(Corrupt());
+  const auto* text = members.if_contains("text");
+  const auto* chunks = members.if_contains("chunks");
+  if (type != NpcDelta::kType || text == nullptr || !text->is_string() || chunks == nullptr || !chunks->is_array()) {
+    return core::Fail(Corrupt());
+  }
   const std::string_view all = text->get_string();
-  const std::int64_t count = row.Int(5) - event.seq + 1;
+  std::int64_t seq = row.Int(0);
+  const std::int64_t count = row.Int(5) - seq + 1;
   if (count != static_cast<std::int64_t>(chunks->as_array().size())) return core::Fail(Corrupt());
   std::size_t offset = 0;
-  std::int64_t seq = event.seq;
   for (const auto& length : chunks->as_array()) {
     if (!length.is_int64() || length.get_int64() < 0 ||
         offset + static_cast<std::size_t>(length.get_int64()) > all.size()) {
@@ -75,47 +76,46 @@ core::Result<void> EventsFromRow(const SqlRow& row, std::vector<Event>& out) {
     }
     const auto size = static_cast<std::size_t>(length.get_int64());
     out.push_back(Event{.seq = seq++,
-                        .type = event.type,
-                        .turn_id = event.turn_id,
-                        .payload = json::object{{"text", all.substr(offset, size)}},
-                        .created_at = event.created_at});
+                        .turn_id = turn_id,
+                        .body = NpcDelta{.text = std::string(all.substr(offset, size))},
+                        .created_at = created_at});
     offset += size;
   }
   return core::Ok();
 }
 
 core::Result<void> InsertRow(Transaction& tx, const std::string& session_id, const Event& first, std::int64_t seq_end,
-                             const json::object& payload) {
+                             const json::object& members) {
   auto done = tx.Execute(
       "INSERT INTO session_events (session_id, seq, type, turn_id, payload, created_at, seq_end) "
       "VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {session_id, first.seq, first.type, first.turn_id.empty() ? SqlValue(nullptr) : SqlValue(first.turn_id),
-       json::serialize(payload), first.created_at, seq_end == first.seq ? SqlValue(nullptr) : SqlValue(seq_end)});
+      {session_id, first.seq, std::string(first.Type()),
+       first.turn_id.empty() ? SqlValue(nullptr) : SqlValue(first.turn_id), json::serialize(members), first.created_at,
+       seq_end == first.seq ? SqlValue(nullptr) : SqlValue(seq_end)});
   return done ? core::Ok() : core::Fail(done.error());
 }
 
-// Writes `events` (consecutive seqs); a run of deltas of one turn is one row.
+// Writes `events` (consecutive seqs); a run of deltas of one turn is one row
+// holding the whole text and the chunks' byte lengths.
 core::Result<void> Insert(Transaction& tx, const std::string& session_id, const std::vector<Event>& events) {
   for (std::size_t i = 0; i < events.size();) {
     const Event& first = events[i];
     std::size_t end = i + 1;
-    if (first.type == kDelta) {
-      while (end < events.size() && events[end].type == kDelta && events[end].turn_id == first.turn_id) ++end;
+    if (first.Is<NpcDelta>()) {
+      while (end < events.size() && events[end].Is<NpcDelta>() && events[end].turn_id == first.turn_id) ++end;
     }
     if (end - i == 1) {
-      if (auto done = InsertRow(tx, session_id, first, first.seq, first.payload); !done) return done;
+      if (auto done = InsertRow(tx, session_id, first, first.seq, EncodeBody(first.body)); !done) return done;
     } else {
       std::string text;
       json::array chunks;
       for (std::size_t k = i; k < end; ++k) {
-        const auto* piece = events[k].payload.if_contains("text");
-        const std::string_view value =
-            piece != nullptr && piece->is_string() ? std::string_view(piece->get_string()) : std::string_view();
-        text += value;
-        chunks.push_back(static_cast<std::int64_t>(value.size()));
+        const std::string& piece = events[k].As<NpcDelta>()->text;
+        text += piece;
+        chunks.push_back(static_cast<std::int64_t>(piece.size()));
       }
-      const json::object payload{{"text", std::move(text)}, {"chunks", std::move(chunks)}};
-      if (auto done = InsertRow(tx, session_id, first, events[end - 1].seq, payload); !done) return done;
+      const json::object members{{"text", std::move(text)}, {"chunks", std::move(chunks)}};
+      if (auto done = InsertRow(tx, session_id, first, events[end - 1].seq, members); !done) return done;
     }
     i = end;
   }
@@ -143,11 +143,8 @@ boost::asio::awaitable<core::Result<Session>> SessionStore::Create(Session sessi
     events.reserve(initial.size());
     std::int64_t seq = 0;
     for (auto& e : initial) {
-      events.push_back(Event{.seq = ++seq,
-                             .type = std::move(e.type),
-                             .turn_id = std::move(e.turn_id),
-                             .payload = std::move(e.payload),
-                             .created_at = session.created_at});
+      events.push_back(Event{
+          .seq = ++seq, .turn_id = std::move(e.turn_id), .body = std::move(e.body), .created_at = session.created_at});
     }
     return Insert(tx, session.id, events);
   };
@@ -244,8 +241,9 @@ boost::asio::awaitable<core::Result<std::vector<SessionStore::TurnMark>>> Sessio
   TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
     auto rows = tx.Query(
         "SELECT seq, type FROM session_events WHERE session_id = ? AND turn_id = ? "
-        "AND type IN ('turn.started', 'turn.done', 'turn.aborted') ORDER BY seq",
-        {session_id, turn_id});
+        "AND type IN (?, ?, ?) ORDER BY seq",
+        {session_id, turn_id, std::string(TurnStarted::kType), std::string(TurnDone::kType),
+         std::string(TurnAborted::kType)});
     if (!rows) return core::Fail(rows.error());
     for (const auto& row : *rows) marks.push_back(TurnMark{.seq = row.Int(0), .type = row.Text(1)});
     return core::Ok();

@@ -9,18 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "conversation/events.hpp"
 #include "conversation/session.hpp"
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "storage/store.hpp"
 
 namespace salesboost::conversation {
-
-struct NewEvent {
-  std::string type;
-  std::string turn_id;
-  boost::json::object payload;
-};
 
 struct SessionPage {
   std::vector<Session> sessions;
@@ -60,7 +55,7 @@ class SessionStore {
     std::string type;
   };
   boost::asio::awaitable<core::Result<std::vector<TurnMark>>> TurnMarks(std::string session_id, std::string turn_id);
-  // The newest event of `type`, if any.
+  // The newest event of `type` (an event struct's kType), if any.
   boost::asio::awaitable<core::Result<std::optional<Event>>> LastEvent(std::string session_id, std::string type);
   // Events with seq > after_seq, oldest first; at most `limit` rows are read
   // (a row of deltas yields several events).

@@ -1,23 +1,16 @@
-// TurnCoordinator: the one place a turn runs (docs/architecture.md, "A turn").
+// TurnCoordinator: admission of every turn and every end, and the map of
+// session actors that run them (docs/architecture.md, "A turn").
 //
-//   validate -> de-duplicate (TurnLedger) -> rate limit -> queue per session
-//   -> classify -> stage update -> in parallel {NPC reply streamed as deltas,
-//   coach tip, compliance check, evaluation}, each with its own deadline and
-//   the whole under the turn deadline -> commit atomically -> emit.
+//   validate -> de-duplicate (TurnLedger) -> rate limit -> the session's
+//   actor (SessionActor: mailbox, seqs, commit) -> TurnPipeline (classify,
+//   stage, parts in parallel, conclusion).
 //
-// Each session has an actor: a FIFO of jobs (turns, the end) drained by one
-// coroutine at a time, so turns of a session run one after another in arrival
-// order while sessions run concurrently. The actor owns the session's seq
-// counter: events of the running turn (turn.started, npc.delta, npc.done,
-// coach.tip) are provisional: numbered, kept in the live buffer and published
-// at once; the rest of the turn is numbered and published only after the
-// whole turn is committed. Seqs handed out before the commit are reserved in
-// the store first, so after a crash they are recorded as lost and the turn as
-// aborted instead of being reused.
-//
-// Thread-safe. Awaitable calls may come from any I/O thread.
+// An actor lives while it has work, and stays cached while idle (up to
+// max_idle_sessions) so the next turn needs no store read. Thread-safe.
+// Awaitable calls may come from any I/O thread.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
@@ -29,10 +22,13 @@
 
 #include "catalog/catalog_repository.hpp"
 #include "conversation/agents.hpp"
+#include "conversation/live_buffer.hpp"
+#include "conversation/session_actor.hpp"
 #include "conversation/session_hub.hpp"
 #include "conversation/session_service.hpp"
 #include "conversation/session_store.hpp"
 #include "conversation/turn_ledger.hpp"
+#include "conversation/turn_pipeline.hpp"
 #include "core/logging.hpp"
 #include "core/metrics.hpp"
 #include "core/rate_limiter.hpp"
@@ -54,6 +50,7 @@ struct CoordinatorDeps {
   SessionService& service;  // access rules
   catalog::CatalogRepository& catalog;
   SessionHub& hub;
+  LiveBuffer& live;
   TurnLedger& ledger;
   core::RateLimiter& turn_limiter;  // keyed by user id
   Agents& agents;
@@ -83,11 +80,6 @@ struct TurnAdmission {
   std::chrono::milliseconds retry_after{0};
 };
 
-struct EndedSession {
-  Session session;            // as it is now: ended
-  std::vector<Event> events;  // session.ended, report.ready
-};
-
 class TurnCoordinator {
  public:
   TurnCoordinator(CoordinatorOptions options, CoordinatorDeps deps);
@@ -109,37 +101,21 @@ class TurnCoordinator {
   // that is gone held seqs, records them as lost and the turn as aborted.
   boost::asio::awaitable<core::Result<void>> Recover(const Session& session);
 
-  // The live buffer: events of the running turn with seq > after_seq.
-  std::vector<Event> LiveEvents(const std::string& session_id, std::int64_t after_seq) const;
-
  private:
-  struct Actor;
-  struct Job;
   struct Metrics;
-  class StreamSink;
 
-  std::shared_ptr<Actor> Enqueue(const std::string& tenant_id, const std::string& session_id, Job job, bool first,
-                                 const boost::asio::any_io_executor& executor, TurnAdmission::Status* status);
-  boost::asio::awaitable<void> Drain(std::shared_ptr<Actor> actor);
-  boost::asio::awaitable<core::Result<void>> Load(Actor& actor);
-  boost::asio::awaitable<void> RunTurn(Actor& actor, Job& job);
-  boost::asio::awaitable<void> RunEnd(Actor& actor, Job& job);
-  // `opening`: the turn's turn.started, which every other event of the turn waits for.
-  boost::asio::awaitable<core::Result<void>> Emit(Actor& actor, std::vector<NewEvent> events, bool opening = false);
-  boost::asio::awaitable<core::Result<std::vector<Event>>> Commit(Actor& actor, std::vector<Event> events,
-                                                                  std::int64_t turns, bool ends);
-  boost::asio::awaitable<void> Abort(Actor& actor, const std::string& turn_id, std::string reason);
-  // session.ended and report.ready, numbered after `pending` (events not stored yet).
-  boost::asio::awaitable<core::Result<std::vector<Event>>> Closing(Actor& actor, std::vector<Event> pending,
-                                                                   std::string reason);
-  boost::asio::awaitable<boost::json::value> Recommend(Actor& actor, std::string reason);
-  std::vector<Event> Number(Actor& actor, std::vector<NewEvent> events);
+  // Queues `job` with the session's actor, creating it and starting its drain as needed.
+  SessionActor::Offer Enqueue(const std::string& tenant_id, const std::string& session_id, ActorJob job, bool first,
+                              const boost::asio::any_io_executor& executor);
+  boost::asio::awaitable<void> Run(std::shared_ptr<SessionActor> actor);
 
   CoordinatorOptions options_;
   CoordinatorDeps deps_;
   std::unique_ptr<Metrics> metrics_;
+  TurnPipeline pipeline_;
+  ActorContext actor_context_;
   mutable std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<Actor>> actors_;  // guarded by mutex_
+  std::unordered_map<std::string, std::shared_ptr<SessionActor>> actors_;  // guarded by mutex_
 };
 
 }  // namespace salesboost::conversation

@@ -1,15 +1,15 @@
 // RateLimiter: token buckets by key (a user id, a client address). The port
 // the Redis-backed limiter implements when instances scale out (one atomic
-// script); InProcessRateLimiter is the embedded default. Thread-safe.
+// script); InProcessRateLimiter (in_process_rate_limiter.hpp) is the embedded
+// default. Asynchronous and fallible, as a remote limiter is: a caller decides
+// what an unreachable limiter means for its request. Thread-safe.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
-#include <mutex>
 #include <string>
-#include <string_view>
-#include <unordered_map>
 
-#include "core/clock.hpp"
+#include "core/result.hpp"
 
 namespace salesboost::core {
 
@@ -26,30 +26,9 @@ struct RateDecision {
 class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
-  // Takes one token from `key`'s bucket if there is one.
-  virtual RateDecision Acquire(std::string_view key) = 0;
-};
-
-class InProcessRateLimiter final : public RateLimiter {
- public:
-  // Buckets that have refilled completely are dropped once more than `max_keys` exist.
-  InProcessRateLimiter(RateLimit limit, const Clock& clock, std::size_t max_keys = 100'000);
-
-  RateDecision Acquire(std::string_view key) override;
-  std::size_t Keys() const;
-
- private:
-  struct Bucket {
-    double tokens = 0;
-    std::chrono::system_clock::time_point updated;
-  };
-  void PruneLocked(std::chrono::system_clock::time_point now);
-
-  RateLimit limit_;
-  const Clock& clock_;
-  std::size_t max_keys_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Bucket> buckets_;  // guarded by mutex_
+  // Takes one token from `key`'s bucket if there is one. kUnavailable when the
+  // limiter cannot be reached.
+  virtual boost::asio::awaitable<Result<RateDecision>> Acquire(std::string key) = 0;
 };
 
 }  // namespace salesboost::core

@@ -248,8 +248,8 @@ TEST_F(OfflineEngines, TheCoachCitesTheKnowledgeItFound) {
   auto tip = app::RunSync(coach.Advise(Turn("Let me explain why it is worth the price.", raised)));
   ASSERT_TRUE(tip);
   ASSERT_FALSE(tip->evidence.empty());
-  EXPECT_EQ(tip->evidence[0].at("source").as_string(), "objection-playbook.en.md");
-  EXPECT_FALSE(tip->evidence[0].at("text").as_string().empty());
+  EXPECT_EQ(tip->evidence[0].source, "objection-playbook.en.md");
+  EXPECT_FALSE(tip->evidence[0].text.empty());
   auto nothing = app::RunSync(coach.Advise(Turn("Nice weather.")));
   ASSERT_TRUE(nothing);
   EXPECT_TRUE(nothing->evidence.empty()) << "no relevant passage, no evidence";
@@ -314,12 +314,11 @@ TEST(RuleCompliance, FindsEachClass) {
   EXPECT_EQ(report.findings[0].rule, "personal_data");
 }
 
+// An event as the codec reads it from its type name and JSON members.
 Event E(std::int64_t seq, std::string type, std::string turn_id, json::object payload) {
-  return Event{.seq = seq,
-               .type = std::move(type),
-               .turn_id = std::move(turn_id),
-               .payload = std::move(payload),
-               .created_at = {}};
+  auto body = DecodeBody(type, payload);
+  EXPECT_TRUE(body) << type;
+  return Event{.seq = seq, .turn_id = std::move(turn_id), .body = std::move(*body), .created_at = {}};
 }
 
 TEST(ConversationState, AnAbortedTurnLeavesNoTrace) {
@@ -364,7 +363,7 @@ class SessionStoreTest : public ::testing::Test {
     s.user_id = "u1";
     s.language = "en";
     std::vector<NewEvent> initial;
-    initial.push_back(NewEvent{.type = "session.ready", .turn_id = {}, .payload = {}});
+    initial.push_back(NewEvent{.turn_id = {}, .body = SessionReady{}});
     ASSERT_TRUE(app::RunSync(sessions_->Create(s, std::move(initial))));
   }
   std::int64_t Rows() {
@@ -403,8 +402,8 @@ TEST_F(SessionStoreTest, DeltasAreOneRowAndReplayByteForByte) {
       const auto& event = (*events)[i];
       EXPECT_EQ(event.seq, after + 1 + static_cast<std::int64_t>(i));
       if (event.seq >= 3 && event.seq <= 7) {
-        EXPECT_EQ(event.type, "npc.delta");
-        EXPECT_EQ(event.payload.at("text").as_string(), chunks[event.seq - 3]);
+        EXPECT_EQ(event.Type(), "npc.delta");
+        EXPECT_EQ(event.As<NpcDelta>()->text, chunks[event.seq - 3]);
       }
     }
   }

@@ -1,4 +1,4 @@
-#include "core/rate_limiter.hpp"
+#include "core/in_process_rate_limiter.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,40 +15,40 @@ class RateLimiterTest : public ::testing::Test {
 
 TEST_F(RateLimiterTest, BurstThenTheSustainedRate) {
   InProcessRateLimiter limiter({.per_minute = 10, .burst = 3}, clock_);
-  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Acquire("alice").allowed) << i;
-  const auto refused = limiter.Acquire("alice");
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Take("alice").allowed) << i;
+  const auto refused = limiter.Take("alice");
   EXPECT_FALSE(refused.allowed);
   EXPECT_EQ(refused.retry_after, milliseconds(6000)) << "10 per minute: one token every 6 s";
   clock_.Advance(seconds(5));
-  EXPECT_FALSE(limiter.Acquire("alice").allowed);
+  EXPECT_FALSE(limiter.Take("alice").allowed);
   clock_.Advance(seconds(1));
-  EXPECT_TRUE(limiter.Acquire("alice").allowed);
-  EXPECT_FALSE(limiter.Acquire("alice").allowed);
+  EXPECT_TRUE(limiter.Take("alice").allowed);
+  EXPECT_FALSE(limiter.Take("alice").allowed);
 }
 
 TEST_F(RateLimiterTest, KeysHaveTheirOwnBuckets) {
   InProcessRateLimiter limiter({.per_minute = 1, .burst = 1}, clock_);
-  EXPECT_TRUE(limiter.Acquire("10.0.0.1").allowed);
-  EXPECT_FALSE(limiter.Acquire("10.0.0.1").allowed);
-  EXPECT_TRUE(limiter.Acquire("10.0.0.2").allowed);
+  EXPECT_TRUE(limiter.Take("10.0.0.1").allowed);
+  EXPECT_FALSE(limiter.Take("10.0.0.1").allowed);
+  EXPECT_TRUE(limiter.Take("10.0.0.2").allowed);
 }
 
 TEST_F(RateLimiterTest, QuietPeriodsRefillOnlyUpToTheBurst) {
   InProcessRateLimiter limiter({.per_minute = 60, .burst = 2}, clock_);
-  EXPECT_TRUE(limiter.Acquire("k").allowed);
-  EXPECT_TRUE(limiter.Acquire("k").allowed);
+  EXPECT_TRUE(limiter.Take("k").allowed);
+  EXPECT_TRUE(limiter.Take("k").allowed);
   clock_.Advance(seconds(3600));
-  EXPECT_TRUE(limiter.Acquire("k").allowed);
-  EXPECT_TRUE(limiter.Acquire("k").allowed);
-  EXPECT_FALSE(limiter.Acquire("k").allowed) << "an hour of quiet is still only a burst of 2";
+  EXPECT_TRUE(limiter.Take("k").allowed);
+  EXPECT_TRUE(limiter.Take("k").allowed);
+  EXPECT_FALSE(limiter.Take("k").allowed) << "an hour of quiet is still only a burst of 2";
 }
 
 TEST_F(RateLimiterTest, RefilledBucketsArePrunedWhenTheMapIsFull) {
   InProcessRateLimiter limiter({.per_minute = 60, .burst = 1}, clock_, /*max_keys=*/2);
-  EXPECT_TRUE(limiter.Acquire("a").allowed);
-  EXPECT_TRUE(limiter.Acquire("b").allowed);
+  EXPECT_TRUE(limiter.Take("a").allowed);
+  EXPECT_TRUE(limiter.Take("b").allowed);
   clock_.Advance(seconds(2));  // both refilled
-  EXPECT_TRUE(limiter.Acquire("c").allowed);
+  EXPECT_TRUE(limiter.Take("c").allowed);
   EXPECT_EQ(limiter.Keys(), 1u);
 }
 

@@ -1,4 +1,4 @@
-#include "core/rate_limiter.hpp"
+#include "core/in_process_rate_limiter.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +13,9 @@ double TokensPerSecond(const RateLimit& limit) { return limit.per_minute / 60.0;
 InProcessRateLimiter::InProcessRateLimiter(RateLimit limit, const Clock& clock, std::size_t max_keys)
     : limit_(limit), clock_(clock), max_keys_(max_keys) {}
 
-RateDecision InProcessRateLimiter::Acquire(std::string_view key) {
+boost::asio::awaitable<Result<RateDecision>> InProcessRateLimiter::Acquire(std::string key) { co_return Take(key); }
+
+RateDecision InProcessRateLimiter::Take(std::string_view key) {
   const auto now = clock_.Now();
   std::lock_guard lock(mutex_);
   auto it = buckets_.find(std::string(key));

@@ -1,4 +1,4 @@
-#include "conversation/turn_ledger.hpp"
+#include "conversation/store_turn_ledger.hpp"
 
 namespace salesboost::conversation {
 
@@ -7,12 +7,12 @@ boost::asio::awaitable<core::Result<TurnRecord>> StoreTurnLedger::Find(std::stri
   if (!marks) co_return core::Fail(marks.error());
   TurnRecord record;
   for (const auto& mark : *marks) {  // oldest first: the last attempt wins
-    if (mark.type == "turn.started") {
+    if (mark.type == TurnStarted::kType) {
       record = TurnRecord{.state = TurnRecord::State::kUnknown, .first_seq = mark.seq, .last_seq = 0};
-    } else if (mark.type == "turn.done") {
+    } else if (mark.type == TurnDone::kType) {
       record.state = TurnRecord::State::kCommitted;
       record.last_seq = mark.seq;
-    } else if (mark.type == "turn.aborted") {
+    } else if (mark.type == TurnAborted::kType) {
       record.state = TurnRecord::State::kAborted;
       record.last_seq = mark.seq;
     }
