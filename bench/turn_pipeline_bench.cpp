@@ -1,22 +1,22 @@
-// The offline turn pipeline on one core, without I/O or storage: classify the
-// trainee's message, let the customer decide its reply, split it into deltas,
-// coach (with knowledge search), check compliance of both sides and score.
-// Google Benchmark; results in docs/benchmarks.md.
+// The offline turn pipeline on one core, without I/O or storage: the
+// production TurnPipeline over the offline agents (classify the trainee's
+// message, the act's stage transition, the customer's reply streamed as
+// deltas, the coach with knowledge search, compliance of both sides, the
+// evaluation, and the committed tail of events). Google Benchmark; results in
+// docs/benchmarks.md.
 //
 //   build/release/bench/bench_turn_pipeline [--benchmark_filter=...]
 
 #include <benchmark/benchmark.h>
 
 #include "app/run_sync.hpp"
-#include "brain/heuristic_evaluator.hpp"
+#include "brain/agent_factory.hpp"
 #include "brain/hybrid_act_classifier.hpp"
 #include "brain/in_memory_knowledge.hpp"
 #include "brain/models.hpp"
-#include "brain/offline_coach.hpp"
-#include "brain/offline_npc.hpp"
-#include "brain/rule_compliance.hpp"
 #include "catalog/course_file.hpp"
 #include "catalog/demo_catalog.hpp"
+#include "conversation/turn_pipeline.hpp"
 
 namespace {
 
@@ -40,37 +40,43 @@ struct Fixture {
   json::object persona;
   brain::HybridActClassifier classifier{*brain::LoadBuiltinModel("sales")};
   brain::InMemoryKnowledge knowledge{brain::DemoKnowledgeFiles()};
-  brain::OfflineCoach coach{knowledge};
-  brain::RuleCompliance compliance{{}};
+};
+
+// Provisional events go nowhere: the benchmark measures the turn, not delivery.
+class DiscardingEmitter final : public conversation::TurnEmitter {
+ public:
+  boost::asio::awaitable<core::Result<void>> Emit(std::vector<conversation::NewEvent> events) override {
+    benchmark::DoNotOptimize(events.data());
+    co_return core::Ok();
+  }
 };
 
 void BM_OfflineTurn(benchmark::State& state) {
   Fixture f;
+  brain::AgentOptions options;
+  options.npc_delta_interval = std::chrono::milliseconds(0);
+  auto agents = brain::MakeAgents(options);
+  if (!agents) {
+    state.SkipWithError(agents.error().message.c_str());
+    return;
+  }
+  core::MetricsRegistry metrics;
+  conversation::TurnPipeline pipeline({}, *agents, metrics);
+  DiscardingEmitter emitter;
   conversation::Session session;
-  conversation::CustomerState customer;
-  customer.revealed = {"follow-up"};
-  customer.raised = {"price"};
+  conversation::ConversationState conversation;
+  conversation.stage = conversation::Stage::kProductIntro;
+  conversation.customer.revealed = {"follow-up"};
+  conversation.customer.raised = {"price"};
+  conversation.turns = 2;
+  conversation.seed = 42;
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& [language, text] = kMessages[i++ % kMessages.size()];
     session.language = language;
-    conversation::TurnContext turn{.session = session,
-                                   .scenario = f.scenario,
-                                   .persona = f.persona,
-                                   .stage = conversation::Stage::kProductIntro,
-                                   .customer = customer,
-                                   .history = {},
-                                   .turn_id = "t",
-                                   .text = text,
-                                   .act = f.classifier.Classify(text, language),
-                                   .turn_index = 3,
-                                   .seed = 42};
-    auto reply = brain::OfflineNpc::Decide(turn);
-    benchmark::DoNotOptimize(brain::SplitDeltas(reply.text));
-    benchmark::DoNotOptimize(app::RunSync(f.coach.Advise(turn)));
-    benchmark::DoNotOptimize(f.compliance.Evaluate(text));
-    benchmark::DoNotOptimize(f.compliance.Evaluate(reply.text));
-    benchmark::DoNotOptimize(brain::HeuristicEvaluator::Evaluate(turn));
+    const auto plan = pipeline.Begin(session, f.scenario, f.persona, conversation, "t", text);
+    const auto parts = app::RunSync(pipeline.Run(plan, emitter, std::chrono::steady_clock::now()));
+    benchmark::DoNotOptimize(conversation::TurnPipeline::Conclude(plan, parts, conversation));
   }
   state.SetItemsProcessed(state.iterations());
 }
