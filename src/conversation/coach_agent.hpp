@@ -1,0 +1,28 @@
+// CoachAgent: the port of the live coach: one tip per turn, grounded in
+// knowledge-base evidence. Thread-safe.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+#include <vector>
+#include "conversation/events.hpp"
+#include "conversation/turn_context.hpp"
+#include "core/result.hpp"
+
+namespace salesboost::conversation {
+
+struct CoachTip {
+  std::string type;       // praise, suggestion or warning
+  std::string technique;  // SPIN, FAB, feel-felt-found, trial close, ...
+  std::string text;
+  std::string example;             // a phrasing the trainee could use
+  std::vector<Evidence> evidence;  // from the knowledge base
+};
+
+class CoachAgent {
+ public:
+  virtual ~CoachAgent() = default;
+  virtual boost::asio::awaitable<core::Result<CoachTip>> Advise(const TurnContext& turn) = 0;
+};
+
+}  // namespace salesboost::conversation
