@@ -1,0 +1,296 @@
+// The coordinator, its session actors and the session feed over a real
+// SQLite store, the demo catalogue and fake agents: what gets committed,
+// published, buffered and replayed.
+#include "conversation/turn_coordinator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "app/catalog_setup.hpp"
+#include "app/run_sync.hpp"
+#include "conversation/in_process_live_buffer.hpp"
+#include "conversation/in_process_session_hub.hpp"
+#include "conversation/session_feed.hpp"
+#include "conversation/store_turn_ledger.hpp"
+#include "core/blocking_pool.hpp"
+#include "core/in_process_rate_limiter.hpp"
+#include "infra/sqlite/sqlite_store.hpp"
+#include "storage/migration.hpp"
+#include "support/fake_agents.hpp"
+#include "support/server_process.hpp"
+
+namespace salesboost::conversation {
+namespace {
+
+namespace asio = boost::asio;
+using std::chrono::milliseconds;
+
+class SequentialIds final : public core::IdGenerator {
+ public:
+  std::string Next() override { return "id" + std::to_string(++next_); }
+
+ private:
+  int next_ = 0;
+};
+
+// Keeps what a feed sends, in order.
+class RecordingSubscriber final : public FeedSubscriber {
+ public:
+  void Send(const Event& event) override { events.push_back(event); }
+  void Replaced() override { ++replaced; }
+  std::vector<std::int64_t> Seqs() const {
+    std::vector<std::int64_t> out;
+    for (const auto& e : events) out.push_back(e.seq);
+    return out;
+  }
+  std::vector<Event> events;
+  int replaced = 0;
+};
+
+std::vector<std::string_view> Types(const std::vector<Event>& events) {
+  std::vector<std::string_view> out;
+  for (const auto& e : events) out.push_back(e.Type());
+  return out;
+}
+
+asio::awaitable<void> Sleep(milliseconds duration) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+class TurnCoordinatorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = infra::SqliteStore::Open(dir_.path() / "s.db", {}, pool_);
+    ASSERT_TRUE(opened);
+    store_ = std::move(*opened);
+    ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
+    storage::TransactionFn add_user = [](storage::Transaction& tx) -> core::Result<void> {
+      auto done = tx.Execute(
+          "INSERT INTO users (id, tenant_id, username, display_name, password_hash, role, created_at) "
+          "VALUES ('u1', 'default', 'u', 'U', 'x', 'trainee', 'now')",
+          {});
+      return done ? core::Ok() : core::Fail(done.error());
+    };
+    ASSERT_TRUE(app::RunSync(store_->Transact(add_user)));
+    catalog_ = std::make_unique<catalog::CatalogRepository>(*store_, clock_);
+    ASSERT_TRUE(app::RunSync(app::ImportDemoIfEmpty(*catalog_, "default")));
+    sessions_ = std::make_unique<SessionStore>(*store_, clock_);
+    service_ = std::make_unique<SessionService>(*sessions_, *catalog_, ids_);
+    ledger_ = std::make_unique<StoreTurnLedger>(*sessions_);
+    fakes_.evaluator->scores.scores = {{"relevance", 8}};
+    fakes_.evaluator->scores.reasons = {{"relevance", "on topic"}};
+    auto started = app::RunSync(service_->Start(
+        who_, StartRequest{.scenario_id = "first-call-retail", .persona_id = {}, .language = "en", .seed = 7}));
+    ASSERT_TRUE(started);
+    session_ = *started;
+    Rebuild();
+  }
+
+  // A coordinator as after a restart: nothing in memory.
+  void Rebuild(CoordinatorOptions options = {}) {
+    feed_.reset();
+    coordinator_.reset();
+    metrics_ = std::make_unique<core::MetricsRegistry>();
+    coordinator_ = std::make_unique<TurnCoordinator>(options, CoordinatorDeps{.sessions = *sessions_,
+                                                                              .service = *service_,
+                                                                              .catalog = *catalog_,
+                                                                              .hub = hub_,
+                                                                              .live = live_,
+                                                                              .ledger = *ledger_,
+                                                                              .turn_limiter = limiter_,
+                                                                              .agents = fakes_.agents,
+                                                                              .metrics = *metrics_,
+                                                                              .logger = core::Logger::ToString(log_, core::LogLevel::kError)});
+    feed_ = std::make_unique<SessionFeed>(FeedOptions{.replay_page = 3}, *service_, *coordinator_, hub_, live_);
+  }
+
+  asio::awaitable<core::Result<TurnAdmission>> Submit(std::string turn_id, std::string text = "How do you follow up?") {
+    return coordinator_->Submit(who_,
+                                TurnRequest{.session_id = session_.id,
+                                            .turn_id = std::move(turn_id),
+                                            .text = std::move(text),
+                                            .on_refused = [this](const core::Error& e) { refused_.push_back(e); }});
+  }
+
+  std::vector<Event> Log() {
+    auto events = app::RunSync(sessions_->EventsAfter(session_.id, 0, 1000));
+    EXPECT_TRUE(events);
+    return events ? *events : std::vector<Event>{};
+  }
+
+  // Joins with a fresh subscriber after `last_seq`.
+  std::shared_ptr<RecordingSubscriber> Join(std::int64_t last_seq) {
+    auto subscriber = std::make_shared<RecordingSubscriber>();
+    subscription_ = feed_->Subscribe(subscriber);
+    EXPECT_TRUE(app::RunSync(feed_->Join(who_, session_.id, last_seq, subscription_)));
+    return subscriber;
+  }
+
+  testing::TempDir dir_;
+  core::BlockingPool pool_{1};
+  core::ManualClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000))};
+  std::unique_ptr<infra::SqliteStore> store_;
+  std::unique_ptr<catalog::CatalogRepository> catalog_;
+  std::unique_ptr<SessionStore> sessions_;
+  SequentialIds ids_;
+  std::unique_ptr<SessionService> service_;
+  std::unique_ptr<StoreTurnLedger> ledger_;
+  InProcessSessionHub hub_;
+  InProcessLiveBuffer live_;
+  core::InProcessRateLimiter limiter_{{.per_minute = 600, .burst = 100}, clock_};
+  testing::FakeAgents fakes_;
+  std::unique_ptr<core::MetricsRegistry> metrics_;
+  std::unique_ptr<TurnCoordinator> coordinator_;
+  std::unique_ptr<SessionFeed> feed_;
+  std::shared_ptr<SessionFeed::Subscription> subscription_;
+  identity::Principal who_{.user_id = "u1", .tenant_id = "default", .username = "u", .role = identity::Role::kTrainee};
+  Session session_;
+  std::vector<core::Error> refused_;
+  std::string log_;
+};
+
+TEST_F(TurnCoordinatorTest, ATurnCommitsWholeInSeqOrderAndIsPublishedOnce) {
+  auto live = Join(0);
+  ASSERT_EQ(live->Seqs(), (std::vector<std::int64_t>{1})) << "session.ready";
+  auto admitted = app::RunSync(Submit("t1"));
+  ASSERT_TRUE(admitted);
+  EXPECT_EQ(admitted->status, TurnAdmission::Status::kAccepted);
+
+  const auto log = Log();
+  auto types = Types(log);
+  const auto tip = std::find(types.begin(), types.end(), "coach.tip");
+  ASSERT_NE(tip, types.end());
+  EXPECT_LT(tip - types.begin(), types.end() - types.begin() - 3) << "the tip is provisional, before the commit's tail";
+  types.erase(tip);
+  EXPECT_EQ(types, (std::vector<std::string_view>{"session.ready", "turn.started", "npc.delta", "npc.delta", "npc.done",
+                                                  "stage.changed", "turn.scored", "turn.done"}));
+  for (std::size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].seq, static_cast<std::int64_t>(i) + 1);
+  EXPECT_EQ(live->Seqs().size(), log.size()) << "every event reached the subscriber once";
+  for (std::size_t i = 0; i < log.size(); ++i) EXPECT_EQ(EventText(live->events[i]), EventText(log[i])) << i;
+  EXPECT_EQ(live_.Sessions(), 0u) << "the live buffer is empty once the turn is committed";
+}
+
+TEST_F(TurnCoordinatorTest, TheSameTurnIdIsAnsweredOnce) {
+  ASSERT_TRUE(app::RunSync(Submit("t1")));
+  const auto before = Log().size();
+  auto again = app::RunSync(Submit("t1"));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, TurnAdmission::Status::kReplayed);
+  EXPECT_EQ(again->replay.front().Type(), "turn.started");
+  EXPECT_EQ(again->replay.back().Type(), "turn.done");
+  EXPECT_EQ(Log().size(), before);
+  EXPECT_EQ(fakes_.npc->calls, 1);
+
+  Rebuild();  // the ledger, not memory, answers after a restart
+  auto after_restart = app::RunSync(Submit("t1"));
+  ASSERT_TRUE(after_restart);
+  EXPECT_EQ(after_restart->status, TurnAdmission::Status::kReplayed);
+  EXPECT_EQ(fakes_.npc->calls, 1);
+}
+
+TEST_F(TurnCoordinatorTest, AFailedCustomerAbortsTheTurnAndLeavesNoTraceInTheFold) {
+  fakes_.npc->error = core::Error{core::ErrorCode::kUnavailable, "every provider failed"};
+  ASSERT_TRUE(app::RunSync(Submit("t1")));
+  const auto log = Log();
+  ASSERT_EQ(log.back().Type(), "turn.aborted");
+  EXPECT_EQ(log.back().As<TurnAborted>()->reason, "npc_failed");
+  const auto state = FoldEvents(log);
+  EXPECT_EQ(state.turns, 0);
+  EXPECT_TRUE(state.transcript.empty());
+
+  fakes_.npc->error.reset();
+  auto retried = app::RunSync(Submit("t1"));
+  ASSERT_TRUE(retried);
+  EXPECT_EQ(retried->status, TurnAdmission::Status::kAccepted) << "an aborted turn_id runs again";
+  EXPECT_EQ(Log().back().Type(), "turn.done");
+}
+
+TEST_F(TurnCoordinatorTest, EndingDuringATurnAbortsItThenReports) {
+  fakes_.npc->hang = true;
+  auto scenario = [this]() -> asio::awaitable<core::Result<EndedSession>> {
+    auto admitted = co_await Submit("t1");
+    if (!admitted) co_return core::Fail(admitted.error());
+    co_await Sleep(milliseconds(20));
+    co_return co_await coordinator_->End(who_, session_.id, "trainee");
+  };
+  auto ended = app::RunSync(scenario());
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(Types(ended->events), (std::vector<std::string_view>{"session.ended", "report.ready"}));
+  EXPECT_EQ(ended->session.status, SessionStatus::kEnded);
+  const auto log = Log();
+  const auto aborted = std::find_if(log.begin(), log.end(), [](const Event& e) { return e.Is<TurnAborted>(); });
+  ASSERT_NE(aborted, log.end());
+  EXPECT_EQ(aborted->As<TurnAborted>()->reason, "session_ended");
+  auto late = app::RunSync(Submit("t2"));
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, core::ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(TurnCoordinatorTest, TheTurnDeadlineAbortsTheTurn) {
+  Rebuild({.turn_deadline = milliseconds(100), .part_deadline = milliseconds(10000)});
+  fakes_.npc->hang = true;
+  ASSERT_TRUE(app::RunSync(Submit("t1")));
+  EXPECT_EQ(Log().back().As<TurnAborted>()->reason, "deadline");
+}
+
+TEST_F(TurnCoordinatorTest, SeqsReservedByADeadProcessAreRecordedAsLostNotReused) {
+  ASSERT_TRUE(app::RunSync(sessions_->Reserve(session_.id, "t9", 4)));  // a turn held seqs 2..4, then the process died
+  auto session = app::RunSync(sessions_->Get("default", session_.id));
+  ASSERT_TRUE(session);
+  ASSERT_TRUE(app::RunSync(coordinator_->Recover(*session)));
+  const auto log = Log();
+  EXPECT_EQ(Types(log),
+            (std::vector<std::string_view>{"session.ready", "npc.delta", "npc.delta", "npc.delta", "turn.aborted"}));
+  EXPECT_EQ(log.back().turn_id, "t9");
+  EXPECT_EQ(log.back().As<TurnAborted>()->reason, "interrupted");
+  ASSERT_TRUE(app::RunSync(Submit("t10")));
+  EXPECT_EQ(Log()[5].seq, 6) << "the next turn starts after the lost seqs";
+}
+
+TEST_F(TurnCoordinatorTest, AJoinSendsStoredBufferedAndLiveEventsExactlyOnceInOrder) {
+  ASSERT_TRUE(app::RunSync(Submit("t1")));
+  const auto log = Log();
+  const auto last = log.back().seq;
+  // A running turn's provisional events, the first two of them already stored
+  // as far as this join can tell (overlap), the rest only buffered.
+  std::vector<Event> running;
+  for (std::int64_t seq = last - 1; seq <= last + 3; ++seq) {
+    running.push_back(Event{.seq = seq, .turn_id = "t2", .body = NpcDelta{.text = "x"}, .created_at = {}});
+  }
+  std::vector<Event> fresh(running.begin() + 2, running.end());
+  ASSERT_TRUE(app::RunSync(live_.Append(session_.id, fresh)));
+  auto subscriber = Join(2);
+  // Live deliveries that repeat what the join sent, then one new event.
+  ASSERT_TRUE(app::RunSync(hub_.Publish(session_.id, running)));
+  std::vector<Event> next = {Event{.seq = last + 4, .turn_id = "t2", .body = NpcDelta{.text = "y"}, .created_at = {}}};
+  ASSERT_TRUE(app::RunSync(hub_.Publish(session_.id, next)));
+
+  std::vector<std::int64_t> expected;
+  for (std::int64_t seq = 3; seq <= last + 4; ++seq) expected.push_back(seq);
+  EXPECT_EQ(subscriber->Seqs(), expected);
+  EXPECT_EQ(subscriber->replaced, 0);
+}
+
+TEST_F(TurnCoordinatorTest, AnotherConnectionJoiningReplacesTheFirstButARejoinDoesNot) {
+  auto first = std::make_shared<RecordingSubscriber>();
+  auto first_subscription = feed_->Subscribe(first);
+  ASSERT_TRUE(app::RunSync(feed_->Join(who_, session_.id, 0, first_subscription)));
+  ASSERT_TRUE(app::RunSync(feed_->Join(who_, session_.id, 0, first_subscription)));
+  EXPECT_EQ(first->replaced, 0) << "the same connection joining again";
+  auto second = Join(0);
+  EXPECT_EQ(first->replaced, 1);
+  EXPECT_EQ(second->replaced, 0);
+  identity::Principal stranger{
+      .user_id = "u2", .tenant_id = "default", .username = "v", .role = identity::Role::kTrainee};
+  auto refused = app::RunSync(feed_->Join(stranger, session_.id, 0, feed_->Subscribe(second)));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, core::ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace salesboost::conversation
