@@ -142,7 +142,7 @@ class ConnectionHandler final : public server::WebSocketHandler {
       case Status::kAttached:
         break;  // the events come through the hub
       case Status::kReplayed:
-        for (const auto& event : admitted->replay) sender_->Send(json::serialize(conversation::EventJson(event)));
+        for (const auto& event : admitted->replay) sender_->Send(conversation::EventText(event));
         break;
       case Status::kRateLimited:
         sender_->Send(ErrorMessage("rate_limited", "too many turns; wait before sending the next one", id,
