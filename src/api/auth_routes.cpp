@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "api/authenticated.hpp"
 #include "api/json_body.hpp"
 #include "core/clock.hpp"
 
@@ -23,10 +24,6 @@ json::object UserJson(const identity::Principal& principal, std::string_view dis
 }
 
 }  // namespace
-
-core::Result<identity::Principal> RequirePrincipal(const identity::AuthService& auth, const HttpRequest& request) {
-  return auth.Authenticate(request.Header("authorization").value_or(""));
-}
 
 HttpResponse Unauthenticated(const core::Error& error, const HttpRequest& request) {
   auto response = server::ErrorResponse(error, request.request_id);
@@ -66,11 +63,11 @@ void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::Ra
                                                         {"user", UserJson(login->principal, login->display_name)}});
              });
 
-  router.Add("GET", "/api/v1/auth/me", [&auth](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    auto principal = RequirePrincipal(auth, request);
-    if (!principal) co_return Unauthenticated(principal.error(), request);
-    co_return JsonResponse(200, UserJson(*principal, principal->username));
-  });
+  router.Add(
+      "GET", "/api/v1/auth/me",
+      Authenticated(auth, [](HttpRequest, identity::Principal principal) -> boost::asio::awaitable<HttpResponse> {
+        co_return JsonResponse(200, UserJson(principal, principal.username));
+      }));
 }
 
 }  // namespace salesboost::api

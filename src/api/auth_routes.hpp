@@ -1,4 +1,4 @@
-// Authentication endpoints and the bearer-token check other routes share.
+// Authentication endpoints and the responses other routes share (401, 429).
 //   POST /api/v1/auth/login   {"username","password","tenant_id"?} -> token
 //   GET  /api/v1/auth/me      the caller's identity
 #pragma once
@@ -13,11 +13,7 @@ namespace salesboost::api {
 // with Retry-After before any password is checked.
 void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::RateLimiter& login_limiter);
 
-// The caller's principal from "Authorization: Bearer <token>".
-core::Result<identity::Principal> RequirePrincipal(const identity::AuthService& auth,
-                                                   const server::HttpRequest& request);
-
-// The 401 for a failed RequirePrincipal (with WWW-Authenticate).
+// The 401 for a failed login or bearer check (with WWW-Authenticate).
 server::HttpResponse Unauthenticated(const core::Error& error, const server::HttpRequest& request);
 
 // The 429 for a refused RateLimiter::Acquire, with Retry-After in whole seconds (at least 1).

@@ -3,7 +3,7 @@
 #include <boost/json/array.hpp>
 #include <charconv>
 
-#include "api/auth_routes.hpp"
+#include "api/authenticated.hpp"
 #include "api/json_body.hpp"
 
 namespace salesboost::api {
@@ -39,86 +39,86 @@ json::array EventsJson(const std::vector<conversation::Event>& events) {
 
 void AddSessionRoutes(server::Router& router, const identity::AuthService& auth, conversation::SessionService& sessions,
                       conversation::TurnCoordinator& coordinator) {
-  router.Add("POST", "/api/v1/sessions", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    auto who = RequirePrincipal(auth, request);
-    if (!who) co_return Unauthenticated(who.error(), request);
-    auto body = ParseJsonObject(request);
-    if (!body) co_return ErrorReply(body.error(), request);
-    auto scenario = RequiredString(*body, "scenario_id", 64);
-    if (!scenario) co_return ErrorReply(scenario.error(), request);
-    auto persona = OptionalString(*body, "persona_id", 64);
-    if (!persona) co_return ErrorReply(persona.error(), request);
-    auto language = OptionalString(*body, "language", 2);
-    if (!language) co_return ErrorReply(language.error(), request);
-    std::optional<std::uint64_t> seed;
-    if (const auto* value = body->if_contains("seed"); value != nullptr && !value->is_null()) {
-      if (!value->is_int64() || value->get_int64() < 0 || value->get_int64() >= (std::int64_t{1} << 53)) {
-        const core::Error bad{core::ErrorCode::kInvalidArgument, "seed must be an integer from 0 to 2^53-1"};
-        co_return ErrorReply(bad, request);
-      }
-      seed = static_cast<std::uint64_t>(value->get_int64());
-    }
-    conversation::StartRequest start{
-        .scenario_id = *scenario, .persona_id = *persona, .language = language->value_or("zh"), .seed = seed};
-    auto session = co_await sessions.Start(*who, std::move(start));
-    if (!session) co_return ErrorReply(session.error(), request);
-    co_return JsonResponse(201, conversation::SessionJson(*session));
-  });
+  router.Add(
+      "POST", "/api/v1/sessions",
+      Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+        auto body = ParseJsonObject(request);
+        if (!body) co_return ErrorReply(body.error(), request);
+        auto scenario = RequiredString(*body, "scenario_id", 64);
+        if (!scenario) co_return ErrorReply(scenario.error(), request);
+        auto persona = OptionalString(*body, "persona_id", 64);
+        if (!persona) co_return ErrorReply(persona.error(), request);
+        auto language = OptionalString(*body, "language", 2);
+        if (!language) co_return ErrorReply(language.error(), request);
+        std::optional<std::uint64_t> seed;
+        if (const auto* value = body->if_contains("seed"); value != nullptr && !value->is_null()) {
+          if (!value->is_int64() || value->get_int64() < 0 || value->get_int64() >= (std::int64_t{1} << 53)) {
+            const core::Error bad{core::ErrorCode::kInvalidArgument, "seed must be an integer from 0 to 2^53-1"};
+            co_return ErrorReply(bad, request);
+          }
+          seed = static_cast<std::uint64_t>(value->get_int64());
+        }
+        conversation::StartRequest start{
+            .scenario_id = *scenario, .persona_id = *persona, .language = language->value_or("zh"), .seed = seed};
+        auto session = co_await sessions.Start(who, std::move(start));
+        if (!session) co_return ErrorReply(session.error(), request);
+        co_return JsonResponse(201, conversation::SessionJson(*session));
+      }));
 
-  router.Add("GET", "/api/v1/sessions", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    auto who = RequirePrincipal(auth, request);
-    if (!who) co_return Unauthenticated(who.error(), request);
-    auto page = IntParam(request, "page", 1, 1, 1'000'000);
-    if (!page) co_return ErrorReply(page.error(), request);
-    auto size = IntParam(request, "page_size", 20, 1, 100);
-    if (!size) co_return ErrorReply(size.error(), request);
-    auto listed = co_await sessions.List(*who, *page, *size);
-    if (!listed) co_return ErrorReply(listed.error(), request);
-    json::array items;
-    for (const auto& session : listed->sessions) items.push_back(conversation::SessionJson(session));
-    co_return JsonResponse(
-        200,
-        json::object{{"sessions", std::move(items)}, {"page", *page}, {"page_size", *size}, {"total", listed->total}});
-  });
+  router.Add(
+      "GET", "/api/v1/sessions",
+      Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+        auto page = IntParam(request, "page", 1, 1, 1'000'000);
+        if (!page) co_return ErrorReply(page.error(), request);
+        auto size = IntParam(request, "page_size", 20, 1, 100);
+        if (!size) co_return ErrorReply(size.error(), request);
+        auto listed = co_await sessions.List(who, *page, *size);
+        if (!listed) co_return ErrorReply(listed.error(), request);
+        json::array items;
+        for (const auto& session : listed->sessions) items.push_back(conversation::SessionJson(session));
+        co_return JsonResponse(
+            200, json::object{
+                     {"sessions", std::move(items)}, {"page", *page}, {"page_size", *size}, {"total", listed->total}});
+      }));
 
-  router.Add("GET", "/api/v1/sessions/{id}", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    auto who = RequirePrincipal(auth, request);
-    if (!who) co_return Unauthenticated(who.error(), request);
-    auto session = co_await sessions.Get(*who, request.path_params.at("id"));
-    if (!session) co_return ErrorReply(session.error(), request);
-    co_return JsonResponse(200, conversation::SessionJson(*session));
-  });
+  router.Add(
+      "GET", "/api/v1/sessions/{id}",
+      Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+        auto session = co_await sessions.Get(who, request.path_params.at("id"));
+        if (!session) co_return ErrorReply(session.error(), request);
+        co_return JsonResponse(200, conversation::SessionJson(*session));
+      }));
 
-  router.Add("POST", "/api/v1/sessions/{id}/end", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    auto who = RequirePrincipal(auth, request);
-    if (!who) co_return Unauthenticated(who.error(), request);
-    const std::string id = request.path_params.at("id");
-    auto ended = co_await coordinator.End(*who, id, "trainee");
-    if (!ended) co_return ErrorReply(ended.error(), request);
-    json::object body{{"session", conversation::SessionJson(ended->session)}};
-    for (const auto& event : ended->events) {
-      if (const auto* ready = event.As<conversation::ReportReady>()) body["report"] = ready->report;
-    }
-    co_return JsonResponse(200, body);
-  });
+  router.Add(
+      "POST", "/api/v1/sessions/{id}/end",
+      Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+        const std::string id = request.path_params.at("id");
+        auto ended = co_await coordinator.End(who, id, "trainee");
+        if (!ended) co_return ErrorReply(ended.error(), request);
+        json::object body{{"session", conversation::SessionJson(ended->session)}};
+        for (const auto& event : ended->events) {
+          if (const auto* ready = event.As<conversation::ReportReady>()) body["report"] = ready->report;
+        }
+        co_return JsonResponse(200, body);
+      }));
 
-  router.Add("GET", "/api/v1/sessions/{id}/report", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    auto who = RequirePrincipal(auth, request);
-    if (!who) co_return Unauthenticated(who.error(), request);
-    auto report = co_await sessions.Report(*who, request.path_params.at("id"));
-    if (!report) co_return ErrorReply(report.error(), request);
-    co_return JsonResponse(200, *report);
-  });
+  router.Add(
+      "GET", "/api/v1/sessions/{id}/report",
+      Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+        auto report = co_await sessions.Report(who, request.path_params.at("id"));
+        if (!report) co_return ErrorReply(report.error(), request);
+        co_return JsonResponse(200, *report);
+      }));
 
-  router.Add("GET", "/api/v1/sessions/{id}/events", [&](HttpRequest request) -> boost::asio::awaitable<HttpResponse> {
-    auto who = RequirePrincipal(auth, request);
-    if (!who) co_return Unauthenticated(who.error(), request);
-    auto after = IntParam(request, "after_seq", 0, 0, std::numeric_limits<std::int64_t>::max());
-    if (!after) co_return ErrorReply(after.error(), request);
-    auto events = co_await sessions.Events(*who, request.path_params.at("id"), *after, 1000);
-    if (!events) co_return ErrorReply(events.error(), request);
-    co_return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
-  });
+  router.Add(
+      "GET", "/api/v1/sessions/{id}/events",
+      Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+        auto after = IntParam(request, "after_seq", 0, 0, std::numeric_limits<std::int64_t>::max());
+        if (!after) co_return ErrorReply(after.error(), request);
+        auto events = co_await sessions.Events(who, request.path_params.at("id"), *after, 1000);
+        if (!events) co_return ErrorReply(events.error(), request);
+        co_return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
+      }));
 }
 
 }  // namespace salesboost::api

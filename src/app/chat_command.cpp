@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
@@ -11,7 +10,8 @@
 #include <utility>
 
 #include "app/commands.hpp"
-#include "client/blocking_client.hpp"
+#include "client/api_client.hpp"
+#include "client/session_client.hpp"
 
 namespace salesboost::app {
 namespace {
@@ -49,41 +49,19 @@ std::string Str(const json::value* value) {
 
 class Chat {
  public:
-  Chat(client::Endpoint endpoint, std::FILE* in, std::FILE* out) : endpoint_(std::move(endpoint)), in_(in), out_(out) {}
-
-  core::Result<json::value> Call(const std::string& method, const std::string& target, const std::string& body = {}) {
-    client::Headers headers;
-    if (!token_.empty()) headers.emplace_back("Authorization", fmt::format("Bearer {}", token_));
-    auto reply = client::Fetch(endpoint_, method, target, body, headers);
-    if (!reply) return core::Fail(reply.error());
-    boost::system::error_code ec;
-    auto parsed = json::parse(reply->body, ec);
-    if (reply->status >= 400 || ec) {
-      const auto* error = !ec && parsed.is_object() ? parsed.as_object().if_contains("error") : nullptr;
-      const std::string message =
-          error != nullptr && error->is_object() ? Str(error->as_object().if_contains("message")) : reply->body;
-      return core::Fail(core::ErrorCode::kUnavailable,
-                        fmt::format("{} {}: {} {}", method, target, reply->status, message));
-    }
-    return parsed;
-  }
+  Chat(client::Endpoint endpoint, std::FILE* in, std::FILE* out) : api_(std::move(endpoint)), in_(in), out_(out) {}
 
   core::Result<void> Login(const std::string& username, const std::string& password) {
-    auto reply = Call("POST", "/api/v1/auth/login",
-                      json::serialize(json::object{{"username", username}, {"password", password}}));
-    if (!reply) return core::Fail(reply.error());
-    token_ = Str(reply->as_object().if_contains("token"));
-    if (token_.empty()) return core::Fail(core::ErrorCode::kInternal, "the login reply has no token");
-    return core::Ok();
+    return api_.Login(username, password);
   }
 
   core::Result<std::string> ChooseScenario(const std::string& language) {
-    auto courses = Call("GET", "/api/v1/courses");
+    auto courses = api_.Call("GET", "/api/v1/courses");
     if (!courses) return core::Fail(courses.error());
     std::vector<std::pair<std::string, std::string>> choices;  // id, title
     for (const auto& course : courses->as_object().at("courses").as_array()) {
       auto scenarios =
-          Call("GET", fmt::format("/api/v1/scenarios?course_id={}", Str(course.as_object().if_contains("id"))));
+          api_.Call("GET", fmt::format("/api/v1/scenarios?course_id={}", Str(course.as_object().if_contains("id"))));
       if (!scenarios) return core::Fail(scenarios.error());
       for (const auto& s : scenarios->as_object().at("scenarios").as_array()) {
         const auto& scenario = s.as_object();
@@ -108,15 +86,13 @@ class Chat {
   }
 
   int Converse(const std::string& scenario, const std::string& language) {
-    auto created = Call("POST", "/api/v1/sessions",
-                        json::serialize(json::object{{"scenario_id", scenario}, {"language", language}}));
+    auto created = api_.StartSession({.scenario_id = scenario, .language = language, .seed = std::nullopt});
     if (!created) return Fail(created.error());
-    const std::string session_id = Str(created->as_object().if_contains("id"));
-    auto ws = client::WsClient::Connect(endpoint_, fmt::format("/ws?access_token={}", token_));
-    if (!ws) return Fail(ws.error());
-    ws_ = std::move(*ws);
-    if (auto sent = Send(json::object{{"type", "session.join"}, {"session_id", session_id}}); !sent)
-      return Fail(sent.error());
+    const std::string session_id = *created;
+    auto socket = client::SessionClient::Connect(api_.endpoint(), api_.token());
+    if (!socket) return Fail(socket.error());
+    session_ = std::move(*socket);
+    if (auto sent = session_->Join(session_id); !sent) return Fail(sent.error());
     if (auto shown = ShowUntil("session.ready"); !shown) return Fail(shown.error());
     fmt::print(out_, "Type your message; /end ends the session and shows the report.\n");
     for (int turn = 1; !ended_; ++turn) {
@@ -125,9 +101,7 @@ class Chat {
       auto line = ReadLine(in_);
       const bool end = !line || *line == "/end";
       if (!end && line->empty()) continue;
-      auto sent = end ? Send(json::object{{"type", "session.end"}})
-                      : Send(json::object{
-                            {"type", "turn"}, {"turn_id", fmt::format("{}-{}", session_id, turn)}, {"text", *line}});
+      auto sent = end ? session_->End() : session_->SendTurn(fmt::format("{}-{}", session_id, turn), *line);
       if (!sent) return Fail(sent.error());
       auto shown = ShowUntil(end ? "report.ready" : "turn.done");
       if (!shown) return Fail(shown.error());
@@ -141,22 +115,15 @@ class Chat {
   }
 
  private:
-  core::Result<void> Send(const json::object& message) { return ws_->SendText(json::serialize(message)); }
-
   // Prints events until one of `type` (or the session's report) arrives.
   core::Result<void> ShowUntil(std::string_view type) {
     for (;;) {
-      auto event = ws_->Read(kTurnTimeout);
+      auto event = session_->Next(kTurnTimeout);
       if (!event) return core::Fail(event.error());
-      if (event->kind == client::WsEvent::Kind::kClosed) {
-        return core::Fail(core::ErrorCode::kUnavailable, fmt::format("the server closed the connection ({} {})",
-                                                                     event->close_code, event->close_reason));
-      }
-      const auto message = json::parse(event->data).as_object();
-      const std::string kind = Str(message.if_contains("type"));
-      Show(kind, message);
+      const std::string& kind = event->type;
+      Show(kind, event->body);
       if (kind == type || kind == "report.ready" || (kind == "error" && type != "session.ready")) return core::Ok();
-      if (kind == "error") return core::Fail(core::ErrorCode::kUnavailable, Str(message.if_contains("message")));
+      if (event->IsError()) return core::Fail(core::ErrorCode::kUnavailable, event->String("message"));
     }
   }
 
@@ -237,11 +204,10 @@ class Chat {
     }
   }
 
-  client::Endpoint endpoint_;
+  client::ApiClient api_;
   std::FILE* in_;
   std::FILE* out_;
-  std::string token_;
-  std::unique_ptr<client::WsClient> ws_;
+  std::unique_ptr<client::SessionClient> session_;
   bool streaming_ = false;
   std::string held_tip_;
   bool ended_ = false;

@@ -218,7 +218,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     if (*imported > 0) logger.Info("demo_knowledge_imported", {{"documents", *imported}});
   }
   auto chain = [&providers](const std::string& list) {
-    std::vector<llm::Provider*> out;
+    std::vector<llm::ChatProvider*> out;
     for (const auto& name : core::SplitCommaList(list)) out.push_back(providers.Find(name));
     return out;
   };

@@ -1,5 +1,5 @@
 // The customer-intent classifier: cue rules written from what each intent
-// sounds like, in Chinese and English, feed the trained linear model as
+// sounds like, in Chinese and English (data/cues/customer_intents.json), feed the trained linear model as
 // features next to its word and character n-grams, so the model learns how
 // far to trust each rule and decides between rules that fire together.
 // Thread-safe.
@@ -22,6 +22,7 @@ Tagger IntentCueTagger();
 // The rules alone: the first label that fires, or "unclear".
 class IntentRules final : public conversation::CustomerIntentClassifier {
  public:
+  IntentRules();  // parses the built-in cue file if nothing has yet
   conversation::CustomerIntent Classify(std::string_view text) const override;
 };
 

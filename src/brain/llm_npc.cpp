@@ -1,6 +1,7 @@
 #include "brain/llm_npc.hpp"
 
 #include "brain/npc_prompt.hpp"
+#include "llm/fallback_counter.hpp"
 
 namespace salesboost::brain {
 namespace asio = boost::asio;
@@ -42,7 +43,7 @@ class GuardedSink final : public llm::TokenSink {
 
 }  // namespace
 
-LlmNpc::LlmNpc(LlmNpcOptions options, std::vector<llm::Provider*> chain,
+LlmNpc::LlmNpc(LlmNpcOptions options, std::vector<llm::ChatProvider*> chain,
                std::unique_ptr<conversation::NpcAgent> offline, conversation::ComplianceChecker& guard,
                conversation::KnowledgeSearch* knowledge, core::MetricsRegistry& metrics)
     : options_(options),

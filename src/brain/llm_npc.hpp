@@ -20,7 +20,7 @@
 #include "brain/offline_npc.hpp"
 #include "conversation/agents.hpp"
 #include "core/metrics.hpp"
-#include "llm/provider.hpp"
+#include "llm/chat_provider.hpp"
 
 namespace salesboost::brain {
 
@@ -33,7 +33,7 @@ struct LlmNpcOptions {
 class LlmNpc final : public conversation::NpcAgent {
  public:
   // The providers, the guard and the knowledge search must outlive this agent.
-  LlmNpc(LlmNpcOptions options, std::vector<llm::Provider*> chain, std::unique_ptr<conversation::NpcAgent> offline,
+  LlmNpc(LlmNpcOptions options, std::vector<llm::ChatProvider*> chain, std::unique_ptr<conversation::NpcAgent> offline,
          conversation::ComplianceChecker& guard, conversation::KnowledgeSearch* knowledge,
          core::MetricsRegistry& metrics);
 
@@ -42,7 +42,7 @@ class LlmNpc final : public conversation::NpcAgent {
 
  private:
   LlmNpcOptions options_;
-  std::vector<llm::Provider*> chain_;
+  std::vector<llm::ChatProvider*> chain_;
   std::unique_ptr<conversation::NpcAgent> offline_;
   conversation::ComplianceChecker& guard_;
   conversation::KnowledgeSearch* knowledge_;

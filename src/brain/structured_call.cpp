@@ -4,6 +4,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "llm/fallback_counter.hpp"
+
 namespace salesboost::brain {
 namespace asio = boost::asio;
 namespace json = boost::json;
@@ -33,7 +35,8 @@ std::optional<json::object> RepairJson(std::string_view text) {
   return ParseObject(text.substr(open, close - open + 1));
 }
 
-StructuredCaller::StructuredCaller(std::string agent, std::vector<llm::Provider*> chain, core::MetricsRegistry& metrics)
+StructuredCaller::StructuredCaller(std::string agent, std::vector<llm::ChatProvider*> chain,
+                                   core::MetricsRegistry& metrics)
     : agent_(std::move(agent)), chain_(std::move(chain)), fallbacks_(llm::FallbackCounter(metrics)) {}
 
 asio::awaitable<std::optional<json::object>> StructuredCaller::Ask(llm::ChatRequest request,

@@ -17,7 +17,7 @@
 
 #include "core/metrics.hpp"
 #include "core/result.hpp"
-#include "llm/provider.hpp"
+#include "llm/chat_provider.hpp"
 
 namespace salesboost::brain {
 
@@ -30,7 +30,7 @@ std::optional<boost::json::object> RepairJson(std::string_view text);
 class StructuredCaller {
  public:
   // `agent` labels the fallback metric (coach, evaluator).
-  StructuredCaller(std::string agent, std::vector<llm::Provider*> chain, core::MetricsRegistry& metrics);
+  StructuredCaller(std::string agent, std::vector<llm::ChatProvider*> chain, core::MetricsRegistry& metrics);
 
   boost::asio::awaitable<std::optional<boost::json::object>> Ask(llm::ChatRequest request,
                                                                  const JsonValidator& validate,
@@ -39,7 +39,7 @@ class StructuredCaller {
 
  private:
   std::string agent_;
-  std::vector<llm::Provider*> chain_;
+  std::vector<llm::ChatProvider*> chain_;
   core::Family<core::Counter>& fallbacks_;
 };
 

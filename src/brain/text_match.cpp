@@ -28,6 +28,13 @@ bool ContainsAny(std::string_view folded, const std::vector<std::string_view>& k
   return false;
 }
 
+bool ContainsAny(std::string_view folded, const std::vector<std::string>& keywords) {
+  for (const auto& keyword : keywords) {
+    if (ContainsKeyword(folded, keyword)) return true;
+  }
+  return false;
+}
+
 std::string FirstMatch(std::string_view folded, const boost::json::array& keywords) {
   for (const auto& keyword : keywords) {
     if (keyword.is_string() && ContainsKeyword(folded, keyword.get_string())) return std::string(keyword.get_string());

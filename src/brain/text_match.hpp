@@ -15,6 +15,7 @@ namespace salesboost::brain {
 // `folded` must come from core::FoldText.
 bool ContainsKeyword(std::string_view folded, std::string_view keyword);
 bool ContainsAny(std::string_view folded, const std::vector<std::string_view>& keywords);
+bool ContainsAny(std::string_view folded, const std::vector<std::string>& keywords);
 // The first keyword of a JSON array of strings that occurs, or empty.
 std::string FirstMatch(std::string_view folded, const boost::json::array& keywords);
 

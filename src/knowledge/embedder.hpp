@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "llm/provider.hpp"
+#include "llm/chat_provider.hpp"
 
 namespace salesboost::knowledge {
 
@@ -25,7 +25,7 @@ class Embedder {
 
 class ProviderEmbedder final : public Embedder {
  public:
-  explicit ProviderEmbedder(llm::Provider& provider) : provider_(provider) {}
+  explicit ProviderEmbedder(llm::ChatProvider& provider) : provider_(provider) {}
   boost::asio::awaitable<core::Result<std::vector<std::vector<float>>>> Embed(
       std::vector<std::string> texts, std::chrono::milliseconds budget) override {
     const auto deadline = std::chrono::steady_clock::now() + budget;
@@ -36,7 +36,7 @@ class ProviderEmbedder final : public Embedder {
   std::string Model() const override { return provider_.Name() + "/" + provider_.Model(); }
 
  private:
-  llm::Provider& provider_;
+  llm::ChatProvider& provider_;
 };
 
 }  // namespace salesboost::knowledge

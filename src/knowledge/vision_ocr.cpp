@@ -54,7 +54,7 @@ core::Result<std::string> EncodePng(const GrayImage& image) {
   return out;
 }
 
-VisionOcr::VisionOcr(llm::Provider& provider, Ocr& fallback, core::BlockingPool& workers,
+VisionOcr::VisionOcr(llm::ChatProvider& provider, Ocr& fallback, core::BlockingPool& workers,
                      std::chrono::milliseconds budget, core::Logger logger)
     : provider_(provider), fallback_(fallback), workers_(workers), budget_(budget), logger_(std::move(logger)) {}
 

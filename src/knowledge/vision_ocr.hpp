@@ -11,19 +11,19 @@
 #include "core/blocking_pool.hpp"
 #include "core/logging.hpp"
 #include "knowledge/ocr.hpp"
-#include "llm/provider.hpp"
+#include "llm/chat_provider.hpp"
 
 namespace salesboost::knowledge {
 
 class VisionOcr final : public Ocr {
  public:
-  VisionOcr(llm::Provider& provider, Ocr& fallback, core::BlockingPool& workers, std::chrono::milliseconds budget,
+  VisionOcr(llm::ChatProvider& provider, Ocr& fallback, core::BlockingPool& workers, std::chrono::milliseconds budget,
             core::Logger logger);
 
   boost::asio::awaitable<core::Result<OcrText>> Recognize(const GrayImage& image) override;
 
  private:
-  llm::Provider& provider_;
+  llm::ChatProvider& provider_;
   Ocr& fallback_;
   core::BlockingPool& workers_;
   std::chrono::milliseconds budget_;

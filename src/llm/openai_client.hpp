@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "llm/chat_provider.hpp"
 #include "llm/chat_stream.hpp"
 #include "net/http_client.hpp"
 
@@ -28,44 +29,6 @@ struct EndpointOptions {
   milliseconds first_token_timeout{15000};
   milliseconds idle_timeout{10000};   // between streamed pieces
   milliseconds total_timeout{60000};  // one call
-};
-
-struct ChatMessage {
-  std::string role;  // system, user, assistant
-  std::string content;
-  std::vector<std::string> image_urls;  // data: or https: URLs sent as image_url parts
-};
-
-struct ChatRequest {
-  std::vector<ChatMessage> messages;
-  double temperature = 0.7;
-  int max_tokens = 512;
-  bool json_object = false;  // response_format {"type": "json_object"}
-};
-
-struct ChatResult {
-  std::string text;
-  std::string finish_reason;
-  TokenUsage usage;
-  milliseconds first_token{0};  // from the request sent to the first text
-  milliseconds elapsed{0};
-};
-
-struct CallError {
-  core::Error error;
-  std::optional<milliseconds> retry_after;  // from a 429 or 503
-  bool streamed = false;                    // some text had reached the sink
-};
-
-template <typename T>
-using CallResult = tl::expected<T, CallError>;
-
-// Receives streamed text as it arrives; returning false stops the call
-// (it then fails with kAborted and streamed set).
-class TokenSink {
- public:
-  virtual ~TokenSink() = default;
-  virtual boost::asio::awaitable<bool> Token(std::string text) = 0;
 };
 
 class OpenAiClient {

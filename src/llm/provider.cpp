@@ -31,12 +31,6 @@ CallError Refused(core::ErrorCode code, std::string message) {
 
 }  // namespace
 
-core::Family<core::Counter>& FallbackCounter(core::MetricsRegistry& metrics) {
-  return metrics.AddCounter("salesboost_llm_fallbacks_total",
-                            "Replies handed to the next engine, by the engine that gave up and why",
-                            {"agent", "from", "reason"});
-}
-
 class ProviderMetrics {
  public:
   explicit ProviderMetrics(core::MetricsRegistry& registry)

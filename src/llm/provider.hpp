@@ -3,7 +3,8 @@
 // for retryable errors (never once text was streamed), a deadline, and
 // metrics (calls by outcome, time to first token as the provider delivers it,
 // tokens per second, tokens and cost, breaker state). ProviderSet owns them
-// by name. Thread-safe.
+// by name. Provider is the ChatProvider the agents and the knowledge base use.
+// Thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -18,6 +19,7 @@
 #include "core/logging.hpp"
 #include "core/metrics.hpp"
 #include "core/readiness.hpp"
+#include "llm/chat_provider.hpp"
 #include "llm/openai_client.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "resilience/retry.hpp"
@@ -36,11 +38,7 @@ struct ProviderConfig {
 
 class ProviderMetrics;
 
-// salesboost_llm_fallbacks_total{agent, from, reason}: replies an agent handed
-// from a provider to the next engine. One family, shared by every LLM agent.
-core::Family<core::Counter>& FallbackCounter(core::MetricsRegistry& metrics);
-
-class Provider {
+class Provider final : public ChatProvider {
  public:
   Provider(ProviderConfig config, net::HttpClient& http, const core::Clock& clock, ProviderMetrics& metrics,
            core::Logger logger);
@@ -48,18 +46,18 @@ class Provider {
   Provider(const Provider&) = delete;
   Provider& operator=(const Provider&) = delete;
 
-  const std::string& Name() const { return config_.name; }
+  const std::string& Name() const override { return config_.name; }
   resilience::CircuitBreaker& Breaker() { return breaker_; }
 
   // A streamed chat completion; retried while nothing was streamed. A call
   // the breaker refuses fails at once with kUnavailable, one that finds no
   // free slot before `deadline` with kResourceExhausted.
   boost::asio::awaitable<CallResult<ChatResult>> Stream(const ChatRequest& request, TokenSink& sink,
-                                                        std::chrono::steady_clock::time_point deadline);
+                                                        std::chrono::steady_clock::time_point deadline) override;
   // Embeddings of `inputs` (one vector each, in order), under the same breaker, slots and retries.
   boost::asio::awaitable<CallResult<std::vector<std::vector<float>>>> Embed(
-      const std::vector<std::string>& inputs, std::chrono::steady_clock::time_point deadline);
-  const std::string& Model() const { return config_.endpoint.model; }
+      const std::vector<std::string>& inputs, std::chrono::steady_clock::time_point deadline) override;
+  const std::string& Model() const override { return config_.endpoint.model; }
 
  private:
   class Slots;

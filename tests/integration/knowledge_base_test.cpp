@@ -18,6 +18,7 @@
 #include "infra/sqlite/sqlite_store.hpp"
 #include "knowledge/knowledge_base.hpp"
 #include "knowledge/vision_ocr.hpp"
+#include "llm/provider.hpp"
 #include "storage/migration.hpp"
 #include "support/server_process.hpp"
 

@@ -1,5 +1,6 @@
 #include "support/server_process.hpp"
 
+#include "client/api_client.hpp"
 #include "core/read_file.hpp"
 
 #include <fcntl.h>
@@ -205,14 +206,8 @@ std::string DemoTraineePasswordIn(const std::filesystem::path& data_dir) {
 std::string ServerProcess::DemoTraineePassword() const { return DemoTraineePasswordIn(data_dir()); }
 
 std::string ServerProcess::Login(const std::string& username, const std::string& password) const {
-  namespace json = boost::json;
-  auto reply = client::Fetch(endpoint(), "POST", "/api/v1/auth/login",
-                             json::serialize(json::object{{"username", username}, {"password", password}}));
-  if (!reply || reply->status != 200) return {};
-  boost::system::error_code ec;
-  auto body = json::parse(reply->body, ec);
-  if (ec || !body.is_object() || !body.as_object().contains("token")) return {};
-  return std::string(body.at("token").as_string());
+  client::ApiClient api(endpoint());
+  return api.Login(username, password) ? api.token() : std::string();
 }
 
 std::string ServerProcess::LogOutput() const { return ReadFile(dir_.path() / "stdout"); }

@@ -1,12 +1,11 @@
-// A WebSocket client of the session protocol for end-to-end tests: join,
-// send turns, read events checking that seqs are consecutive; and helpers
-// over lists of events.
+// The session protocol client (client::SessionClient, client::ApiClient) for
+// end-to-end tests: failures become test failures, events are read as JSON
+// objects checking that seqs are consecutive; and helpers over lists of events.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <boost/json/object.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <memory>
@@ -15,12 +14,12 @@
 #include <string_view>
 #include <vector>
 
-#include "client/blocking_client.hpp"
+#include "client/api_client.hpp"
+#include "client/session_client.hpp"
 
 namespace salesboost::testing {
 
 using client::WsClient;
-using client::WsEvent;
 using std::chrono::milliseconds;
 namespace json = boost::json;
 
@@ -29,35 +28,27 @@ inline std::string Type(const json::object& event) { return std::string(event.at
 class Client {
  public:
   Client(const client::Endpoint& endpoint, const std::string& token) {
-    auto ws = WsClient::Connect(endpoint, "/ws?access_token=" + token);
-    EXPECT_TRUE(ws) << ws.error().message;
-    if (ws) ws_ = std::move(*ws);
+    auto session = client::SessionClient::Connect(endpoint, token);
+    EXPECT_TRUE(session) << session.error().message;
+    if (session) session_ = std::move(*session);
   }
-  explicit operator bool() const { return ws_ != nullptr; }
+  explicit operator bool() const { return session_ != nullptr; }
 
-  void Send(const json::object& message) { ASSERT_TRUE(ws_->SendText(json::serialize(message))); }
+  void Send(const json::object& message) { ASSERT_TRUE(session_->Send(json::serialize(message))); }
   void Join(const std::string& session_id, std::optional<std::int64_t> last_seq = std::nullopt) {
-    json::object join{{"type", "session.join"}, {"session_id", session_id}};
-    if (last_seq) join["last_seq"] = *last_seq;
-    Send(join);
+    ASSERT_TRUE(session_->Join(session_id, last_seq));
   }
-  void Turn(const std::string& turn_id, const std::string& text) {
-    Send({{"type", "turn"}, {"turn_id", turn_id}, {"text", text}});
-  }
+  void Turn(const std::string& turn_id, const std::string& text) { ASSERT_TRUE(session_->SendTurn(turn_id, text)); }
 
   // The next message; an empty object on timeout or close.
   json::object Next(milliseconds timeout = milliseconds(5000)) {
-    auto event = ws_->Read(timeout);
-    if (!event || event->kind != WsEvent::Kind::kText) return {};
-    auto message = json::parse(event->data).as_object();
-    if (message.contains("seq")) {
-      const auto seq = message.at("seq").as_int64();
-      if (last_seq_ != 0) {
-        EXPECT_EQ(seq, last_seq_ + 1) << "seqs must be consecutive: " << event->data;
-      }
-      last_seq_ = seq;
+    const auto before = session_->last_seq();
+    auto event = session_->Next(timeout);
+    if (!event) return {};
+    if (event->seq && before != 0) {
+      EXPECT_EQ(*event->seq, before + 1) << "seqs must be consecutive: " << json::serialize(event->body);
     }
-    return message;
+    return std::move(event->body);
   }
   // Messages up to and including the first of `type` (or an error).
   std::vector<json::object> Until(std::string_view type) {
@@ -83,25 +74,21 @@ class Client {
       if (Type(message) == "npc.delta") return std::string(message.at("text").as_string());
     }
   }
-  void ResetSeq(std::int64_t last) { last_seq_ = last; }
-  std::int64_t last_seq() const { return last_seq_; }
-  WsClient& ws() { return *ws_; }
+  void ResetSeq(std::int64_t last) { session_->set_last_seq(last); }
+  std::int64_t last_seq() const { return session_->last_seq(); }
+  WsClient& ws() { return session_->socket(); }
 
  private:
-  std::unique_ptr<WsClient> ws_;
-  std::int64_t last_seq_ = 0;
+  std::unique_ptr<client::SessionClient> session_;
 };
 
 // Starts a session of the demo scenario "first-call-retail"; its id, or empty.
 inline std::string CreateSession(const client::Endpoint& endpoint, const std::string& token,
                                  const std::string& language, std::optional<std::int64_t> seed = std::nullopt) {
-  json::object body{{"scenario_id", "first-call-retail"}, {"language", language}};
-  if (seed) body["seed"] = *seed;
-  auto created = client::Fetch(endpoint, "POST", "/api/v1/sessions", json::serialize(body),
-                               {{"Authorization", "Bearer " + token}});
-  EXPECT_TRUE(created && created->status == 201) << (created ? created->body : created.error().message);
-  return created && created->status == 201 ? std::string(json::parse(created->body).at("id").as_string())
-                                           : std::string();
+  client::ApiClient api(endpoint, token);
+  auto created = api.StartSession({.scenario_id = "first-call-retail", .language = language, .seed = seed});
+  EXPECT_TRUE(created) << created.error().message;
+  return created ? *created : std::string();
 }
 
 inline std::vector<std::string> Types(const std::vector<json::object>& events) {

@@ -1,6 +1,7 @@
 // The trained classifiers: the model shipped in the binary is the one the
 // shipped data trains (same data, same model), and its held-out accuracy is
-// what the evaluation file says and at least its threshold.
+// what the evaluation file says and at least its threshold; the cue rule
+// data files load, and a malformed one is a clear error.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -8,7 +9,9 @@
 #include <functional>
 #include <map>
 
+#include "brain/builtin_cues.hpp"
 #include "brain/builtin_models.hpp"
+#include "brain/cue_rules.hpp"
 #include "brain/hybrid_act_classifier.hpp"
 #include "brain/intent_classifier.hpp"
 #include "brain/linear_classifier.hpp"
@@ -101,6 +104,63 @@ TEST(Classifier, IntentCuesFireForWhatEachIntentSoundsLike) {
   EXPECT_FALSE(fires("Okay, so tell me how the reminders work for each of my stores.", "filler"));
   EXPECT_TRUE(IntentRuleHits("").empty());
   EXPECT_EQ(IntentRules().Classify("zzz qqq").label, "unclear");
+}
+
+TEST(CueRules, TheShippedFilesLoadInTheOrderTheModelsDependOn) {
+  ASSERT_EQ(BuiltinCueFiles().size(), 2u);
+  const auto intents = CueRules::Parse(core::FindEmbeddedFile(BuiltinCueFiles(), "customer_intents.json").value_or(""),
+                                       "customer_intents.json");
+  ASSERT_TRUE(intents) << intents.error().message;
+  std::vector<std::string> labels;
+  for (const auto& rule : intents->rules()) labels.push_back(rule.label);
+  // Each rule is a feature of data/models/customer_intents.model, in this order.
+  EXPECT_EQ(labels, (std::vector<std::string>{"price_objection", "negotiation", "competitor_comparison", "case_request",
+                                              "final_confirmation", "soft_rejection", "time_pressure", "hesitation",
+                                              "positive_feedback", "price_inquiry", "benefit_inquiry",
+                                              "product_inquiry", "greeting", "unclear", "filler"}));
+  const auto acts = CueRules::Parse(core::FindEmbeddedFile(BuiltinCueFiles(), "sales_acts.json").value_or(""),
+                                    "sales_acts.json", {.confidence = true});
+  ASSERT_TRUE(acts) << acts.error().message;
+  ASSERT_EQ(acts->rules().size(), 9u);
+  EXPECT_EQ(acts->rules().front().label, "close");
+  EXPECT_DOUBLE_EQ(acts->rules().front().confidence, 0.85);
+  // What the embedded copy holds is the file in the source tree.
+  EXPECT_EQ(core::FindEmbeddedFile(BuiltinCueFiles(), "sales_acts.json").value_or(""),
+            ReadSource("data/cues/sales_acts.json"));
+}
+
+TEST(CueRules, AMalformedFileIsAClearError) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"{not json", "cues.json: not valid JSON"},
+      {"[]", "cues.json: the top level must be an object"},
+      {R"({"rules": []})", "cues.json: \"rules\" must be a non-empty array"},
+      {R"({"rule": [{"label": "a", "cues": ["x"]}]})", "cues.json: unknown key \"rule\""},
+      {R"({"rules": [{"label": "a", "cues": ["x"]}, "b"]})", "cues.json: rules[1] must be an object"},
+      {R"({"rules": [{"cues": ["x"]}]})", "cues.json: rules[0].label must be a non-empty string"},
+      {R"({"rules": [{"label": "a", "cues": []}]})", "cues.json: rules[0].cues must be a non-empty array of strings"},
+      {R"({"rules": [{"label": "a", "cues": ["x", 3]}]})", "cues.json: rules[0].cues[1] must be a non-empty string"},
+      {R"({"rules": [{"label": "a", "cues": ["x"], "weight": 1}]})",
+       "cues.json: rules[0] has an unknown key \"weight\""},
+      {R"({"rules": [{"label": "a", "cues": ["x"]}, {"label": "a", "cues": ["y"]}]})",
+       "cues.json: rules[1].label \"a\" repeats an earlier rule's"},
+      {R"({"rules": [{"label": "a", "confidence": 2, "cues": ["x"]}]})",
+       "cues.json: rules[0].confidence must be a number from 0 to 1"},
+  };
+  for (const auto& [text, message] : cases) {
+    const auto parsed = CueRules::Parse(text, "cues.json");
+    ASSERT_FALSE(parsed) << text;
+    EXPECT_EQ(parsed.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(parsed.error().message.substr(0, message.size()), message) << parsed.error().message;
+  }
+  const auto no_confidence =
+      CueRules::Parse(R"({"rules": [{"label": "a", "cues": ["x"]}]})", "cues.json", {.confidence = true});
+  ASSERT_FALSE(no_confidence);
+  EXPECT_EQ(no_confidence.error().message, "cues.json: rules[0].confidence is required");
+  const auto fine =
+      CueRules::Parse(R"({"about": "x", "rules": [{"label": "a", "confidence": 0.5, "cues": ["x", "是"]}]})",
+                      "cues.json", {.confidence = true});
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_EQ(fine->rules()[0].cues, (std::vector<std::string>{"x", "是"}));
 }
 
 TEST(Classifier, ABrokenModelIsAClearError) {

@@ -1,17 +1,21 @@
 // Pure parts of the LLM layer: JSON repair and validation of structured
 // output, the chat request body, the customer's prompt window, and the
-// mock server's building blocks.
+// mock server's building blocks; and an LLM agent driven through the
+// llm::ChatProvider port by a fake provider.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 #include <cmath>
 
+#include "app/run_sync.hpp"
 #include "brain/llm_coach.hpp"
 #include "brain/npc_prompt.hpp"
 #include "brain/structured_call.hpp"
 #include "core/metrics.hpp"
+#include "llm/fallback_counter.hpp"
 #include "llm/openai_client.hpp"
 #include "mock-llm/behaviour.hpp"
+#include "support/fake_chat_provider.hpp"
 
 namespace salesboost {
 namespace {
@@ -52,6 +56,85 @@ TEST(StructuredOutput, CoachTipsAndScoresAreValidatedFieldByField) {
   EXPECT_EQ(out_of_range.error().message, "scores.empathy must be a number from 0 to 10");
   scores["scores"].as_object().erase("empathy");
   EXPECT_FALSE(brain::LlmEvaluator::Validate(scores));
+}
+
+// The offline coach's answer, which the LLM coach keeps as its fallback and evidence.
+class FixedCoach final : public conversation::CoachAgent {
+ public:
+  boost::asio::awaitable<core::Result<conversation::CoachTip>> Advise(const conversation::TurnContext&) override {
+    co_return conversation::CoachTip{
+        .type = "suggestion", .technique = "SPIN", .text = "offline tip", .example = "", .evidence = {}};
+  }
+};
+
+TEST(LlmCoachPort, SkipsAFailingProviderAndAsksAgainAfterInvalidJson) {
+  testing::FakeChatProvider down("down");
+  testing::FakeChatProvider fake("fake");
+  down.Fail(core::ErrorCode::kUnavailable, "circuit breaker open");
+  fake.Reply({"Sure, here is my advice."});
+  fake.Reply({R"({"type": "praise", "technique": "FAB", )", R"("text": "Good.", "example": "Try this."})"});
+  core::MetricsRegistry metrics;
+  brain::LlmCoach coach(brain::StructuredCaller("coach", {&down, &fake}, metrics), std::make_unique<FixedCoach>(),
+                        std::chrono::seconds(5));
+  conversation::Session session;
+  session.language = "en";
+  const json::object scenario{{"title", "Lumen CRM"}};
+  const json::object persona;
+  const conversation::TurnContext turn{.session = session,
+                                       .scenario = scenario,
+                                       .persona = persona,
+                                       .stage = conversation::Stage::kNeedsDiscovery,
+                                       .customer = {},
+                                       .history = {},
+                                       .turn_id = "t1",
+                                       .text = "It saves each store an hour a day.",
+                                       .act = {},
+                                       .turn_index = 1,
+                                       .seed = 1};
+
+  const auto tip = app::RunSync(coach.Advise(turn));
+  ASSERT_TRUE(tip);
+  EXPECT_EQ(tip->type, "praise");
+  EXPECT_EQ(tip->technique, "FAB");
+  EXPECT_EQ(tip->text, "Good.");
+  EXPECT_EQ(tip->example, "Try this.");
+
+  ASSERT_EQ(down.Requests().size(), 1u);
+  ASSERT_EQ(fake.Requests().size(), 2u);
+  EXPECT_TRUE(fake.Requests()[0].json_object);
+  EXPECT_NE(fake.Requests()[0].messages.back().content.find("It saves each store an hour a day."), std::string::npos);
+  EXPECT_NE(fake.Requests()[1].messages.back().content.find("cannot be used"), std::string::npos)
+      << "the second ask says what was wrong";
+  EXPECT_EQ(llm::FallbackCounter(metrics).With({"coach", "down", "unavailable"}).Value(), 1u);
+  EXPECT_EQ(llm::FallbackCounter(metrics).With({"coach", "fake", "invalid_output"}).Value(), 0u);
+}
+
+TEST(LlmCoachPort, EveryProviderFailingLeavesTheOfflineTip) {
+  testing::FakeChatProvider fake("fake");
+  fake.Reply({"no json"});
+  fake.Reply({R"({"type": "shout"})"});
+  core::MetricsRegistry metrics;
+  brain::LlmCoach coach(brain::StructuredCaller("coach", {&fake}, metrics), std::make_unique<FixedCoach>(),
+                        std::chrono::seconds(5));
+  conversation::Session session;
+  const json::object scenario;
+  const json::object persona;
+  const conversation::TurnContext turn{.session = session,
+                                       .scenario = scenario,
+                                       .persona = persona,
+                                       .stage = conversation::Stage::kOpening,
+                                       .customer = {},
+                                       .history = {},
+                                       .turn_id = "t1",
+                                       .text = "Hello.",
+                                       .act = {},
+                                       .turn_index = 1,
+                                       .seed = 1};
+  const auto tip = app::RunSync(coach.Advise(turn));
+  ASSERT_TRUE(tip);
+  EXPECT_EQ(tip->text, "offline tip");
+  EXPECT_EQ(fake.Requests().size(), 2u);
+  EXPECT_EQ(llm::FallbackCounter(metrics).With({"coach", "fake", "invalid_output"}).Value(), 1u);
 }
 
 TEST(ChatBody, MessagesComeFirstAndImagesAreContentParts) {

@@ -45,7 +45,9 @@
 #include <thread>
 #include <vector>
 
+#include "client/api_client.hpp"
 #include "client/blocking_client.hpp"
+#include "client/session_protocol.hpp"
 #include "load_report.hpp"
 
 namespace {
@@ -58,6 +60,7 @@ namespace json = boost::json;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using asio::awaitable;
+using salesboost::client::ServerEvent;
 using salesboost::load::LatencySummary;
 using salesboost::load::ProcSample;
 using salesboost::load::Report;
@@ -267,27 +270,22 @@ awaitable<std::optional<Event>> NextEvent(Trainee& t, Clock::time_point deadline
   co_return event;
 }
 
-std::string TypeOf(const json::value& message) {
-  const auto* object = message.if_object();
-  const auto* type = object != nullptr ? object->if_contains("type") : nullptr;
-  return type != nullptr && type->is_string() ? std::string(type->get_string()) : std::string();
+// The kind of a server's error event: "server <code>".
+std::string ServerError(const ServerEvent& event) {
+  const auto code = event.String("code");
+  return "server " + (code.empty() ? std::string("error") : code);
 }
 
-std::string ServerError(const json::value& message) {
-  const auto* code = message.as_object().if_contains("code");
-  return "server " + (code != nullptr && code->is_string() ? std::string(code->get_string()) : std::string("error"));
-}
-
-// Waits for a message of type `wanted`; an error event, a close or the
-// deadline gives the error's kind instead.
+// Waits for a message of type `wanted`; an error event, a message outside the
+// protocol, a close or the deadline gives the error's kind instead.
 awaitable<std::string> AwaitType(Trainee& t, std::string_view wanted, Clock::time_point deadline) {
   for (;;) {
     auto event = co_await NextEvent(t, deadline);
     if (!event) co_return t.closed ? "closed" : "timeout";
-    const auto message = json::parse(event->text);
-    const auto type = TypeOf(message);
-    if (type == "error") co_return ServerError(message);
-    if (type == wanted) co_return std::string();
+    const auto message = salesboost::client::ParseServerEvent(event->text);
+    if (!message) co_return "bad message";
+    if (message->IsError()) co_return ServerError(*message);
+    if (message->type == wanted) co_return std::string();
   }
 }
 
@@ -296,13 +294,16 @@ Clock::time_point Deadline(const Run& run) { return Clock::now() + std::chrono::
 // Creates a session over HTTP and joins it on the socket; empty, or the error's kind.
 awaitable<std::string> StartSession(Trainee& t, Lane& lane, const Run& run) {
   const auto& o = run.options;
-  const auto body = json::serialize(json::object{{"scenario_id", o.scenario_id}, {"language", o.language}});
+  const auto body = salesboost::client::StartSessionBody(
+      {.scenario_id = o.scenario_id, .language = o.language, .seed = std::nullopt});
   auto created = co_await Post(run, t.index, "/api/v1/sessions", body);
   if (!created.error.empty()) co_return created.error;
   if (created.status != 201) co_return fmt::format("create session: status {}", created.status);
-  t.session_id = std::string(json::parse(created.body).at("id").as_string());
+  auto id = salesboost::client::SessionIdFromReply(created.body);
+  if (!id) co_return "create session: no id";
+  t.session_id = std::move(*id);
   t.turns_in_session = 0;
-  const auto join = json::serialize(json::object{{"type", "session.join"}, {"session_id", t.session_id}});
+  const auto join = salesboost::client::JoinMessage(t.session_id);
   if (auto [ec, n] = co_await t.ws.async_write(asio::buffer(join), kTuple); ec) co_return ErrorKind("ws write", ec);
   auto error = co_await AwaitType(t, "session.ready", Deadline(run));
   if (error.empty()) ++lane.sessions_started;
@@ -310,7 +311,7 @@ awaitable<std::string> StartSession(Trainee& t, Lane& lane, const Run& run) {
 }
 
 awaitable<std::string> EndSession(Trainee& t, const Run& run) {
-  const std::string end = R"({"type":"session.end"})";
+  const std::string end = salesboost::client::EndMessage();
   if (auto [ec, n] = co_await t.ws.async_write(asio::buffer(end), kTuple); ec) co_return ErrorKind("ws write", ec);
   co_return co_await AwaitType(t, "report.ready", Deadline(run));
 }
@@ -320,7 +321,7 @@ awaitable<std::string> Connect(std::shared_ptr<Trainee> t, Lane& lane, Run& run)
   const auto& o = run.options;
   auto& stream = beast::get_lowest_layer(t->ws);
   if (auto error = co_await ConnectFrom(stream, run, t->index, "connect"); !error.empty()) co_return error;
-  const auto target = "/ws?access_token=" + run.token;
+  const auto target = salesboost::client::SocketTarget(run.token);
   if (auto [ec] = co_await t->ws.async_handshake(run.host, target, kTuple); ec) co_return ErrorKind("handshake", ec);
   stream.expires_never();
   boost::system::error_code ignored;
@@ -395,10 +396,9 @@ awaitable<void> Drive(std::shared_ptr<Trainee> t, Lane& lane, Run& run) {
       if (measured && sent_at - *next > std::chrono::milliseconds(100)) ++stats.late;
       *next += interval;
     }
+    const auto turn_id = fmt::format("t{}-{}", t->index, t->turns_sent++);
     const auto turn =
-        json::serialize(json::object{{"type", "turn"},
-                                     {"turn_id", fmt::format("t{}-{}", t->index, t->turns_sent++)},
-                                     {"text", kScript[static_cast<std::size_t>(t->turns_sent) % kScript.size()]}});
+        salesboost::client::TurnMessage(turn_id, kScript[static_cast<std::size_t>(t->turns_sent) % kScript.size()]);
     if (auto [ec, n] = co_await t->ws.async_write(asio::buffer(turn), kTuple); ec) {
       if (measured) ++stats.errors[ErrorKind("ws write", ec)];
       break;
@@ -412,15 +412,18 @@ awaitable<void> Drive(std::shared_ptr<Trainee> t, Lane& lane, Run& run) {
         error = t->closed ? "closed" : "timeout";
         break;
       }
-      const auto message = json::parse(event->text);
-      const auto type = TypeOf(message);
-      const double ms = std::chrono::duration<double, std::milli>(event->at - sent_at).count();
-      if (type == "npc.delta" && first_delta < 0) first_delta = ms;
-      if (type == "error") {
-        error = ServerError(message);
+      const auto message = salesboost::client::ParseServerEvent(event->text);
+      if (!message) {
+        error = "bad message";
         break;
       }
-      if (type == "turn.done") {
+      const double ms = std::chrono::duration<double, std::milli>(event->at - sent_at).count();
+      if (message->type == "npc.delta" && first_delta < 0) first_delta = ms;
+      if (message->IsError()) {
+        error = ServerError(*message);
+        break;
+      }
+      if (message->type == "turn.done") {
         if (measured) {
           stats.first_delta.push_back(first_delta < 0 ? ms : first_delta);
           stats.done.push_back(ms);
@@ -479,12 +482,13 @@ std::string Login(const Options& o) {
     std::ifstream file(o.password_file);
     std::getline(file, password);
   }
-  const salesboost::client::Endpoint endpoint{o.host, o.port};
-  const auto body = json::serialize(json::object{{"username", o.user}, {"password", password}});
-  auto reply = salesboost::client::Fetch(endpoint, "POST", "/api/v1/auth/login", body);
+  salesboost::client::ApiClient api(salesboost::client::Endpoint{o.host, o.port});
+  auto reply = api.Send("POST", "/api/v1/auth/login", salesboost::client::LoginBody(o.user, password));
   if (!reply) throw std::runtime_error("login: " + reply.error().message);
   if (reply->status != 200) throw std::runtime_error(fmt::format("login: status {}: {}", reply->status, reply->body));
-  return std::string(json::parse(reply->body).at("token").as_string());
+  auto token = salesboost::client::TokenFromLoginReply(reply->body);
+  if (!token) throw std::runtime_error("login: " + token.error().message);
+  return *token;
 }
 
 // The mock provider's own first-token times (p50, p99), from its /_mock/stats.
