@@ -4,8 +4,7 @@
 
 #include <algorithm>
 
-#include "knowledge/markup.hpp"
-#include "knowledge/sparse_index.hpp"
+#include "knowledge/ingest/front_matter.hpp"
 
 namespace salesboost::brain {
 namespace {

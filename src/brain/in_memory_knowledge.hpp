@@ -11,7 +11,7 @@
 
 #include "conversation/knowledge.hpp"
 #include "core/embedded_file.hpp"
-#include "knowledge/sparse_index.hpp"
+#include "knowledge/index/sparse_index.hpp"
 
 namespace salesboost::brain {
 

@@ -249,9 +249,7 @@ asio::awaitable<core::Result<void>> KnowledgeBase::Load() {
     std::string model;
     std::size_t dimensions = 0;
     if (std::getline(meta, model) && meta >> dimensions && model == deps_.embedder->Model() && dimensions > 0) {
-      auto options = options_.dense;
-      options.dimensions = dimensions;
-      auto dense = DenseIndex::Load(options_.dense_file, options);
+      auto dense = deps_.vectors.Load(options_.dense_file, dimensions);
       if (dense) {
         for (const auto key : (*dense)->Keys()) {
           if (!index_.HasChild(key)) (*dense)->Remove(key);  // chunks deleted after the last save
@@ -281,11 +279,7 @@ asio::awaitable<core::Result<std::size_t>> KnowledgeBase::AddVectors(
     if (vectors->size() != end - start || vectors->front().empty()) {
       co_return core::Fail(core::ErrorCode::kUnavailable, "embeddings: wrong number or size of vectors");
     }
-    if (index_.Dense() == nullptr) {
-      auto options = options_.dense;
-      options.dimensions = vectors->front().size();
-      index_.SetDense(std::make_unique<DenseIndex>(options));
-    }
+    if (index_.Dense() == nullptr) index_.SetDense(deps_.vectors.Create(vectors->front().size()));
     // Graph inserts cost milliseconds each: on the workers, not the I/O thread.
     auto insert = [&]() -> core::Result<void> {
       for (std::size_t i = start; i < end; ++i) {
@@ -367,12 +361,19 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     co_return out;
   }
-  auto route = co_await deps_.workers.Run([&] { return Assess(request.file, options_.limits); });
-  if (!route) co_return fail(route.error());
+  // The router opens PDFs and images once and hands them to the extractor.
+  const DocumentReaders readers{.pdf = deps_.pdf, .images = deps_.images};
+  auto route_file = [&] { return RouteFile(request.file, options_.limits, readers); };
+  auto routed = co_await deps_.workers.Run(route_file);
+  if (!routed) co_return fail(routed.error());
+  auto route = std::make_optional(routed->route);
   out.route = *route;
   const ExtractDeps extract_deps{
       .workers = deps_.workers, .ocr = deps_.ocr, .limits = options_.limits, .ocr_lanes = options_.ocr_lanes};
-  auto extraction = co_await Extract(request.file, *route, extract_deps, progress);
+  const std::string name = request.file.name;
+  const auto bytes = static_cast<std::int64_t>(request.file.bytes.size());
+  auto extract = Extract(std::move(request.file), std::move(*routed), extract_deps, progress);
+  auto extraction = co_await std::move(extract);
   if (!extraction) co_return fail(extraction.error());
   out.pages = static_cast<int>(extraction->pages.size());
   out.ocr_pages = extraction->ocr_pages;
@@ -399,7 +400,6 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
       const std::string heading = child.heading_path.empty() ? std::string() : child.heading_path.back();
       p.terms.push_back(CountTerms(heading + "\n" + child.text));
     }
-    const auto& name = request.file.name;
     p.language = name.ends_with(".zh.md") ? "zh" : name.ends_with(".en.md") ? "en" : DetectLanguage(document.Text());
     return p;
   });
@@ -424,9 +424,8 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
                  "INSERT INTO knowledge_documents (id, tenant_id, collection, name, type, format, language, "
                  "version, bytes, pages, route, created_at, updated_at) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                 {out.document_id, request.tenant_id, request.collection, request.file.name, type, route->format,
-                  prepared.language, out.version, static_cast<std::int64_t>(request.file.bytes.size()),
-                  static_cast<std::int64_t>(out.pages), route_json, created, now});
+                 {out.document_id, request.tenant_id, request.collection, name, type, route->format, prepared.language,
+                  out.version, bytes, static_cast<std::int64_t>(out.pages), route_json, created, now});
         !done) {
       return done;
     }
@@ -468,7 +467,7 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
   index_.Put(DocumentInfo{.id = out.document_id,
                           .tenant_id = request.tenant_id,
                           .collection = request.collection,
-                          .name = request.file.name,
+                          .name = name,
                           .type = type,
                           .language = prepared.language,
                           .version = out.version},

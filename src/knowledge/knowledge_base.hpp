@@ -29,10 +29,13 @@
 #include "core/clock.hpp"
 #include "core/id_generator.hpp"
 #include "core/logging.hpp"
-#include "knowledge/chunker.hpp"
 #include "knowledge/embedder.hpp"
-#include "knowledge/extractor.hpp"
-#include "knowledge/knowledge_index.hpp"
+#include "knowledge/index/knowledge_index.hpp"
+#include "knowledge/index/vector_index_factory.hpp"
+#include "knowledge/ingest/chunker.hpp"
+#include "knowledge/ingest/extractor.hpp"
+#include "knowledge/ingest/image_decoder.hpp"
+#include "knowledge/ingest/pdf_reader.hpp"
 #include "storage/store.hpp"
 
 namespace salesboost::knowledge {
@@ -45,7 +48,6 @@ struct KnowledgeOptions {
   std::chrono::milliseconds embed_budget{60000};       // one batch
   std::chrono::milliseconds query_embed_budget{2000};  // a search's query vector
   std::filesystem::path dense_file;                    // empty: the dense index is not saved
-  DenseOptions dense;                                  // dimensions come from the first vectors
   double rrf_k = 60;
   double sparse_weight = 1;
   double dense_weight = 1;
@@ -114,7 +116,10 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
     storage::Store& store;
     core::BlockingPool& workers;  // extraction and OCR; not the store's pool
     Ocr& ocr;
-    Embedder* embedder;  // null: sparse retrieval only
+    const PdfReader& pdf;
+    const ImageDecoder& images;
+    Embedder* embedder;                 // null: sparse retrieval only
+    const VectorIndexFactory& vectors;  // the dense index, once the embedding size is known
     const core::Clock& clock;
     core::IdGenerator& ids;
     core::Logger logger;

@@ -6,14 +6,17 @@
 #include <set>
 
 #include "core/read_file.hpp"
-#include "knowledge/dense_index.hpp"
-#include "knowledge/knowledge_index.hpp"
-#include "knowledge/markup.hpp"
-#include "knowledge/ocr.hpp"
-#include "knowledge/pdf.hpp"
-#include "knowledge/router.hpp"
-#include "knowledge/sparse_index.hpp"
-#include "knowledge/text_decode.hpp"
+#include "infra/ocr/leptonica_image_decoder.hpp"
+#include "infra/ocr/tesseract_ocr.hpp"
+#include "infra/pdf/pdf_file.hpp"
+#include "infra/pdf/poppler_pdf_reader.hpp"
+#include "infra/vector/hnsw_vector_index.hpp"
+#include "knowledge/index/knowledge_index.hpp"
+#include "knowledge/index/sparse_index.hpp"
+#include "knowledge/ingest/markup.hpp"
+#include "knowledge/ingest/pdf_layout.hpp"
+#include "knowledge/ingest/router.hpp"
+#include "knowledge/ingest/text_decode.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::knowledge {
@@ -26,6 +29,20 @@ std::string Fixture(const std::string& name) {
 }
 
 bool Has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+using infra::Dot;
+using infra::HnswOptions;
+using infra::HnswVectorIndex;
+using infra::JoinHanSpaces;
+using infra::Normalize;
+using infra::PdfFile;
+
+// The router's readers: Poppler and Leptonica.
+core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits) {
+  static const infra::PopplerPdfReader pdf;
+  static const infra::LeptonicaImageDecoder images;
+  return knowledge::Assess(file, limits, {.pdf = pdf, .images = images});
+}
 
 TEST(TextDecode, DetectsUtf8Gb18030AndUtf16) {
   const std::string expected = "退款政策：三十天内无理由退款。\nRefunds within 30 days.\n";
@@ -198,7 +215,7 @@ TEST(DenseIndex, FindsWhatExactSearchFindsAndSurvivesSaveAndLoad) {
   constexpr std::size_t kDims = 48;
   constexpr std::size_t kCount = 3000;
   std::mt19937 random(7);
-  DenseIndex index({.dimensions = kDims, .m = 16, .ef_construction = 200, .ef_search = 128});
+  HnswVectorIndex index({.dimensions = kDims, .m = 16, .ef_construction = 200, .ef_search = 128});
   std::vector<std::vector<float>> vectors;
   for (std::size_t i = 0; i < kCount; ++i) {
     vectors.push_back(RandomVector(random, kDims));
@@ -229,12 +246,12 @@ TEST(DenseIndex, FindsWhatExactSearchFindsAndSurvivesSaveAndLoad) {
   }
   salesboost::testing::TempDir dir;
   ASSERT_TRUE(index.Save(dir.path() / "dense.hnsw"));
-  auto loaded = DenseIndex::Load(dir.path() / "dense.hnsw", {.dimensions = kDims});
+  auto loaded = HnswVectorIndex::Load(dir.path() / "dense.hnsw", {.dimensions = kDims});
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_EQ((*loaded)->Size(), kCount - 1);
   EXPECT_FALSE((*loaded)->Contains(42));
   EXPECT_EQ((*loaded)->Search(vectors[9], 1, {}).at(0).key, 10u);
-  EXPECT_FALSE(DenseIndex::Load(dir.path() / "missing.hnsw", {.dimensions = kDims}));
+  EXPECT_FALSE(HnswVectorIndex::Load(dir.path() / "missing.hnsw", {.dimensions = kDims}));
 }
 
 IndexedChunk Child(const std::string& id, const std::string& parent, const std::string& text) {
@@ -286,7 +303,7 @@ TEST(KnowledgeIndex, FusesByReciprocalRankExpandsToParentsAndFilters) {
   EXPECT_TRUE(index.Search(query).empty());
 
   // Dense and sparse together: a child first in both lists scores 2/(k+1).
-  auto dense = std::make_unique<DenseIndex>(DenseOptions{.dimensions = 2});
+  auto dense = std::make_unique<HnswVectorIndex>(HnswOptions{.dimensions = 2});
   ASSERT_TRUE(dense->Add(ChunkKey("00000000000000c3"), {1, 0}));
   ASSERT_TRUE(dense->Add(ChunkKey("00000000000000c1"), {0, 1}));
   index.SetDense(std::move(dense));

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "knowledge/index/scored_key.hpp"
+
 namespace salesboost::knowledge {
 
 using TermCounts = std::vector<std::pair<std::string, int>>;
@@ -21,11 +23,6 @@ TermCounts CountTerms(std::string_view text);
 // "term\x1f" "count\x1e" ...: how term counts are stored with a chunk.
 std::string EncodeTerms(const TermCounts& terms);
 TermCounts DecodeTerms(std::string_view encoded);
-
-struct ScoredKey {
-  std::uint64_t key = 0;
-  double score = 0;
-};
 
 class SparseIndex {
  public:

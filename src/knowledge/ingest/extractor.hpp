@@ -1,10 +1,13 @@
 // Extract: a routed file to Markdown pages.
 //
+// The PDF or image the router opened comes with the RoutedFile and is read
+// from there: nothing is parsed a second time.
 // Text formats and PDF text run on the `workers` pool; OCR pages run
 // `ocr_lanes` at a time (each page is rendered, then recognised), and a
 // digital PDF's pages without a text layer are OCRed too. Progress is
 // reported per page. Errors name the file's problem (damaged, encrypted,
-// undecodable, OCR unavailable) and leave nothing behind.
+// undecodable, OCR unavailable) and leave nothing behind. Thread-safe: each
+// call owns its document.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -14,9 +17,9 @@
 
 #include "core/blocking_pool.hpp"
 #include "core/result.hpp"
-#include "knowledge/chunker.hpp"
-#include "knowledge/ocr.hpp"
-#include "knowledge/router.hpp"
+#include "knowledge/ingest/chunker.hpp"
+#include "knowledge/ingest/ocr.hpp"
+#include "knowledge/ingest/router.hpp"
 
 namespace salesboost::knowledge {
 
@@ -38,7 +41,7 @@ struct ExtractDeps {
   int ocr_lanes = 2;
 };
 
-boost::asio::awaitable<core::Result<Extraction>> Extract(const SourceFile& file, const Route& route,
-                                                         const ExtractDeps& deps, const ExtractProgress& progress);
+boost::asio::awaitable<core::Result<Extraction>> Extract(SourceFile file, RoutedFile routed, ExtractDeps deps,
+                                                         ExtractProgress progress);
 
 }  // namespace salesboost::knowledge

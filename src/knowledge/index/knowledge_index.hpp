@@ -1,6 +1,6 @@
 // KnowledgeIndex: the searchable state of the knowledge base in memory:
 // documents, their parent and child chunks, BM25 over the children and,
-// when an embeddings provider is configured, HNSW over their vectors.
+// when an embeddings provider is configured, a VectorIndex over their vectors.
 //
 // Search runs both retrievers over the children that pass the filters
 // (tenant, collection, document type, language), fuses the two ranked lists
@@ -18,9 +18,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "knowledge/chunker.hpp"
-#include "knowledge/dense_index.hpp"
-#include "knowledge/sparse_index.hpp"
+#include "knowledge/index/sparse_index.hpp"
+#include "knowledge/index/vector_index.hpp"
 
 namespace salesboost::knowledge {
 
@@ -92,8 +91,8 @@ class KnowledgeIndex {
   void Remove(const std::string& document_id);
 
   // Dense retrieval: set once the embedding size is known (or loaded).
-  void SetDense(std::unique_ptr<DenseIndex> dense);
-  DenseIndex* Dense() const;
+  void SetDense(std::unique_ptr<VectorIndex> dense);
+  VectorIndex* Dense() const;
   // Children that have no vector yet: (key, text).
   std::vector<std::pair<std::uint64_t, std::string>> MissingVectors() const;
   bool HasChild(std::uint64_t key) const;
@@ -127,7 +126,7 @@ class KnowledgeIndex {
   std::unordered_map<std::uint64_t, Parent> parents_;
   std::unordered_map<std::uint64_t, Child> children_;
   SparseIndex sparse_;
-  std::unique_ptr<DenseIndex> dense_;
+  std::unique_ptr<VectorIndex> dense_;
 };
 
 }  // namespace salesboost::knowledge

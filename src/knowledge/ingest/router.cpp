@@ -1,4 +1,4 @@
-#include "knowledge/router.hpp"
+#include "knowledge/ingest/router.hpp"
 
 #include <fmt/format.h>
 
@@ -6,8 +6,8 @@
 #include <cctype>
 
 #include "core/utf8.hpp"
-#include "knowledge/ocr.hpp"
-#include "knowledge/pdf.hpp"
+#include "knowledge/ingest/image_info.hpp"
+#include "knowledge/ingest/pdf_layout.hpp"
 
 namespace salesboost::knowledge {
 namespace {
@@ -55,13 +55,15 @@ std::string DetectFormat(const SourceFile& file) {
   return {};
 }
 
-core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits) {
+core::Result<RoutedFile> RouteFile(const SourceFile& file, const ExtractLimits& limits,
+                                   const DocumentReaders& readers) {
   if (file.bytes.empty()) return core::Fail(core::ErrorCode::kInvalidArgument, "empty file");
   if (file.bytes.size() > limits.max_bytes) {
     return core::Fail(core::ErrorCode::kInvalidArgument,
                       fmt::format("{} bytes is over the limit of {} MiB", file.bytes.size(), limits.max_bytes >> 20));
   }
-  Route route;
+  RoutedFile routed;
+  Route& route = routed.route;
   route.format = DetectFormat(file);
   if (route.format.empty()) {
     const auto ext = Extension(file.name);
@@ -71,9 +73,9 @@ core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits) 
   }
   const std::string size = fmt::format("{:.1f} KiB", static_cast<double>(file.bytes.size()) / 1024.0);
   if (route.format == "pdf") {
-    auto pdf = PdfFile::Open(file.bytes);
+    auto pdf = readers.pdf.Open(file.bytes);
     if (!pdf) return core::Fail(pdf.error());
-    const int pages = pdf->Pages();
+    const int pages = (*pdf)->Pages();
     if (pages > limits.max_pages) {
       return core::Fail(core::ErrorCode::kInvalidArgument,
                         fmt::format("PDF: {} pages is over the limit of {}", pages, limits.max_pages));
@@ -82,7 +84,7 @@ core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits) 
     std::size_t chars = 0;
     bool table = false;
     for (int i = 0; i < probed; ++i) {
-      const auto text = pdf->PageText(i);
+      const auto& text = routed.page_texts.emplace_back((*pdf)->PageText(i));
       chars +=
           core::CountCodePoints(text) - static_cast<std::size_t>(std::count_if(
                                             text.begin(), text.end(), [](char c) { return c == ' ' || c == '\n'; }));
@@ -103,10 +105,11 @@ core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits) 
       route.complexity = table || images >= 1 ? Complexity::kMedium : Complexity::kLow;
       if (images >= 1) route.reasons.emplace_back("image-heavy: pages without text are OCRed");
     }
-    return route;
+    routed.pdf = std::move(*pdf);
+    return routed;
   }
   if (route.format == "image") {
-    auto image = DecodeImage(file.bytes, limits.max_pixels);
+    auto image = readers.images.Decode(file.bytes, limits.max_pixels);
     if (!image) return core::Fail(image.error());
     const auto info = Inspect(*image);
     route.extractor = "ocr";
@@ -122,11 +125,18 @@ core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits) 
     if (washed) route.reasons.emplace_back("washed out");
     if (flat) route.reasons.emplace_back("low contrast");
     if (route.complexity == Complexity::kExtreme) route.reasons.emplace_back("hard to read: vision OCR preferred");
-    return route;
+    routed.image = std::move(*image);
+    return routed;
   }
   route.extractor = route.format;
   route.reasons.push_back(fmt::format("{} file, {}", route.format, size));
-  return route;
+  return routed;
+}
+
+core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits, const DocumentReaders& readers) {
+  auto routed = RouteFile(file, limits, readers);
+  if (!routed) return core::Fail(routed.error());
+  return std::move(routed->route);
 }
 
 }  // namespace salesboost::knowledge

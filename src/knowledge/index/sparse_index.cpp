@@ -1,4 +1,4 @@
-#include "knowledge/sparse_index.hpp"
+#include "knowledge/index/sparse_index.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -1,7 +1,8 @@
 // DecodeText: bytes of a text file to UTF-8, detecting the encoding: a BOM
 // (UTF-8, UTF-16LE, UTF-16BE), else well-formed UTF-8, else GB18030 (which
 // covers GBK and GB2312). Anything else, or bytes that look binary (NUL in
-// 8-bit text), is an invalid-argument error naming what was tried.
+// 8-bit text), is an invalid-argument error naming what was tried. Pure;
+// thread-safe.
 #pragma once
 
 #include <string>

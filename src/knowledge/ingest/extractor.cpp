@@ -1,4 +1,4 @@
-#include "knowledge/extractor.hpp"
+#include "knowledge/ingest/extractor.hpp"
 
 #include <fmt/format.h>
 
@@ -12,9 +12,10 @@
 #include <optional>
 
 #include "core/text.hpp"
-#include "knowledge/markup.hpp"
-#include "knowledge/pdf.hpp"
-#include "knowledge/text_decode.hpp"
+#include "knowledge/ingest/front_matter.hpp"
+#include "knowledge/ingest/markup.hpp"
+#include "knowledge/ingest/pdf_layout.hpp"
+#include "knowledge/ingest/text_decode.hpp"
 
 namespace salesboost::knowledge {
 namespace {
@@ -61,8 +62,8 @@ core::Result<Extraction> ExtractText(const SourceFile& file, const Route& route)
 // Shared by the OCR lanes of one file.
 struct OcrJob {
   std::mutex mutex;
-  const PdfFile* pdf = nullptr;  // rendering is serialised: Poppler documents are not thread-safe
-  std::vector<int> pages;        // 0-based page indexes to read
+  const PdfDocument* pdf = nullptr;  // rendering is serialised: PDF documents are not thread-safe
+  std::vector<int> pages;            // 0-based page indexes to read
   std::size_t next = 0;
   int done = 0;
   std::vector<std::optional<OcrText>> results;  // by position in `pages`
@@ -121,40 +122,41 @@ void AddOcrPage(Extraction& out, int number, const OcrText& text) {
   out.pages.push_back({number, core::NormalizeText(text.text)});
 }
 
-asio::awaitable<core::Result<Extraction>> ExtractPdf(const SourceFile& file, const Route& route,
-                                                     const ExtractDeps& deps, const ExtractProgress& progress) {
-  const bool scanned = route.extractor == "ocr";
-  // Open once; text pages are read in one go on a worker.
+// The router's open document; the pages it already read are not read again.
+asio::awaitable<core::Result<Extraction>> ExtractPdf(RoutedFile& routed, const ExtractDeps& deps,
+                                                     const ExtractProgress& progress) {
+  const bool scanned = routed.route.extractor == "ocr";
+  const PdfDocument& pdf = *routed.pdf;
+  // Text pages are read in one go on a worker.
   struct TextPass {
-    std::optional<PdfFile> pdf;
     std::vector<std::string> texts;  // per page; empty where OCR is needed
     std::vector<int> ocr;
   };
-  auto pass = co_await deps.workers.Run([&]() -> core::Result<TextPass> {
-    auto pdf = PdfFile::Open(file.bytes);
-    if (!pdf) return core::Fail(pdf.error());
+  auto read_text = [&]() -> core::Result<TextPass> {
     TextPass out;
-    const int pages = pdf->Pages();
+    const int pages = pdf.Pages();
     out.texts.resize(static_cast<std::size_t>(pages));
     for (int i = 0; i < pages; ++i) {
-      std::string text = scanned ? std::string() : pdf->PageText(i);
+      const auto at = static_cast<std::size_t>(i);
+      std::string text = scanned                         ? std::string()
+                         : at < routed.page_texts.size() ? std::move(routed.page_texts[at])
+                                                         : pdf.PageText(i);
       if (VisibleChars(text) < static_cast<std::size_t>(deps.limits.min_text_chars_per_page)) {
         out.ocr.push_back(i);
       } else {
-        out.texts[static_cast<std::size_t>(i)] =
-            core::NormalizeText(MarkHeadings(AlignedTablesToMarkdown(text), pdf->Headings(i)));
+        out.texts[at] = core::NormalizeText(MarkHeadings(AlignedTablesToMarkdown(text), pdf.Headings(i)));
       }
     }
-    out.pdf = std::move(*pdf);
     return out;
-  });
+  };
+  auto pass = co_await deps.workers.Run(read_text);
   if (!pass) co_return core::Fail(pass.error());
   const int total = static_cast<int>(pass->texts.size());
   if (progress) progress(total - static_cast<int>(pass->ocr.size()), total);
   std::vector<std::optional<OcrText>> ocr_results;
   if (!pass->ocr.empty()) {
     auto job = std::make_shared<OcrJob>();
-    job->pdf = &*pass->pdf;
+    job->pdf = &pdf;
     job->pages = pass->ocr;
     job->done = total - static_cast<int>(pass->ocr.size());
     job->results.resize(pass->ocr.size());
@@ -177,20 +179,19 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(const SourceFile& file, con
 
 }  // namespace
 
-asio::awaitable<core::Result<Extraction>> Extract(const SourceFile& file, const Route& route, const ExtractDeps& deps,
-                                                  const ExtractProgress& progress) {
-  if (route.format == "pdf") co_return co_await ExtractPdf(file, route, deps, progress);
-  if (route.format == "image") {
-    auto image = co_await deps.workers.Run([&] { return DecodeImage(file.bytes, deps.limits.max_pixels); });
-    if (!image) co_return core::Fail(image.error());
-    auto text = co_await deps.ocr.Recognize(*image);
+asio::awaitable<core::Result<Extraction>> Extract(SourceFile file, RoutedFile routed, ExtractDeps deps,
+                                                  ExtractProgress progress) {
+  if (routed.route.format == "pdf") co_return co_await ExtractPdf(routed, deps, progress);
+  if (routed.route.format == "image") {
+    auto text = co_await deps.ocr.Recognize(*routed.image);
     if (!text) co_return core::Fail(text.error().code, "OCR: " + text.error().message);
     Extraction out;
     AddOcrPage(out, 1, *text);
     if (progress) progress(1, 1);
     co_return out;
   }
-  auto out = co_await deps.workers.Run([&] { return ExtractText(file, route); });
+  auto read = [&] { return ExtractText(file, routed.route); };
+  auto out = co_await deps.workers.Run(read);
   if (out && progress) progress(1, 1);
   co_return out;
 }

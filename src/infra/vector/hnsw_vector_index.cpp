@@ -1,4 +1,4 @@
-#include "knowledge/dense_index.hpp"
+#include "infra/vector/hnsw_vector_index.hpp"
 
 // hnswlib 0.6.2's prefetching reads one link past the end of a full
 // neighbour list (a heap overflow under AddressSanitizer); the distance
@@ -11,7 +11,7 @@
 #include <mutex>
 #include <unordered_set>
 
-namespace salesboost::knowledge {
+namespace salesboost::infra {
 namespace {
 
 float DotPlain(const float* a, const float* b, std::size_t n) {
@@ -69,7 +69,7 @@ void Normalize(std::vector<float>& v) {
   }
 }
 
-class DenseIndex::Space final : public hnswlib::SpaceInterface<float> {
+class HnswVectorIndex::Space final : public hnswlib::SpaceInterface<float> {
  public:
   explicit Space(std::size_t dimensions) : dimensions_(dimensions) {}
   size_t get_data_size() override { return dimensions_ * sizeof(float); }
@@ -80,42 +80,42 @@ class DenseIndex::Space final : public hnswlib::SpaceInterface<float> {
   std::size_t dimensions_;
 };
 
-struct DenseIndex::Graph {
+struct HnswVectorIndex::Graph {
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> hnsw;
   std::unordered_set<std::uint64_t> keys;  // live entries
 };
 
-DenseIndex::DenseIndex(DenseOptions options)
+HnswVectorIndex::HnswVectorIndex(HnswOptions options)
     : options_(options), space_(std::make_unique<Space>(options.dimensions)), graph_(std::make_unique<Graph>()) {
   graph_->hnsw =
       std::make_unique<hnswlib::HierarchicalNSW<float>>(space_.get(), 1024, options_.m, options_.ef_construction);
   graph_->hnsw->setEf(options_.ef_search);
 }
 
-void DenseIndex::SetEf(std::size_t ef) {
+void HnswVectorIndex::SetEf(std::size_t ef) {
   std::unique_lock lock(mutex_);
   options_.ef_search = ef;
   graph_->hnsw->setEf(ef);
 }
 
-DenseIndex::~DenseIndex() = default;
+HnswVectorIndex::~HnswVectorIndex() = default;
 
-std::size_t DenseIndex::Size() const {
+std::size_t HnswVectorIndex::Size() const {
   std::shared_lock lock(mutex_);
   return graph_->keys.size();
 }
 
-bool DenseIndex::Contains(std::uint64_t key) const {
+bool HnswVectorIndex::Contains(std::uint64_t key) const {
   std::shared_lock lock(mutex_);
   return graph_->keys.contains(key);
 }
 
-std::vector<std::uint64_t> DenseIndex::Keys() const {
+std::vector<std::uint64_t> HnswVectorIndex::Keys() const {
   std::shared_lock lock(mutex_);
   return {graph_->keys.begin(), graph_->keys.end()};
 }
 
-core::Result<void> DenseIndex::Add(std::uint64_t key, std::vector<float> vector) {
+core::Result<void> HnswVectorIndex::Add(std::uint64_t key, std::vector<float> vector) {
   if (vector.size() != options_.dimensions) {
     return core::Fail(core::ErrorCode::kInvalidArgument, "embedding has " + std::to_string(vector.size()) +
                                                              " dimensions, the index " +
@@ -134,7 +134,7 @@ core::Result<void> DenseIndex::Add(std::uint64_t key, std::vector<float> vector)
   return core::Ok();
 }
 
-void DenseIndex::Remove(std::uint64_t key) {
+void HnswVectorIndex::Remove(std::uint64_t key) {
   std::unique_lock lock(mutex_);
   if (graph_->keys.erase(key) == 0) return;
   try {
@@ -144,19 +144,19 @@ void DenseIndex::Remove(std::uint64_t key) {
   }
 }
 
-std::vector<ScoredKey> DenseIndex::Search(std::vector<float> query, std::size_t k,
-                                          const std::function<bool(std::uint64_t)>& accept) const {
+std::vector<knowledge::ScoredKey> HnswVectorIndex::Search(std::vector<float> query, std::size_t k,
+                                                          const std::function<bool(std::uint64_t)>& accept) const {
   if (query.size() != options_.dimensions || k == 0) return {};
   Normalize(query);
   std::shared_lock lock(mutex_);
   if (graph_->keys.empty()) return {};
   auto& hnsw = *graph_->hnsw;
-  std::vector<ScoredKey> hits;
+  std::vector<knowledge::ScoredKey> hits;
   std::size_t want = k;
   // Filtered-out entries are skipped; ask for more until `k` pass or the graph is exhausted.
   while (true) {
     auto found = hnsw.searchKnn(query.data(), std::min(want, graph_->keys.size()));
-    std::vector<ScoredKey> all;
+    std::vector<knowledge::ScoredKey> all;
     while (!found.empty()) {
       all.push_back({found.top().second, 1.0 - found.top().first});
       found.pop();
@@ -173,7 +173,7 @@ std::vector<ScoredKey> DenseIndex::Search(std::vector<float> query, std::size_t 
   return hits;
 }
 
-core::Result<void> DenseIndex::Save(const std::filesystem::path& file) const {
+core::Result<void> HnswVectorIndex::Save(const std::filesystem::path& file) const {
   std::shared_lock lock(mutex_);
   const auto tmp = file.string() + ".tmp";
   try {
@@ -187,8 +187,9 @@ core::Result<void> DenseIndex::Save(const std::filesystem::path& file) const {
   return core::Ok();
 }
 
-core::Result<std::unique_ptr<DenseIndex>> DenseIndex::Load(const std::filesystem::path& file, DenseOptions options) {
-  auto index = std::make_unique<DenseIndex>(options);
+core::Result<std::unique_ptr<HnswVectorIndex>> HnswVectorIndex::Load(const std::filesystem::path& file,
+                                                                     HnswOptions options) {
+  auto index = std::make_unique<HnswVectorIndex>(options);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) {
     return core::Fail(core::ErrorCode::kNotFound, "no dense index at " + file.string());
@@ -210,4 +211,4 @@ core::Result<std::unique_ptr<DenseIndex>> DenseIndex::Load(const std::filesystem
   return index;
 }
 
-}  // namespace salesboost::knowledge
+}  // namespace salesboost::infra

@@ -8,14 +8,24 @@
 //            (photos, handwriting) -> ocr, vision model preferred
 // Every decision carries its reasons. Empty or unsupported files, and files
 // over the size limit, are errors.
+//
+// To rate a PDF or an image the router has to open it; RouteFile hands what
+// it opened (and the page text it read) on to Extract, so each file is
+// parsed once. Pure apart from the readers it is given; thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
+#include "knowledge/ingest/gray_image.hpp"
+#include "knowledge/ingest/image_decoder.hpp"
+#include "knowledge/ingest/pdf_document.hpp"
+#include "knowledge/ingest/pdf_reader.hpp"
 
 namespace salesboost::knowledge {
 
@@ -42,9 +52,26 @@ struct Route {
   std::vector<std::string> reasons;
 };
 
+// What the router opens files with.
+struct DocumentReaders {
+  const PdfReader& pdf;
+  const ImageDecoder& images;
+};
+
+// A routing decision with the document opened to make it.
+struct RoutedFile {
+  Route route;
+  std::unique_ptr<PdfDocument> pdf;     // format "pdf"
+  std::vector<std::string> page_texts;  // format "pdf": the text of the first pages, read to rate the file
+  std::optional<GrayImage> image;       // format "image": the decoded picture
+};
+
 // Format by magic bytes, then by extension; empty when unsupported.
 std::string DetectFormat(const SourceFile& file);
 
-core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits);
+core::Result<RoutedFile> RouteFile(const SourceFile& file, const ExtractLimits& limits, const DocumentReaders& readers);
+
+// The decision alone; what was opened is dropped.
+core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits, const DocumentReaders& readers);
 
 }  // namespace salesboost::knowledge

@@ -1,4 +1,4 @@
-#include "knowledge/knowledge_index.hpp"
+#include "knowledge/index/knowledge_index.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -80,12 +80,12 @@ void KnowledgeIndex::RemoveLocked(const std::string& document_id) {
   document_slots_.erase(found);
 }
 
-void KnowledgeIndex::SetDense(std::unique_ptr<DenseIndex> dense) {
+void KnowledgeIndex::SetDense(std::unique_ptr<VectorIndex> dense) {
   std::unique_lock lock(mutex_);
   dense_ = std::move(dense);
 }
 
-DenseIndex* KnowledgeIndex::Dense() const {
+VectorIndex* KnowledgeIndex::Dense() const {
   std::shared_lock lock(mutex_);
   return dense_.get();
 }

@@ -1,12 +1,15 @@
-#include "knowledge/vision_ocr.hpp"
+#include "infra/ocr/vision_ocr.hpp"
 
 #include <leptonica/allheaders.h>
 #include <sodium.h>
 
 #include <cstring>
 
-namespace salesboost::knowledge {
+namespace salesboost::infra {
 namespace {
+
+using knowledge::GrayImage;
+using knowledge::OcrText;
 
 // The instruction DeepSeek-OCR documents for page-to-Markdown conversion.
 constexpr const char* kPrompt = "<image>\n<|grounding|>Convert the document to markdown.";
@@ -54,7 +57,7 @@ core::Result<std::string> EncodePng(const GrayImage& image) {
   return out;
 }
 
-VisionOcr::VisionOcr(llm::Provider& provider, Ocr& fallback, core::BlockingPool& workers,
+VisionOcr::VisionOcr(llm::Provider& provider, knowledge::Ocr& fallback, core::BlockingPool& workers,
                      std::chrono::milliseconds budget, core::Logger logger)
     : provider_(provider), fallback_(fallback), workers_(workers), budget_(budget), logger_(std::move(logger)) {}
 
@@ -78,4 +81,4 @@ boost::asio::awaitable<core::Result<OcrText>> VisionOcr::Recognize(const GrayIma
   co_return co_await fallback_.Recognize(image);
 }
 
-}  // namespace salesboost::knowledge
+}  // namespace salesboost::infra

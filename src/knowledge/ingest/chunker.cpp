@@ -1,4 +1,4 @@
-#include "knowledge/chunker.hpp"
+#include "knowledge/ingest/chunker.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "knowledge/markup.hpp"
+#include "knowledge/ingest/markup.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -389,23 +389,6 @@ core::Result<std::string> DocxToMarkdown(std::string_view docx, const DocxLimits
   std::string out;
   DocxBlocks(xmlDocGetRootElement(doc.get()), out);
   return out;
-}
-
-std::string TakeFrontMatterType(std::string& markdown) {
-  std::string_view rest = markdown;
-  if (!rest.starts_with("---\n")) return {};
-  const auto end = rest.find("\n---\n", 3);
-  if (end == std::string_view::npos) return {};
-  std::string type;
-  std::string_view block = rest.substr(4, end - 3);
-  while (!block.empty()) {
-    const auto eol = std::min(block.find('\n'), block.size());
-    const std::string_view line = block.substr(0, eol);
-    block.remove_prefix(std::min(eol + 1, block.size()));
-    if (line.starts_with("type:")) type = Trim(line.substr(5));
-  }
-  markdown.erase(0, end + 5);
-  return type;
 }
 
 }  // namespace salesboost::knowledge

@@ -7,6 +7,7 @@
 //   DOCX  (libarchive reads word/document.xml with a size cap against zip
 //          bombs; headings from Heading/Title styles, tables kept)
 // Each returns an invalid-argument error with a reason for malformed input.
+// Pure functions; thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -27,9 +28,5 @@ struct DocxLimits {
 };
 
 core::Result<std::string> DocxToMarkdown(std::string_view docx, const DocxLimits& limits = {});
-
-// Splits a leading "---" front-matter block off Markdown and returns its
-// "type:" value (empty when absent); `markdown` keeps the rest.
-std::string TakeFrontMatterType(std::string& markdown);
 
 }  // namespace salesboost::knowledge
