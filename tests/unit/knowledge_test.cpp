@@ -2,9 +2,11 @@
 // PDF text, the sparse and dense indexes and hybrid fusion.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
 #include <set>
 
+#include "app/run_sync.hpp"
 #include "core/read_file.hpp"
 #include "infra/ocr/leptonica_image_decoder.hpp"
 #include "infra/ocr/tesseract_ocr.hpp"
@@ -17,6 +19,7 @@
 #include "knowledge/ingest/pdf_layout.hpp"
 #include "knowledge/ingest/router.hpp"
 #include "knowledge/ingest/text_decode.hpp"
+#include "knowledge/ingest_pipeline.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::knowledge {
@@ -173,6 +176,56 @@ TEST(Pdf, TextPerPageWithTablesAsMarkdown) {
   ASSERT_TRUE(capped);
   EXPECT_LE(static_cast<std::int64_t>(capped->width) * capped->height, 110'000);
   EXPECT_EQ(CountPdfImages(Fixture("scanned.pdf")), 1);
+}
+
+// Real readers that count how often a file is opened or decoded.
+class CountingPdfReader final : public PdfReader {
+ public:
+  core::Result<std::unique_ptr<PdfDocument>> Open(std::string_view bytes) const override {
+    ++opened;
+    return real_.Open(bytes);
+  }
+  mutable std::atomic<int> opened{0};
+
+ private:
+  infra::PopplerPdfReader real_;
+};
+
+class CountingImageDecoder final : public ImageDecoder {
+ public:
+  core::Result<GrayImage> Decode(std::string_view bytes, std::int64_t max_pixels) const override {
+    ++decoded;
+    return real_.Decode(bytes, max_pixels);
+  }
+  mutable std::atomic<int> decoded{0};
+
+ private:
+  infra::LeptonicaImageDecoder real_;
+};
+
+class FixedOcr final : public Ocr {
+ public:
+  boost::asio::awaitable<core::Result<OcrText>> Recognize(const GrayImage&) override {
+    co_return OcrText{.text = "Refunds are available within 30 days of purchase.", .confidence = 90, .engine = "fixed"};
+  }
+};
+
+TEST(IngestPipeline, ParsesEachPdfAndImageOnceFromRoutingToChunks) {
+  core::BlockingPool workers(2);
+  FixedOcr ocr;
+  CountingPdfReader pdf;
+  CountingImageDecoder images;
+  IngestPipeline pipeline({}, {.workers = workers, .ocr = ocr, .pdf = pdf, .images = images});
+  for (const auto* name : {"digital.pdf", "scanned.pdf", "scan.png"}) {
+    pdf.opened = 0;
+    images.decoded = 0;
+    auto prepared = app::RunSync(pipeline.Prepare("doc", "v1", {name, Fixture(name)}, {}));
+    ASSERT_FALSE(prepared.error) << name << ": " << prepared.error->message;
+    EXPECT_FALSE(prepared.document.chunks.children.empty()) << name;
+    const bool is_pdf = std::string_view(name).ends_with(".pdf");
+    EXPECT_EQ(pdf.opened, is_pdf ? 1 : 0) << name;
+    EXPECT_EQ(images.decoded, is_pdf ? 0 : 1) << name;
+  }
 }
 
 TEST(Ocr, JoinsSpacesBetweenHanCharactersOnly) {
