@@ -18,9 +18,12 @@
 #include "brain/in_memory_knowledge.hpp"
 #include "core/read_file.hpp"
 #include "core/text.hpp"
-#include "knowledge/knowledge_index.hpp"
-#include "knowledge/ocr.hpp"
-#include "knowledge/pdf.hpp"
+#include "infra/ocr/leptonica_image_decoder.hpp"
+#include "infra/ocr/tesseract_ocr.hpp"
+#include "infra/pdf/pdf_file.hpp"
+#include "infra/vector/hnsw_vector_index.hpp"
+#include "knowledge/index/knowledge_index.hpp"
+#include "knowledge/ingest/pdf_layout.hpp"
 
 namespace {
 
@@ -53,7 +56,7 @@ int Pdf(const std::string& file, int runs) {
   std::size_t chars = 0;
   for (int r = 0; r < runs; ++r) {
     const auto start = Clock::now();
-    auto pdf = knowledge::PdfFile::Open(*bytes);
+    auto pdf = infra::PdfFile::Open(*bytes);
     if (!pdf) return 1;
     pages = pdf->Pages();
     chars = 0;
@@ -71,10 +74,10 @@ int Pdf(const std::string& file, int runs) {
 int Ocr(const std::string& file, int runs, const std::string& languages) {
   const auto bytes = core::ReadWholeFile(file);
   if (!bytes) return 1;
-  auto image = knowledge::DecodeImage(*bytes, 100'000'000);
+  auto image = infra::DecodeImage(*bytes, 100'000'000);
   if (!image) return 1;
   core::BlockingPool pool(1);
-  knowledge::TesseractOcr ocr(pool, languages);
+  infra::TesseractOcr ocr(pool, languages);
   if (!ocr.RecognizeNow(*image)) return 1;  // engine loaded, as in a running server
   std::vector<double> ours;
   std::vector<double> peer;
@@ -122,7 +125,7 @@ struct VectorModel {
       for (std::size_t i = 0; i < dims; ++i) v[i] += w * b[i];
     }
     for (auto& x : v) x += 0.5F * normal(random) * std::sqrt(static_cast<float>(basis.size()));
-    knowledge::Normalize(v);
+    infra::Normalize(v);
     return v;
   }
 };
@@ -134,12 +137,12 @@ int Query(std::size_t chunks, std::size_t dims, int queries, const std::vector<s
   std::uniform_int_distribution<std::size_t> pick(0, sentences.size() - 1);
   VectorModel model(dims, 64);
   knowledge::KnowledgeIndex index;
-  auto dense = std::make_unique<knowledge::DenseIndex>(
-      knowledge::DenseOptions{.dimensions = dims, .m = 16, .ef_construction = ef_construction, .ef_search = efs[0]});
+  auto dense = std::make_unique<infra::HnswVectorIndex>(
+      infra::HnswOptions{.dimensions = dims, .m = 16, .ef_construction = ef_construction, .ef_search = efs[0]});
   // A graph saved by an earlier run with the same parameters (the vectors are regenerated identically).
   const bool cached = !cache.empty() && std::filesystem::exists(cache);
   if (cached) {
-    auto loaded = knowledge::DenseIndex::Load(
+    auto loaded = infra::HnswVectorIndex::Load(
         cache, {.dimensions = dims, .m = 16, .ef_construction = ef_construction, .ef_search = efs[0]});
     if (!loaded) return 1;
     dense = std::move(*loaded);
@@ -195,7 +198,7 @@ int Query(std::size_t chunks, std::size_t dims, int queries, const std::vector<s
       std::vector<std::pair<float, std::uint64_t>> exact;
       exact.reserve(chunks);
       for (std::size_t i = 0; i < chunks; ++i)
-        exact.emplace_back(-knowledge::Dot(v.data(), vectors[i].data(), dims), i * 2 + 1);
+        exact.emplace_back(-infra::Dot(v.data(), vectors[i].data(), dims), i * 2 + 1);
       std::partial_sort(exact.begin(), exact.begin() + 10, exact.end());
       exact_ms.push_back(Seconds(Clock::now() - start) * 1000);
       std::set<std::uint64_t> truth;

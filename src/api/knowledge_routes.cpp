@@ -4,6 +4,7 @@
 
 #include "api/authenticated.hpp"
 #include "api/json_body.hpp"
+#include "api/knowledge_json.hpp"
 #include "api/multipart.hpp"
 #include "core/utf8.hpp"
 
@@ -21,19 +22,6 @@ bool ValidName(std::string_view name) {
   return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || c == '.';
   });
-}
-
-json::object HitJson(const knowledge::SearchHit& hit) {
-  return {{"chunk_id", hit.chunk_id},
-          {"document_id", hit.document_id},
-          {"source", hit.source},
-          {"type", hit.type},
-          {"heading", hit.heading},
-          {"page", hit.page},
-          {"text", hit.text},
-          {"score", hit.score},
-          {"sparse_rank", hit.sparse_rank},
-          {"dense_rank", hit.dense_rank}};
 }
 
 }  // namespace
@@ -91,7 +79,7 @@ void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& aut
                     [&base](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
                       auto job = co_await base.Job(admin.tenant_id, request.path_params.at("id"));
                       if (!job) co_return ErrorReply(job.error(), request);
-                      co_return JsonResponse(200, job->ToJson());
+                      co_return JsonResponse(200, JobJson(*job));
                     }));
 
   router.Add(
@@ -102,7 +90,7 @@ void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& aut
                           co_await base.Documents(admin.tenant_id, request.QueryParam("collection").value_or(""));
                       if (!documents) co_return ErrorReply(documents.error(), request);
                       json::array list;
-                      for (auto& document : *documents) list.emplace_back(std::move(document));
+                      for (const auto& document : *documents) list.emplace_back(DocumentJson(document));
                       co_return JsonResponse(200, json::object{{"documents", std::move(list)}});
                     }));
 
@@ -112,7 +100,7 @@ void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& aut
                     [&base](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
                       auto document = co_await base.Document(admin.tenant_id, request.path_params.at("id"));
                       if (!document) co_return ErrorReply(document.error(), request);
-                      co_return JsonResponse(200, *document);
+                      co_return JsonResponse(200, DocumentDetailJson(*document));
                     }));
 
   router.Add("DELETE", "/api/v1/knowledge/documents/{id}",

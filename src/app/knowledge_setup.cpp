@@ -18,7 +18,6 @@ knowledge::KnowledgeOptions Options(const AppConfig& config) {
   options.limits.max_pixels = k.max_megapixels * 1'000'000;
   options.ocr_lanes = static_cast<int>(k.workers);
   options.dense_file = std::filesystem::path(config.data.dir) / "knowledge" / "dense.hnsw";
-  options.dense.ef_search = static_cast<std::size_t>(k.ef_search);
   options.rrf_k = k.rrf_k;
   options.sparse_weight = k.sparse_weight;
   options.dense_weight = k.dense_weight;
@@ -32,19 +31,23 @@ KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& stor
                                    const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger)
     : workers(static_cast<int>(config.knowledge.workers)),
       tesseract(workers, config.knowledge.ocr_languages),
-      vision(config.knowledge.ocr_provider.empty()
-                 ? nullptr
-                 : std::make_unique<knowledge::VisionOcr>(
-                       *providers.Find(config.knowledge.ocr_provider), tesseract, workers,
-                       std::chrono::milliseconds(config.knowledge.ocr_timeout_ms), logger)),
+      vision(
+          config.knowledge.ocr_provider.empty()
+              ? nullptr
+              : std::make_unique<infra::VisionOcr>(*providers.Find(config.knowledge.ocr_provider), tesseract, workers,
+                                                   std::chrono::milliseconds(config.knowledge.ocr_timeout_ms), logger)),
       embedder(config.knowledge.embeddings.empty()
                    ? nullptr
                    : std::make_unique<knowledge::ProviderEmbedder>(*providers.Find(config.knowledge.embeddings))),
+      vectors(infra::HnswOptions{.ef_search = static_cast<std::size_t>(config.knowledge.ef_search)}),
       base(Options(config), knowledge::KnowledgeBase::Deps{.store = store,
                                                            .workers = workers,
                                                            .ocr = vision ? static_cast<knowledge::Ocr&>(*vision)
                                                                          : static_cast<knowledge::Ocr&>(tesseract),
+                                                           .pdf = pdf,
+                                                           .images = images,
                                                            .embedder = embedder.get(),
+                                                           .vectors = vectors,
                                                            .clock = clock,
                                                            .ids = ids,
                                                            .logger = logger}) {}

@@ -1,5 +1,7 @@
-// The knowledge base as configured: its worker threads, Tesseract, the
-// embeddings provider when one is named, and the service itself. Shared by
+// The knowledge base as configured: its worker threads, the adapters it
+// reads files with (Poppler, Leptonica, Tesseract, the vision model when one
+// is named), the embeddings provider when one is named, the HNSW index
+// factory, and the service itself. Shared by
 // `serve`, `ingest` and `search`.
 #pragma once
 
@@ -8,8 +10,13 @@
 
 #include "app/app_config.hpp"
 #include "core/blocking_pool.hpp"
+#include "infra/ocr/leptonica_image_decoder.hpp"
+#include "infra/ocr/tesseract_ocr.hpp"
+#include "infra/ocr/vision_ocr.hpp"
+#include "infra/pdf/poppler_pdf_reader.hpp"
+#include "infra/vector/hnsw_index_factory.hpp"
 #include "knowledge/knowledge_base.hpp"
-#include "knowledge/vision_ocr.hpp"
+#include "knowledge/provider_embedder.hpp"
 #include "llm/provider.hpp"
 
 namespace salesboost::app {
@@ -19,9 +26,12 @@ struct KnowledgeRuntime {
                    const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger);
 
   core::BlockingPool workers;
-  knowledge::TesseractOcr tesseract;
-  std::unique_ptr<knowledge::VisionOcr> vision;           // null: Tesseract reads every scan
+  infra::PopplerPdfReader pdf;
+  infra::LeptonicaImageDecoder images;
+  infra::TesseractOcr tesseract;
+  std::unique_ptr<infra::VisionOcr> vision;               // null: Tesseract reads every scan
   std::unique_ptr<knowledge::ProviderEmbedder> embedder;  // null: BM25 only
+  infra::HnswIndexFactory vectors;
   knowledge::KnowledgeBase base;
 };
 

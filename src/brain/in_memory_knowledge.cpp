@@ -3,28 +3,26 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 
-#include "knowledge/markup.hpp"
-#include "knowledge/sparse_index.hpp"
+#include "knowledge/ingest/front_matter.hpp"
 
 namespace salesboost::brain {
 namespace {
 
-constexpr double kK1 = 1.2;
-constexpr double kB = 0.75;
+// Sparse-index groups: a passage's language decides which searches may return it.
+enum Group : std::uint32_t { kAnyLanguage = 0, kChinese = 1, kEnglish = 2, kGroups = 3 };
 
-std::string LanguageOf(std::string_view name) {
-  if (name.ends_with(".zh.md")) return "zh";
-  if (name.ends_with(".en.md")) return "en";
-  return {};
+Group GroupOf(std::string_view name) {
+  if (name.ends_with(".zh.md")) return kChinese;
+  if (name.ends_with(".en.md")) return kEnglish;
+  return kAnyLanguage;
 }
 
 }  // namespace
 
 InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& documents) {
   for (const auto& document : documents) {
-    const std::string language = LanguageOf(document.name);
+    const Group group = GroupOf(document.name);
     std::string text(document.content);
     const std::string type = knowledge::TakeFrontMatterType(text);
     std::string_view rest = text;
@@ -32,18 +30,10 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
     std::string body;
     auto flush = [&] {
       if (body.empty()) return;
-      Passage passage{.text = body,
-                      .source = std::string(document.name),
-                      .heading = heading,
-                      .type = type,
-                      .language = language,
-                      .terms = {},
-                      .length = 0};
-      for (const auto& [term, count] : knowledge::CountTerms(fmt::format("{}\n{}", heading, body))) {
-        passage.terms[term] = count;
-        passage.length += count;
-      }
-      passages_.push_back(std::move(passage));
+      const auto key = static_cast<std::uint64_t>(passages_.size());
+      index_.Add(key, group, knowledge::CountTerms(fmt::format("{}\n{}", heading, body)));
+      passages_.push_back(
+          Passage{.text = body, .source = std::string(document.name), .heading = heading, .type = type});
       body.clear();
     };
     while (!rest.empty()) {
@@ -61,42 +51,25 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
     }
     flush();
   }
-  double total = 0;
-  for (const auto& passage : passages_) {
-    total += passage.length;
-    for (const auto& [term, count] : passage.terms) ++document_frequency_[term];
-  }
-  if (!passages_.empty()) average_length_ = std::max(1.0, total / static_cast<double>(passages_.size()));
 }
 
 std::vector<conversation::KnowledgeHit> InMemoryKnowledge::Find(const std::string& query, const std::string& language,
                                                                 int k) const {
-  std::vector<std::string> terms;
-  for (auto& [term, count] : knowledge::CountTerms(query)) terms.push_back(std::move(term));
-  const auto n = static_cast<double>(passages_.size());
+  // Neutral passages always; language-specific ones when the query's language matches or is open.
+  std::vector<char> allowed(kGroups, 1);
+  if (language == "zh") allowed[kEnglish] = 0;
+  if (language == "en") allowed[kChinese] = 0;
+  if (!language.empty() && language != "zh" && language != "en") allowed[kChinese] = allowed[kEnglish] = 0;
   std::vector<conversation::KnowledgeHit> hits;
-  for (const auto& passage : passages_) {
-    if (!passage.language.empty() && !language.empty() && passage.language != language) continue;
-    double score = 0;
-    for (const auto& term : terms) {
-      const auto tf = passage.terms.find(term);
-      if (tf == passage.terms.end()) continue;
-      const double df = document_frequency_.at(term);
-      const double idf = std::log(1 + (n - df + 0.5) / (df + 0.5));
-      const double f = tf->second;
-      score += idf * f * (kK1 + 1) / (f + kK1 * (1 - kB + kB * passage.length / average_length_));
-    }
-    if (score > 0) {
-      hits.push_back(conversation::KnowledgeHit{.text = passage.text,
-                                                .source = passage.source,
-                                                .heading = passage.heading,
-                                                .type = passage.type,
-                                                .score = score,
-                                                .lexical_score = score});
-    }
+  for (const auto& scored : index_.Search(query, static_cast<std::size_t>(std::max(k, 0)), &allowed)) {
+    const auto& passage = passages_[scored.key];
+    hits.push_back(conversation::KnowledgeHit{.text = passage.text,
+                                              .source = passage.source,
+                                              .heading = passage.heading,
+                                              .type = passage.type,
+                                              .score = scored.score,
+                                              .lexical_score = scored.score});
   }
-  std::sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
-  if (hits.size() > static_cast<std::size_t>(std::max(k, 0))) hits.resize(static_cast<std::size_t>(std::max(k, 0)));
   return hits;
 }
 

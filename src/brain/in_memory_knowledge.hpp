@@ -1,17 +1,17 @@
-// InMemoryKnowledge: BM25 over Markdown documents held in memory, one
-// passage per section (a heading and its paragraphs). Terms are ICU words of
-// the NFKC-folded text plus single CJK characters for recall. Documents named
+// InMemoryKnowledge: BM25 (knowledge::SparseIndex, the knowledge base's own
+// index) over Markdown documents held in memory, one passage per section (a
+// heading and its paragraphs). Documents named
 // *.zh.md or *.en.md serve that language only. A document may start with a
 // front-matter block ("---", "type: faq", "---") naming its type. Built once;
 // thread-safe reads.
 #pragma once
 
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "conversation/knowledge.hpp"
 #include "core/embedded_file.hpp"
+#include "knowledge/index/sparse_index.hpp"
 
 namespace salesboost::brain {
 
@@ -31,13 +31,9 @@ class InMemoryKnowledge final : public conversation::KnowledgeSearch {
     std::string source;
     std::string heading;
     std::string type;
-    std::string language;  // empty: any
-    std::unordered_map<std::string, int> terms;
-    int length = 0;
   };
-  std::vector<Passage> passages_;
-  std::unordered_map<std::string, int> document_frequency_;
-  double average_length_ = 1;
+  std::vector<Passage> passages_;  // by sparse-index key
+  knowledge::SparseIndex index_;   // read-only after construction
 };
 
 // The demo knowledge documents shipped in the binary (data/demo/knowledge/).

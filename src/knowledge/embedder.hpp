@@ -1,6 +1,5 @@
-// Embedder: text to dense vectors. ProviderEmbedder calls an
-// OpenAI-compatible /v1/embeddings endpoint (BGE-M3 and the like) through an
-// llm::Provider, so its breaker, call slots and retries apply.
+// Embedder: the port that turns text into dense vectors (ProviderEmbedder
+// calls an OpenAI-compatible endpoint). Implementations are thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -9,7 +8,6 @@
 #include <vector>
 
 #include "core/result.hpp"
-#include "llm/chat_provider.hpp"
 
 namespace salesboost::knowledge {
 
@@ -21,22 +19,6 @@ class Embedder {
       std::vector<std::string> texts, std::chrono::milliseconds budget) = 0;
   // Names the model: vectors of different models never share an index.
   virtual std::string Model() const = 0;
-};
-
-class ProviderEmbedder final : public Embedder {
- public:
-  explicit ProviderEmbedder(llm::ChatProvider& provider) : provider_(provider) {}
-  boost::asio::awaitable<core::Result<std::vector<std::vector<float>>>> Embed(
-      std::vector<std::string> texts, std::chrono::milliseconds budget) override {
-    const auto deadline = std::chrono::steady_clock::now() + budget;
-    auto vectors = co_await provider_.Embed(texts, deadline);
-    if (!vectors) co_return core::Fail(vectors.error().error);
-    co_return std::move(*vectors);
-  }
-  std::string Model() const override { return provider_.Name() + "/" + provider_.Model(); }
-
- private:
-  llm::ChatProvider& provider_;
 };
 
 }  // namespace salesboost::knowledge

@@ -1,26 +1,23 @@
-// KnowledgeBase: the knowledge service. Ingests files (route, extract,
-// chunk, count terms, then commit document and chunks in one transaction,
-// update the in-memory indexes and embed the new chunks), keeps documents versioned
-// by content hash (the same content again changes nothing; a changed file
-// replaces its chunks), deletes documents with every chunk, runs upload jobs
-// one after another with progress, and searches (hybrid BM25 + dense, see
-// KnowledgeIndex). It is the agents' KnowledgeSearch for one tenant.
+// KnowledgeBase: the knowledge service, for the API, the CLI and the agents
+// (its conversation::KnowledgeSearch reads the agent tenant's documents).
+// Ingesting a file: the same content again changes nothing (documents are
+// versioned by content hash); otherwise the IngestPipeline routes, extracts
+// and chunks it, the DocumentRepository replaces the document and its chunks
+// in one transaction, the KnowledgeIndex takes them and DenseVectors embeds
+// the new children. Upload jobs run through IngestJobs; searches are hybrid
+// (BM25 + dense, see KnowledgeIndex). Returns plain values: presenting them
+// is the caller's business.
 //
-// State: documents and chunks live in the Store; the dense index is saved to
-// `dense_file` after each change and reloaded at start; children without a
-// vector (an embeddings outage, a model change) are embedded later by
-// Backfill(). Thread-safe.
+// State: documents and chunks live in the Store; the dense index is saved
+// after each change and reloaded at start; children without a vector (an
+// embeddings outage, a model change) are embedded later by Backfill().
+// Thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
 #include <chrono>
-#include <deque>
+#include <cstddef>
 #include <filesystem>
-#include <functional>
-#include <map>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,10 +26,19 @@
 #include "core/clock.hpp"
 #include "core/id_generator.hpp"
 #include "core/logging.hpp"
-#include "knowledge/chunker.hpp"
+#include "knowledge/dense_vectors.hpp"
+#include "knowledge/document_record.hpp"
+#include "knowledge/document_repository.hpp"
 #include "knowledge/embedder.hpp"
-#include "knowledge/extractor.hpp"
-#include "knowledge/knowledge_index.hpp"
+#include "knowledge/file_outcome.hpp"
+#include "knowledge/index/knowledge_index.hpp"
+#include "knowledge/index/vector_index_factory.hpp"
+#include "knowledge/ingest/image_decoder.hpp"
+#include "knowledge/ingest/ocr.hpp"
+#include "knowledge/ingest/pdf_reader.hpp"
+#include "knowledge/ingest_jobs.hpp"
+#include "knowledge/ingest_pipeline.hpp"
+#include "knowledge/job_view.hpp"
 #include "storage/store.hpp"
 
 namespace salesboost::knowledge {
@@ -45,56 +51,11 @@ struct KnowledgeOptions {
   std::chrono::milliseconds embed_budget{60000};       // one batch
   std::chrono::milliseconds query_embed_budget{2000};  // a search's query vector
   std::filesystem::path dense_file;                    // empty: the dense index is not saved
-  DenseOptions dense;                                  // dimensions come from the first vectors
   double rrf_k = 60;
   double sparse_weight = 1;
   double dense_weight = 1;
   std::size_t candidates = 50;
   std::string agent_tenant = "default";  // whose documents the agents read
-};
-
-struct FileOutcome {
-  std::string name;
-  std::string status;  // indexed, unchanged, duplicate, failed
-  std::string error;   // failed: why
-  std::string document_id;
-  std::string version;
-  Route route;
-  int pages = 0;
-  int ocr_pages = 0;
-  std::string ocr_engine;
-  std::size_t parents = 0;
-  std::size_t children = 0;
-  std::size_t vectors = 0;
-  double seconds = 0;
-
-  boost::json::object ToJson() const;
-};
-
-struct IngestRequest {
-  std::string tenant_id;
-  std::string collection = "default";
-  std::string type;  // document type for every file; empty: from front matter
-  SourceFile file;
-};
-
-struct JobFile {
-  std::string name;
-  int pages_done = 0;
-  int pages_total = 0;
-  std::optional<FileOutcome> outcome;
-};
-
-struct JobView {
-  std::string id;
-  std::string tenant_id;
-  std::string collection;
-  std::string status;  // queued, running, done, failed
-  std::vector<JobFile> files;
-  std::string created_at;
-  std::string updated_at;
-
-  boost::json::object ToJson() const;
 };
 
 struct SearchRequest {
@@ -106,15 +67,16 @@ struct SearchRequest {
   std::string language;
 };
 
-using IngestProgress = std::function<void(int pages_done, int pages_total)>;
-
 class KnowledgeBase final : public conversation::KnowledgeSearch {
  public:
   struct Deps {
     storage::Store& store;
     core::BlockingPool& workers;  // extraction and OCR; not the store's pool
     Ocr& ocr;
+    const PdfReader& pdf;
+    const ImageDecoder& images;
     Embedder* embedder;  // null: sparse retrieval only
+    const VectorIndexFactory& vectors;
     const core::Clock& clock;
     core::IdGenerator& ids;
     core::Logger logger;
@@ -135,9 +97,9 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
                                                            std::string type, std::vector<SourceFile> files);
   boost::asio::awaitable<core::Result<JobView>> Job(std::string tenant_id, std::string job_id);
 
-  boost::asio::awaitable<core::Result<std::vector<boost::json::object>>> Documents(std::string tenant_id,
-                                                                                   std::string collection);
-  boost::asio::awaitable<core::Result<boost::json::object>> Document(std::string tenant_id, std::string document_id);
+  boost::asio::awaitable<core::Result<std::vector<DocumentRecord>>> Documents(std::string tenant_id,
+                                                                              std::string collection);
+  boost::asio::awaitable<core::Result<DocumentDetail>> Document(std::string tenant_id, std::string document_id);
   boost::asio::awaitable<core::Result<void>> Delete(std::string tenant_id, std::string document_id);
 
   boost::asio::awaitable<core::Result<std::vector<SearchHit>>> Find(SearchRequest request);
@@ -151,26 +113,15 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   IndexStats Stats() const { return index_.Stats(); }
 
  private:
-  struct JobState;
-  boost::asio::awaitable<void> RunJobs();
-  boost::asio::awaitable<core::Result<void>> SaveJob(const JobView& job);
-  boost::asio::awaitable<core::Result<std::size_t>> AddVectors(std::vector<std::pair<std::uint64_t, std::string>> todo);
-  boost::asio::awaitable<void> SaveDense();
   std::string Now() const;
 
   KnowledgeOptions options_;
   Deps deps_;
   KnowledgeIndex index_;
-  std::mutex mutex_;                                       // guards the job fields below
-  std::map<std::string, std::shared_ptr<JobState>> jobs_;  // live and recent jobs
-  std::deque<std::shared_ptr<JobState>> queue_;
-  bool running_ = false;
-  std::mutex dense_mutex_;  // one save at a time
+  DocumentRepository repository_;
+  IngestPipeline pipeline_;
+  DenseVectors dense_;
+  IngestJobs jobs_;  // last: its runner uses the members above
 };
-
-// "doc_" and 16 hex digits: the id of a document named `name` in a collection.
-std::string DocumentId(const std::string& tenant_id, const std::string& collection, const std::string& name);
-// The content hash used as the version: SHA-256, hex.
-std::string ContentVersion(std::string_view bytes);
 
 }  // namespace salesboost::knowledge

@@ -15,9 +15,14 @@
 #include "core/id_generator.hpp"
 #include "core/read_file.hpp"
 #include "core/utf8.hpp"
+#include "infra/ocr/leptonica_image_decoder.hpp"
+#include "infra/ocr/tesseract_ocr.hpp"
+#include "infra/ocr/vision_ocr.hpp"
+#include "infra/pdf/poppler_pdf_reader.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
+#include "infra/vector/hnsw_index_factory.hpp"
 #include "knowledge/knowledge_base.hpp"
-#include "knowledge/vision_ocr.hpp"
+#include "knowledge/provider_embedder.hpp"
 #include "llm/provider.hpp"
 #include "storage/migration.hpp"
 #include "support/server_process.hpp"
@@ -28,6 +33,9 @@ namespace {
 namespace asio = boost::asio;
 
 using app::RunOn;  // on the test's io_context, which outlives the clients that use it
+using infra::DecodeImage;
+using infra::TesseractOcr;
+using infra::VisionOcr;
 
 SourceFile Fixture(const std::string& name) {
   auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/knowledge/" + name);
@@ -77,7 +85,10 @@ class KnowledgeBaseTest : public ::testing::Test {
         options, KnowledgeBase::Deps{.store = *store_,
                                      .workers = workers_,
                                      .ocr = ocr_,
+                                     .pdf = pdf_,
+                                     .images = images_,
                                      .embedder = embedder,
+                                     .vectors = vectors_,
                                      .clock = clock_,
                                      .ids = *ids_,
                                      .logger = core::Logger::ToString(log_, core::LogLevel::kWarn)});
@@ -131,6 +142,9 @@ class KnowledgeBaseTest : public ::testing::Test {
   core::BlockingPool store_pool_{1};
   core::BlockingPool workers_{2};
   TesseractOcr ocr_{workers_, "chi_sim+eng"};
+  infra::PopplerPdfReader pdf_;
+  infra::LeptonicaImageDecoder images_;
+  infra::HnswIndexFactory vectors_;
   core::SystemClock clock_;
   std::unique_ptr<core::IdGenerator> ids_ = core::MakeRandomIdGenerator();
   std::unique_ptr<infra::SqliteStore> store_;
@@ -320,7 +334,10 @@ TEST_F(KnowledgeBaseTest, AVisionModelReadsScansFirstAndTesseractWhileItFailsOrI
   KnowledgeBase kb(options, KnowledgeBase::Deps{.store = *store_,
                                                 .workers = workers_,
                                                 .ocr = vision,
+                                                .pdf = pdf_,
+                                                .images = images_,
                                                 .embedder = nullptr,
+                                                .vectors = vectors_,
                                                 .clock = clock_,
                                                 .ids = *ids_,
                                                 .logger = core::Logger::ToString(log_, core::LogLevel::kWarn)});

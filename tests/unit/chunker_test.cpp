@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/text.hpp"
-#include "knowledge/chunker.hpp"
+#include "knowledge/ingest/chunker.hpp"
 
 namespace salesboost::knowledge {
 namespace {

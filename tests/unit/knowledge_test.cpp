@@ -2,18 +2,24 @@
 // PDF text, the sparse and dense indexes and hybrid fusion.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <random>
 #include <set>
 
+#include "app/run_sync.hpp"
 #include "core/read_file.hpp"
-#include "knowledge/dense_index.hpp"
-#include "knowledge/knowledge_index.hpp"
-#include "knowledge/markup.hpp"
-#include "knowledge/ocr.hpp"
-#include "knowledge/pdf.hpp"
-#include "knowledge/router.hpp"
-#include "knowledge/sparse_index.hpp"
-#include "knowledge/text_decode.hpp"
+#include "infra/ocr/leptonica_image_decoder.hpp"
+#include "infra/ocr/tesseract_ocr.hpp"
+#include "infra/pdf/pdf_file.hpp"
+#include "infra/pdf/poppler_pdf_reader.hpp"
+#include "infra/vector/hnsw_vector_index.hpp"
+#include "knowledge/index/knowledge_index.hpp"
+#include "knowledge/index/sparse_index.hpp"
+#include "knowledge/ingest/markup.hpp"
+#include "knowledge/ingest/pdf_layout.hpp"
+#include "knowledge/ingest/router.hpp"
+#include "knowledge/ingest/text_decode.hpp"
+#include "knowledge/ingest_pipeline.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::knowledge {
@@ -26,6 +32,20 @@ std::string Fixture(const std::string& name) {
 }
 
 bool Has(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+
+using infra::Dot;
+using infra::HnswOptions;
+using infra::HnswVectorIndex;
+using infra::JoinHanSpaces;
+using infra::Normalize;
+using infra::PdfFile;
+
+// The router's readers: Poppler and Leptonica.
+core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits) {
+  static const infra::PopplerPdfReader pdf;
+  static const infra::LeptonicaImageDecoder images;
+  return knowledge::Assess(file, limits, {.pdf = pdf, .images = images});
+}
 
 TEST(TextDecode, DetectsUtf8Gb18030AndUtf16) {
   const std::string expected = "退款政策：三十天内无理由退款。\nRefunds within 30 days.\n";
@@ -158,6 +178,56 @@ TEST(Pdf, TextPerPageWithTablesAsMarkdown) {
   EXPECT_EQ(CountPdfImages(Fixture("scanned.pdf")), 1);
 }
 
+// Real readers that count how often a file is opened or decoded.
+class CountingPdfReader final : public PdfReader {
+ public:
+  core::Result<std::unique_ptr<PdfDocument>> Open(std::string_view bytes) const override {
+    ++opened;
+    return real_.Open(bytes);
+  }
+  mutable std::atomic<int> opened{0};
+
+ private:
+  infra::PopplerPdfReader real_;
+};
+
+class CountingImageDecoder final : public ImageDecoder {
+ public:
+  core::Result<GrayImage> Decode(std::string_view bytes, std::int64_t max_pixels) const override {
+    ++decoded;
+    return real_.Decode(bytes, max_pixels);
+  }
+  mutable std::atomic<int> decoded{0};
+
+ private:
+  infra::LeptonicaImageDecoder real_;
+};
+
+class FixedOcr final : public Ocr {
+ public:
+  boost::asio::awaitable<core::Result<OcrText>> Recognize(const GrayImage&) override {
+    co_return OcrText{.text = "Refunds are available within 30 days of purchase.", .confidence = 90, .engine = "fixed"};
+  }
+};
+
+TEST(IngestPipeline, ParsesEachPdfAndImageOnceFromRoutingToChunks) {
+  core::BlockingPool workers(2);
+  FixedOcr ocr;
+  CountingPdfReader pdf;
+  CountingImageDecoder images;
+  IngestPipeline pipeline({}, {.workers = workers, .ocr = ocr, .pdf = pdf, .images = images});
+  for (const auto* name : {"digital.pdf", "scanned.pdf", "scan.png"}) {
+    pdf.opened = 0;
+    images.decoded = 0;
+    auto prepared = app::RunSync(pipeline.Prepare("doc", "v1", {name, Fixture(name)}, {}));
+    ASSERT_FALSE(prepared.error) << name << ": " << prepared.error->message;
+    EXPECT_FALSE(prepared.document.chunks.children.empty()) << name;
+    const bool is_pdf = std::string_view(name).ends_with(".pdf");
+    EXPECT_EQ(pdf.opened, is_pdf ? 1 : 0) << name;
+    EXPECT_EQ(images.decoded, is_pdf ? 0 : 1) << name;
+  }
+}
+
 TEST(Ocr, JoinsSpacesBetweenHanCharactersOnly) {
   EXPECT_EQ(JoinHanSpaces("员 工 培训 only takes half a day"), "员工培训 only takes half a day");
   EXPECT_EQ(JoinHanSpaces("Lumen CRM 支持 手机"), "Lumen CRM 支持手机");
@@ -198,7 +268,7 @@ TEST(DenseIndex, FindsWhatExactSearchFindsAndSurvivesSaveAndLoad) {
   constexpr std::size_t kDims = 48;
   constexpr std::size_t kCount = 3000;
   std::mt19937 random(7);
-  DenseIndex index({.dimensions = kDims, .m = 16, .ef_construction = 200, .ef_search = 128});
+  HnswVectorIndex index({.dimensions = kDims, .m = 16, .ef_construction = 200, .ef_search = 128});
   std::vector<std::vector<float>> vectors;
   for (std::size_t i = 0; i < kCount; ++i) {
     vectors.push_back(RandomVector(random, kDims));
@@ -229,12 +299,12 @@ TEST(DenseIndex, FindsWhatExactSearchFindsAndSurvivesSaveAndLoad) {
   }
   salesboost::testing::TempDir dir;
   ASSERT_TRUE(index.Save(dir.path() / "dense.hnsw"));
-  auto loaded = DenseIndex::Load(dir.path() / "dense.hnsw", {.dimensions = kDims});
+  auto loaded = HnswVectorIndex::Load(dir.path() / "dense.hnsw", {.dimensions = kDims});
   ASSERT_TRUE(loaded) << loaded.error().message;
   EXPECT_EQ((*loaded)->Size(), kCount - 1);
   EXPECT_FALSE((*loaded)->Contains(42));
   EXPECT_EQ((*loaded)->Search(vectors[9], 1, {}).at(0).key, 10u);
-  EXPECT_FALSE(DenseIndex::Load(dir.path() / "missing.hnsw", {.dimensions = kDims}));
+  EXPECT_FALSE(HnswVectorIndex::Load(dir.path() / "missing.hnsw", {.dimensions = kDims}));
 }
 
 IndexedChunk Child(const std::string& id, const std::string& parent, const std::string& text) {
@@ -286,7 +356,7 @@ TEST(KnowledgeIndex, FusesByReciprocalRankExpandsToParentsAndFilters) {
   EXPECT_TRUE(index.Search(query).empty());
 
   // Dense and sparse together: a child first in both lists scores 2/(k+1).
-  auto dense = std::make_unique<DenseIndex>(DenseOptions{.dimensions = 2});
+  auto dense = std::make_unique<HnswVectorIndex>(HnswOptions{.dimensions = 2});
   ASSERT_TRUE(dense->Add(ChunkKey("00000000000000c3"), {1, 0}));
   ASSERT_TRUE(dense->Add(ChunkKey("00000000000000c1"), {0, 1}));
   index.SetDense(std::move(dense));

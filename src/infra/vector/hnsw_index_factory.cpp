@@ -1,0 +1,20 @@
+#include "infra/vector/hnsw_index_factory.hpp"
+
+namespace salesboost::infra {
+
+std::unique_ptr<knowledge::VectorIndex> HnswIndexFactory::Create(std::size_t dimensions) const {
+  auto options = options_;
+  options.dimensions = dimensions;
+  return std::make_unique<HnswVectorIndex>(options);
+}
+
+core::Result<std::unique_ptr<knowledge::VectorIndex>> HnswIndexFactory::Load(const std::filesystem::path& file,
+                                                                             std::size_t dimensions) const {
+  auto options = options_;
+  options.dimensions = dimensions;
+  auto loaded = HnswVectorIndex::Load(file, options);
+  if (!loaded) return core::Fail(loaded.error());
+  return std::unique_ptr<knowledge::VectorIndex>(std::move(*loaded));
+}
+
+}  // namespace salesboost::infra

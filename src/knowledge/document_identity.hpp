@@ -1,0 +1,16 @@
+// How documents are named and versioned: the id follows the tenant,
+// collection and file name (the same name replaces the document); the
+// version is the content hash (the same content changes nothing). Pure.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace salesboost::knowledge {
+
+// "doc_" and 16 hex digits: the id of a document named `name` in a collection.
+std::string DocumentId(const std::string& tenant_id, const std::string& collection, const std::string& name);
+// The content hash used as the version: SHA-256, hex.
+std::string ContentVersion(std::string_view bytes);
+
+}  // namespace salesboost::knowledge

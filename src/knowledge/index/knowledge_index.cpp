@@ -1,0 +1,201 @@
+#include "knowledge/index/knowledge_index.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <mutex>
+#include <unordered_set>
+
+#include "core/utf8.hpp"
+
+namespace salesboost::knowledge {
+
+std::uint64_t ChunkKey(std::string_view chunk_id) {
+  std::uint64_t key = 0;
+  std::from_chars(chunk_id.data(), chunk_id.data() + chunk_id.size(), key, 16);
+  return key;
+}
+
+std::string DetectLanguage(std::string_view text) {
+  std::size_t han = 0;
+  std::size_t latin = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = std::max<std::size_t>(1, core::Utf8SequenceLength(text.substr(i)));
+    if (n == 3 && c >= 0xE4 && c <= 0xE9)
+      ++han;  // U+4E00..U+9FFF
+    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+      ++latin;
+    i += n;
+  }
+  // A Han character carries about as much as a Latin word of five letters.
+  if (han * 5 >= (han + latin)) return han > 0 ? "zh" : (latin > 0 ? "en" : "");
+  return latin > 0 ? "en" : "";
+}
+
+void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parents, std::vector<IndexedChunk> children) {
+  std::unique_lock lock(mutex_);
+  RemoveLocked(document.id);
+  // A removed document's slot is reused, so replacing versions does not grow the table.
+  std::uint32_t slot = 0;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(documents_.size());
+    documents_.emplace_back();
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Document entry{.info = std::move(document), .parents = {}, .children = {}, .alive = true};
+  for (auto& parent : parents) {
+    const auto key = ChunkKey(parent.id);
+    entry.parents.push_back(key);
+    parents_[key] = Parent{slot, std::move(parent)};
+  }
+  for (auto& child : children) {
+    const auto key = ChunkKey(child.id);
+    entry.children.push_back(key);
+    sparse_.Add(key, slot, child.terms);
+    children_[key] = Child{slot, ChunkKey(child.parent_id), child.page, std::move(child.text)};
+  }
+  document_slots_[entry.info.id] = slot;
+  documents_[slot] = std::move(entry);
+}
+
+void KnowledgeIndex::Remove(const std::string& document_id) {
+  std::unique_lock lock(mutex_);
+  RemoveLocked(document_id);
+}
+
+void KnowledgeIndex::RemoveLocked(const std::string& document_id) {
+  const auto found = document_slots_.find(document_id);
+  if (found == document_slots_.end()) return;
+  Document& document = documents_[found->second];
+  for (const auto key : document.children) {
+    sparse_.Remove(key);
+    if (dense_) dense_->Remove(key);
+    children_.erase(key);
+  }
+  for (const auto key : document.parents) parents_.erase(key);
+  document = Document{};
+  free_slots_.push_back(found->second);
+  document_slots_.erase(found);
+}
+
+void KnowledgeIndex::SetDense(std::unique_ptr<VectorIndex> dense) {
+  std::unique_lock lock(mutex_);
+  dense_ = std::move(dense);
+}
+
+VectorIndex* KnowledgeIndex::Dense() const {
+  std::shared_lock lock(mutex_);
+  return dense_.get();
+}
+
+std::vector<std::pair<std::uint64_t, std::string>> KnowledgeIndex::MissingVectors() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::pair<std::uint64_t, std::string>> out;
+  for (const auto& document : documents_) {
+    for (const auto key : document.children) {
+      if (!dense_ || !dense_->Contains(key)) out.emplace_back(key, children_.at(key).text);
+    }
+  }
+  return out;
+}
+
+bool KnowledgeIndex::HasChild(std::uint64_t key) const {
+  std::shared_lock lock(mutex_);
+  return children_.contains(key);
+}
+
+std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
+  std::shared_lock lock(mutex_);
+  // Which documents pass the filters, decided once per document.
+  std::vector<char> allowed(documents_.size(), 0);
+  for (std::size_t i = 0; i < documents_.size(); ++i) {
+    const auto& d = documents_[i];
+    allowed[i] =
+        static_cast<char>(d.alive && d.info.tenant_id == query.tenant_id &&
+                          (query.collection.empty() || d.info.collection == query.collection) &&
+                          (query.type.empty() || d.info.type == query.type) &&
+                          (query.language.empty() || d.info.language.empty() || d.info.language == query.language));
+  }
+  const auto accept = [&](std::uint64_t key) {
+    const auto child = children_.find(key);
+    return child != children_.end() && allowed[child->second.document] != 0;
+  };
+  struct Fused {
+    double score = 0;
+    double sparse_score = 0;
+    int sparse_rank = 0;
+    int dense_rank = 0;
+  };
+  std::unordered_map<std::uint64_t, Fused> fused;
+  const auto sparse = sparse_.Search(query.text, query.candidates, &allowed);
+  for (std::size_t r = 0; r < sparse.size(); ++r) {
+    auto& f = fused[sparse[r].key];
+    f.sparse_rank = static_cast<int>(r + 1);
+    f.sparse_score = sparse[r].score;
+    f.score += query.sparse_weight / (query.rrf_k + static_cast<double>(r + 1));
+  }
+  if (dense_ && query.vector && query.dense_weight > 0) {
+    const auto dense = dense_->Search(*query.vector, query.candidates, accept);
+    for (std::size_t r = 0; r < dense.size(); ++r) {
+      auto& f = fused[dense[r].key];
+      f.dense_rank = static_cast<int>(r + 1);
+      f.score += query.dense_weight / (query.rrf_k + static_cast<double>(r + 1));
+    }
+  }
+  // Best child per parent.
+  std::unordered_map<std::uint64_t, std::pair<std::uint64_t, Fused>> by_parent;  // parent -> best child
+  for (const auto& [key, f] : fused) {
+    const auto parent = children_.at(key).parent;
+    auto [it, added] = by_parent.try_emplace(parent, key, f);
+    if (!added &&
+        (f.score > it->second.second.score || (f.score == it->second.second.score && key < it->second.first))) {
+      it->second = {key, f};
+    }
+  }
+  struct Ranked {
+    std::uint64_t parent;
+    std::uint64_t child;
+    Fused fused;
+  };
+  std::vector<Ranked> ranked;
+  ranked.reserve(by_parent.size());
+  for (const auto& [parent, best] : by_parent) ranked.push_back({parent, best.first, best.second});
+  std::sort(ranked.begin(), ranked.end(), [](const Ranked& a, const Ranked& b) {
+    return a.fused.score != b.fused.score ? a.fused.score > b.fused.score : a.parent < b.parent;
+  });
+  std::vector<SearchHit> hits;
+  std::unordered_set<std::string_view> seen_texts;
+  for (const auto& [key, child, f] : ranked) {
+    if (hits.size() >= query.k) break;
+    const auto found = parents_.find(key);
+    if (found == parents_.end()) continue;
+    const auto& parent = found->second;
+    if (!seen_texts.insert(parent.chunk.text).second) continue;
+    const auto& info = documents_[parent.document].info;
+    hits.push_back(
+        SearchHit{.chunk_id = parent.chunk.id,
+                  .document_id = info.id,
+                  .source = info.name,
+                  .type = info.type,
+                  .heading = parent.chunk.heading_path.empty() ? std::string() : parent.chunk.heading_path.back(),
+                  .page = children_.at(child).page,
+                  .text = parent.chunk.text,
+                  .score = f.score,
+                  .sparse_score = f.sparse_score,
+                  .sparse_rank = f.sparse_rank,
+                  .dense_rank = f.dense_rank});
+  }
+  return hits;
+}
+
+IndexStats KnowledgeIndex::Stats() const {
+  std::shared_lock lock(mutex_);
+  return IndexStats{.documents = document_slots_.size(),
+                    .parents = parents_.size(),
+                    .children = children_.size(),
+                    .vectors = dense_ ? dense_->Size() : 0};
+}
+
+}  // namespace salesboost::knowledge

@@ -1,0 +1,58 @@
+// SparseIndex: BM25 (k1 1.2, b 0.75) over an in-memory inverted index.
+// Terms are ICU words of the NFKC-folded text plus single CJK characters, so
+// a query segmented differently from the passage still meets it. Entries are
+// added and removed one at a time (incremental); keys are the callers' 64-bit
+// chunk keys. Not thread-safe: the owner locks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "knowledge/index/scored_key.hpp"
+
+namespace salesboost::knowledge {
+
+using TermCounts = std::vector<std::pair<std::string, int>>;
+
+// The index terms of `text` with their counts, sorted by term.
+TermCounts CountTerms(std::string_view text);
+// "term\x1f" "count\x1e" ...: how term counts are stored with a chunk.
+std::string EncodeTerms(const TermCounts& terms);
+TermCounts DecodeTerms(std::string_view encoded);
+
+class SparseIndex {
+ public:
+  // `group` is the caller's filter unit (a document): Search takes the groups it may return.
+  void Add(std::uint64_t key, std::uint32_t group, const TermCounts& terms);
+  void Remove(std::uint64_t key);
+  std::size_t Size() const { return by_key_.size(); }
+
+  // The best `k` entries for the terms of `query` whose group is allowed
+  // (allowed[group] != 0; null allows all), best first.
+  std::vector<ScoredKey> Search(std::string_view query, std::size_t k, const std::vector<char>* allowed) const;
+
+ private:
+  struct Posting {
+    std::uint32_t slot;
+    std::uint32_t count;
+  };
+  struct Entry {
+    std::uint64_t key = 0;
+    std::uint32_t group = 0;
+    std::uint32_t length = 0;
+    bool alive = false;
+    std::vector<std::uint32_t> terms;
+  };
+  std::unordered_map<std::string, std::uint32_t> term_ids_;
+  std::vector<std::vector<Posting>> postings_;  // by term id, ascending slot
+  std::vector<Entry> entries_;                  // by slot; removed entries stay dead
+  std::vector<float> lengths_;                  // by slot, for the scoring loop
+  std::unordered_map<std::uint64_t, std::uint32_t> by_key_;
+  double total_length_ = 0;
+};
+
+}  // namespace salesboost::knowledge

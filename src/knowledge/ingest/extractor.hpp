@@ -1,0 +1,47 @@
+// Extract: a routed file to Markdown pages.
+//
+// The PDF or image the router opened comes with the RoutedFile and is read
+// from there: nothing is parsed a second time.
+// Text formats and PDF text run on the `workers` pool; OCR pages run
+// `ocr_lanes` at a time (each page is rendered, then recognised), and a
+// digital PDF's pages without a text layer are OCRed too. Progress is
+// reported per page. Errors name the file's problem (damaged, encrypted,
+// undecodable, OCR unavailable) and leave nothing behind. Thread-safe: each
+// call owns its document.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/blocking_pool.hpp"
+#include "core/result.hpp"
+#include "knowledge/ingest/chunker.hpp"
+#include "knowledge/ingest/ocr.hpp"
+#include "knowledge/ingest/router.hpp"
+
+namespace salesboost::knowledge {
+
+struct Extraction {
+  std::vector<ExtractedPage> pages;
+  std::string type;      // from a Markdown front-matter "type:"; empty otherwise
+  std::string encoding;  // text formats: the detected encoding
+  int ocr_pages = 0;
+  double ocr_confidence = 0;  // mean over OCRed pages
+  std::string ocr_engine;     // who read the last OCRed page
+};
+
+using ExtractProgress = std::function<void(int done, int total)>;
+
+struct ExtractDeps {
+  core::BlockingPool& workers;
+  Ocr& ocr;
+  ExtractLimits limits;
+  int ocr_lanes = 2;
+};
+
+boost::asio::awaitable<core::Result<Extraction>> Extract(SourceFile file, RoutedFile routed, ExtractDeps deps,
+                                                         ExtractProgress progress);
+
+}  // namespace salesboost::knowledge

@@ -1,0 +1,77 @@
+// The ingestion router: recognises a file's format from its bytes (then its
+// name) and rates how hard it is to read from cheap signals, which decides
+// the extractor:
+//   LOW      clean digital text                         -> text, markdown, html, csv, docx, pdf-text
+//   MEDIUM   a PDF with tables or images beside its text -> pdf-text (tables kept)
+//   HIGH     a scanned PDF (little text per page), a clean image -> ocr
+//   EXTREME  an image that is dark, washed out, low-contrast or small
+//            (photos, handwriting) -> ocr, vision model preferred
+// Every decision carries its reasons. Empty or unsupported files, and files
+// over the size limit, are errors.
+//
+// To rate a PDF or an image the router has to open it; RouteFile hands what
+// it opened (and the page text it read) on to Extract, so each file is
+// parsed once. Pure apart from the readers it is given; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "knowledge/ingest/gray_image.hpp"
+#include "knowledge/ingest/image_decoder.hpp"
+#include "knowledge/ingest/pdf_document.hpp"
+#include "knowledge/ingest/pdf_reader.hpp"
+
+namespace salesboost::knowledge {
+
+enum class Complexity { kLow, kMedium, kHigh, kExtreme };
+std::string_view ComplexityName(Complexity complexity);
+
+struct SourceFile {
+  std::string name;  // file name, used for the format when the bytes do not tell
+  std::string bytes;
+};
+
+struct ExtractLimits {
+  std::size_t max_bytes = 64u << 20;
+  std::int64_t max_pixels = 60'000'000;  // per image or rendered page
+  int max_pages = 2000;
+  int ocr_dpi = 300;
+  int min_text_chars_per_page = 40;  // below: the page is treated as scanned
+};
+
+struct Route {
+  std::string format;  // text, markdown, html, csv, docx, pdf, image
+  Complexity complexity = Complexity::kLow;
+  std::string extractor;  // text, markdown, html, csv, docx, pdf-text, ocr
+  std::vector<std::string> reasons;
+};
+
+// What the router opens files with.
+struct DocumentReaders {
+  const PdfReader& pdf;
+  const ImageDecoder& images;
+};
+
+// A routing decision with the document opened to make it.
+struct RoutedFile {
+  Route route;
+  std::unique_ptr<PdfDocument> pdf;     // format "pdf"
+  std::vector<std::string> page_texts;  // format "pdf": the text of the first pages, read to rate the file
+  std::optional<GrayImage> image;       // format "image": the decoded picture
+};
+
+// Format by magic bytes, then by extension; empty when unsupported.
+std::string DetectFormat(const SourceFile& file);
+
+core::Result<RoutedFile> RouteFile(const SourceFile& file, const ExtractLimits& limits, const DocumentReaders& readers);
+
+// The decision alone; what was opened is dropped.
+core::Result<Route> Assess(const SourceFile& file, const ExtractLimits& limits, const DocumentReaders& readers);
+
+}  // namespace salesboost::knowledge
