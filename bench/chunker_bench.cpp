@@ -6,7 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include "brain/in_memory_knowledge.hpp"
-#include "knowledge/ingest/chunker.hpp"
+#include "knowledge/text/chunker.hpp"
 
 namespace {
 

@@ -23,7 +23,7 @@
 #include "infra/pdf/pdf_file.hpp"
 #include "infra/vector/hnsw_vector_index.hpp"
 #include "knowledge/index/knowledge_index.hpp"
-#include "knowledge/ingest/pdf_layout.hpp"
+#include "knowledge/text/pdf_layout.hpp"
 
 namespace {
 

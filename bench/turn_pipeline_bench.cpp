@@ -9,7 +9,6 @@
 
 #include <benchmark/benchmark.h>
 
-#include "app/run_sync.hpp"
 #include "brain/agent_factory.hpp"
 #include "brain/hybrid_act_classifier.hpp"
 #include "brain/in_memory_knowledge.hpp"
@@ -17,6 +16,7 @@
 #include "catalog/course_file.hpp"
 #include "catalog/demo_catalog.hpp"
 #include "conversation/turn_pipeline.hpp"
+#include "core/run_sync.hpp"
 
 namespace {
 
@@ -75,7 +75,7 @@ void BM_OfflineTurn(benchmark::State& state) {
     const auto& [language, text] = kMessages[i++ % kMessages.size()];
     session.language = language;
     const auto plan = pipeline.Begin(session, f.scenario, f.persona, conversation, "t", text);
-    const auto parts = app::RunSync(pipeline.Run(plan, emitter, std::chrono::steady_clock::now()));
+    const auto parts = core::RunSync(pipeline.Run(plan, emitter, std::chrono::steady_clock::now()));
     benchmark::DoNotOptimize(conversation::TurnPipeline::Conclude(plan, parts, conversation));
   }
   state.SetItemsProcessed(state.iterations());

@@ -6,12 +6,49 @@ function(sb_apply_warnings target)
     -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wimplicit-fallthrough -Werror)
 endfunction()
 
+# sb_include_root(target SOURCES ...)
+# Gives `target` an include root of its own that holds only the src/ folders
+# of its sources (build/include/<target>/<folder> links to src/<folder>), so
+# that a header is reachable as "module/file.hpp" only by targets that link
+# its library: an include across the layering fails to build.
+function(sb_include_root target)
+  set(folders "")
+  foreach(source ${ARGN})
+    get_filename_component(path ${source} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    file(RELATIVE_PATH relative ${PROJECT_SOURCE_DIR}/src ${path})
+    if(relative MATCHES "^\\.\\.")
+      continue()  # generated sources
+    endif()
+    get_filename_component(folder ${relative} DIRECTORY)
+    list(APPEND folders ${folder})
+  endforeach()
+  list(REMOVE_DUPLICATES folders)
+  set(root ${PROJECT_BINARY_DIR}/include/${target})
+  file(REMOVE_RECURSE ${root})
+  foreach(folder ${folders})
+    set(nested FALSE)
+    foreach(outer ${folders})
+      string(FIND "${folder}" "${outer}/" at)
+      if(at EQUAL 0)
+        set(nested TRUE)
+      endif()
+    endforeach()
+    if(NOT nested)
+      get_filename_component(parent ${root}/${folder} DIRECTORY)
+      file(MAKE_DIRECTORY ${parent})
+      file(CREATE_LINK ${PROJECT_SOURCE_DIR}/src/${folder} ${root}/${folder} SYMBOLIC)
+    endif()
+  endforeach()
+  target_include_directories(${target} PUBLIC ${root} ${PROJECT_BINARY_DIR}/generated)
+endfunction()
+
 # sb_library(name SOURCES ... [DEPS ...])
-# A static library whose headers are included as "module/file.hpp" from src/.
+# A static library whose headers are included as "module/file.hpp", visible
+# to the targets that link it (sb_include_root).
 function(sb_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
-  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_BINARY_DIR}/generated)
+  sb_include_root(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
   sb_apply_warnings(${name})
 endfunction()

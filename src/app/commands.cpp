@@ -7,12 +7,12 @@
 #include <iostream>
 
 #include "app/catalog_setup.hpp"
-#include "app/run_sync.hpp"
 #include "app/settings.hpp"
 #include "app/wiring.hpp"
 #include "build_info.hpp"
 #include "core/clock.hpp"
 #include "core/read_file.hpp"
+#include "core/run_sync.hpp"
 #include "identity/auth_service.hpp"
 #include "storage/migration.hpp"
 
@@ -27,12 +27,12 @@ int RunMigrate(const ConfigInput& input) {
     std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
     return kExitFailure;
   }
-  auto applied = RunSync(storage::ApplyMigrations(**store, storage::BuiltinMigrations()));
+  auto applied = core::RunSync(storage::ApplyMigrations(**store, storage::BuiltinMigrations()));
   if (!applied) {
     std::fprintf(stderr, "error: %s\n", applied.error().message.c_str());
     return kExitFailure;
   }
-  auto status = RunSync(storage::ReadSchemaStatus(**store, storage::BuiltinMigrations()));
+  auto status = core::RunSync(storage::ReadSchemaStatus(**store, storage::BuiltinMigrations()));
   if (!status) {
     std::fprintf(stderr, "error: %s\n", status.error().message.c_str());
     return kExitFailure;
@@ -92,7 +92,7 @@ int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags) {
   const identity::TokenService tokens(std::string(32, 'x'), std::chrono::seconds(1), clock);
   identity::UserRepository users(*store, *ids, clock);
   identity::AuthService auth(users, hasher, tokens, pool);
-  auto created = RunSync(
+  auto created = core::RunSync(
       auth.CreateUser(identity::NewUser{.tenant_id = "default",
                                         .username = flags.username,
                                         .display_name = flags.display_name,
@@ -129,7 +129,7 @@ int RunCatalogImport(const ConfigInput& input, const std::vector<std::string>& p
       ++failed;
       continue;
     }
-    auto report = RunSync(ImportCourse(catalog, "default", file.string(), *text));
+    auto report = core::RunSync(ImportCourse(catalog, "default", file.string(), *text));
     if (!report.errors.empty()) {
       for (const auto& line : report.errors) std::fprintf(stderr, "%s: %s\n", file.c_str(), line.c_str());
       ++failed;

@@ -9,10 +9,10 @@
 
 #include "app/commands.hpp"
 #include "app/knowledge_setup.hpp"
-#include "app/run_sync.hpp"
 #include "app/wiring.hpp"
 #include "core/id_generator.hpp"
 #include "core/read_file.hpp"
+#include "core/run_sync.hpp"
 #include "core/utf8.hpp"
 #include "llm/provider.hpp"
 
@@ -73,7 +73,7 @@ std::unique_ptr<Session> Open(const AppConfig& config) {
       session->metrics, session->logger);
   session->runtime = std::make_unique<KnowledgeRuntime>(config, *session->store, *session->providers, session->clock,
                                                         *session->ids, session->logger);
-  auto loaded = RunOn(session->io, session->runtime->base.Load());
+  auto loaded = core::RunOn(session->io, session->runtime->base.Load());
   if (!loaded) {
     std::fprintf(stderr, "error: cannot load the knowledge base: %s\n", loaded.error().message.c_str());
     return nullptr;
@@ -95,7 +95,7 @@ int RunIngest(const ConfigInput& input, const IngestFlags& flags) {
   if (!session) return kExitFailure;
   auto& base = session->runtime->base;
   if (session->runtime->embedder) {
-    auto added = RunOn(session->io, base.Backfill());
+    auto added = core::RunOn(session->io, base.Backfill());
     if (!added) std::fprintf(stderr, "warning: embeddings unavailable: %s\n", added.error().message.c_str());
   }
   const bool tty = isatty(STDERR_FILENO) != 0;
@@ -127,7 +127,7 @@ int RunIngest(const ConfigInput& input, const IngestFlags& flags) {
                                        .collection = flags.collection,
                                        .type = flags.type,
                                        .file = {name, std::move(*bytes)}};
-      outcome = RunOn(session->io, base.Ingest(std::move(request), progress));
+      outcome = core::RunOn(session->io, base.Ingest(std::move(request), progress));
     }
     if (tty) std::fprintf(stderr, "\r\033[K");
     fmt::print("{}: {}{}\n", path.string(), outcome.status, outcome.error.empty() ? "" : " (" + outcome.error + ")");
@@ -166,7 +166,7 @@ int RunSearch(const ConfigInput& input, const SearchFlags& flags) {
                                    .collection = flags.collection,
                                    .type = flags.type,
                                    .language = flags.language};
-  auto hits = RunOn(session->io, session->runtime->base.Find(std::move(request)));
+  auto hits = core::RunOn(session->io, session->runtime->base.Find(std::move(request)));
   if (!hits) {
     std::fprintf(stderr, "error: %s\n", hits.error().message.c_str());
     return kExitFailure;

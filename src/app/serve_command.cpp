@@ -28,7 +28,6 @@
 #include "app/commands.hpp"
 #include "app/identity_setup.hpp"
 #include "app/knowledge_setup.hpp"
-#include "app/run_sync.hpp"
 #include "app/wiring.hpp"
 #include "brain/agent_factory.hpp"
 #include "build_info.hpp"
@@ -39,6 +38,7 @@
 #include "core/clock.hpp"
 #include "core/in_process_rate_limiter.hpp"
 #include "core/io_context_pool.hpp"
+#include "core/run_sync.hpp"
 #include "core/text.hpp"
 #include "llm/provider.hpp"
 #include "server/http_server.hpp"
@@ -161,7 +161,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     return kExitFailure;
   }
   const auto& migrations = storage::BuiltinMigrations();
-  auto applied = RunSync(storage::ApplyMigrations(**store, migrations));
+  auto applied = core::RunSync(storage::ApplyMigrations(**store, migrations));
   if (!applied) {
     logger.Error("migration_failed", {{"error", applied.error().message}});
     return kExitFailure;
@@ -184,7 +184,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   identity::AuthService auth(users, hasher, tokens, blocking);
   catalog::CatalogRepository catalog(**store, clock);
   if (config.catalog.import_demo) {
-    auto imported = RunSync(ImportDemoIfEmpty(catalog, "default"));
+    auto imported = core::RunSync(ImportDemoIfEmpty(catalog, "default"));
     if (!imported) {
       logger.Error("demo_import_failed", {{"error", imported.error().message}});
       return kExitFailure;
@@ -202,14 +202,14 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   llm::ProviderSet providers(ProviderConfigs(config), {.extra_ca_file = config.llm.extra_ca_file}, clock, metrics,
                              logger);
   KnowledgeRuntime knowledge(config, **store, providers, clock, *ids, logger);
-  if (auto ready = RunSync(knowledge.base.Load()); !ready) {
+  if (auto ready = core::RunSync(knowledge.base.Load()); !ready) {
     logger.Error("knowledge_load_failed", {{"error", ready.error().message}});
     return kExitFailure;
   }
   if (config.knowledge.import_demo) {
     // On a context of its own, closed with the provider connections it opened.
     asio::io_context setup;
-    auto imported = RunOn(setup, ImportDemoKnowledgeIfEmpty(knowledge.base));
+    auto imported = core::RunOn(setup, ImportDemoKnowledgeIfEmpty(knowledge.base));
     providers.CloseIdle();
     if (!imported) {
       logger.Error("demo_knowledge_failed", {{"error", imported.error().message}});
@@ -245,7 +245,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     logger.Info("llm_agents",
                 {{"npc", config.llm.npc}, {"coach", config.llm.coach}, {"evaluator", config.llm.evaluator}});
   }
-  auto demo_login = RunSync(BootstrapUsers(auth, users, config));
+  auto demo_login = core::RunSync(BootstrapUsers(auth, users, config));
   if (!demo_login) {
     logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});
     return kExitFailure;

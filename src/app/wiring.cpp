@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/run_sync.hpp"
+#include "core/run_sync.hpp"
 #include "infra/secrets/env_secret_store.hpp"
 #include "infra/secrets/file_secret_store.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
@@ -69,7 +69,7 @@ std::unique_ptr<storage::Store> OpenMigratedStoreOrReport(const AppConfig& confi
     std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
     return nullptr;
   }
-  if (auto applied = RunSync(storage::ApplyMigrations(**store, storage::BuiltinMigrations())); !applied) {
+  if (auto applied = core::RunSync(storage::ApplyMigrations(**store, storage::BuiltinMigrations())); !applied) {
     std::fprintf(stderr, "error: %s\n", applied.error().message.c_str());
     return nullptr;
   }

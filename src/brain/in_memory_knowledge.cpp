@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "knowledge/ingest/front_matter.hpp"
+#include "knowledge/text/front_matter.hpp"
 
 namespace salesboost::brain {
 namespace {

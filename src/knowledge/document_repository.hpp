@@ -16,8 +16,8 @@
 #include "core/result.hpp"
 #include "knowledge/document_record.hpp"
 #include "knowledge/index/knowledge_index.hpp"
-#include "knowledge/ingest/chunker.hpp"
 #include "knowledge/job_view.hpp"
+#include "knowledge/text/chunker.hpp"
 #include "storage/store.hpp"
 
 namespace salesboost::knowledge {

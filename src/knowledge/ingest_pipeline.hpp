@@ -15,11 +15,11 @@
 #include "core/result.hpp"
 #include "knowledge/file_outcome.hpp"
 #include "knowledge/index/sparse_index.hpp"
-#include "knowledge/ingest/chunker.hpp"
 #include "knowledge/ingest/image_decoder.hpp"
 #include "knowledge/ingest/ocr.hpp"
 #include "knowledge/ingest/pdf_reader.hpp"
 #include "knowledge/ingest/router.hpp"
+#include "knowledge/text/chunker.hpp"
 
 namespace salesboost::knowledge {
 

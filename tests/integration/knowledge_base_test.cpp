@@ -9,11 +9,11 @@
 #include <boost/asio/io_context.hpp>
 #include <map>
 
-#include "app/run_sync.hpp"
 #include "brain/in_memory_knowledge.hpp"
 #include "core/clock.hpp"
 #include "core/id_generator.hpp"
 #include "core/read_file.hpp"
+#include "core/run_sync.hpp"
 #include "core/utf8.hpp"
 #include "infra/ocr/leptonica_image_decoder.hpp"
 #include "infra/ocr/tesseract_ocr.hpp"
@@ -32,7 +32,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-using app::RunOn;  // on the test's io_context, which outlives the clients that use it
+using core::RunOn;  // on the test's io_context, which outlives the clients that use it
 using infra::DecodeImage;
 using infra::TesseractOcr;
 using infra::VisionOcr;
@@ -76,7 +76,7 @@ class KnowledgeBaseTest : public ::testing::Test {
     auto opened = infra::SqliteStore::Open(dir_.path() / "k.db", {}, store_pool_);
     ASSERT_TRUE(opened);
     store_ = std::move(*opened);
-    ASSERT_TRUE(RunOn(io_, storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
+    ASSERT_TRUE(core::RunOn(io_, storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
   }
   std::unique_ptr<KnowledgeBase> Make(Embedder* embedder = nullptr) {
     KnowledgeOptions options;
@@ -92,30 +92,30 @@ class KnowledgeBaseTest : public ::testing::Test {
                                      .clock = clock_,
                                      .ids = *ids_,
                                      .logger = core::Logger::ToString(log_, core::LogLevel::kWarn)});
-    EXPECT_TRUE(RunOn(io_, kb->Load()));
-    EXPECT_TRUE(RunOn(io_, kb->Backfill()));
+    EXPECT_TRUE(core::RunOn(io_, kb->Load()));
+    EXPECT_TRUE(core::RunOn(io_, kb->Backfill()));
     return kb;
   }
   FileOutcome Ingest(KnowledgeBase& kb, SourceFile file, std::string collection = "default") {
-    return RunOn(
+    return core::RunOn(
         io_, kb.Ingest(
                  IngestRequest{
                      .tenant_id = "default", .collection = std::move(collection), .type = {}, .file = std::move(file)},
                  {}));
   }
   std::vector<SearchHit> Find(KnowledgeBase& kb, std::string text, std::string language = {}) {
-    auto hits = RunOn(io_, kb.Find(SearchRequest{.tenant_id = "default",
-                                                 .text = std::move(text),
-                                                 .k = 3,
-                                                 .collection = {},
-                                                 .type = {},
-                                                 .language = std::move(language)}));
+    auto hits = core::RunOn(io_, kb.Find(SearchRequest{.tenant_id = "default",
+                                                       .text = std::move(text),
+                                                       .k = 3,
+                                                       .collection = {},
+                                                       .type = {},
+                                                       .language = std::move(language)}));
     EXPECT_TRUE(hits);
     return hits ? *hits : std::vector<SearchHit>{};
   }
   std::int64_t Count(const std::string& sql) {
     std::int64_t n = -1;
-    EXPECT_TRUE(RunOn(io_, store_->Transact([&](storage::Transaction& tx) -> core::Result<void> {
+    EXPECT_TRUE(core::RunOn(io_, store_->Transact([&](storage::Transaction& tx) -> core::Result<void> {
       auto rows = tx.Query(sql);
       if (!rows) return core::Fail(rows.error());
       n = rows->front().Int(0);
@@ -125,7 +125,7 @@ class KnowledgeBaseTest : public ::testing::Test {
   }
   std::string ParentsText(const std::string& document_id) {
     std::string text;
-    EXPECT_TRUE(RunOn(io_, store_->Transact([&](storage::Transaction& tx) -> core::Result<void> {
+    EXPECT_TRUE(core::RunOn(io_, store_->Transact([&](storage::Transaction& tx) -> core::Result<void> {
       auto rows = tx.Query(
           "SELECT text FROM knowledge_chunks WHERE document_id = ? AND parent_id IS NULL ORDER BY begin_offset",
           {document_id});
@@ -160,9 +160,9 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
   files.push_back({"empty.md", ""});
   files.push_back({"tool.exe", std::string("MZ\x90\x00", 4)});
   files.push_back({"blank.md", "\n\n   \n"});
-  auto id = RunOn(io_, kb->Submit("default", "default", "faq", files));
+  auto id = core::RunOn(io_, kb->Submit("default", "default", "faq", files));
   ASSERT_TRUE(id) << id.error().message;
-  auto job = RunOn(io_, kb->Job("default", *id));
+  auto job = core::RunOn(io_, kb->Job("default", *id));
   ASSERT_TRUE(job);
   EXPECT_EQ(job->status, "done");
   std::map<std::string, FileOutcome> by_name;
@@ -275,13 +275,13 @@ TEST_F(KnowledgeBaseTest, DeletionRemovesEveryChunkFromTheStoreAndBothIndexesAnd
     const auto hits = Find(*kb, "That is too expensive, what is the price?", "en");
     ASSERT_FALSE(hits.empty());
     const auto document_id = hits[0].document_id;
-    ASSERT_TRUE(RunOn(io_, kb->Delete("default", document_id)));
+    ASSERT_TRUE(core::RunOn(io_, kb->Delete("default", document_id)));
     EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_chunks WHERE document_id = '" + document_id + "'"), 0);
     for (const auto& hit : Find(*kb, "That is too expensive, what is the price?", "en")) {
       EXPECT_NE(hit.document_id, document_id);
     }
     EXPECT_EQ(kb->Stats().vectors, kb->Stats().children);
-    EXPECT_EQ(RunOn(io_, kb->Delete("default", document_id)).error().code, core::ErrorCode::kNotFound);
+    EXPECT_EQ(core::RunOn(io_, kb->Delete("default", document_id)).error().code, core::ErrorCode::kNotFound);
   }
   {
     auto kb = Make(&embedder);
@@ -310,7 +310,7 @@ TEST_F(KnowledgeBaseTest, AVisionModelReadsScansFirstAndTesseractWhileItFailsOrI
   const auto png = Fixture("scan.png");
   auto image = DecodeImage(png.bytes, 100'000'000);
   ASSERT_TRUE(image);
-  auto read = RunOn(io_, vision.Recognize(*image));
+  auto read = core::RunOn(io_, vision.Recognize(*image));
   ASSERT_TRUE(read);
   EXPECT_EQ(read->engine, "vlm");
   EXPECT_EQ(read->text, "# Scan\n\nhello from the vision model");
@@ -320,7 +320,7 @@ TEST_F(KnowledgeBaseTest, AVisionModelReadsScansFirstAndTesseractWhileItFailsOrI
   // model is not asked again.
   mock->Configure(R"({"faults": [{"kind": "status", "status": 500}, {"kind": "status", "status": 500}]})");
   for (int i = 0; i < 3; ++i) {
-    auto fallback = RunOn(io_, vision.Recognize(*image));
+    auto fallback = core::RunOn(io_, vision.Recognize(*image));
     ASSERT_TRUE(fallback);
     EXPECT_EQ(fallback->engine, "tesseract");
     EXPECT_NE(fallback->text.find("Refunds are available within 30 days"), std::string::npos) << fallback->text;
@@ -365,7 +365,7 @@ TEST_F(KnowledgeBaseTest, FindsTheExpectedPassagesInTheDemoKnowledgeBase) {
     for (const auto& hit : hits) EXPECT_TRUE(hit.source.ends_with("." + language + ".md")) << hit.source;
   }
   // The agents' port: the same search in the agent tenant's documents.
-  auto port = RunOn(io_, kb->Search("员工不太会用电脑怎么办", "zh", 2));
+  auto port = core::RunOn(io_, kb->Search("员工不太会用电脑怎么办", "zh", 2));
   ASSERT_TRUE(port);
   ASSERT_FALSE(port->empty());
   EXPECT_NE(port->front().text.find("培训"), std::string::npos) << port->front().text;

@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "app/run_sync.hpp"
+#include "core/run_sync.hpp"
 #include "llm/openai_client.hpp"
 #include "net/http_client.hpp"
 #include "support/server_process.hpp"
@@ -28,7 +28,7 @@ using namespace std::chrono_literals;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
-using app::RunOn;  // on the test's io_context, which outlives the clients that use it
+using core::RunOn;  // on the test's io_context, which outlives the clients that use it
 
 class RecordingSink final : public TokenSink {
  public:
@@ -79,7 +79,7 @@ TEST_F(LlmClientTest, StreamsTokensAsTheyArriveWithUsage) {
   OpenAiClient client(http_, Endpoint());
   RecordingSink sink;
   const auto start = Clock::now();
-  auto result = RunOn(io_, client.Stream(Hello(), sink));
+  auto result = core::RunOn(io_, client.Stream(Hello(), sink));
   ASSERT_TRUE(result) << result.error().error.message;
   const std::vector<std::string> expected{"one ", "two ", "three ", "four"};
   EXPECT_EQ(sink.tokens, expected);
@@ -99,11 +99,11 @@ TEST_F(LlmClientTest, StreamsTokensAsTheyArriveWithUsage) {
 
 TEST_F(LlmClientTest, CompletesWholeAndReusesTheConnection) {
   OpenAiClient client(http_, Endpoint());
-  auto first = RunOn(io_, client.Complete(Hello()));
+  auto first = core::RunOn(io_, client.Complete(Hello()));
   ASSERT_TRUE(first) << first.error().error.message;
   EXPECT_EQ(first->text, "one two three four");
   EXPECT_EQ(first->usage.completion_tokens, 4);
-  auto second = RunOn(io_, client.Complete(Hello()));
+  auto second = core::RunOn(io_, client.Complete(Hello()));
   ASSERT_TRUE(second);
   const auto stats = http_.PoolStats();
   EXPECT_EQ(stats.connections_opened, 1U);
@@ -116,27 +116,27 @@ TEST_F(LlmClientTest, StatusErrorsMapToCodesAndRateLimitsCarryRetryAfter) {
   mock_->Configure(R"({"faults": [{"kind": "status", "status": 503, "message": "overloaded"},
                                   {"kind": "rate_limit", "retry_after_s": 2},
                                   {"kind": "status", "status": 400}]})");
-  auto unavailable = RunOn(io_, client.Stream(Hello(), sink));
+  auto unavailable = core::RunOn(io_, client.Stream(Hello(), sink));
   ASSERT_FALSE(unavailable);
   EXPECT_EQ(unavailable.error().error.code, core::ErrorCode::kUnavailable);
   EXPECT_NE(unavailable.error().error.message.find("overloaded"), std::string::npos);
   EXPECT_FALSE(unavailable.error().streamed);
-  auto limited = RunOn(io_, client.Stream(Hello(), sink));
+  auto limited = core::RunOn(io_, client.Stream(Hello(), sink));
   ASSERT_FALSE(limited);
   EXPECT_EQ(limited.error().error.code, core::ErrorCode::kResourceExhausted);
   EXPECT_EQ(limited.error().retry_after, 2000ms);
-  auto invalid = RunOn(io_, client.Complete(Hello()));
+  auto invalid = core::RunOn(io_, client.Complete(Hello()));
   ASSERT_FALSE(invalid);
   EXPECT_EQ(invalid.error().error.code, core::ErrorCode::kInvalidArgument);
   EXPECT_TRUE(sink.tokens.empty());
   mock_->Configure(R"({"api_key": "right"})");
-  auto unauthenticated = RunOn(io_, client.Complete(Hello()));
+  auto unauthenticated = core::RunOn(io_, client.Complete(Hello()));
   ASSERT_FALSE(unauthenticated);
   EXPECT_EQ(unauthenticated.error().error.code, core::ErrorCode::kUnauthenticated);
   auto endpoint = Endpoint();
   endpoint.api_key = "right";
   OpenAiClient keyed(http_, endpoint);
-  EXPECT_TRUE(RunOn(io_, keyed.Complete(Hello())));
+  EXPECT_TRUE(core::RunOn(io_, keyed.Complete(Hello())));
 }
 
 TEST_F(LlmClientTest, MidStreamFailuresAreErrorsThatSayTextWasStreamed) {
@@ -158,14 +158,14 @@ TEST_F(LlmClientTest, MidStreamFailuresAreErrorsThatSayTextWasStreamed) {
                                 {"stall", core::ErrorCode::kDeadlineExceeded, 1}};
   for (const auto& c : cases) {
     RecordingSink sink;
-    auto result = RunOn(io_, client.Stream(Hello(), sink));
+    auto result = core::RunOn(io_, client.Stream(Hello(), sink));
     ASSERT_FALSE(result) << c.name;
     EXPECT_EQ(result.error().error.code, c.code) << c.name << ": " << result.error().error.message;
     EXPECT_TRUE(result.error().streamed) << c.name;
     EXPECT_EQ(sink.tokens.size(), c.tokens) << c.name;
   }
   RecordingSink sink;
-  auto healthy = RunOn(io_, client.Stream(Hello(), sink));
+  auto healthy = core::RunOn(io_, client.Stream(Hello(), sink));
   ASSERT_TRUE(healthy) << "a broken stream's connection is not reused: " << healthy.error().error.message;
 }
 
@@ -174,7 +174,7 @@ TEST_F(LlmClientTest, FirstTokenTimeoutAndTotalTimeout) {
   endpoint.first_token_timeout = 200ms;
   OpenAiClient client(http_, endpoint);
   mock_->Configure(R"({"ttft_ms": 1000})");
-  auto slow = RunOn(io_, client.Complete(Hello()));
+  auto slow = core::RunOn(io_, client.Complete(Hello()));
   ASSERT_FALSE(slow);
   EXPECT_EQ(slow.error().error.code, core::ErrorCode::kDeadlineExceeded);
   endpoint = Endpoint();
@@ -182,7 +182,7 @@ TEST_F(LlmClientTest, FirstTokenTimeoutAndTotalTimeout) {
   OpenAiClient bounded(http_, endpoint);
   mock_->Configure(R"({"ttft_ms": 10, "tokens_per_second": 10})");
   RecordingSink sink;
-  auto cut = RunOn(io_, bounded.Stream(Hello(), sink));
+  auto cut = core::RunOn(io_, bounded.Stream(Hello(), sink));
   ASSERT_FALSE(cut);
   EXPECT_EQ(cut.error().error.code, core::ErrorCode::kDeadlineExceeded);
   EXPECT_NE(cut.error().error.message.find("total"), std::string::npos) << cut.error().error.message;
@@ -193,7 +193,7 @@ TEST_F(LlmClientTest, CancellingTheCallClosesTheUpstreamRequest) {
   mock_->Configure(R"({"tokens_per_second": 5})");
   RecordingSink sink;
   const auto request = Hello();
-  auto cancelled = RunOn(io_, [&]() -> asio::awaitable<bool> {
+  auto cancelled = core::RunOn(io_, [&]() -> asio::awaitable<bool> {
     asio::steady_timer timer(co_await asio::this_coro::executor, 400ms);
     auto race = client.Stream(request, sink) || timer.async_wait(asio::use_awaitable);
     auto winner = co_await std::move(race);
@@ -209,7 +209,7 @@ TEST_F(LlmClientTest, CancellingTheCallClosesTheUpstreamRequest) {
 TEST_F(LlmClientTest, EmbeddingsAreUnitVectorsInInputOrder) {
   OpenAiClient client(http_, Endpoint());
   const std::vector<std::string> inputs{"annual fee", "年费多少", "annual fee"};
-  auto vectors = RunOn(io_, client.Embed(inputs));
+  auto vectors = core::RunOn(io_, client.Embed(inputs));
   ASSERT_TRUE(vectors) << vectors.error().error.message;
   ASSERT_EQ(vectors->size(), 3U);
   EXPECT_EQ((*vectors)[0].size(), 1024U);
@@ -223,10 +223,10 @@ TEST_F(LlmClientTest, EmbeddingsAreUnitVectorsInInputOrder) {
 TEST(HttpClientTest, BadUrlsAndRefusedConnections) {
   asio::io_context io_;
   net::HttpClient http;
-  auto bad = RunOn(io_, http.Fetch(Get("ftp://example.com/x")));
+  auto bad = core::RunOn(io_, http.Fetch(Get("ftp://example.com/x")));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().code, core::ErrorCode::kInvalidArgument);
-  auto refused = RunOn(io_, http.Fetch(Get("http://127.0.0.1:1/")));  // nothing listens on port 1
+  auto refused = core::RunOn(io_, http.Fetch(Get("http://127.0.0.1:1/")));  // nothing listens on port 1
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, core::ErrorCode::kUnavailable);
 }
@@ -271,18 +271,18 @@ class TlsTest : public ::testing::Test {
 
 TEST_F(TlsTest, VerifiesTheCertificateAgainstTrustedCasAndTheHostName) {
   net::HttpClient trusting(net::HttpClientOptions{.extra_ca_file = (dir_.path() / "ca.pem").string()});
-  auto ok = RunOn(io_, trusting.Fetch(Request("127.0.0.1")));
+  auto ok = core::RunOn(io_, trusting.Fetch(Request("127.0.0.1")));
   ASSERT_TRUE(ok) << ok.error().message;
   EXPECT_EQ(ok->status, 200);
   EXPECT_NE(ok->body.find("secure"), std::string::npos);
 
   net::HttpClient system_cas;
-  auto unknown_ca = RunOn(io_, system_cas.Fetch(Request("127.0.0.1")));
+  auto unknown_ca = core::RunOn(io_, system_cas.Fetch(Request("127.0.0.1")));
   ASSERT_FALSE(unknown_ca);
   EXPECT_EQ(unknown_ca.error().code, core::ErrorCode::kFailedPrecondition);
   EXPECT_NE(unknown_ca.error().message.find("verification failed"), std::string::npos) << unknown_ca.error().message;
 
-  auto wrong_name = RunOn(io_, trusting.Fetch(Request("localhost")));
+  auto wrong_name = core::RunOn(io_, trusting.Fetch(Request("localhost")));
   ASSERT_FALSE(wrong_name);
   EXPECT_EQ(wrong_name.error().code, core::ErrorCode::kFailedPrecondition) << wrong_name.error().message;
   auto stats_request = Request("127.0.0.1");
@@ -292,7 +292,7 @@ TEST_F(TlsTest, VerifiesTheCertificateAgainstTrustedCasAndTheHostName) {
   std::string body;
   for (int i = 0; i < 100 && body.find("\"tls_handshake_failures\":2") == std::string::npos; ++i) {
     if (i > 0) std::this_thread::sleep_for(20ms);
-    auto stats = RunOn(io_, trusting.Fetch(stats_request));
+    auto stats = core::RunOn(io_, trusting.Fetch(stats_request));
     ASSERT_TRUE(stats);
     body = stats->body;
   }

@@ -5,9 +5,9 @@
 
 #include <gtest/gtest.h>
 
-#include "app/run_sync.hpp"
 #include "core/clock.hpp"
 #include "core/id_generator.hpp"
+#include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "support/server_process.hpp"
 
@@ -61,7 +61,7 @@ class AuthenticatedTest : public ::testing::Test {
 TEST_F(AuthenticatedTest, MissingOrBadTokenGets401WithWwwAuthenticate) {
   auto handler = Authenticated(*auth_, Echo());
   for (std::string credentials : {std::string(), std::string("Bearer nonsense")}) {
-    const auto response = app::RunSync(handler(Request(credentials)));
+    const auto response = core::RunSync(handler(Request(credentials)));
     EXPECT_EQ(response.status, 401);
     EXPECT_NE(response.body.find("\"code\":\"unauthenticated\""), std::string::npos) << response.body;
     EXPECT_NE(response.body.find("\"request_id\":\"r-1\""), std::string::npos) << response.body;
@@ -72,18 +72,18 @@ TEST_F(AuthenticatedTest, MissingOrBadTokenGets401WithWwwAuthenticate) {
 
 TEST_F(AuthenticatedTest, HandlerSeesTheVerifiedPrincipal) {
   auto handler = Authenticated(*auth_, Echo());
-  const auto response = app::RunSync(handler(Request(Bearer(identity::Role::kTrainee))));
+  const auto response = core::RunSync(handler(Request(Bearer(identity::Role::kTrainee))));
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(response.body, "u1@t1");
 }
 
 TEST_F(AuthenticatedTest, AdminRouteRefusesTraineesWith403AndAdmitsAdmins) {
   auto handler = Authenticated(*auth_, identity::Role::kAdmin, Echo());
-  const auto trainee = app::RunSync(handler(Request(Bearer(identity::Role::kTrainee))));
+  const auto trainee = core::RunSync(handler(Request(Bearer(identity::Role::kTrainee))));
   EXPECT_EQ(trainee.status, 403);
   EXPECT_NE(trainee.body.find("administrators only"), std::string::npos) << trainee.body;
   EXPECT_TRUE(trainee.headers.empty());
-  const auto admin = app::RunSync(handler(Request(Bearer(identity::Role::kAdmin))));
+  const auto admin = core::RunSync(handler(Request(Bearer(identity::Role::kAdmin))));
   EXPECT_EQ(admin.status, 200);
   EXPECT_EQ(admin.body, "u1@t1");
 }

@@ -4,10 +4,10 @@
 #include <boost/json/serialize.hpp>
 #include <set>
 
-#include "app/run_sync.hpp"
 #include "catalog/catalog_repository.hpp"
 #include "catalog/course_file.hpp"
 #include "catalog/demo_catalog.hpp"
+#include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "storage/migration.hpp"
 #include "support/server_process.hpp"
@@ -98,7 +98,7 @@ class CatalogRepositoryTest : public ::testing::Test {
     auto opened = infra::SqliteStore::Open(dir_.path() / "c.db", {}, pool_);
     ASSERT_TRUE(opened);
     store_ = std::move(*opened);
-    ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
+    ASSERT_TRUE(core::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
     repo_ = std::make_unique<CatalogRepository>(*store_, clock_);
   }
   CourseBundle Demo() { return *ParseCourseFile(DemoText()); }
@@ -111,38 +111,38 @@ class CatalogRepositoryTest : public ::testing::Test {
 };
 
 TEST_F(CatalogRepositoryTest, ImportIsIdempotentAndReadable) {
-  ASSERT_TRUE(app::RunSync(repo_->Import("default", Demo())));
-  ASSERT_TRUE(app::RunSync(repo_->Import("default", Demo())));  // again: replaces, no duplicates
-  auto courses = app::RunSync(repo_->Courses("default"));
+  ASSERT_TRUE(core::RunSync(repo_->Import("default", Demo())));
+  ASSERT_TRUE(core::RunSync(repo_->Import("default", Demo())));  // again: replaces, no duplicates
+  auto courses = core::RunSync(repo_->Courses("default"));
   ASSERT_TRUE(courses);
   ASSERT_EQ(courses->size(), 1u);
   EXPECT_EQ((*courses)[0].at("id").as_string(), "crm-essentials");
-  auto scenarios = app::RunSync(repo_->Scenarios("default", "crm-essentials"));
+  auto scenarios = core::RunSync(repo_->Scenarios("default", "crm-essentials"));
   ASSERT_TRUE(scenarios);
   ASSERT_EQ(scenarios->size(), 2u);
   EXPECT_EQ((*scenarios)[0].at("course_id").as_string(), "crm-essentials");
-  auto personas = app::RunSync(repo_->Personas("default", "skeptical-manager"));
+  auto personas = core::RunSync(repo_->Personas("default", "skeptical-manager"));
   ASSERT_TRUE(personas);
   ASSERT_EQ(personas->size(), 1u);
   EXPECT_EQ((*personas)[0].at("id").as_string(), "zhang-min-ops-manager");
 }
 
 TEST_F(CatalogRepositoryTest, UnknownParentsAreNotFoundAndTenantsAreSeparate) {
-  ASSERT_TRUE(app::RunSync(repo_->Import("default", Demo())));
-  EXPECT_EQ(app::RunSync(repo_->Scenarios("default", "nope")).error().code, core::ErrorCode::kNotFound);
-  EXPECT_EQ(app::RunSync(repo_->Personas("default", "nope")).error().code, core::ErrorCode::kNotFound);
-  EXPECT_EQ(app::RunSync(repo_->CourseCount("other-tenant")).value(), 0);
+  ASSERT_TRUE(core::RunSync(repo_->Import("default", Demo())));
+  EXPECT_EQ(core::RunSync(repo_->Scenarios("default", "nope")).error().code, core::ErrorCode::kNotFound);
+  EXPECT_EQ(core::RunSync(repo_->Personas("default", "nope")).error().code, core::ErrorCode::kNotFound);
+  EXPECT_EQ(core::RunSync(repo_->CourseCount("other-tenant")).value(), 0);
 }
 
 TEST_F(CatalogRepositoryTest, APersonaCannotBeStolenByAnotherCourse) {
-  ASSERT_TRUE(app::RunSync(repo_->Import("default", Demo())));
+  ASSERT_TRUE(core::RunSync(repo_->Import("default", Demo())));
   auto other = Demo();
   other.id = "another-course";
   other.scenarios.clear();
-  auto result = app::RunSync(repo_->Import("default", std::move(other)));
+  auto result = core::RunSync(repo_->Import("default", std::move(other)));
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, core::ErrorCode::kAlreadyExists);
-  EXPECT_EQ(app::RunSync(repo_->CourseCount("default")).value(), 1) << "the failed import left nothing behind";
+  EXPECT_EQ(core::RunSync(repo_->CourseCount("default")).value(), 1) << "the failed import left nothing behind";
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/text.hpp"
-#include "knowledge/ingest/chunker.hpp"
+#include "knowledge/text/chunker.hpp"
 
 namespace salesboost::knowledge {
 namespace {

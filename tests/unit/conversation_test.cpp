@@ -7,7 +7,6 @@
 #include <boost/json/parse.hpp>
 #include <random>
 
-#include "app/run_sync.hpp"
 #include "brain/heuristic_evaluator.hpp"
 #include "brain/in_memory_knowledge.hpp"
 #include "brain/keyword_act_classifier.hpp"
@@ -21,6 +20,7 @@
 #include "conversation/conversation_state.hpp"
 #include "conversation/session_store.hpp"
 #include "conversation/stage.hpp"
+#include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "storage/migration.hpp"
 #include "support/server_process.hpp"
@@ -245,12 +245,12 @@ TEST_F(OfflineEngines, TheCoachCitesTheKnowledgeItFound) {
   CustomerState raised;
   raised.raised = {"price"};
   raised.revealed = {"follow-up"};
-  auto tip = app::RunSync(coach.Advise(Turn("Let me explain why it is worth the price.", raised)));
+  auto tip = core::RunSync(coach.Advise(Turn("Let me explain why it is worth the price.", raised)));
   ASSERT_TRUE(tip);
   ASSERT_FALSE(tip->evidence.empty());
   EXPECT_EQ(tip->evidence[0].source, "objection-playbook.en.md");
   EXPECT_FALSE(tip->evidence[0].text.empty());
-  auto nothing = app::RunSync(coach.Advise(Turn("Nice weather.")));
+  auto nothing = core::RunSync(coach.Advise(Turn("Nice weather.")));
   ASSERT_TRUE(nothing);
   EXPECT_TRUE(nothing->evidence.empty()) << "no relevant passage, no evidence";
 }
@@ -269,7 +269,7 @@ TEST(OfflineAssistant, ReadsTheIntentAndOffersGroundedCompliantReplies) {
   brain::RuleCompliance compliance({});
   brain::OfflineAssistant assistant(**intents, knowledge, compliance);
 
-  auto price = app::RunSync(assistant.Assist("Honestly, the annual fee is too expensive.", "platinum card upgrade"));
+  auto price = core::RunSync(assistant.Assist("Honestly, the annual fee is too expensive.", "platinum card upgrade"));
   ASSERT_TRUE(price) << price.error().message;
   EXPECT_EQ(price->language, "en");
   EXPECT_EQ(price->intent.label, "price_objection");
@@ -279,12 +279,12 @@ TEST(OfflineAssistant, ReadsTheIntentAndOffersGroundedCompliantReplies) {
   // The quoted fact is what a customer may hear (the product sheet), never the salesperson's playbook.
   EXPECT_NE(price->suggestions[0].text.find("1,200 yuan"), std::string::npos) << price->suggestions[0].text;
   for (const auto& s : price->suggestions) {
-    auto checked = app::RunSync(compliance.Check(s.text, "en"));
+    auto checked = core::RunSync(compliance.Check(s.text, "en"));
     ASSERT_TRUE(checked);
     EXPECT_EQ(checked->level, "OK") << s.text;
   }
 
-  auto zh = app::RunSync(assistant.Assist("你好，请坐。", ""));
+  auto zh = core::RunSync(assistant.Assist("你好，请坐。", ""));
   ASSERT_TRUE(zh);
   EXPECT_EQ(zh->language, "zh");
   EXPECT_EQ(zh->intent.label, "greeting");
@@ -292,7 +292,7 @@ TEST(OfflineAssistant, ReadsTheIntentAndOffersGroundedCompliantReplies) {
 
   BlockEverything block;
   brain::OfflineAssistant strict(**intents, knowledge, block);
-  auto refused = app::RunSync(strict.Assist("How much is it?", ""));
+  auto refused = core::RunSync(strict.Assist("How much is it?", ""));
   ASSERT_FALSE(refused) << "nothing the rules block is ever offered";
 }
 
@@ -347,7 +347,7 @@ class SessionStoreTest : public ::testing::Test {
     auto opened = infra::SqliteStore::Open(dir_.path() / "s.db", {}, pool_);
     ASSERT_TRUE(opened);
     store_ = std::move(*opened);
-    ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
+    ASSERT_TRUE(core::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
     storage::TransactionFn add_user = [](storage::Transaction& tx) -> core::Result<void> {
       auto done = tx.Execute(
           "INSERT INTO users (id, tenant_id, username, display_name, password_hash, role, created_at) "
@@ -355,7 +355,7 @@ class SessionStoreTest : public ::testing::Test {
           {});
       return done ? core::Ok() : core::Fail(done.error());
     };
-    ASSERT_TRUE(app::RunSync(store_->Transact(add_user)));
+    ASSERT_TRUE(core::RunSync(store_->Transact(add_user)));
     sessions_ = std::make_unique<SessionStore>(*store_, clock_);
     Session s;
     s.id = "s1";
@@ -364,7 +364,7 @@ class SessionStoreTest : public ::testing::Test {
     s.language = "en";
     std::vector<NewEvent> initial;
     initial.push_back(NewEvent{.turn_id = {}, .body = SessionReady{}});
-    ASSERT_TRUE(app::RunSync(sessions_->Create(s, std::move(initial))));
+    ASSERT_TRUE(core::RunSync(sessions_->Create(s, std::move(initial))));
   }
   std::int64_t Rows() {
     std::int64_t rows = 0;
@@ -374,7 +374,7 @@ class SessionStoreTest : public ::testing::Test {
       rows = result->front().Int(0);
       return core::Ok();
     };
-    EXPECT_TRUE(app::RunSync(store_->Transact(count)));
+    EXPECT_TRUE(core::RunSync(store_->Transact(count)));
     return rows;
   }
 
@@ -390,12 +390,12 @@ TEST_F(SessionStoreTest, DeltasAreOneRowAndReplayByteForByte) {
   std::vector<Event> turn = {E(2, "turn.started", "t", {{"text", "q"}})};
   for (const auto& chunk : chunks) turn.push_back(E(turn.back().seq + 1, "npc.delta", "t", {{"text", chunk}}));
   turn.push_back(E(turn.back().seq + 1, "turn.done", "t", {}));
-  ASSERT_TRUE(app::RunSync(sessions_->Append(
+  ASSERT_TRUE(core::RunSync(sessions_->Append(
       "s1", SessionStore::Commit{.expected_last_seq = 1, .events = turn, .turns = 1, .ends = false})));
   EXPECT_EQ(Rows(), 4) << "ready, started, one row of deltas, done";
 
   for (std::int64_t after = 0; after <= 8; ++after) {
-    auto events = app::RunSync(sessions_->EventsAfter("s1", after, 100));
+    auto events = core::RunSync(sessions_->EventsAfter("s1", after, 100));
     ASSERT_TRUE(events);
     ASSERT_EQ(static_cast<std::int64_t>(events->size()), 8 - after) << "after " << after;
     for (std::size_t i = 0; i < events->size(); ++i) {
@@ -411,12 +411,12 @@ TEST_F(SessionStoreTest, DeltasAreOneRowAndReplayByteForByte) {
 
 TEST_F(SessionStoreTest, ACommitOnAStaleSeqIsRefusedWhole) {
   std::vector<Event> batch = {E(2, "turn.started", "t", {}), E(3, "turn.done", "t", {})};
-  ASSERT_TRUE(app::RunSync(sessions_->Append("s1", SessionStore::Commit{.expected_last_seq = 1, .events = batch})));
-  auto stale = app::RunSync(sessions_->Append("s1", SessionStore::Commit{.expected_last_seq = 1, .events = batch}));
+  ASSERT_TRUE(core::RunSync(sessions_->Append("s1", SessionStore::Commit{.expected_last_seq = 1, .events = batch})));
+  auto stale = core::RunSync(sessions_->Append("s1", SessionStore::Commit{.expected_last_seq = 1, .events = batch}));
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, core::ErrorCode::kAborted);
   std::vector<Event> gap = {E(5, "turn.started", "u", {})};
-  EXPECT_FALSE(app::RunSync(sessions_->Append("s1", SessionStore::Commit{.expected_last_seq = 3, .events = gap})));
+  EXPECT_FALSE(core::RunSync(sessions_->Append("s1", SessionStore::Commit{.expected_last_seq = 3, .events = gap})));
   EXPECT_EQ(Rows(), 3);
 }
 

@@ -6,8 +6,8 @@
 #include <random>
 #include <set>
 
-#include "app/run_sync.hpp"
 #include "core/read_file.hpp"
+#include "core/run_sync.hpp"
 #include "infra/ocr/leptonica_image_decoder.hpp"
 #include "infra/ocr/tesseract_ocr.hpp"
 #include "infra/pdf/pdf_file.hpp"
@@ -16,10 +16,10 @@
 #include "knowledge/index/knowledge_index.hpp"
 #include "knowledge/index/sparse_index.hpp"
 #include "knowledge/ingest/markup.hpp"
-#include "knowledge/ingest/pdf_layout.hpp"
 #include "knowledge/ingest/router.hpp"
-#include "knowledge/ingest/text_decode.hpp"
 #include "knowledge/ingest_pipeline.hpp"
+#include "knowledge/text/pdf_layout.hpp"
+#include "knowledge/text/text_decode.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::knowledge {
@@ -219,7 +219,7 @@ TEST(IngestPipeline, ParsesEachPdfAndImageOnceFromRoutingToChunks) {
   for (const auto* name : {"digital.pdf", "scanned.pdf", "scan.png"}) {
     pdf.opened = 0;
     images.decoded = 0;
-    auto prepared = app::RunSync(pipeline.Prepare("doc", "v1", {name, Fixture(name)}, {}));
+    auto prepared = core::RunSync(pipeline.Prepare("doc", "v1", {name, Fixture(name)}, {}));
     ASSERT_FALSE(prepared.error) << name << ": " << prepared.error->message;
     EXPECT_FALSE(prepared.document.chunks.children.empty()) << name;
     const bool is_pdf = std::string_view(name).ends_with(".pdf");

@@ -7,11 +7,11 @@
 #include <boost/json/parse.hpp>
 #include <cmath>
 
-#include "app/run_sync.hpp"
 #include "brain/llm_coach.hpp"
 #include "brain/npc_prompt.hpp"
 #include "brain/structured_call.hpp"
 #include "core/metrics.hpp"
+#include "core/run_sync.hpp"
 #include "llm/fallback_counter.hpp"
 #include "llm/openai_client.hpp"
 #include "mock-llm/behaviour.hpp"
@@ -92,7 +92,7 @@ TEST(LlmCoachPort, SkipsAFailingProviderAndAsksAgainAfterInvalidJson) {
                                        .turn_index = 1,
                                        .seed = 1};
 
-  const auto tip = app::RunSync(coach.Advise(turn));
+  const auto tip = core::RunSync(coach.Advise(turn));
   ASSERT_TRUE(tip);
   EXPECT_EQ(tip->type, "praise");
   EXPECT_EQ(tip->technique, "FAB");
@@ -130,7 +130,7 @@ TEST(LlmCoachPort, EveryProviderFailingLeavesTheOfflineTip) {
                                        .act = {},
                                        .turn_index = 1,
                                        .seed = 1};
-  const auto tip = app::RunSync(coach.Advise(turn));
+  const auto tip = core::RunSync(coach.Advise(turn));
   ASSERT_TRUE(tip);
   EXPECT_EQ(tip->text, "offline tip");
   EXPECT_EQ(fake.Requests().size(), 2u);

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "app/run_sync.hpp"
+#include "core/run_sync.hpp"
 #include "storage/migration.hpp"
 #include "storage/store_readiness.hpp"
 #include "support/server_process.hpp"
@@ -28,7 +28,7 @@ class SqliteStoreTest : public ::testing::Test {
       rows = tx.Query(sql);
       return core::Ok();
     };
-    EXPECT_TRUE(app::RunSync(store.Transact(std::move(fn))));
+    EXPECT_TRUE(core::RunSync(store.Transact(std::move(fn))));
     return rows;
   }
 
@@ -50,13 +50,13 @@ TEST_F(SqliteStoreTest, OpensInWalModeCreatingDirectories) {
 
 TEST_F(SqliteStoreTest, MigrationsApplyOnceInOrder) {
   auto store = Open();
-  auto first = app::RunSync(storage::ApplyMigrations(*store, kTwo));
+  auto first = core::RunSync(storage::ApplyMigrations(*store, kTwo));
   ASSERT_TRUE(first) << first.error().message;
   EXPECT_EQ(*first, (std::vector<int>{1, 2}));
-  auto again = app::RunSync(storage::ApplyMigrations(*store, kTwo));
+  auto again = core::RunSync(storage::ApplyMigrations(*store, kTwo));
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->empty());
-  auto status = app::RunSync(storage::ReadSchemaStatus(*store, kTwo));
+  auto status = core::RunSync(storage::ReadSchemaStatus(*store, kTwo));
   ASSERT_TRUE(status);
   EXPECT_EQ(status->current, 2);
   EXPECT_TRUE(status->IsCurrent());
@@ -65,7 +65,7 @@ TEST_F(SqliteStoreTest, MigrationsApplyOnceInOrder) {
 TEST_F(SqliteStoreTest, FailingMigrationLeavesNothingBehind) {
   auto store = Open();
   const std::vector<Migration> broken = {{1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);"}};
-  auto result = app::RunSync(storage::ApplyMigrations(*store, broken));
+  auto result = core::RunSync(storage::ApplyMigrations(*store, broken));
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("migration 1 (half) failed"), std::string::npos) << result.error().message;
   auto tables = Query(*store, "SELECT name FROM sqlite_master WHERE name = 'half'");
@@ -75,29 +75,29 @@ TEST_F(SqliteStoreTest, FailingMigrationLeavesNothingBehind) {
 
 TEST_F(SqliteStoreTest, EditedOrUnknownAppliedMigrationsAreRefused) {
   auto store = Open();
-  ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store, kTwo)));
+  ASSERT_TRUE(core::RunSync(storage::ApplyMigrations(*store, kTwo)));
   auto edited = kTwo;
   edited[1].sql += " -- changed";
-  auto result = app::RunSync(storage::ApplyMigrations(*store, edited));
+  auto result = core::RunSync(storage::ApplyMigrations(*store, edited));
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, core::ErrorCode::kFailedPrecondition);
   EXPECT_NE(result.error().message.find("migration 2 (tags) differs"), std::string::npos);
 
   const std::vector<Migration> older = {kTwo[0]};
-  auto downgrade = app::RunSync(storage::ReadSchemaStatus(*store, older));
+  auto downgrade = core::RunSync(storage::ReadSchemaStatus(*store, older));
   ASSERT_FALSE(downgrade);
   EXPECT_NE(downgrade.error().message.find("schema version 2"), std::string::npos);
 }
 
 TEST_F(SqliteStoreTest, TransactionRollsBackWhenTheCallbackFails) {
   auto store = Open();
-  ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store, kTwo)));
+  ASSERT_TRUE(core::RunSync(storage::ApplyMigrations(*store, kTwo)));
   TransactionFn fn = [](Transaction& tx) -> core::Result<void> {
     if (auto ok = tx.Execute("INSERT INTO notes (body) VALUES (?)", {std::string("kept?")}); !ok)
       return core::Fail(ok.error());
     return core::Fail(core::ErrorCode::kInvalidArgument, "changed my mind");
   };
-  auto result = app::RunSync(store->Transact(std::move(fn)));
+  auto result = core::RunSync(store->Transact(std::move(fn)));
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().message, "changed my mind");
   auto rows = Query(*store, "SELECT COUNT(*) FROM notes");
@@ -106,7 +106,7 @@ TEST_F(SqliteStoreTest, TransactionRollsBackWhenTheCallbackFails) {
 
 TEST_F(SqliteStoreTest, ParametersRoundTripAllTypes) {
   auto store = Open();
-  ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store, kTwo)));
+  ASSERT_TRUE(core::RunSync(storage::ApplyMigrations(*store, kTwo)));
   std::vector<storage::SqlRow> rows;
   TransactionFn fn = [&](Transaction& tx) -> core::Result<void> {
     auto out = tx.Query("SELECT ?, ?, ?, ?", {std::int64_t{42}, 2.5, std::string("价格 'quoted'"), nullptr});
@@ -114,7 +114,7 @@ TEST_F(SqliteStoreTest, ParametersRoundTripAllTypes) {
     rows = std::move(*out);
     return core::Ok();
   };
-  ASSERT_TRUE(app::RunSync(store->Transact(std::move(fn))));
+  ASSERT_TRUE(core::RunSync(store->Transact(std::move(fn))));
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0].Int(0), 42);
   EXPECT_DOUBLE_EQ(rows[0].Real(1), 2.5);
@@ -129,7 +129,7 @@ TEST_F(SqliteStoreTest, SqlErrorsAreValuesNotCrashes) {
     if (!bad) return core::Fail(bad.error());
     return core::Ok();
   };
-  auto result = app::RunSync(store->Transact(std::move(fn)));
+  auto result = core::RunSync(store->Transact(std::move(fn)));
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, core::ErrorCode::kInternal);
   auto still_usable = Query(*store, "SELECT 1");
@@ -140,18 +140,18 @@ TEST_F(SqliteStoreTest, SqlErrorsAreValuesNotCrashes) {
 TEST_F(SqliteStoreTest, ReadinessFollowsTheSchemaVersion) {
   auto store = Open();
   storage::StoreReadiness probe(*store, kTwo);
-  auto before = app::RunSync(probe.Check());
+  auto before = core::RunSync(probe.Check());
   EXPECT_FALSE(before.ready);
   EXPECT_EQ(before.detail, "sqlite schema version 0 of 2");
-  ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store, kTwo)));
-  auto after = app::RunSync(probe.Check());
+  ASSERT_TRUE(core::RunSync(storage::ApplyMigrations(*store, kTwo)));
+  auto after = core::RunSync(probe.Check());
   EXPECT_TRUE(after.ready);
   EXPECT_EQ(after.detail, "sqlite schema version 2 of 2");
 }
 
 TEST_F(SqliteStoreTest, BuiltinMigrationsApplyCleanly) {
   auto store = Open();
-  auto applied = app::RunSync(storage::ApplyMigrations(*store, storage::BuiltinMigrations()));
+  auto applied = core::RunSync(storage::ApplyMigrations(*store, storage::BuiltinMigrations()));
   ASSERT_TRUE(applied) << applied.error().message;
   EXPECT_EQ(applied->size(), storage::BuiltinMigrations().size());
   auto tenants = Query(*store, "SELECT id FROM tenants");

@@ -11,13 +11,13 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "app/catalog_setup.hpp"
-#include "app/run_sync.hpp"
 #include "conversation/in_process_live_buffer.hpp"
 #include "conversation/in_process_session_hub.hpp"
 #include "conversation/session_feed.hpp"
 #include "conversation/store_turn_ledger.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/in_process_rate_limiter.hpp"
+#include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "storage/migration.hpp"
 #include "support/fake_agents.hpp"
@@ -68,7 +68,7 @@ class TurnCoordinatorTest : public ::testing::Test {
     auto opened = infra::SqliteStore::Open(dir_.path() / "s.db", {}, pool_);
     ASSERT_TRUE(opened);
     store_ = std::move(*opened);
-    ASSERT_TRUE(app::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
+    ASSERT_TRUE(core::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
     storage::TransactionFn add_user = [](storage::Transaction& tx) -> core::Result<void> {
       auto done = tx.Execute(
           "INSERT INTO users (id, tenant_id, username, display_name, password_hash, role, created_at) "
@@ -76,15 +76,15 @@ class TurnCoordinatorTest : public ::testing::Test {
           {});
       return done ? core::Ok() : core::Fail(done.error());
     };
-    ASSERT_TRUE(app::RunSync(store_->Transact(add_user)));
+    ASSERT_TRUE(core::RunSync(store_->Transact(add_user)));
     catalog_ = std::make_unique<catalog::CatalogRepository>(*store_, clock_);
-    ASSERT_TRUE(app::RunSync(app::ImportDemoIfEmpty(*catalog_, "default")));
+    ASSERT_TRUE(core::RunSync(app::ImportDemoIfEmpty(*catalog_, "default")));
     sessions_ = std::make_unique<SessionStore>(*store_, clock_);
     service_ = std::make_unique<SessionService>(*sessions_, *catalog_, ids_);
     ledger_ = std::make_unique<StoreTurnLedger>(*sessions_);
     fakes_.evaluator->scores.scores = {{"relevance", 8}};
     fakes_.evaluator->scores.reasons = {{"relevance", "on topic"}};
-    auto started = app::RunSync(service_->Start(
+    auto started = core::RunSync(service_->Start(
         who_, StartRequest{.scenario_id = "first-call-retail", .persona_id = {}, .language = "en", .seed = 7}));
     ASSERT_TRUE(started);
     session_ = *started;
@@ -96,16 +96,17 @@ class TurnCoordinatorTest : public ::testing::Test {
     feed_.reset();
     coordinator_.reset();
     metrics_ = std::make_unique<core::MetricsRegistry>();
-    coordinator_ = std::make_unique<TurnCoordinator>(options, CoordinatorDeps{.sessions = *sessions_,
-                                                                              .service = *service_,
-                                                                              .catalog = *catalog_,
-                                                                              .hub = hub_,
-                                                                              .live = live_,
-                                                                              .ledger = *ledger_,
-                                                                              .turn_limiter = limiter_,
-                                                                              .agents = fakes_.agents,
-                                                                              .metrics = *metrics_,
-                                                                              .logger = core::Logger::ToString(log_, core::LogLevel::kError)});
+    coordinator_ = std::make_unique<TurnCoordinator>(
+        options, CoordinatorDeps{.sessions = *sessions_,
+                                 .service = *service_,
+                                 .catalog = *catalog_,
+                                 .hub = hub_,
+                                 .live = live_,
+                                 .ledger = *ledger_,
+                                 .turn_limiter = limiter_,
+                                 .agents = fakes_.agents,
+                                 .metrics = *metrics_,
+                                 .logger = core::Logger::ToString(log_, core::LogLevel::kError)});
     feed_ = std::make_unique<SessionFeed>(FeedOptions{.replay_page = 3}, *service_, *coordinator_, hub_, live_);
   }
 
@@ -118,7 +119,7 @@ class TurnCoordinatorTest : public ::testing::Test {
   }
 
   std::vector<Event> Log() {
-    auto events = app::RunSync(sessions_->EventsAfter(session_.id, 0, 1000));
+    auto events = core::RunSync(sessions_->EventsAfter(session_.id, 0, 1000));
     EXPECT_TRUE(events);
     return events ? *events : std::vector<Event>{};
   }
@@ -127,7 +128,7 @@ class TurnCoordinatorTest : public ::testing::Test {
   std::shared_ptr<RecordingSubscriber> Join(std::int64_t last_seq) {
     auto subscriber = std::make_shared<RecordingSubscriber>();
     subscription_ = feed_->Subscribe(subscriber);
-    EXPECT_TRUE(app::RunSync(feed_->Join(who_, session_.id, last_seq, subscription_)));
+    EXPECT_TRUE(core::RunSync(feed_->Join(who_, session_.id, last_seq, subscription_)));
     return subscriber;
   }
 
@@ -157,7 +158,7 @@ class TurnCoordinatorTest : public ::testing::Test {
 TEST_F(TurnCoordinatorTest, ATurnCommitsWholeInSeqOrderAndIsPublishedOnce) {
   auto live = Join(0);
   ASSERT_EQ(live->Seqs(), (std::vector<std::int64_t>{1})) << "session.ready";
-  auto admitted = app::RunSync(Submit("t1"));
+  auto admitted = core::RunSync(Submit("t1"));
   ASSERT_TRUE(admitted);
   EXPECT_EQ(admitted->status, TurnAdmission::Status::kAccepted);
 
@@ -176,9 +177,9 @@ TEST_F(TurnCoordinatorTest, ATurnCommitsWholeInSeqOrderAndIsPublishedOnce) {
 }
 
 TEST_F(TurnCoordinatorTest, TheSameTurnIdIsAnsweredOnce) {
-  ASSERT_TRUE(app::RunSync(Submit("t1")));
+  ASSERT_TRUE(core::RunSync(Submit("t1")));
   const auto before = Log().size();
-  auto again = app::RunSync(Submit("t1"));
+  auto again = core::RunSync(Submit("t1"));
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, TurnAdmission::Status::kReplayed);
   EXPECT_EQ(again->replay.front().Type(), "turn.started");
@@ -187,7 +188,7 @@ TEST_F(TurnCoordinatorTest, TheSameTurnIdIsAnsweredOnce) {
   EXPECT_EQ(fakes_.npc->calls, 1);
 
   Rebuild();  // the ledger, not memory, answers after a restart
-  auto after_restart = app::RunSync(Submit("t1"));
+  auto after_restart = core::RunSync(Submit("t1"));
   ASSERT_TRUE(after_restart);
   EXPECT_EQ(after_restart->status, TurnAdmission::Status::kReplayed);
   EXPECT_EQ(fakes_.npc->calls, 1);
@@ -195,7 +196,7 @@ TEST_F(TurnCoordinatorTest, TheSameTurnIdIsAnsweredOnce) {
 
 TEST_F(TurnCoordinatorTest, AFailedCustomerAbortsTheTurnAndLeavesNoTraceInTheFold) {
   fakes_.npc->error = core::Error{core::ErrorCode::kUnavailable, "every provider failed"};
-  ASSERT_TRUE(app::RunSync(Submit("t1")));
+  ASSERT_TRUE(core::RunSync(Submit("t1")));
   const auto log = Log();
   ASSERT_EQ(log.back().Type(), "turn.aborted");
   EXPECT_EQ(log.back().As<TurnAborted>()->reason, "npc_failed");
@@ -204,7 +205,7 @@ TEST_F(TurnCoordinatorTest, AFailedCustomerAbortsTheTurnAndLeavesNoTraceInTheFol
   EXPECT_TRUE(state.transcript.empty());
 
   fakes_.npc->error.reset();
-  auto retried = app::RunSync(Submit("t1"));
+  auto retried = core::RunSync(Submit("t1"));
   ASSERT_TRUE(retried);
   EXPECT_EQ(retried->status, TurnAdmission::Status::kAccepted) << "an aborted turn_id runs again";
   EXPECT_EQ(Log().back().Type(), "turn.done");
@@ -218,7 +219,7 @@ TEST_F(TurnCoordinatorTest, EndingDuringATurnAbortsItThenReports) {
     co_await Sleep(milliseconds(20));
     co_return co_await coordinator_->End(who_, session_.id, "trainee");
   };
-  auto ended = app::RunSync(scenario());
+  auto ended = core::RunSync(scenario());
   ASSERT_TRUE(ended);
   EXPECT_EQ(Types(ended->events), (std::vector<std::string_view>{"session.ended", "report.ready"}));
   EXPECT_EQ(ended->session.status, SessionStatus::kEnded);
@@ -226,7 +227,7 @@ TEST_F(TurnCoordinatorTest, EndingDuringATurnAbortsItThenReports) {
   const auto aborted = std::find_if(log.begin(), log.end(), [](const Event& e) { return e.Is<TurnAborted>(); });
   ASSERT_NE(aborted, log.end());
   EXPECT_EQ(aborted->As<TurnAborted>()->reason, "session_ended");
-  auto late = app::RunSync(Submit("t2"));
+  auto late = core::RunSync(Submit("t2"));
   ASSERT_FALSE(late);
   EXPECT_EQ(late.error().code, core::ErrorCode::kFailedPrecondition);
 }
@@ -234,26 +235,26 @@ TEST_F(TurnCoordinatorTest, EndingDuringATurnAbortsItThenReports) {
 TEST_F(TurnCoordinatorTest, TheTurnDeadlineAbortsTheTurn) {
   Rebuild({.turn_deadline = milliseconds(100), .part_deadline = milliseconds(10000)});
   fakes_.npc->hang = true;
-  ASSERT_TRUE(app::RunSync(Submit("t1")));
+  ASSERT_TRUE(core::RunSync(Submit("t1")));
   EXPECT_EQ(Log().back().As<TurnAborted>()->reason, "deadline");
 }
 
 TEST_F(TurnCoordinatorTest, SeqsReservedByADeadProcessAreRecordedAsLostNotReused) {
-  ASSERT_TRUE(app::RunSync(sessions_->Reserve(session_.id, "t9", 4)));  // a turn held seqs 2..4, then the process died
-  auto session = app::RunSync(sessions_->Get("default", session_.id));
+  ASSERT_TRUE(core::RunSync(sessions_->Reserve(session_.id, "t9", 4)));  // a turn held seqs 2..4, then the process died
+  auto session = core::RunSync(sessions_->Get("default", session_.id));
   ASSERT_TRUE(session);
-  ASSERT_TRUE(app::RunSync(coordinator_->Recover(*session)));
+  ASSERT_TRUE(core::RunSync(coordinator_->Recover(*session)));
   const auto log = Log();
   EXPECT_EQ(Types(log),
             (std::vector<std::string_view>{"session.ready", "npc.delta", "npc.delta", "npc.delta", "turn.aborted"}));
   EXPECT_EQ(log.back().turn_id, "t9");
   EXPECT_EQ(log.back().As<TurnAborted>()->reason, "interrupted");
-  ASSERT_TRUE(app::RunSync(Submit("t10")));
+  ASSERT_TRUE(core::RunSync(Submit("t10")));
   EXPECT_EQ(Log()[5].seq, 6) << "the next turn starts after the lost seqs";
 }
 
 TEST_F(TurnCoordinatorTest, AJoinSendsStoredBufferedAndLiveEventsExactlyOnceInOrder) {
-  ASSERT_TRUE(app::RunSync(Submit("t1")));
+  ASSERT_TRUE(core::RunSync(Submit("t1")));
   const auto log = Log();
   const auto last = log.back().seq;
   // A running turn's provisional events, the first two of them already stored
@@ -263,12 +264,12 @@ TEST_F(TurnCoordinatorTest, AJoinSendsStoredBufferedAndLiveEventsExactlyOnceInOr
     running.push_back(Event{.seq = seq, .turn_id = "t2", .body = NpcDelta{.text = "x"}, .created_at = {}});
   }
   std::vector<Event> fresh(running.begin() + 2, running.end());
-  ASSERT_TRUE(app::RunSync(live_.Append(session_.id, fresh)));
+  ASSERT_TRUE(core::RunSync(live_.Append(session_.id, fresh)));
   auto subscriber = Join(2);
   // Live deliveries that repeat what the join sent, then one new event.
-  ASSERT_TRUE(app::RunSync(hub_.Publish(session_.id, running)));
+  ASSERT_TRUE(core::RunSync(hub_.Publish(session_.id, running)));
   std::vector<Event> next = {Event{.seq = last + 4, .turn_id = "t2", .body = NpcDelta{.text = "y"}, .created_at = {}}};
-  ASSERT_TRUE(app::RunSync(hub_.Publish(session_.id, next)));
+  ASSERT_TRUE(core::RunSync(hub_.Publish(session_.id, next)));
 
   std::vector<std::int64_t> expected;
   for (std::int64_t seq = 3; seq <= last + 4; ++seq) expected.push_back(seq);
@@ -279,15 +280,15 @@ TEST_F(TurnCoordinatorTest, AJoinSendsStoredBufferedAndLiveEventsExactlyOnceInOr
 TEST_F(TurnCoordinatorTest, AnotherConnectionJoiningReplacesTheFirstButARejoinDoesNot) {
   auto first = std::make_shared<RecordingSubscriber>();
   auto first_subscription = feed_->Subscribe(first);
-  ASSERT_TRUE(app::RunSync(feed_->Join(who_, session_.id, 0, first_subscription)));
-  ASSERT_TRUE(app::RunSync(feed_->Join(who_, session_.id, 0, first_subscription)));
+  ASSERT_TRUE(core::RunSync(feed_->Join(who_, session_.id, 0, first_subscription)));
+  ASSERT_TRUE(core::RunSync(feed_->Join(who_, session_.id, 0, first_subscription)));
   EXPECT_EQ(first->replaced, 0) << "the same connection joining again";
   auto second = Join(0);
   EXPECT_EQ(first->replaced, 1);
   EXPECT_EQ(second->replaced, 0);
   identity::Principal stranger{
       .user_id = "u2", .tenant_id = "default", .username = "v", .role = identity::Role::kTrainee};
-  auto refused = app::RunSync(feed_->Join(stranger, session_.id, 0, feed_->Subscribe(second)));
+  auto refused = core::RunSync(feed_->Join(stranger, session_.id, 0, feed_->Subscribe(second)));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, core::ErrorCode::kNotFound);
 }

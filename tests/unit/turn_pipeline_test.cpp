@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "app/run_sync.hpp"
+#include "core/run_sync.hpp"
 #include "support/fake_agents.hpp"
 
 namespace salesboost::conversation {
@@ -43,7 +43,7 @@ class TurnPipelineTest : public ::testing::Test {
     return pipeline_.Begin(session_, scenario_, persona_, state_, "t3", std::move(text));
   }
   TurnParts Run(const TurnPlan& plan) {
-    return app::RunSync(pipeline_.Run(plan, emitter_, std::chrono::steady_clock::now()));
+    return core::RunSync(pipeline_.Run(plan, emitter_, std::chrono::steady_clock::now()));
   }
 
   testing::FakeAgents fakes_;

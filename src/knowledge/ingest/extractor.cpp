@@ -12,10 +12,10 @@
 #include <optional>
 
 #include "core/text.hpp"
-#include "knowledge/ingest/front_matter.hpp"
 #include "knowledge/ingest/markup.hpp"
-#include "knowledge/ingest/pdf_layout.hpp"
-#include "knowledge/ingest/text_decode.hpp"
+#include "knowledge/text/front_matter.hpp"
+#include "knowledge/text/pdf_layout.hpp"
+#include "knowledge/text/text_decode.hpp"
 
 namespace salesboost::knowledge {
 namespace {

@@ -17,9 +17,9 @@
 
 #include "core/blocking_pool.hpp"
 #include "core/result.hpp"
-#include "knowledge/ingest/chunker.hpp"
 #include "knowledge/ingest/ocr.hpp"
 #include "knowledge/ingest/router.hpp"
+#include "knowledge/text/chunker.hpp"
 
 namespace salesboost::knowledge {
 

@@ -7,7 +7,7 @@
 
 #include "core/utf8.hpp"
 #include "knowledge/ingest/image_info.hpp"
-#include "knowledge/ingest/pdf_layout.hpp"
+#include "knowledge/text/pdf_layout.hpp"
 
 namespace salesboost::knowledge {
 namespace {

@@ -1,4 +1,4 @@
-#include "knowledge/ingest/pdf_layout.hpp"
+#include "knowledge/text/pdf_layout.hpp"
 
 #include <algorithm>
 

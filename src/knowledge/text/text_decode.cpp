@@ -1,4 +1,4 @@
-#include "knowledge/ingest/text_decode.hpp"
+#include "knowledge/text/text_decode.hpp"
 
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>

@@ -1,5 +1,5 @@
 // RunSync: runs one coroutine to completion on a private io_context, for
-// command-line work outside the server (migrate, config check).
+// command-line work and tests outside the server (migrate, config check).
 #pragma once
 
 #include <boost/asio/co_spawn.hpp>
@@ -9,7 +9,7 @@
 
 #include "core/check.hpp"
 
-namespace salesboost::app {
+namespace salesboost::core {
 
 // Runs `work` to completion on `io`, for work whose sockets must outlive the
 // call (pooled provider connections belong to the context that opened them).
@@ -35,4 +35,4 @@ T RunSync(boost::asio::awaitable<T> work) {
   return std::move(*out);
 }
 
-}  // namespace salesboost::app
+}  // namespace salesboost::core

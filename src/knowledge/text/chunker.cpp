@@ -1,4 +1,4 @@
-#include "knowledge/ingest/chunker.hpp"
+#include "knowledge/text/chunker.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "knowledge/ingest/front_matter.hpp"
+#include "knowledge/text/front_matter.hpp"
 
 #include <algorithm>
 #include <string_view>
