@@ -3,7 +3,7 @@
 #
 #   start_server [--set k=v ...]   sets WORK, PID, PORT
 #   stop_server
-BIN=build/release/src/salesboost
+BIN=${SALESBOOST_BIN:-build/release/src/salesboost}  # another build: SALESBOOST_BIN=path
 
 start_server() {
   WORK=$(mktemp -d)

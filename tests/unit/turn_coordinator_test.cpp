@@ -22,6 +22,7 @@
 #include "storage/migration.hpp"
 #include "support/fake_agents.hpp"
 #include "support/server_process.hpp"
+#include "support/trainee_store.hpp"
 
 namespace salesboost::conversation {
 namespace {
@@ -65,18 +66,8 @@ asio::awaitable<void> Sleep(milliseconds duration) {
 class TurnCoordinatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = infra::SqliteStore::Open(dir_.path() / "s.db", {}, pool_);
-    ASSERT_TRUE(opened);
-    store_ = std::move(*opened);
-    ASSERT_TRUE(core::RunSync(storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
-    storage::TransactionFn add_user = [](storage::Transaction& tx) -> core::Result<void> {
-      auto done = tx.Execute(
-          "INSERT INTO users (id, tenant_id, username, display_name, password_hash, role, created_at) "
-          "VALUES ('u1', 'default', 'u', 'U', 'x', 'trainee', 'now')",
-          {});
-      return done ? core::Ok() : core::Fail(done.error());
-    };
-    ASSERT_TRUE(core::RunSync(store_->Transact(add_user)));
+    store_ = testing::OpenStoreWithTrainee(dir_.path() / "s.db", pool_);
+    ASSERT_NE(store_, nullptr);
     catalog_ = std::make_unique<catalog::CatalogRepository>(*store_, clock_);
     ASSERT_TRUE(core::RunSync(app::ImportDemoIfEmpty(*catalog_, "default")));
     sessions_ = std::make_unique<SessionStore>(*store_, clock_);
