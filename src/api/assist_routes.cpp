@@ -19,7 +19,7 @@ constexpr std::size_t kMaxTextChars = 2000;
 // The response to send instead when the caller is over the rate limit (429)
 // or the limiter cannot be asked.
 boost::asio::awaitable<std::optional<HttpResponse>> OverLimit(core::RateLimiter& limiter, std::string user_id,
-                                                             const HttpRequest& request) {
+                                                              const HttpRequest& request) {
   auto decision = co_await limiter.Acquire(std::move(user_id));
   if (!decision) co_return ErrorReply(decision.error(), request);
   if (!decision->allowed) co_return RateLimited(*decision, "too many requests; retry later", request);
