@@ -23,7 +23,7 @@ constexpr std::int64_t kAllEvents = 1'000'000;
 using EndCompletion = core::Completion<core::Result<EndedSession>>;
 using LoadCompletion = core::Completion<core::Result<void>>;
 
-void Refuse(ActorJob& job, core::Error error) {
+void Refuse(ActorJob& job, const core::Error& error) {
   if (job.on_refused) job.on_refused(error);
 }
 

@@ -50,9 +50,9 @@ core::Result<void> EventsFromRow(const SqlRow& row, std::vector<Event>& out) {
   auto parsed = json::parse(row.Text(3), ec);
   if (ec || !parsed.is_object()) return core::Fail(Corrupt());
   const auto& members = parsed.get_object();
-  const std::string type = row.Text(1);
+  const std::string& type = row.Text(1);
   const std::string turn_id = row.IsNull(2) ? "" : row.Text(2);
-  const std::string created_at = row.Text(4);
+  const std::string& created_at = row.Text(4);
   if (row.IsNull(5)) {
     auto body = DecodeBody(type, members);
     if (!body) return core::Fail(Corrupt());

@@ -32,7 +32,6 @@ namespace {
 
 namespace asio = boost::asio;
 
-using core::RunOn;  // on the test's io_context, which outlives the clients that use it
 using infra::DecodeImage;
 using infra::TesseractOcr;
 using infra::VisionOcr;

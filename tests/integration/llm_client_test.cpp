@@ -28,8 +28,6 @@ using namespace std::chrono_literals;
 using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
-using core::RunOn;  // on the test's io_context, which outlives the clients that use it
-
 class RecordingSink final : public TokenSink {
  public:
   asio::awaitable<bool> Token(std::string text) override {

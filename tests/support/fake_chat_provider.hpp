@@ -69,6 +69,7 @@ class FakeChatProvider final : public llm::ChatProvider {
       const std::vector<std::string>& inputs, std::chrono::steady_clock::time_point) override {
     // One-dimensional vectors: each input's length.
     std::vector<std::vector<float>> out;
+    out.reserve(inputs.size());
     for (const auto& input : inputs) out.push_back({static_cast<float>(input.size())});
     co_return out;
   }

@@ -60,7 +60,7 @@ class AuthenticatedTest : public ::testing::Test {
 
 TEST_F(AuthenticatedTest, MissingOrBadTokenGets401WithWwwAuthenticate) {
   auto handler = Authenticated(*auth_, Echo());
-  for (std::string credentials : {std::string(), std::string("Bearer nonsense")}) {
+  for (const std::string& credentials : {std::string(), std::string("Bearer nonsense")}) {
     const auto response = core::RunSync(handler(Request(credentials)));
     EXPECT_EQ(response.status, 401);
     EXPECT_NE(response.body.find("\"code\":\"unauthenticated\""), std::string::npos) << response.body;

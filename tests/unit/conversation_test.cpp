@@ -316,7 +316,7 @@ TEST(RuleCompliance, FindsEachClass) {
 }
 
 // An event as the codec reads it from its type name and JSON members.
-Event E(std::int64_t seq, std::string type, std::string turn_id, json::object payload) {
+Event E(std::int64_t seq, const std::string& type, std::string turn_id, const json::object& payload) {
   auto body = DecodeBody(type, payload);
   EXPECT_TRUE(body) << type;
   return Event{.seq = seq, .turn_id = std::move(turn_id), .body = std::move(*body), .created_at = {}};

@@ -45,6 +45,7 @@ class RecordingSubscriber final : public FeedSubscriber {
   void Replaced() override { ++replaced; }
   std::vector<std::int64_t> Seqs() const {
     std::vector<std::int64_t> out;
+    out.reserve(events.size());
     for (const auto& e : events) out.push_back(e.seq);
     return out;
   }
@@ -54,6 +55,7 @@ class RecordingSubscriber final : public FeedSubscriber {
 
 std::vector<std::string_view> Types(const std::vector<Event>& events) {
   std::vector<std::string_view> out;
+  out.reserve(events.size());
   for (const auto& e : events) out.push_back(e.Type());
   return out;
 }

@@ -22,11 +22,6 @@ class RecordingEmitter final : public TurnEmitter {
     for (auto& e : batch) events.push_back(std::move(e));
     co_return core::Ok();
   }
-  std::vector<std::string_view> Types() const {
-    std::vector<std::string_view> out;
-    for (const auto& e : events) out.push_back(TypeOf(e.body));
-    return out;
-  }
 };
 
 class TurnPipelineTest : public ::testing::Test {
