@@ -13,6 +13,7 @@
 #include "core/clock.hpp"
 #include "core/read_file.hpp"
 #include "core/run_sync.hpp"
+#include "core/system_clock.hpp"
 #include "identity/auth_service.hpp"
 #include "storage/migration.hpp"
 

@@ -13,6 +13,7 @@
 #include "core/id_generator.hpp"
 #include "core/read_file.hpp"
 #include "core/run_sync.hpp"
+#include "core/system_clock.hpp"
 #include "core/utf8.hpp"
 #include "llm/provider.hpp"
 

@@ -39,6 +39,7 @@
 #include "core/in_process_rate_limiter.hpp"
 #include "core/io_context_pool.hpp"
 #include "core/run_sync.hpp"
+#include "core/system_clock.hpp"
 #include "core/text.hpp"
 #include "llm/provider.hpp"
 #include "server/http_server.hpp"

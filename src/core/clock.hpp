@@ -1,8 +1,8 @@
-// Clock: the time port. Production code asks a Clock for the wall time, so
-// tests can set it (ManualClock) instead of sleeping. Thread-safe.
+// Clock: the time port. Production code asks a Clock for the wall time
+// (SystemClock), so tests can set it (ManualClock) instead of sleeping.
+// Implementations are thread-safe.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <string>
 
@@ -15,24 +15,6 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual std::chrono::system_clock::time_point Now() const = 0;
-};
-
-class SystemClock final : public Clock {
- public:
-  std::chrono::system_clock::time_point Now() const override { return std::chrono::system_clock::now(); }
-};
-
-// A clock that moves only when told to.
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(std::chrono::system_clock::time_point start) : now_(start.time_since_epoch().count()) {}
-  std::chrono::system_clock::time_point Now() const override {
-    return std::chrono::system_clock::time_point(std::chrono::system_clock::duration(now_.load()));
-  }
-  void Advance(std::chrono::system_clock::duration by) { now_.fetch_add(by.count()); }
-
- private:
-  std::atomic<std::chrono::system_clock::duration::rep> now_;
 };
 
 }  // namespace salesboost::core

@@ -14,6 +14,7 @@
 #include "core/id_generator.hpp"
 #include "core/read_file.hpp"
 #include "core/run_sync.hpp"
+#include "core/system_clock.hpp"
 #include "core/utf8.hpp"
 #include "infra/ocr/leptonica_image_decoder.hpp"
 #include "infra/ocr/tesseract_ocr.hpp"

@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/id_generator.hpp"
+#include "core/manual_clock.hpp"
 #include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "support/server_process.hpp"

@@ -7,6 +7,7 @@
 #include "catalog/catalog_repository.hpp"
 #include "catalog/course_file.hpp"
 #include "catalog/demo_catalog.hpp"
+#include "core/manual_clock.hpp"
 #include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "storage/migration.hpp"

@@ -20,6 +20,7 @@
 #include "conversation/conversation_state.hpp"
 #include "conversation/session_store.hpp"
 #include "conversation/stage.hpp"
+#include "core/manual_clock.hpp"
 #include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "storage/migration.hpp"

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include "core/manual_clock.hpp"
 #include "identity/password_hasher.hpp"
 #include "identity/token_service.hpp"
 #include "identity/user_repository.hpp"

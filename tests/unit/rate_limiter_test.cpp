@@ -1,4 +1,5 @@
 #include "core/in_process_rate_limiter.hpp"
+#include "core/manual_clock.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/manual_clock.hpp"
 #include "resilience/circuit_breaker.hpp"
 #include "resilience/retry.hpp"
 

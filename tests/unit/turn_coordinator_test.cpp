@@ -17,6 +17,7 @@
 #include "conversation/store_turn_ledger.hpp"
 #include "core/blocking_pool.hpp"
 #include "core/in_process_rate_limiter.hpp"
+#include "core/manual_clock.hpp"
 #include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
 #include "storage/migration.hpp"
