@@ -1,7 +1,9 @@
 // HybridActClassifier: the sales-act classifier used by turns: the keyword
-// rules decide where they are precise (compliance risks), the trained
-// linear model decides when it is confident, and the rules break the tie
-// when it is not. Thread-safe.
+// rules decide where they are precise (a message that breaks a conduct rule
+// is a compliance risk), the trained linear model decides when it is
+// confident, and the rules break the tie when it is not. The model alone
+// labels a message compliance_risk only when it is very sure (kRiskConfident):
+// otherwise its best other label stands. Thread-safe.
 #pragma once
 
 #include "brain/keyword_act_classifier.hpp"
@@ -17,6 +19,9 @@ class HybridActClassifier final : public conversation::SalesActClassifier {
   conversation::SalesAct Classify(std::string_view text, std::string_view language) const override;
 
  private:
+  static constexpr double kRiskConfident = 0.8;
+  Prediction BestOtherThanRisk(std::string_view text) const;
+
   KeywordActClassifier rules_;
   LinearClassifier model_;
   double confident_;

@@ -1,5 +1,6 @@
 #include "brain/keyword_act_classifier.hpp"
 
+#include "brain/conduct_rules.hpp"
 #include "brain/cue_rules.hpp"
 #include "brain/text_match.hpp"
 #include "core/text.hpp"
@@ -13,14 +14,24 @@ const CueRules& Rules() {
   return rules;
 }
 
+// The conduct rules (data/cues/conduct_rules.json), parsed once.
+const ConductRules& Conduct() {
+  static const ConductRules rules = ConductRules::Builtin();
+  return rules;
+}
+
 }  // namespace
 
-KeywordActClassifier::KeywordActClassifier() { Rules(); }
+KeywordActClassifier::KeywordActClassifier() {
+  Rules();
+  Conduct();
+}
 
-conversation::SalesAct KeywordActClassifier::Classify(std::string_view text, std::string_view /*language*/) const {
+conversation::SalesAct KeywordActClassifier::Classify(std::string_view text, std::string_view language) const {
   // A trailing space lets "what " and "hi " match at the end of the text too.
   const std::string folded = core::FoldText(text) + " ";
-  if (ContainsAny(folded, GuaranteeCues())) return conversation::SalesAct{"compliance_risk", 0.9};
+  // A message that breaks a conduct rule is a compliance risk whatever else it does.
+  if (!Conduct().Find(text, language).empty()) return conversation::SalesAct{"compliance_risk", 0.9};
   for (const auto& rule : Rules().rules()) {
     if (ContainsAny(folded, rule.cues)) return conversation::SalesAct{rule.label, rule.confidence};
   }

@@ -12,29 +12,12 @@ namespace {
 
 using conversation::ComplianceFinding;
 
-struct KeywordRule {
-  std::string_view rule;
-  std::string_view level;
-  std::vector<std::string_view> cues;
-};
-
-const std::vector<KeywordRule>& KeywordRules() {
-  static const std::vector<KeywordRule> rules = {
-      {"guaranteed_return", "BLOCK", GuaranteeCues()},
-      {"prompt_injection",
-       "BLOCK",
-       {"ignore previous instructions", "ignore all previous", "ignore the above", "system prompt", "you are now",
-        "忽略之前", "忽略以上", "系统提示", "你现在是"}},
-      {"pressure", "WARN", PressureCues()},
-  };
-  return rules;
-}
-
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
 // Runs of digits (spaces and dashes inside allowed) that look like a mobile,
 // ID or card number; and e-mail addresses.
-void FindPersonalData(std::string_view text, std::vector<ComplianceFinding>& out) {
+void FindPersonalData(std::string_view text, std::string_view language, std::vector<ComplianceFinding>& out) {
+  const std::string message(language == "zh" ? "对话中出现了个人信息" : "Personal data written in the conversation");
   for (std::size_t i = 0; i < text.size();) {
     if (!IsDigit(text[i])) {
       ++i;
@@ -51,11 +34,11 @@ void FindPersonalData(std::string_view text, std::vector<ComplianceFinding>& out
     if (digits.size() == 17 && i < text.size() && (text[i] == 'X' || text[i] == 'x')) id_suffix = true, ++i;
     const std::string excerpt(text.substr(start, i - start));
     if (digits.size() == 11 && digits[0] == '1') {
-      out.push_back({"personal_data", "WARN", fmt::format("mobile number {}", excerpt)});
+      out.push_back({"personal_data", "WARN", fmt::format("mobile number {}", excerpt), message});
     } else if (digits.size() == 18 || id_suffix) {
-      out.push_back({"personal_data", "WARN", fmt::format("ID number {}", excerpt)});
+      out.push_back({"personal_data", "WARN", fmt::format("ID number {}", excerpt), message});
     } else if (digits.size() >= 13 && digits.size() <= 19) {
-      out.push_back({"personal_data", "WARN", fmt::format("card number {}", excerpt)});
+      out.push_back({"personal_data", "WARN", fmt::format("card number {}", excerpt), message});
     }
   }
   for (std::size_t at = text.find('@'); at != std::string_view::npos; at = text.find('@', at + 1)) {
@@ -71,27 +54,24 @@ void FindPersonalData(std::string_view text, std::vector<ComplianceFinding>& out
     }
     const auto domain = text.substr(at + 1, end - at - 1);
     if (begin < at && domain.find('.') != std::string_view::npos) {
-      out.push_back({"personal_data", "WARN", fmt::format("e-mail address {}", text.substr(begin, end - begin))});
+      out.push_back(
+          {"personal_data", "WARN", fmt::format("e-mail address {}", text.substr(begin, end - begin)), message});
     }
   }
 }
 
 }  // namespace
 
-conversation::ComplianceReport RuleCompliance::Evaluate(std::string_view text) const {
+conversation::ComplianceReport RuleCompliance::Evaluate(std::string_view text, std::string_view language) const {
   conversation::ComplianceReport report;
+  report.findings = rules_.Find(text, language);
+  FindPersonalData(text, language, report.findings);
   const std::string folded = core::FoldText(text);
-  for (const auto& rule : KeywordRules()) {
-    for (const auto cue : rule.cues) {
-      if (ContainsKeyword(folded, cue)) {
-        report.findings.push_back({std::string(rule.rule), std::string(rule.level), std::string(cue)});
-        break;
-      }
-    }
-  }
-  FindPersonalData(text, report.findings);
   for (const auto& word : banned_words_) {
-    if (ContainsKeyword(folded, word)) report.findings.push_back({"banned_word", "WARN", word});
+    if (ContainsKeyword(folded, word)) {
+      report.findings.push_back(
+          {"banned_word", "WARN", word, std::string(language == "zh" ? "使用了禁用词" : "A banned word")});
+    }
   }
   for (const auto& finding : report.findings) {
     if (finding.level == "BLOCK") report.level = "BLOCK";
@@ -100,9 +80,9 @@ conversation::ComplianceReport RuleCompliance::Evaluate(std::string_view text) c
   return report;
 }
 
-boost::asio::awaitable<core::Result<conversation::ComplianceReport>> RuleCompliance::Check(
-    std::string_view text, std::string_view /*language*/) {
-  co_return Evaluate(text);
+boost::asio::awaitable<core::Result<conversation::ComplianceReport>> RuleCompliance::Check(std::string_view text,
+                                                                                           std::string_view language) {
+  co_return Evaluate(text, language);
 }
 
 }  // namespace salesboost::brain

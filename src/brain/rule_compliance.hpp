@@ -1,25 +1,30 @@
-// RuleCompliance: compliance rules on a message: guaranteed-return and
-// risk-free claims (BLOCK), prompt-injection attempts (BLOCK), pressure
-// tactics (WARN), personal data: mobile, ID and card numbers, e-mail
-// addresses (WARN), and banned words from configuration (WARN).
-// Thread-safe.
+// RuleCompliance: compliance rules on a message: the conduct rules
+// (conduct_rules.hpp: promised returns, requests for ID or card numbers,
+// coercion, insults, instructions to the simulator are BLOCK; false urgency,
+// pressure, disparaging competitors WARN), personal data written out: mobile,
+// ID and card numbers, e-mail addresses (WARN), and banned words from
+// configuration (WARN). Thread-safe.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "brain/conduct_rules.hpp"
 #include "conversation/agents.hpp"
 
 namespace salesboost::brain {
 
 class RuleCompliance final : public conversation::ComplianceChecker {
  public:
-  explicit RuleCompliance(std::vector<std::string> banned_words) : banned_words_(std::move(banned_words)) {}
+  explicit RuleCompliance(std::vector<std::string> banned_words)
+      : rules_(ConductRules::Builtin()), banned_words_(std::move(banned_words)) {}
   boost::asio::awaitable<core::Result<conversation::ComplianceReport>> Check(std::string_view text,
                                                                              std::string_view language) override;
-  conversation::ComplianceReport Evaluate(std::string_view text) const;
+  conversation::ComplianceReport Evaluate(std::string_view text, std::string_view language = "en") const;
+  const ConductRules& rules() const { return rules_; }
 
  private:
+  ConductRules rules_;
   std::vector<std::string> banned_words_;
 };
 

@@ -1,24 +1,10 @@
 #include "brain/text_match.hpp"
 
-#include <cctype>
+#include "core/text.hpp"
 
 namespace salesboost::brain {
-namespace {
-
-bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
-
-}  // namespace
-
 bool ContainsKeyword(std::string_view folded, std::string_view keyword) {
-  if (keyword.empty()) return false;
-  // Keywords are authored data: ASCII lower-casing is enough (and cheap).
-  std::string key(keyword);
-  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const bool latin = IsWordByte(key.front());
-  for (std::size_t at = folded.find(key); at != std::string_view::npos; at = folded.find(key, at + 1)) {
-    if (!latin || at == 0 || !IsWordByte(folded[at - 1])) return true;
-  }
-  return false;
+  return core::ContainsPhrase(folded, keyword);
 }
 
 bool ContainsAny(std::string_view folded, const std::vector<std::string_view>& keywords) {

@@ -1,5 +1,7 @@
 #include "catalog/course_file.hpp"
 
+#include "catalog/rubric.hpp"
+
 #include <fmt/format.h>
 
 #include <boost/json/parse.hpp>
@@ -180,6 +182,9 @@ class Checker {
           Text(&text, Join(Join(path, "stage_goals"), stage));
         }
       }
+    }
+    if (const auto* rubric = scenario.if_contains("rubric")) {
+      for (auto& line : ValidateRubric(*rubric, Join(path, "rubric"))) errors.push_back(std::move(line));
     }
     std::vector<std::string> personas;
     if (const auto* list = Array(scenario, path, "personas")) {

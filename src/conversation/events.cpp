@@ -72,13 +72,16 @@ json::value Optional(const std::optional<std::string>& text) {
 json::array Strings(const std::vector<std::string>& items) { return json::array(items.begin(), items.end()); }
 
 json::object FindingJson(const ComplianceFinding& f) {
-  return json::object{{"rule", f.rule}, {"level", f.level}, {"excerpt", f.excerpt}};
+  json::object out{{"rule", f.rule}, {"level", f.level}, {"excerpt", f.excerpt}};
+  if (!f.message.empty()) out["message"] = f.message;
+  return out;
 }
 ComplianceFinding ReadFinding(const json::object& in) {
   ComplianceFinding f;
   Read(in, "rule", f.rule);
   Read(in, "level", f.level);
   Read(in, "excerpt", f.excerpt);
+  Read(in, "message", f.message);
   return f;
 }
 
@@ -166,8 +169,10 @@ json::object Encode(const TurnScored& e) {
   return out;
 }
 json::object Encode(const ComplianceFlagged& e) {
-  return json::object{
+  json::object out{
       {"side", e.side}, {"rule", e.finding.rule}, {"level", e.finding.level}, {"excerpt", e.finding.excerpt}};
+  if (!e.finding.message.empty()) out["message"] = e.finding.message;
+  return out;
 }
 json::object Encode(const TurnDone& e) {
   return json::object{{"turn_index", e.turn_index},

@@ -122,9 +122,10 @@ struct MoodChanged {
 };
 
 struct ComplianceFinding {
-  std::string rule;     // guaranteed_return, pressure, personal_data, prompt_injection, banned_word
-  std::string level;    // WARN or BLOCK
+  std::string rule;     // a conduct rule (data/cues/conduct_rules.json), personal_data or banned_word
+  std::string level;    // WARN or BLOCK (a blocker: it caps the session's score)
   std::string excerpt;  // the matching part of the text
+  std::string message;  // what the rule is, in the session's language; may be empty
 };
 
 struct ComplianceReport {

@@ -406,15 +406,16 @@ asio::awaitable<core::Result<std::vector<Event>>> SessionActor::Closing(std::vec
   auto log = co_await ctx_.sessions.EventsAfter(session_id_, 0, kAllEvents);
   if (!log) co_return core::Fail(log.error());
   log->insert(log->end(), pending.begin(), pending.end());
-  json::value recommendation = nullptr;
-  if (auto scenarios = co_await ctx_.catalog.Scenarios(tenant_id_, session_.course_id); scenarios) {
-    recommendation = RecommendNext(*scenarios, session_.scenario_id, session_.language, reason);
-  }
   std::vector<NewEvent> closing;
   closing.push_back(NewEvent{.turn_id = {}, .body = SessionEnded{.reason = reason}});
   auto numbered = Number(std::move(closing));
   log->push_back(numbered.front());
-  json::object report = BuildReport(session_, *log);
+  const Scorecard card = ScoreSession(catalog::RubricOf(scenario_), *log, session_.language);
+  json::object report = BuildReport(session_, *log, card);
+  json::value recommendation = nullptr;
+  if (auto scenarios = co_await ctx_.catalog.Scenarios(tenant_id_, session_.course_id); scenarios) {
+    recommendation = RecommendNext(*scenarios, session_.scenario_id, session_.language, card);
+  }
   report["recommended_next_scenario"] = std::move(recommendation);
   std::vector<NewEvent> ready;
   ready.push_back(NewEvent{.turn_id = {}, .body = ReportReady{.report = std::move(report)}});

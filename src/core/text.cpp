@@ -1,5 +1,7 @@
 #include "core/text.hpp"
 
+#include <cctype>
+
 #include <unicode/brkiter.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -129,6 +131,19 @@ std::string FoldText(std::string_view text) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* folding = icu::Normalizer2::getNFKCCasefoldInstance(status);
   return Apply(U_SUCCESS(status) ? folding : nullptr, text);
+}
+
+bool ContainsPhrase(std::string_view folded, std::string_view phrase) {
+  if (phrase.empty()) return false;
+  // Phrases are authored data: ASCII lower-casing is enough (and cheap).
+  std::string key(phrase);
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  const bool latin = word_byte(key.front());
+  for (std::size_t at = folded.find(key); at != std::string_view::npos; at = folded.find(key, at + 1)) {
+    if (!latin || at == 0 || !word_byte(folded[at - 1])) return true;
+  }
+  return false;
 }
 
 std::vector<std::string> SegmentWords(std::string_view text) {

@@ -16,6 +16,11 @@ std::string NormalizeText(std::string_view text);
 // NFKC with case folding: the form to compare or search text in.
 std::string FoldText(std::string_view text);
 
+// Whether `folded` (FoldText's output) holds `phrase` (authored in lower
+// case): Latin phrases at a word start, so "approv" finds "approval" but not
+// "disapproval"; CJK phrases anywhere.
+bool ContainsPhrase(std::string_view folded, std::string_view phrase);
+
 // Words in reading order, without spaces and punctuation: "我们正在讨论" ->
 // {"我们", "正在", "讨论"}; "Hello, world" -> {"Hello", "world"}.
 std::vector<std::string> SegmentWords(std::string_view text);

@@ -128,7 +128,7 @@ TEST_F(TurnE2e, AScriptedConversationIsWonAndReported) {
 
 TEST_F(TurnE2e, APushyTraineeLosesAndTheReportCitesTheViolation) {
   const std::vector<std::string> script = {
-      "Our CRM is the best product, you should buy it.",
+      "Our CRM is the best product on the market.",
       "It is guaranteed and risk-free: you will earn it back 100%!",
       "You must decide right now, this offer is today only!",
   };
@@ -152,10 +152,11 @@ TEST_F(TurnE2e, APushyTraineeLosesAndTheReportCitesTheViolation) {
   }
   ASSERT_EQ(Types(closing), (std::vector<std::string>{"session.ended", "report.ready"}));
   EXPECT_EQ(closing[0].at("reason").as_string(), "lost");
-  ASSERT_FALSE(flagged.empty());
-  EXPECT_EQ(flagged.back().at("rule").as_string(), "guaranteed_return");
-  EXPECT_EQ(flagged.back().at("level").as_string(), "BLOCK");
-  EXPECT_EQ(flagged.back().at("side").as_string(), "trainee");
+  const auto promise = std::find_if(flagged.begin(), flagged.end(),
+                                    [](const json::object& e) { return e.at("rule") == "guaranteed_return"; });
+  ASSERT_NE(promise, flagged.end());
+  EXPECT_EQ(promise->at("level").as_string(), "BLOCK");
+  EXPECT_EQ(promise->at("side").as_string(), "trainee");
 
   const auto& report = closing[1].at("report").as_object();
   EXPECT_LE(report.at("overall").as_double(), 4.0) << json::serialize(report.at("dimensions"));

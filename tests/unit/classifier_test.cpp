@@ -107,7 +107,7 @@ TEST(Classifier, IntentCuesFireForWhatEachIntentSoundsLike) {
 }
 
 TEST(CueRules, TheShippedFilesLoadInTheOrderTheModelsDependOn) {
-  ASSERT_EQ(BuiltinCueFiles().size(), 2u);
+  ASSERT_EQ(BuiltinCueFiles().size(), 3u);  // conduct_rules.json is checked in conduct_rules_test.cpp
   const auto intents = CueRules::Parse(core::FindEmbeddedFile(BuiltinCueFiles(), "customer_intents.json").value_or(""),
                                        "customer_intents.json");
   ASSERT_TRUE(intents) << intents.error().message;

@@ -152,7 +152,8 @@ TEST_F(TurnPipelineTest, ConcludeOrdersStageMoodScoresFlagsAndDone) {
   fakes_.npc->reply.mood_delta = -0.1234;
   fakes_.npc->reply.mood_cause = "pitched";
   fakes_.compliance->trigger = "guaranteed";
-  fakes_.compliance->findings = {{.rule = "guaranteed_return", .level = "BLOCK", .excerpt = "guaranteed"}};
+  fakes_.compliance->findings = {
+      {.rule = "guaranteed_return", .level = "BLOCK", .excerpt = "guaranteed", .message = {}}};
   fakes_.evaluator->scores.scores["compliance"] = 9;
   fakes_.evaluator->scores.reasons["compliance"] = "evaluator's view";
   const auto plan = Plan("Returns are guaranteed with our plan.");
