@@ -35,9 +35,11 @@ struct Fixture {
     auto bundle = catalog::ParseCourseFile(*core::FindEmbeddedFile(catalog::DemoCourseFiles(), "crm-essentials.json"));
     scenario = bundle->scenarios.front().document;
     persona = bundle->personas.front().document;
+    collections = catalog::CourseCollections(bundle->course);
   }
   json::object scenario;
   json::object persona;
+  std::vector<std::string> collections;
   brain::HybridActClassifier classifier{*brain::LoadBuiltinModel("sales")};
   brain::InMemoryKnowledge knowledge{brain::DemoKnowledgeFiles()};
 };
@@ -74,7 +76,8 @@ void BM_OfflineTurn(benchmark::State& state) {
   for (auto _ : state) {
     const auto& [language, text] = kMessages[i++ % kMessages.size()];
     session.language = language;
-    const auto plan = pipeline.Begin(session, f.scenario, f.persona, conversation, "t", text);
+    auto plan = pipeline.Begin(session, f.scenario, f.persona, conversation, "t", text);
+    plan.context.collections = f.collections;
     const auto parts = core::RunSync(pipeline.Run(plan, emitter, std::chrono::steady_clock::now()));
     benchmark::DoNotOptimize(conversation::TurnPipeline::Conclude(plan, parts, conversation));
   }
@@ -98,7 +101,8 @@ void BM_KnowledgeSearch(benchmark::State& state) {
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& [language, text] = kMessages[i++ % kMessages.size()];
-    benchmark::DoNotOptimize(f.knowledge.Find(text, language, 2));
+    benchmark::DoNotOptimize(
+        f.knowledge.Find({.text = text, .language = language, .k = 2, .collections = f.collections}));
   }
   state.SetItemsProcessed(state.iterations());
 }

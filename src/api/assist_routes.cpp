@@ -6,6 +6,7 @@
 #include "api/auth_routes.hpp"
 #include "api/authenticated.hpp"
 #include "api/json_body.hpp"
+#include "catalog/course_file.hpp"
 
 namespace salesboost::api {
 namespace {
@@ -26,10 +27,26 @@ boost::asio::awaitable<std::optional<HttpResponse>> OverLimit(core::RateLimiter&
   co_return std::nullopt;
 }
 
+// What assist may search: the collections of `course_id` (see
+// catalog::CourseCollections) or the one `collection`; exactly one of them
+// must be given. kNotFound for an unknown course.
+boost::asio::awaitable<core::Result<std::vector<std::string>>> Collections(catalog::CatalogRepository& catalog,
+                                                                           std::string tenant_id,
+                                                                           std::optional<std::string> course_id,
+                                                                           std::optional<std::string> collection) {
+  if (course_id.has_value() == collection.has_value()) {
+    co_return core::Fail(core::ErrorCode::kInvalidArgument, "give exactly one of course_id and collection");
+  }
+  if (collection) co_return std::vector<std::string>{std::move(*collection)};
+  auto course = co_await catalog.Course(std::move(tenant_id), std::move(*course_id));
+  if (!course) co_return core::Fail(course.error());
+  co_return catalog::CourseCollections(*course);
+}
+
 }  // namespace
 
 void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, conversation::Agents& agents,
-                     core::RateLimiter& limiter) {
+                     catalog::CatalogRepository& catalog, core::RateLimiter& limiter) {
   router.Add(
       "POST", "/api/v1/classify",
       Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
@@ -66,7 +83,16 @@ void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, 
         if (!message) co_return ErrorReply(message.error(), request);
         auto context = OptionalString(*body, "context", kMaxTextChars);
         if (!context) co_return ErrorReply(context.error(), request);
-        auto assist = agents.assistant->Assist(std::move(*message), context->value_or(""));
+        auto course_id = OptionalString(*body, "course_id", 64);
+        if (!course_id) co_return ErrorReply(course_id.error(), request);
+        auto collection = OptionalString(*body, "collection", 64);
+        if (!collection) co_return ErrorReply(collection.error(), request);
+        auto scope = Collections(catalog, who.tenant_id, std::move(*course_id), std::move(*collection));
+        auto collections = co_await std::move(scope);
+        if (!collections) co_return ErrorReply(collections.error(), request);
+        auto assist = agents.assistant->Assist(conversation::AssistRequest{.customer_message = std::move(*message),
+                                                                           .context = context->value_or(""),
+                                                                           .collections = std::move(*collections)});
         auto answer = co_await std::move(assist);
         if (!answer) co_return ErrorReply(answer.error(), request);
         json::array suggestions;
@@ -75,8 +101,11 @@ void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, 
         }
         json::array knowledge;
         for (const auto& k : answer->knowledge) {
-          knowledge.push_back(
-              json::object{{"text", k.text}, {"source", k.source}, {"heading", k.heading}, {"score", k.score}});
+          knowledge.push_back(json::object{{"text", k.text},
+                                           {"source", k.source},
+                                           {"collection", k.collection},
+                                           {"heading", k.heading},
+                                           {"score", k.score}});
         }
         co_return JsonResponse(200, json::object{{"language", answer->language},
                                                  {"intent", json::object{{"label", answer->intent.label},

@@ -80,6 +80,7 @@ json::object HitJson(const knowledge::SearchHit& hit) {
   return {{"chunk_id", hit.chunk_id},
           {"document_id", hit.document_id},
           {"source", hit.source},
+          {"collection", hit.collection},
           {"type", hit.type},
           {"heading", hit.heading},
           {"page", hit.page},

@@ -130,16 +130,18 @@ void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& aut
             knowledge::SearchRequest search{.tenant_id = principal.tenant_id,
                                             .text = std::move(*query),
                                             .k = static_cast<std::size_t>(k),
-                                            .collection = {},
+                                            .collections = {},
                                             .type = {},
                                             .language = {}};
-            for (auto [key, field] : {std::pair<std::string_view, std::string*>{"collection", &search.collection},
+            std::string collection;
+            for (auto [key, field] : {std::pair<std::string_view, std::string*>{"collection", &collection},
                                       {"type", &search.type},
                                       {"language", &search.language}}) {
               auto value = OptionalString(*body, key, 64);
               if (!value) co_return ErrorReply(value.error(), request);
               if (*value) *field = std::move(**value);
             }
+            if (!collection.empty()) search.collections.push_back(std::move(collection));
             auto hits = co_await base.Find(std::move(search));
             if (!hits) co_return ErrorReply(hits.error(), request);
             json::array list;

@@ -164,9 +164,10 @@ int RunSearch(const ConfigInput& input, const SearchFlags& flags) {
   knowledge::SearchRequest request{.tenant_id = "default",
                                    .text = flags.query,
                                    .k = static_cast<std::size_t>(flags.k),
-                                   .collection = flags.collection,
+                                   .collections = {},
                                    .type = flags.type,
                                    .language = flags.language};
+  if (!flags.collection.empty()) request.collections.push_back(flags.collection);
   auto hits = core::RunOn(session->io, session->runtime->base.Find(std::move(request)));
   if (!hits) {
     std::fprintf(stderr, "error: %s\n", hits.error().message.c_str());

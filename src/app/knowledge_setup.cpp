@@ -1,8 +1,10 @@
 #include "app/knowledge_setup.hpp"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "brain/in_memory_knowledge.hpp"
+#include "knowledge/text/front_matter.hpp"
 
 namespace salesboost::app {
 namespace {
@@ -24,6 +26,9 @@ knowledge::KnowledgeOptions Options(const AppConfig& config) {
   options.candidates = static_cast<std::size_t>(k.candidates);
   return options;
 }
+
+constexpr std::string_view kDemoTenant = "default";
+constexpr std::string_view kLegacyDemoCollection = "demo";  // where earlier releases put every demo document
 
 }  // namespace
 
@@ -53,19 +58,33 @@ KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& stor
                                                            .logger = logger}) {}
 
 boost::asio::awaitable<core::Result<int>> ImportDemoKnowledgeIfEmpty(knowledge::KnowledgeBase& base) {
-  auto existing = co_await base.Documents("default", "");
+  auto existing = co_await base.Documents(std::string(kDemoTenant), "");
   if (!existing) co_return core::Fail(existing.error());
-  if (!existing->empty()) co_return 0;
   int imported = 0;
   for (const auto& file : brain::DemoKnowledgeFiles()) {
-    knowledge::IngestRequest request{.tenant_id = "default",
-                                     .collection = "demo",
+    // Fresh tenant: every file. Otherwise only those still in the legacy collection.
+    const auto legacy = std::find_if(existing->begin(), existing->end(), [&](const knowledge::DocumentRecord& d) {
+      return d.collection == kLegacyDemoCollection && d.name == file.name;
+    });
+    if (!existing->empty() && legacy == existing->end()) continue;
+    std::string text(file.content);
+    std::string collection = knowledge::TakeFrontMatter(text).collection;
+    if (collection.empty() || collection == kLegacyDemoCollection) {
+      co_return core::Fail(core::ErrorCode::kInternal,
+                           std::string(file.name) + ": the front matter names no collection of its own");
+    }
+    knowledge::IngestRequest request{.tenant_id = std::string(kDemoTenant),
+                                     .collection = std::move(collection),
                                      .type = {},
                                      .file = {std::string(file.name), std::string(file.content)}};
     auto outcome = co_await base.Ingest(std::move(request), {});
     if (outcome.status == "failed")
       co_return core::Fail(core::ErrorCode::kInternal, outcome.name + ": " + outcome.error);
     ++imported;
+    if (legacy != existing->end()) {
+      auto deleted = co_await base.Delete(std::string(kDemoTenant), legacy->id);
+      if (!deleted) co_return core::Fail(deleted.error());
+    }
   }
   co_return imported;
 }

@@ -35,8 +35,12 @@ struct KnowledgeRuntime {
   knowledge::KnowledgeBase base;
 };
 
-// Ingests the shipped demo documents (collection "demo") when the default
-// tenant has no document; returns how many were ingested.
+// Ingests the shipped demo documents, each into the collection its front
+// matter names, when the default tenant has no document. A tenant that holds
+// shipped documents in "demo", the one collection of earlier releases, gets
+// them moved: each is ingested into its own collection and deleted from
+// "demo" (other documents stay where they are). Returns how many documents
+// were ingested.
 boost::asio::awaitable<core::Result<int>> ImportDemoKnowledgeIfEmpty(knowledge::KnowledgeBase& base);
 
 }  // namespace salesboost::app

@@ -306,7 +306,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   core::InProcessRateLimiter assist_limiter({.per_minute = static_cast<double>(config.limits.assist_per_minute),
                                              .burst = static_cast<double>(config.limits.assist_burst)},
                                             clock);
-  api::AddAssistRoutes(router, auth, *agents, assist_limiter);
+  api::AddAssistRoutes(router, auth, *agents, catalog, assist_limiter);
   api::AddKnowledgeRoutes(router, auth, knowledge.base, config.knowledge.max_upload_bytes);
 
   auto port = http.Start();

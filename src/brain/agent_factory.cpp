@@ -16,10 +16,9 @@ namespace {
 class ForwardingKnowledge final : public conversation::KnowledgeSearch {
  public:
   explicit ForwardingKnowledge(conversation::KnowledgeSearch& target) : target_(target) {}
-  boost::asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Search(std::string query,
-                                                                                       std::string language,
-                                                                                       int k) override {
-    return target_.Search(std::move(query), std::move(language), k);
+  boost::asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Search(
+      conversation::KnowledgeQuery query) override {
+    return target_.Search(std::move(query));
   }
 
  private:

@@ -9,22 +9,29 @@
 namespace salesboost::brain {
 namespace {
 
-// Sparse-index groups: a passage's language decides which searches may return it.
-enum Group : std::uint32_t { kAnyLanguage = 0, kChinese = 1, kEnglish = 2, kGroups = 3 };
+// A passage's language decides which searches may return it; its sparse-index
+// group is its collection's index times kLanguages plus its Language.
+enum Language : std::uint32_t { kAnyLanguage = 0, kChinese = 1, kEnglish = 2, kLanguages = 3 };
 
-Group GroupOf(std::string_view name) {
+Language LanguageOf(std::string_view name) {
   if (name.ends_with(".zh.md")) return kChinese;
   if (name.ends_with(".en.md")) return kEnglish;
   return kAnyLanguage;
 }
 
+constexpr std::string_view kDefaultCollection = "default";  // a document's when its front matter names none
+
 }  // namespace
 
 InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& documents) {
   for (const auto& document : documents) {
-    const Group group = GroupOf(document.name);
     std::string text(document.content);
-    const std::string type = knowledge::TakeFrontMatterType(text);
+    auto front = knowledge::TakeFrontMatter(text);
+    if (front.collection.empty()) front.collection = kDefaultCollection;
+    auto known = std::find(collections_.begin(), collections_.end(), front.collection);
+    if (known == collections_.end()) known = collections_.insert(known, front.collection);
+    const auto collection = static_cast<std::uint32_t>(known - collections_.begin());
+    const std::uint32_t group = collection * kLanguages + LanguageOf(document.name);
     std::string_view rest = text;
     std::string heading;
     std::string body;
@@ -32,8 +39,11 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
       if (body.empty()) return;
       const auto key = static_cast<std::uint64_t>(passages_.size());
       index_.Add(key, group, knowledge::CountTerms(fmt::format("{}\n{}", heading, body)));
-      passages_.push_back(
-          Passage{.text = body, .source = std::string(document.name), .heading = heading, .type = type});
+      passages_.push_back(Passage{.text = body,
+                                  .source = std::string(document.name),
+                                  .heading = heading,
+                                  .type = front.type,
+                                  .collection = collection});
       body.clear();
     };
     while (!rest.empty()) {
@@ -53,18 +63,27 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
   }
 }
 
-std::vector<conversation::KnowledgeHit> InMemoryKnowledge::Find(const std::string& query, const std::string& language,
-                                                                int k) const {
+std::vector<conversation::KnowledgeHit> InMemoryKnowledge::Find(const conversation::KnowledgeQuery& query) const {
   // Neutral passages always; language-specific ones when the query's language matches or is open.
-  std::vector<char> allowed(kGroups, 1);
-  if (language == "zh") allowed[kEnglish] = 0;
-  if (language == "en") allowed[kChinese] = 0;
-  if (!language.empty() && language != "zh" && language != "en") allowed[kChinese] = allowed[kEnglish] = 0;
+  bool language[kLanguages] = {true, true, true};
+  if (query.language == "zh") language[kEnglish] = false;
+  if (query.language == "en") language[kChinese] = false;
+  if (!query.language.empty() && query.language != "zh" && query.language != "en")
+    language[kChinese] = language[kEnglish] = false;
+  std::vector<char> allowed(collections_.size() * kLanguages, 0);
+  for (const auto& name : query.collections) {
+    const auto known = std::find(collections_.begin(), collections_.end(), name);
+    if (known == collections_.end()) continue;
+    const auto first = static_cast<std::size_t>(known - collections_.begin()) * kLanguages;
+    for (std::size_t l = 0; l < kLanguages; ++l) allowed[first + l] = static_cast<char>(language[l]);
+  }
   std::vector<conversation::KnowledgeHit> hits;
-  for (const auto& scored : index_.Search(query, static_cast<std::size_t>(std::max(k, 0)), &allowed)) {
+  if (std::find(allowed.begin(), allowed.end(), 1) == allowed.end()) return hits;
+  for (const auto& scored : index_.Search(query.text, static_cast<std::size_t>(std::max(query.k, 0)), &allowed)) {
     const auto& passage = passages_[scored.key];
     hits.push_back(conversation::KnowledgeHit{.text = passage.text,
                                               .source = passage.source,
+                                              .collection = collections_[passage.collection],
                                               .heading = passage.heading,
                                               .type = passage.type,
                                               .score = scored.score,
@@ -74,8 +93,8 @@ std::vector<conversation::KnowledgeHit> InMemoryKnowledge::Find(const std::strin
 }
 
 boost::asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> InMemoryKnowledge::Search(
-    std::string query, std::string language, int k) {
-  co_return Find(query, language, k);
+    conversation::KnowledgeQuery query) {
+  co_return Find(query);
 }
 
 }  // namespace salesboost::brain

@@ -58,7 +58,11 @@ asio::awaitable<core::Result<NpcReply>> LlmNpc::Reply(const TurnContext& turn, D
   const NpcReply decided = OfflineNpc::Decide(turn);
   std::vector<conversation::KnowledgeHit> facts;
   if (knowledge_ != nullptr && options_.facts > 0) {
-    auto hits = co_await knowledge_->Search(turn.text, turn.session.language, options_.facts * 3);
+    auto search = knowledge_->Search({.text = turn.text,
+                                      .language = turn.session.language,
+                                      .k = options_.facts * 3,
+                                      .collections = turn.collections});
+    auto hits = co_await std::move(search);
     if (hits) {
       for (auto& hit : *hits) {
         if (conversation::IsCustomerFacing(hit) && static_cast<int>(facts.size()) < options_.facts)

@@ -188,15 +188,16 @@ std::string Fact(const std::vector<conversation::KnowledgeHit>& hits) {
 
 }  // namespace
 
-boost::asio::awaitable<core::Result<conversation::Assistance>> OfflineAssistant::Assist(std::string customer_message,
-                                                                                        std::string context) {
+boost::asio::awaitable<core::Result<conversation::Assistance>> OfflineAssistant::Assist(
+    conversation::AssistRequest request) {
   constexpr double kRelevant = 1.0;  // BM25 score below which a passage is not grounding
   conversation::Assistance out;
-  out.language = core::ContainsHan(customer_message) ? "zh" : "en";
-  out.intent = intents_.Classify(customer_message);
+  out.language = core::ContainsHan(request.customer_message) ? "zh" : "en";
+  out.intent = intents_.Classify(request.customer_message);
   const auto& playbook = PlaybookFor(out.intent.label);
-  std::string query = fmt::format("{}\n{}\n{}", customer_message, context, playbook.topic);
-  auto search = knowledge_.Search(std::move(query), out.language, 4);
+  std::string query = fmt::format("{}\n{}\n{}", request.customer_message, request.context, playbook.topic);
+  auto search = knowledge_.Search(
+      {.text = std::move(query), .language = out.language, .k = 4, .collections = std::move(request.collections)});
   auto hits = co_await std::move(search);
   if (!hits) co_return core::Fail(hits.error());
   for (auto& hit : *hits) {

@@ -15,8 +15,7 @@ class OfflineAssistant final : public conversation::Assistant {
                    conversation::ComplianceChecker& compliance)
       : intents_(intents), knowledge_(knowledge), compliance_(compliance) {}
 
-  boost::asio::awaitable<core::Result<conversation::Assistance>> Assist(std::string customer_message,
-                                                                        std::string context) override;
+  boost::asio::awaitable<core::Result<conversation::Assistance>> Assist(conversation::AssistRequest request) override;
 
  private:
   const conversation::CustomerIntentClassifier& intents_;

@@ -145,7 +145,8 @@ boost::asio::awaitable<core::Result<CoachTip>> OfflineCoach::Advise(const TurnCo
   CoachTip tip = Decide(turn);
   constexpr double kRelevant = 1.0;         // BM25 score below which a passage is not evidence
   std::string query = EvidenceQuery(turn);  // named: no temporaries inside co_await (g++ 12)
-  auto search = knowledge_.Search(std::move(query), turn.session.language, 2);
+  auto search = knowledge_.Search(
+      {.text = std::move(query), .language = turn.session.language, .k = 2, .collections = turn.collections});
   auto hits = co_await std::move(search);
   if (hits) {
     for (const auto& hit : *hits) {

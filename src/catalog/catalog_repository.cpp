@@ -169,6 +169,11 @@ boost::asio::awaitable<core::Result<json::object>> CatalogRepository::FindDocume
   co_return std::move(out->front());
 }
 
+boost::asio::awaitable<core::Result<json::object>> CatalogRepository::Course(std::string tenant_id,
+                                                                             std::string course_id) {
+  co_return co_await FindDocument("courses", std::move(tenant_id), std::move(course_id));
+}
+
 boost::asio::awaitable<core::Result<json::object>> CatalogRepository::Scenario(std::string tenant_id,
                                                                                std::string scenario_id) {
   co_return co_await FindDocument("scenarios", std::move(tenant_id), std::move(scenario_id));

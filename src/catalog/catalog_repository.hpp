@@ -30,11 +30,12 @@ class CatalogRepository {
                                                                                   std::string scenario_id);
   boost::asio::awaitable<core::Result<std::int64_t>> CourseCount(std::string tenant_id);
   // One document; kNotFound when absent.
+  boost::asio::awaitable<core::Result<boost::json::object>> Course(std::string tenant_id, std::string course_id);
   boost::asio::awaitable<core::Result<boost::json::object>> Scenario(std::string tenant_id, std::string scenario_id);
   boost::asio::awaitable<core::Result<boost::json::object>> Persona(std::string tenant_id, std::string persona_id);
 
  private:
-  // The document with `id` from `table` ("scenarios" or "personas"); kNotFound when absent.
+  // The document with `id` from `table` ("courses", "scenarios" or "personas"); kNotFound when absent.
   boost::asio::awaitable<core::Result<boost::json::object>> FindDocument(std::string_view table, std::string tenant_id,
                                                                          std::string id);
 

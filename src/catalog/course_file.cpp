@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <set>
 
@@ -81,6 +82,32 @@ class Checker {
     }
     for (const auto& keyword : value->as_array()) {
       if (!keyword.is_string() || keyword.get_string().empty()) Fail(Join(path, key), "must hold non-empty strings");
+    }
+  }
+
+  // The optional "collections": knowledge collection names (as uploads name
+  // them: 1 to 64 of [A-Za-z0-9_.-]), each once.
+  void Collections(const json::object& course) {
+    const auto* value = course.if_contains("collections");
+    if (value == nullptr) return;
+    if (!value->is_array() || value->as_array().empty()) {
+      Fail("collections", "must be a non-empty array of collection names");
+      return;
+    }
+    std::set<std::string_view> seen;
+    for (std::size_t i = 0; i < value->as_array().size(); ++i) {
+      const auto& name = value->as_array()[i];
+      const std::string path = fmt::format("collections[{}]", i);
+      const auto valid = [](std::string_view text) {
+        return !text.empty() && text.size() <= 64 && std::all_of(text.begin(), text.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+        });
+      };
+      if (!name.is_string() || !valid(name.get_string())) {
+        Fail(path, "must be 1 to 64 of A-Z, a-z, 0-9, '_', '.' and '-'");
+      } else if (!seen.insert(name.get_string()).second) {
+        Fail(path, "is listed twice");
+      }
     }
   }
 
@@ -216,6 +243,7 @@ tl::expected<CourseBundle, CourseFileErrors> ParseCourseFile(std::string_view te
   bundle.id = check.Id(root, "");
   check.Text(check.Field(root, "", "title"), "title");
   check.Text(check.Field(root, "", "description"), "description");
+  check.Collections(root);
 
   std::set<std::string> persona_ids;
   if (const auto* personas = check.Array(root, "", "personas")) {
@@ -253,6 +281,19 @@ tl::expected<CourseBundle, CourseFileErrors> ParseCourseFile(std::string_view te
   root.erase("scenarios");
   bundle.course = std::move(root);
   return bundle;
+}
+
+std::vector<std::string> CourseCollections(const boost::json::object& course) {
+  std::vector<std::string> out;
+  if (const auto* listed = course.if_contains("collections"); listed != nullptr && listed->is_array()) {
+    for (const auto& name : listed->as_array()) {
+      if (name.is_string()) out.emplace_back(name.get_string());
+    }
+  }
+  if (out.empty()) {
+    if (const auto* id = course.if_contains("id"); id != nullptr && id->is_string()) out.emplace_back(id->get_string());
+  }
+  return out;
 }
 
 }  // namespace salesboost::catalog

@@ -38,4 +38,8 @@ struct CourseFileErrors {
 
 tl::expected<CourseBundle, CourseFileErrors> ParseCourseFile(std::string_view text);
 
+// The knowledge collections a course's sessions may read: its "collections",
+// or, when the course lists none, one collection named after the course id.
+std::vector<std::string> CourseCollections(const boost::json::object& course);
+
 }  // namespace salesboost::catalog

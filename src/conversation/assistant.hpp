@@ -24,12 +24,16 @@ struct Assistance {
   std::vector<KnowledgeHit> knowledge;        // what the suggestions rest on
 };
 
+struct AssistRequest {
+  std::string customer_message;
+  std::string context;                     // optional: what the call is about (product, earlier lines)
+  std::vector<std::string> collections{};  // the knowledge searched (a course's); empty: none
+};
+
 class Assistant {
  public:
   virtual ~Assistant() = default;
-  // `context`: optional, what the call is about (product, earlier lines).
-  virtual boost::asio::awaitable<core::Result<Assistance>> Assist(std::string customer_message,
-                                                                  std::string context) = 0;
+  virtual boost::asio::awaitable<core::Result<Assistance>> Assist(AssistRequest request) = 0;
 };
 
 }  // namespace salesboost::conversation

@@ -2,6 +2,8 @@
 // material (product sheets, FAQ, playbooks, compliance rules). The indexed
 // knowledge base implements it when it exists; until then an in-memory
 // index over the shipped demo documents does (brain/in_memory_knowledge.hpp).
+// Every search names the collections it may read (a session's course lists
+// them, catalog::CourseCollections); a query naming none finds nothing.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,9 +14,17 @@
 
 namespace salesboost::conversation {
 
+struct KnowledgeQuery {
+  std::string text;
+  std::string language;                    // "zh" or "en": that language's passages and neutral ones
+  int k = 5;                               // at most this many passages
+  std::vector<std::string> collections{};  // the only collections searched; empty: nothing is found
+};
+
 struct KnowledgeHit {
   std::string text;          // a passage
   std::string source;        // document file name
+  std::string collection{};  // the document's collection
   std::string heading;       // the passage's section heading
   std::string type;          // the document's type: product, faq, case, comparison (what a customer may hear),
                              // playbook, compliance (guidance for the salesperson); empty when unknown
@@ -32,9 +42,8 @@ inline bool IsCustomerFacing(const KnowledgeHit& hit) {
 class KnowledgeSearch {
  public:
   virtual ~KnowledgeSearch() = default;
-  // The best `k` passages for `query` in `language` ("zh" or "en"), best first.
-  virtual boost::asio::awaitable<core::Result<std::vector<KnowledgeHit>>> Search(std::string query,
-                                                                                 std::string language, int k) = 0;
+  // The best `query.k` passages of `query.collections`, best first.
+  virtual boost::asio::awaitable<core::Result<std::vector<KnowledgeHit>>> Search(KnowledgeQuery query) = 0;
 };
 
 }  // namespace salesboost::conversation

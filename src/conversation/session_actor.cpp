@@ -168,11 +168,14 @@ asio::awaitable<core::Result<void>> SessionActor::Load() {
   if (!scenario) co_return core::Fail(scenario.error());
   auto persona = co_await ctx_.catalog.Persona(tenant_id_, session->persona_id);
   if (!persona) co_return core::Fail(persona.error());
+  auto course = co_await ctx_.catalog.Course(tenant_id_, session->course_id);
+  if (!course) co_return core::Fail(course.error());
   auto events = co_await ctx_.sessions.EventsAfter(session_id_, 0, kAllEvents);
   if (!events) co_return core::Fail(events.error());
   session_ = std::move(*session);
   scenario_ = std::move(*scenario);
   persona_ = std::move(*persona);
+  collections_ = catalog::CourseCollections(*course);
   state_ = FoldEvents(*events);
   next_seq_ = session_.last_seq + 1;
   reserved_ = session_.last_seq;
@@ -326,7 +329,8 @@ asio::awaitable<void> SessionActor::RunTurn(ActorJob& job) {
   emit_failed_ = false;
   provisional_.clear();
 
-  const TurnPlan plan = ctx_.pipeline.Begin(session_, scenario_, persona_, state_, job.turn_id, job.text);
+  TurnPlan plan = ctx_.pipeline.Begin(session_, scenario_, persona_, state_, job.turn_id, job.text);
+  plan.context.collections = collections_;
   Emitter emitter(*this, executor);
   auto open = [this, &plan, &emitter]() -> asio::awaitable<core::Result<void>> {
     std::vector<NewEvent> opening;

@@ -150,6 +150,7 @@ class SessionActor {
   Session session_;
   boost::json::object scenario_;
   boost::json::object persona_;
+  std::vector<std::string> collections_;  // the course's knowledge collections
   ConversationState state_;
   std::int64_t next_seq_ = 0;       // the next seq to hand out
   std::int64_t reserved_ = 0;       // seqs up to here are reserved in the store

@@ -50,6 +50,9 @@ struct TurnContext {
   SalesAct act;
   std::int64_t turn_index = 1;  // 1-based
   std::uint64_t seed = 0;       // same seed and inputs: same conversation
+
+  // The knowledge collections the agents may read: the course's, set by the session actor.
+  std::vector<std::string> collections{};
 };
 
 }  // namespace salesboost::conversation

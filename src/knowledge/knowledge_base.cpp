@@ -187,7 +187,7 @@ asio::awaitable<core::Result<std::vector<SearchHit>>> KnowledgeBase::Find(Search
                     .vector = std::nullopt,
                     .k = request.k,
                     .tenant_id = std::move(request.tenant_id),
-                    .collection = std::move(request.collection),
+                    .collections = std::move(request.collections),
                     .type = std::move(request.type),
                     .language = std::move(request.language),
                     .rrf_k = options_.rrf_k,
@@ -198,21 +198,22 @@ asio::awaitable<core::Result<std::vector<SearchHit>>> KnowledgeBase::Find(Search
   co_return index_.Search(query);
 }
 
-asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> KnowledgeBase::Search(std::string query,
-                                                                                             std::string language,
-                                                                                             int k) {
+asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> KnowledgeBase::Search(
+    conversation::KnowledgeQuery query) {
+  if (query.collections.empty() || query.k <= 0) co_return std::vector<conversation::KnowledgeHit>{};
   SearchRequest request{.tenant_id = options_.agent_tenant,
-                        .text = std::move(query),
-                        .k = static_cast<std::size_t>(std::max(k, 0)),
-                        .collection = {},
+                        .text = std::move(query.text),
+                        .k = static_cast<std::size_t>(query.k),
+                        .collections = std::move(query.collections),
                         .type = {},
-                        .language = std::move(language)};
+                        .language = std::move(query.language)};
   auto hits = co_await Find(std::move(request));
   if (!hits) co_return core::Fail(hits.error());
   std::vector<conversation::KnowledgeHit> out;
   for (auto& hit : *hits) {
     out.push_back(conversation::KnowledgeHit{.text = std::move(hit.text),
                                              .source = std::move(hit.source),
+                                             .collection = std::move(hit.collection),
                                              .heading = std::move(hit.heading),
                                              .type = std::move(hit.type),
                                              .score = hit.score,

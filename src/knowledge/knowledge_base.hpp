@@ -62,7 +62,7 @@ struct SearchRequest {
   std::string tenant_id;
   std::string text;
   std::size_t k = 5;
-  std::string collection;
+  std::vector<std::string> collections;  // any of these; empty: every collection
   std::string type;
   std::string language;
 };
@@ -106,10 +106,10 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   // Embeds children that have no vector yet; returns how many were added.
   boost::asio::awaitable<core::Result<std::size_t>> Backfill();
 
-  // conversation::KnowledgeSearch, over the agent tenant's documents.
-  boost::asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Search(std::string query,
-                                                                                       std::string language,
-                                                                                       int k) override;
+  // conversation::KnowledgeSearch, over the agent tenant's documents in the
+  // query's collections (none named: nothing is found).
+  boost::asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Search(
+      conversation::KnowledgeQuery query) override;
   IndexStats Stats() const { return index_.Stats(); }
 
  private:

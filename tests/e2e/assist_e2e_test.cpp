@@ -18,7 +18,7 @@ namespace json = boost::json;
 class AssistE2e : public testing::SharedServerTest<AssistE2e> {
  public:
   static std::vector<std::string> Flags() {
-    return {"--set", "limits.assist_burst=12", "--set", "limits.assist_per_minute=1"};
+    return {"--set", "limits.assist_burst=30", "--set", "limits.assist_per_minute=1"};
   }
 
  protected:
@@ -42,9 +42,10 @@ TEST_F(AssistE2e, ClassifiesWithEitherModelAndAssistsWithGroundedCompliantReplie
   EXPECT_EQ(intent.at("label").as_string(), "negotiation") << customer->body;
   EXPECT_GT(intent.at("confidence").as_double(), 0.0);
 
-  auto assist =
-      Post("/api/v1/assist",
-           R"({"customer_message":"The annual fee is too expensive for me.","context":"platinum card"})", token);
+  auto assist = Post("/api/v1/assist",
+                     R"({"customer_message":"The annual fee is too expensive for me.","context":"platinum card",)"
+                     R"("course_id":"card-upgrade"})",
+                     token);
   ASSERT_TRUE(assist);
   ASSERT_EQ(assist->status, 200) << assist->body;
   const auto answer = json::parse(assist->body).as_object();
@@ -63,7 +64,8 @@ TEST_F(AssistE2e, ClassifiesWithEitherModelAndAssistsWithGroundedCompliantReplie
   for (const auto& k : knowledge) fee_sheet |= k.at("source").as_string() == "platinum-card-sheet.en.md";
   EXPECT_TRUE(fee_sheet) << assist->body;
 
-  auto zh = Post("/api/v1/assist", R"({"customer_message":"你们和别家银行比有什么区别？"})", token);
+  auto zh = Post("/api/v1/assist", R"({"customer_message":"你们和别家银行比有什么区别？","course_id":"card-upgrade"})",
+                 token);
   ASSERT_TRUE(zh);
   ASSERT_EQ(zh->status, 200) << zh->body;
   const auto zh_answer = json::parse(zh->body).as_object();
@@ -71,6 +73,48 @@ TEST_F(AssistE2e, ClassifiesWithEitherModelAndAssistsWithGroundedCompliantReplie
   EXPECT_EQ(zh_answer.at("intent").at("label").as_string(), "competitor_comparison") << zh->body;
   for (const auto& k : zh_answer.at("knowledge").as_array())
     EXPECT_TRUE(k.at("source").as_string().ends_with(".zh.md"));
+}
+
+// The knowledge of every answer comes from the course (or the one collection)
+// the request names, never from another course's documents.
+TEST_F(AssistE2e, AssistReadsOnlyTheKnowledgeOfTheCourseOrCollectionNamed) {
+  const auto token = server().DemoTraineeToken();
+  const std::string message = R"("customer_message":"It is too expensive, what does it cost? Is there a fee?")";
+  auto sources = [&](const std::string& scope) {
+    auto reply = Post("/api/v1/assist", "{" + message + "," + scope + "}", token);
+    EXPECT_TRUE(reply);
+    std::vector<std::pair<std::string, std::string>> out;  // (source, collection)
+    if (!reply) return out;
+    EXPECT_EQ(reply->status, 200) << scope << " -> " << reply->body;
+    if (reply->status != 200) return out;
+    const auto answer = json::parse(reply->body);
+    for (const auto& k : answer.at("knowledge").as_array()) {
+      out.emplace_back(k.at("source").as_string(), k.at("collection").as_string());
+    }
+    return out;
+  };
+  auto is_crm = [](std::string_view source) {
+    return source.starts_with("lumen-") || source.starts_with("objection-playbook.");
+  };
+
+  const auto card = sources(R"("course_id":"card-upgrade")");
+  ASSERT_FALSE(card.empty());
+  for (const auto& [source, collection] : card) {
+    EXPECT_FALSE(is_crm(source)) << source;
+    EXPECT_TRUE(collection == "card-upgrade" || collection == "sales-compliance") << source << " in " << collection;
+  }
+  const auto crm = sources(R"("course_id":"crm-essentials")");
+  ASSERT_FALSE(crm.empty());
+  for (const auto& [source, collection] : crm) {
+    EXPECT_TRUE(is_crm(source) || collection == "sales-compliance") << source << " in " << collection;
+  }
+  for (const auto& [source, collection] : sources(R"("collection":"crm-essentials")")) {
+    EXPECT_EQ(collection, "crm-essentials") << source;
+  }
+
+  auto unknown = Post("/api/v1/assist", "{" + message + R"(,"course_id":"no-such-course"})", token);
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404) << unknown->body;
 }
 
 TEST_F(AssistE2e, RefusesStrangersAndBadBodiesClearly) {
@@ -82,6 +126,8 @@ TEST_F(AssistE2e, RefusesStrangersAndBadBodiesClearly) {
            {"/api/v1/assist", "{not json"},
            {"/api/v1/assist", R"({"context":"no message"})"},
            {"/api/v1/assist", R"({"customer_message":""})"},
+           {"/api/v1/assist", R"({"customer_message":"hi"})"},
+           {"/api/v1/assist", R"({"customer_message":"hi","course_id":"card-upgrade","collection":"card-upgrade"})"},
            {"/api/v1/assist", json::serialize(json::object{{"customer_message", std::string(2001, 'x')}})},
            {"/api/v1/assist", "{\"customer_message\":\"\xff\xfe\"}"},
            {"/api/v1/classify", R"({"model":"weather","text":"sunny"})"},
@@ -96,7 +142,7 @@ TEST_F(AssistE2e, RefusesStrangersAndBadBodiesClearly) {
 TEST_F(AssistE2e, ManyCallsHitThePerUserLimitWithRetryAfter) {
   const auto token = server().DemoTraineeToken();
   int limited = 0;
-  for (int i = 0; i < 20 && limited == 0; ++i) {
+  for (int i = 0; i < 40 && limited == 0; ++i) {
     auto reply = Post("/api/v1/classify", R"({"model":"customer","text":"How much is it?"})", token);
     ASSERT_TRUE(reply);
     if (reply->status == 429) {
@@ -109,7 +155,7 @@ TEST_F(AssistE2e, ManyCallsHitThePerUserLimitWithRetryAfter) {
       EXPECT_EQ(reply->status, 200) << reply->body;
     }
   }
-  EXPECT_EQ(limited, 1) << "the burst is 12 and the rate 1/min: 20 calls must hit the limit";
+  EXPECT_EQ(limited, 1) << "the burst is 30 and the rate 1/min: 40 calls must hit the limit";
 }
 
 }  // namespace

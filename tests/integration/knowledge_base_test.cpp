@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <map>
 
+#include "app/knowledge_setup.hpp"
 #include "brain/in_memory_knowledge.hpp"
 #include "core/clock.hpp"
 #include "core/id_generator.hpp"
@@ -107,7 +108,7 @@ class KnowledgeBaseTest : public ::testing::Test {
     auto hits = core::RunOn(io_, kb.Find(SearchRequest{.tenant_id = "default",
                                                        .text = std::move(text),
                                                        .k = 3,
-                                                       .collection = {},
+                                                       .collections = {},
                                                        .type = {},
                                                        .language = std::move(language)}));
     EXPECT_TRUE(hits);
@@ -365,11 +366,63 @@ TEST_F(KnowledgeBaseTest, FindsTheExpectedPassagesInTheDemoKnowledgeBase) {
     for (const auto& hit : hits) EXPECT_TRUE(hit.source.ends_with("." + language + ".md")) << hit.source;
   }
   // The agents' port: the same search in the agent tenant's documents.
-  auto port = core::RunOn(io_, kb->Search("员工不太会用电脑怎么办", "zh", 2));
+  auto port = core::RunOn(
+      io_, kb->Search({.text = "员工不太会用电脑怎么办", .language = "zh", .k = 2, .collections = {"default"}}));
   ASSERT_TRUE(port);
   ASSERT_FALSE(port->empty());
   EXPECT_NE(port->front().text.find("培训"), std::string::npos) << port->front().text;
   EXPECT_TRUE(Find(*kb, "xylophone quasar").empty());
+}
+
+TEST_F(KnowledgeBaseTest, TheAgentsReadOnlyTheCollectionsTheyName) {
+  auto kb = Make();
+  auto imported = core::RunOn(io_, app::ImportDemoKnowledgeIfEmpty(*kb));
+  ASSERT_TRUE(imported) << imported.error().message;
+  EXPECT_EQ(*imported, static_cast<int>(brain::DemoKnowledgeFiles().size()));
+  auto search = [&](std::vector<std::string> collections) {
+    auto hits = core::RunOn(io_, kb->Search({.text = "That is too expensive, what is the price? Is there a fee?",
+                                             .language = "en",
+                                             .k = 20,
+                                             .collections = std::move(collections)}));
+    EXPECT_TRUE(hits);
+    return hits ? *hits : std::vector<conversation::KnowledgeHit>{};
+  };
+  const auto card = search({"card-upgrade", "sales-compliance"});
+  ASSERT_FALSE(card.empty());
+  for (const auto& hit : card) {
+    EXPECT_TRUE(hit.collection == "card-upgrade" || hit.collection == "sales-compliance") << hit.collection;
+    EXPECT_FALSE(hit.source.starts_with("lumen-") || hit.source.starts_with("objection-playbook")) << hit.source;
+  }
+  const auto crm = search({"crm-essentials"});
+  ASSERT_FALSE(crm.empty());
+  EXPECT_EQ(crm.front().source, "objection-playbook.en.md");
+  for (const auto& hit : crm) EXPECT_EQ(hit.collection, "crm-essentials") << hit.source;
+  EXPECT_TRUE(search({}).empty()) << "a query naming no collection finds nothing";
+  // Operators still search everything when they ask for no collection.
+  EXPECT_FALSE(Find(*kb, "platinum card annual fee lumen").empty());
+}
+
+TEST_F(KnowledgeBaseTest, TheDemoImportMovesShippedDocumentsOutOfTheLegacyDemoCollection) {
+  auto kb = Make();
+  for (const auto& file : brain::DemoKnowledgeFiles()) {
+    ASSERT_EQ(Ingest(*kb, {std::string(file.name), std::string(file.content)}, "demo").status, "indexed");
+  }
+  ASSERT_EQ(Ingest(*kb, {"house-notes.en.md", "# House notes\n\nOur own text."}, "demo").status, "indexed");
+  auto moved = core::RunOn(io_, app::ImportDemoKnowledgeIfEmpty(*kb));
+  ASSERT_TRUE(moved) << moved.error().message;
+  EXPECT_EQ(*moved, static_cast<int>(brain::DemoKnowledgeFiles().size()));
+  auto documents = core::RunOn(io_, kb->Documents("default", ""));
+  ASSERT_TRUE(documents);
+  std::map<std::string, std::string> collection_of;
+  for (const auto& d : *documents) EXPECT_TRUE(collection_of.emplace(d.name, d.collection).second) << d.name;
+  EXPECT_EQ(collection_of.size(), brain::DemoKnowledgeFiles().size() + 1);
+  EXPECT_EQ(collection_of["house-notes.en.md"], "demo") << "an operator's own document stays where it was";
+  EXPECT_EQ(collection_of["lumen-faq.en.md"], "crm-essentials");
+  EXPECT_EQ(collection_of["platinum-card-sheet.zh.md"], "card-upgrade");
+  EXPECT_EQ(collection_of["compliance-rules.en.md"], "sales-compliance");
+  auto again = core::RunOn(io_, app::ImportDemoKnowledgeIfEmpty(*kb));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0) << "nothing left to move";
 }
 
 }  // namespace

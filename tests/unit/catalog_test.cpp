@@ -63,6 +63,31 @@ TEST(CourseFile, EveryProblemIsReportedWithItsPath) {
   }
 }
 
+TEST(CourseFile, CollectionsAreOptionalAndDefaultToTheCourseId) {
+  auto doc = json::parse(DemoText()).as_object();
+  auto listed = ParseCourseFile(json::serialize(doc));
+  ASSERT_TRUE(listed) << Errors(listed.error());
+  EXPECT_EQ(CourseCollections(listed->course), (std::vector<std::string>{"crm-essentials", "sales-compliance"}));
+  doc.erase("collections");
+  auto absent = ParseCourseFile(json::serialize(doc));
+  ASSERT_TRUE(absent) << Errors(absent.error());
+  EXPECT_EQ(CourseCollections(absent->course), std::vector<std::string>{"crm-essentials"});
+
+  for (const auto& [value, expected] : std::vector<std::pair<json::value, std::string>>{
+           {json::array{}, "collections: must be a non-empty array of collection names"},
+           {"crm", "collections: must be a non-empty array of collection names"},
+           {json::array{"a", ""}, "collections[1]: must be 1 to 64 of A-Z, a-z, 0-9, '_', '.' and '-'"},
+           {json::array{"card upgrade"}, "collections[0]: must be 1 to 64 of A-Z, a-z, 0-9, '_', '.' and '-'"},
+           {json::array{7}, "collections[0]: must be 1 to 64 of A-Z, a-z, 0-9, '_', '.' and '-'"},
+           {json::array{std::string(65, 'x')}, "collections[0]: must be 1 to 64 of A-Z, a-z, 0-9, '_', '.' and '-'"},
+           {json::array{"a", "b", "a"}, "collections[2]: is listed twice"}}) {
+    doc["collections"] = value;
+    auto bundle = ParseCourseFile(json::serialize(doc));
+    ASSERT_FALSE(bundle) << json::serialize(value);
+    EXPECT_EQ(Errors(bundle.error()), expected + "\n");
+  }
+}
+
 TEST(CourseFile, TheDemoContentCoversTwoCoursesFourScenariosAndSixPersonasOfDifferentDifficulty) {
   std::size_t scenarios = 0;
   std::set<std::string> personas;
@@ -132,6 +157,10 @@ TEST_F(CatalogRepositoryTest, UnknownParentsAreNotFoundAndTenantsAreSeparate) {
   ASSERT_TRUE(core::RunSync(repo_->Import("default", Demo())));
   EXPECT_EQ(core::RunSync(repo_->Scenarios("default", "nope")).error().code, core::ErrorCode::kNotFound);
   EXPECT_EQ(core::RunSync(repo_->Personas("default", "nope")).error().code, core::ErrorCode::kNotFound);
+  EXPECT_EQ(core::RunSync(repo_->Course("default", "nope")).error().code, core::ErrorCode::kNotFound);
+  auto course = core::RunSync(repo_->Course("default", "crm-essentials"));
+  ASSERT_TRUE(course);
+  EXPECT_EQ(CourseCollections(*course), (std::vector<std::string>{"crm-essentials", "sales-compliance"}));
   EXPECT_EQ(core::RunSync(repo_->CourseCount("other-tenant")).value(), 0);
 }
 

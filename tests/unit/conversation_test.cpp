@@ -23,6 +23,7 @@
 #include "core/manual_clock.hpp"
 #include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
+#include "knowledge/text/front_matter.hpp"
 #include "storage/migration.hpp"
 #include "support/server_process.hpp"
 #include "support/trainee_store.hpp"
@@ -140,6 +141,7 @@ class OfflineEngines : public ::testing::Test {
     auto bundle = catalog::ParseCourseFile(*core::FindEmbeddedFile(catalog::DemoCourseFiles(), "crm-essentials.json"));
     scenario_ = bundle->scenarios.front().document;
     persona_ = bundle->personas.front().document;
+    collections_ = catalog::CourseCollections(bundle->course);
     session_.language = "en";
   }
   TurnContext Turn(const std::string& text, CustomerState customer = {}, std::uint64_t seed = 1) {
@@ -153,11 +155,13 @@ class OfflineEngines : public ::testing::Test {
                        .text = text,
                        .act = classifier_.Classify(text, "en"),
                        .turn_index = 2,
-                       .seed = seed};
+                       .seed = seed,
+                       .collections = collections_};
   }
   Session session_;
   json::object scenario_;
   json::object persona_;
+  std::vector<std::string> collections_;
   brain::KeywordActClassifier classifier_;
 };
 
@@ -226,19 +230,68 @@ TEST_F(OfflineEngines, TheCoachAndEvaluatorReactToTheMove) {
   for (const auto& [dimension, reason] : bad.reasons) EXPECT_FALSE(reason.empty()) << dimension;
 }
 
+// The demo courses' knowledge, as their course files list it.
+const std::vector<std::string> kCrmCollections = {"crm-essentials", "sales-compliance"};
+const std::vector<std::string> kCardCollections = {"card-upgrade", "sales-compliance"};
+
+KnowledgeQuery Query(std::string text, std::string language, std::vector<std::string> collections = kCrmCollections,
+                     int k = 3) {
+  return KnowledgeQuery{
+      .text = std::move(text), .language = std::move(language), .k = k, .collections = std::move(collections)};
+}
+
 TEST(InMemoryKnowledge, FindsThePassageThatAnswersInTheSessionsLanguage) {
   brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
   EXPECT_EQ(knowledge.Passages(), 84u);  // one per section of data/demo/knowledge
-  const auto price = knowledge.Find("That is too expensive, what is the price?", "en", 3);
+  const auto price = knowledge.Find(Query("That is too expensive, what is the price?", "en"));
   ASSERT_FALSE(price.empty());
   EXPECT_EQ(price.front().source, "objection-playbook.en.md") << price.front().text;
   EXPECT_NE(price.front().heading.find("Price"), std::string::npos);
-  const auto zh = knowledge.Find("员工不太会用电脑怎么办", "zh", 3);
+  const auto zh = knowledge.Find(Query("员工不太会用电脑怎么办", "zh"));
   ASSERT_FALSE(zh.empty());
   for (const auto& hit : zh) EXPECT_TRUE(hit.source.ends_with(".zh.md")) << hit.source;
   EXPECT_NE(zh.front().text.find("培训"), std::string::npos) << zh.front().text;
-  EXPECT_TRUE(knowledge.Find("", "en", 3).empty());
-  EXPECT_TRUE(knowledge.Find("xylophone quasar", "en", 3).empty());
+  EXPECT_TRUE(knowledge.Find(Query("", "en")).empty());
+  EXPECT_TRUE(knowledge.Find(Query("xylophone quasar", "en")).empty());
+}
+
+TEST(InMemoryKnowledge, ReadsOnlyTheCollectionsTheQueryNames) {
+  brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
+  const std::string price = "That is too expensive, what is the price? Is there a fee?";
+  for (const auto& [language, text] :
+       std::vector<std::pair<std::string, std::string>>{{"en", price}, {"zh", "太贵了，价格是多少？要收年费吗？"}}) {
+    const auto card = knowledge.Find(Query(text, language, kCardCollections, 20));
+    ASSERT_FALSE(card.empty()) << language;
+    for (const auto& hit : card) {
+      EXPECT_TRUE(hit.collection == "card-upgrade" || hit.collection == "sales-compliance") << hit.collection;
+      EXPECT_FALSE(hit.source.starts_with("lumen-") || hit.source.starts_with("objection-playbook")) << hit.source;
+    }
+    const auto crm = knowledge.Find(Query(text, language, {"crm-essentials"}, 20));
+    ASSERT_FALSE(crm.empty()) << language;
+    for (const auto& hit : crm) {
+      EXPECT_EQ(hit.collection, "crm-essentials");
+      EXPECT_TRUE(hit.source.starts_with("lumen-") || hit.source.starts_with("objection-playbook")) << hit.source;
+    }
+  }
+  const auto shared = knowledge.Find(Query("guaranteed returns risk-free", "en", {"sales-compliance"}));
+  ASSERT_FALSE(shared.empty());
+  EXPECT_EQ(shared.front().source, "compliance-rules.en.md");
+  EXPECT_TRUE(knowledge.Find(Query(price, "en", {})).empty()) << "no collection named, nothing found";
+  EXPECT_TRUE(knowledge.Find(Query(price, "en", {"no-such-collection"})).empty());
+}
+
+TEST(InMemoryKnowledge, EveryDemoDocumentNamesItsCollection) {
+  for (const auto& file : brain::DemoKnowledgeFiles()) {
+    std::string text(file.content);
+    const auto front = knowledge::TakeFrontMatter(text);
+    EXPECT_FALSE(front.collection.empty()) << file.name;
+    EXPECT_FALSE(front.type.empty()) << file.name;
+  }
+  const std::vector<core::EmbeddedFile> unnamed = {
+      {"notes.en.md", "---\ntype: faq\n---\n# Notes\nThe fee is waived.\n"}};
+  brain::InMemoryKnowledge knowledge(unnamed);
+  ASSERT_EQ(knowledge.Find(Query("fee waived", "en", {"default"})).size(), 1u) << "no collection named: default";
+  EXPECT_TRUE(knowledge.Find(Query("fee waived", "en", kCrmCollections)).empty());
 }
 
 TEST_F(OfflineEngines, TheCoachCitesTheKnowledgeItFound) {
@@ -271,13 +324,16 @@ TEST(OfflineAssistant, ReadsTheIntentAndOffersGroundedCompliantReplies) {
   brain::RuleCompliance compliance({});
   brain::OfflineAssistant assistant(**intents, knowledge, compliance);
 
-  auto price = core::RunSync(assistant.Assist("Honestly, the annual fee is too expensive.", "platinum card upgrade"));
+  auto price = core::RunSync(assistant.Assist({.customer_message = "Honestly, the annual fee is too expensive.",
+                                               .context = "platinum card upgrade",
+                                               .collections = kCardCollections}));
   ASSERT_TRUE(price) << price.error().message;
   EXPECT_EQ(price->language, "en");
   EXPECT_EQ(price->intent.label, "price_objection");
   ASSERT_GE(price->suggestions.size(), 1u);
   ASSERT_LE(price->suggestions.size(), 3u);
   ASSERT_FALSE(price->knowledge.empty());
+  for (const auto& k : price->knowledge) EXPECT_FALSE(k.source.starts_with("lumen-")) << k.source;
   // The quoted fact is what a customer may hear (the product sheet), never the salesperson's playbook.
   EXPECT_NE(price->suggestions[0].text.find("1,200 yuan"), std::string::npos) << price->suggestions[0].text;
   for (const auto& s : price->suggestions) {
@@ -286,7 +342,8 @@ TEST(OfflineAssistant, ReadsTheIntentAndOffersGroundedCompliantReplies) {
     EXPECT_EQ(checked->level, "OK") << s.text;
   }
 
-  auto zh = core::RunSync(assistant.Assist("你好，请坐。", ""));
+  auto zh = core::RunSync(
+      assistant.Assist({.customer_message = "你好，请坐。", .context = "", .collections = kCardCollections}));
   ASSERT_TRUE(zh);
   EXPECT_EQ(zh->language, "zh");
   EXPECT_EQ(zh->intent.label, "greeting");
@@ -294,7 +351,8 @@ TEST(OfflineAssistant, ReadsTheIntentAndOffersGroundedCompliantReplies) {
 
   BlockEverything block;
   brain::OfflineAssistant strict(**intents, knowledge, block);
-  auto refused = core::RunSync(strict.Assist("How much is it?", ""));
+  auto refused = core::RunSync(
+      strict.Assist({.customer_message = "How much is it?", .context = "", .collections = kCardCollections}));
   ASSERT_FALSE(refused) << "nothing the rules block is ever offered";
 }
 

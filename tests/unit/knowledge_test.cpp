@@ -346,9 +346,12 @@ TEST(KnowledgeIndex, FusesByReciprocalRankExpandsToParentsAndFilters) {
   EXPECT_EQ(hits[0].source, "a.md");
   EXPECT_EQ(hits[0].sparse_rank, 1);
   EXPECT_DOUBLE_EQ(hits[0].score, 1.0 / 61);
-  query.collection = "other";
+  EXPECT_EQ(hits[0].collection, "sales");
+  query.collections = {"other"};
   EXPECT_TRUE(index.Search(query).empty());
-  query.collection = "sales";
+  query.collections = {"other", "sales"};
+  EXPECT_EQ(index.Search(query).size(), 1u) << "any of the collections named";
+  query.collections = {"sales"};
   query.type = "playbook";
   EXPECT_TRUE(index.Search(query).empty());
   query.type.clear();

@@ -5,12 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <set>
 
 #include "app/catalog_setup.hpp"
+#include "brain/in_memory_knowledge.hpp"
+#include "brain/offline_coach.hpp"
 #include "conversation/in_process_live_buffer.hpp"
 #include "conversation/in_process_session_hub.hpp"
 #include "conversation/session_feed.hpp"
@@ -285,6 +289,56 @@ TEST_F(TurnCoordinatorTest, AnotherConnectionJoiningReplacesTheFirstButARejoinDo
   auto refused = core::RunSync(feed_->Join(stranger, session_.id, 0, feed_->Subscribe(second)));
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, core::ErrorCode::kNotFound);
+}
+
+// The real offline coach over the demo documents: what it cites depends only on
+// the session's course.
+TEST_F(TurnCoordinatorTest, TheCoachCitesOnlyTheKnowledgeOfTheSessionsCourse) {
+  brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
+  fakes_.agents.coach = std::make_unique<brain::OfflineCoach>(knowledge);
+  fakes_.coach = nullptr;
+  const std::vector<std::string> turns = {
+      "I hear you: the annual fee feels too expensive. Let me explain why it is worth the price.",
+      "Other customers felt the same about the fee; what they found was the benefits pay it back.",
+      "Another bank's card is cheaper, but what is included? Lounge access and travel insurance.",
+      "Is a long contract or a minimum term what worries you?",
+      "Shall we start the upgrade today? There is no risk, the fee is refunded if you cancel."};
+  // Every source a session's coach cites across the turns above.
+  auto cited = [&](const std::string& scenario_id) {
+    auto started = core::RunSync(
+        service_->Start(who_, StartRequest{.scenario_id = scenario_id, .persona_id = {}, .language = "en", .seed = 7}));
+    EXPECT_TRUE(started);
+    session_ = *started;
+    for (std::size_t i = 0; i < turns.size(); ++i) {
+      auto admitted = core::RunSync(Submit("t" + std::to_string(i), turns[i]));
+      EXPECT_TRUE(admitted && admitted->status == TurnAdmission::Status::kAccepted) << turns[i];
+    }
+    std::set<std::string> sources;
+    for (const auto& event : Log()) {
+      if (const auto* tip = event.As<CoachTipped>()) {
+        for (const auto& evidence : tip->evidence) sources.insert(evidence.source);
+      }
+    }
+    return sources;
+  };
+  auto is_crm = [](const std::string& source) {
+    return source.starts_with("lumen-") || source.starts_with("objection-playbook.");
+  };
+
+  const auto card = cited("platinum-upgrade-call");
+  ASSERT_FALSE(card.empty()) << "the card course's documents answer these turns";
+  for (const auto& source : card) EXPECT_FALSE(is_crm(source)) << "a credit-card session cited " << source;
+  EXPECT_TRUE(std::any_of(card.begin(), card.end(), [](const std::string& s) {
+    return s.starts_with("card-") || s.starts_with("platinum-card-");
+  }));
+
+  const auto crm = cited("first-call-retail");
+  ASSERT_FALSE(crm.empty());
+  for (const auto& source : crm) {
+    EXPECT_FALSE(source.starts_with("card-") || source.starts_with("platinum-card-"))
+        << "a CRM session cited " << source;
+  }
+  EXPECT_TRUE(std::any_of(crm.begin(), crm.end(), is_crm));
 }
 
 }  // namespace

@@ -114,7 +114,8 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     const auto& d = documents_[i];
     allowed[i] =
         static_cast<char>(d.alive && d.info.tenant_id == query.tenant_id &&
-                          (query.collection.empty() || d.info.collection == query.collection) &&
+                          (query.collections.empty() || std::find(query.collections.begin(), query.collections.end(),
+                                                                  d.info.collection) != query.collections.end()) &&
                           (query.type.empty() || d.info.type == query.type) &&
                           (query.language.empty() || d.info.language.empty() || d.info.language == query.language));
   }
@@ -178,6 +179,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
         SearchHit{.chunk_id = parent.chunk.id,
                   .document_id = info.id,
                   .source = info.name,
+                  .collection = info.collection,
                   .type = info.type,
                   .heading = parent.chunk.heading_path.empty() ? std::string() : parent.chunk.heading_path.back(),
                   .page = children_.at(child).page,

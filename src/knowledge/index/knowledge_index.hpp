@@ -47,9 +47,9 @@ struct SearchQuery {
   std::optional<std::vector<float>> vector;  // the query's embedding, when dense search is on
   std::size_t k = 5;
   std::string tenant_id;
-  std::string collection;  // empty: every collection
-  std::string type;        // empty: every type
-  std::string language;    // empty: every language; else that language's documents and neutral ones
+  std::vector<std::string> collections;  // any of these; empty: every collection
+  std::string type;                      // empty: every type
+  std::string language;                  // empty: every language; else that language's documents and neutral ones
   double rrf_k = 60;
   double sparse_weight = 1;
   double dense_weight = 1;
@@ -60,6 +60,7 @@ struct SearchHit {
   std::string chunk_id;  // the parent's
   std::string document_id;
   std::string source;  // the document's name
+  std::string collection{};
   std::string type;
   std::string heading;  // the innermost heading above the parent
   int page = 1;         // where the best child starts

@@ -15,21 +15,24 @@ std::string Trim(std::string_view text) {
 
 }  // namespace
 
-std::string TakeFrontMatterType(std::string& markdown) {
+FrontMatter TakeFrontMatter(std::string& markdown) {
   std::string_view rest = markdown;
   if (!rest.starts_with("---\n")) return {};
   const auto end = rest.find("\n---\n", 3);
   if (end == std::string_view::npos) return {};
-  std::string type;
+  FrontMatter out;
   std::string_view block = rest.substr(4, end - 3);
   while (!block.empty()) {
     const auto eol = std::min(block.find('\n'), block.size());
     const std::string_view line = block.substr(0, eol);
     block.remove_prefix(std::min(eol + 1, block.size()));
-    if (line.starts_with("type:")) type = Trim(line.substr(5));
+    if (line.starts_with("type:")) out.type = Trim(line.substr(5));
+    if (line.starts_with("collection:")) out.collection = Trim(line.substr(11));
   }
   markdown.erase(0, end + 5);
-  return type;
+  return out;
 }
+
+std::string TakeFrontMatterType(std::string& markdown) { return TakeFrontMatter(markdown).type; }
 
 }  // namespace salesboost::knowledge
