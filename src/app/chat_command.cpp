@@ -127,9 +127,9 @@ class Chat {
     }
   }
 
-  int Converse(const std::string& scenario, const std::optional<std::string>& persona, const std::string& language) {
-    auto created =
-        api_.StartSession({.scenario_id = scenario, .persona_id = persona, .language = language, .seed = std::nullopt});
+  int Converse(const std::string& scenario, const ChatFlags& flags) {
+    auto created = api_.StartSession(
+        {.scenario_id = scenario, .persona_id = flags.persona, .language = flags.language, .seed = flags.seed});
     if (!created) return Fail(created.error());
     session_id_ = *created;
     auto socket = client::SessionClient::Connect(api_.endpoint(), api_.token());
@@ -431,7 +431,7 @@ int RunChat(const ChatFlags& flags, std::FILE* in, std::FILE* out) {
     if (!chosen) return chat.Fail(chosen.error());
     scenario = *chosen;
   }
-  return chat.Converse(scenario, flags.persona, flags.language);
+  return chat.Converse(scenario, flags);
 }
 
 }  // namespace salesboost::app

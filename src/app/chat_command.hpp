@@ -6,6 +6,7 @@
 // as they arrive); a rate-limited turn is sent again after the server's wait.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@ struct ChatFlags {
   std::optional<std::string> password_file;  // first line; else $SALESBOOST_PASSWORD; else asked on stdin
   std::optional<std::string> scenario;       // default: chosen from a list
   std::optional<std::string> persona;        // default: the scenario's first persona
+  std::optional<std::int64_t> seed;          // the same seed replays the same customer; default: a new one
   std::string language = "en";
   int turn_max_chars = 4000;  // longest message sent; the server's limits.turn_max_chars, which it does not publish
 };
