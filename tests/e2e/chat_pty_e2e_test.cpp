@@ -228,5 +228,20 @@ TEST_F(ChatPtyE2e, WhenTheCustomerEndsTheSessionTheReportAppearsWithoutAnotherLi
   EXPECT_EQ(chat.WaitExit(milliseconds(5000)), 0) << chat.screen();
 }
 
+TEST_F(ChatPtyE2e, ARateLimitedTurnIsSentAgainAfterTheWaitTheServerAsks) {
+  // One turn at once, one more per second: the second line, typed while the
+  // first reply streams, is refused with retry_after_ms and sent again.
+  StartServer({"--set", "limits.turn_burst=1", "--set", "limits.turn_per_minute=60", "--set",
+               "conversation.npc_delta_interval_ms=5"});
+  ChatTerminal chat(ChatArgs());
+  ASSERT_NE(chat.WaitFor("you> ", milliseconds(8000)), std::string::npos) << chat.screen();
+  chat.Type("Hello Mr Li, this is Anna from Lumen.\rHow do you follow up with customers today?\r");
+  const auto retried = chat.WaitFor("rate limited: sending again now", milliseconds(8000));
+  ASSERT_NE(retried, std::string::npos) << chat.screen();
+  EXPECT_NE(chat.screen().find("sending again in 1 s"), std::string::npos) << chat.screen();
+  ASSERT_NE(chat.WaitFor("scores:", milliseconds(8000), retried), std::string::npos) << chat.screen();
+  EXPECT_EQ(TurnTexts().size(), 2u);
+}
+
 }  // namespace
 }  // namespace salesboost
