@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <utility>
 
 #include "app/commands.hpp"
@@ -144,6 +145,7 @@ class Chat {
       auto event = session_->Next(kPoll);
       if (event) {
         Handle(*event);
+        if (refused_end_) return Fail(*refused_end_);
         continue;
       }
       if (event.error().code != core::ErrorCode::kDeadlineExceeded) return Fail(event.error());
@@ -259,7 +261,10 @@ class Chat {
       Show(kind, event.body);
       std::fflush(out_);
     }
-    if (kind == "turn.done" || kind == "turn.aborted" || (kind == "error" && phase_ == Phase::kTurn)) {
+    if (kind == "error" && phase_ == Phase::kEnding) {
+      refused_end_ = core::Error{.code = core::ErrorCode::kFailedPrecondition,
+                                 .message = "the session could not be ended: " + event.String("message")};
+    } else if (kind == "turn.done" || kind == "turn.aborted" || (kind == "error" && phase_ == Phase::kTurn)) {
       if (phase_ == Phase::kTurn) phase_ = Phase::kTyping;
       prompt_due_ = true;
     } else if (kind == "report.ready") {
@@ -389,6 +394,7 @@ class Chat {
   bool streaming_ = false;
   std::string held_tip_;
   bool reported_ = false;
+  std::optional<core::Error> refused_end_;  // the server refused session.end
 };
 
 }  // namespace
