@@ -2,16 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json/value.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <utility>
 
 #include "app/commands.hpp"
 #include "client/api_client.hpp"
+#include "client/line_reader.hpp"
 #include "client/session_client.hpp"
+#include "core/utf8.hpp"
 
 namespace salesboost::app {
 namespace {
@@ -19,7 +23,14 @@ namespace {
 namespace json = boost::json;
 using std::chrono::milliseconds;
 
-constexpr milliseconds kTurnTimeout{120000};
+using Clock = std::chrono::steady_clock;
+
+constexpr milliseconds kReadyTimeout{120000};
+// How long one wait for a server event lasts before typed lines are looked at;
+// the socket is served (pings answered) during the wait.
+constexpr milliseconds kPoll{50};
+constexpr milliseconds kForever{std::chrono::hours(24 * 365)};
+constexpr std::size_t kEvidenceExcerptChars = 60;
 
 core::Result<client::Endpoint> ParseServer(const std::string& url) {
   auto parsed = boost::urls::parse_uri(url);
@@ -34,22 +45,54 @@ core::Result<client::Endpoint> ParseServer(const std::string& url) {
   return client::Endpoint{.host = std::string(parsed->host()), .port = port};
 }
 
-std::optional<std::string> ReadLine(std::FILE* in) {
-  std::string line;
-  int c = 0;
-  while ((c = std::fgetc(in)) != EOF && c != '\n') line.push_back(static_cast<char>(c));
-  if (c == EOF && line.empty()) return std::nullopt;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
+std::optional<std::string> ReadLine(client::LineReader& in) {
+  auto line = in.Next(kForever);
+  if (!line || line->end) return std::nullopt;
+  return std::move(line->text);
 }
 
 std::string Str(const json::value* value) {
   return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
 }
 
+// At most `max` code points of `text` (valid UTF-8), with "…" when cut.
+std::string Excerpt(std::string_view text, std::size_t max) {
+  std::size_t bytes = 0;
+  for (std::size_t n = 0; n < max && bytes < text.size(); ++n) {
+    const std::size_t length = core::Utf8SequenceLength(text.substr(bytes));
+    bytes += length == 0 ? 1 : length;
+  }
+  if (bytes >= text.size()) return std::string(text);
+  return std::string(text.substr(0, bytes)) + "…";
+}
+
+// One line per passage of a coach tip's `evidence`: "[1] source › heading (score): excerpt".
+std::string EvidenceLines(const json::value* evidence) {
+  if (evidence == nullptr || !evidence->is_array()) return {};
+  std::string out;
+  int n = 0;
+  for (const auto& item : evidence->as_array()) {
+    if (!item.is_object()) continue;
+    const auto& passage = item.as_object();
+    const auto heading = Str(passage.if_contains("heading"));
+    const auto* score = passage.if_contains("score");
+    std::string text = Str(passage.if_contains("text"));
+    // A Markdown passage opens with its heading, already shown.
+    if (text.starts_with("#")) text.erase(0, std::min(text.find('\n'), text.size()));
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    text.erase(0, std::min(text.find_first_not_of(' '), text.size()));
+    out += fmt::format(
+        "    [{}] {}{}{}: {}\n", ++n, Str(passage.if_contains("source")), heading.empty() ? "" : " › " + heading,
+        score != nullptr && score->is_number() ? fmt::format(" ({:.3f})", score->to_number<double>()) : "",
+        Excerpt(text, kEvidenceExcerptChars));
+  }
+  return out;
+}
+
 class Chat {
  public:
-  Chat(client::Endpoint endpoint, std::FILE* in, std::FILE* out) : api_(std::move(endpoint)), in_(in), out_(out) {}
+  Chat(client::Endpoint endpoint, client::LineReader& in, std::FILE* out, std::size_t turn_max_chars)
+      : api_(std::move(endpoint)), in_(in), out_(out), turn_max_chars_(turn_max_chars) {}
 
   core::Result<void> Login(const std::string& username, const std::string& password) {
     return api_.Login(username, password);
@@ -85,45 +128,171 @@ class Chat {
     }
   }
 
-  int Converse(const std::string& scenario, const std::string& language) {
-    auto created = api_.StartSession({.scenario_id = scenario, .language = language, .seed = std::nullopt});
+  int Converse(const std::string& scenario, const ChatFlags& flags) {
+    auto created = api_.StartSession(
+        {.scenario_id = scenario, .persona_id = flags.persona, .language = flags.language, .seed = flags.seed});
     if (!created) return Fail(created.error());
-    const std::string session_id = *created;
+    session_id_ = *created;
     auto socket = client::SessionClient::Connect(api_.endpoint(), api_.token());
     if (!socket) return Fail(socket.error());
     session_ = std::move(*socket);
-    if (auto sent = session_->Join(session_id); !sent) return Fail(sent.error());
-    if (auto shown = ShowUntil("session.ready"); !shown) return Fail(shown.error());
-    fmt::print(out_, "Type your message; /end ends the session and shows the report.\n");
-    for (int turn = 1; !ended_; ++turn) {
-      fmt::print(out_, "\nyou> ");
-      std::fflush(out_);
-      auto line = ReadLine(in_);
-      const bool end = !line || *line == "/end";
-      if (!end && line->empty()) continue;
-      auto sent = end ? session_->End() : session_->SendTurn(fmt::format("{}-{}", session_id, turn), *line);
-      if (!sent) return Fail(sent.error());
-      auto shown = ShowUntil(end ? "report.ready" : "turn.done");
-      if (!shown) return Fail(shown.error());
+    if (auto sent = session_->Join(session_id_); !sent) return Fail(sent.error());
+    if (auto shown = ShowReady(); !shown) return Fail(shown.error());
+    Print("Type your message; /end ends the session and shows the report.\n");
+    prompt_due_ = true;
+    while (!reported_) {
+      // Events first: waiting for one serves the socket (pings are answered).
+      auto event = session_->Next(kPoll);
+      if (event) {
+        Handle(*event);
+        if (refused_end_) return Fail(*refused_end_);
+        continue;
+      }
+      if (event.error().code != core::ErrorCode::kDeadlineExceeded) return Fail(event.error());
+      if (auto stepped = Step(); !stepped) return Fail(stepped.error());
     }
+    Unsent();
     return kExitOk;
   }
 
   int Fail(const core::Error& error) {
+    auto lock = in_.LockOutput();
+    if (prompt_shown_) fmt::print(out_, "\n");
+    std::fflush(out_);
     fmt::print(stderr, "chat: {}\n", error.message);
     return kExitFailure;
   }
 
  private:
-  // Prints events until one of `type` (or the session's report) arrives.
-  core::Result<void> ShowUntil(std::string_view type) {
+  enum class Phase {
+    kTyping,    // no turn in flight: the next typed line is sent
+    kTurn,      // a turn was sent; its events are coming
+    kRetrying,  // a turn was rate limited; it is sent again at retry_at_
+    kEnding,    // session.end was sent; the report is coming
+  };
+
+  // Prints events until session.ready.
+  core::Result<void> ShowReady() {
     for (;;) {
-      auto event = session_->Next(kTurnTimeout);
+      auto event = session_->Next(kReadyTimeout);
       if (!event) return core::Fail(event.error());
-      const std::string& kind = event->type;
-      Show(kind, event->body);
-      if (kind == type || kind == "report.ready" || (kind == "error" && type != "session.ready")) return core::Ok();
       if (event->IsError()) return core::Fail(core::ErrorCode::kUnavailable, event->String("message"));
+      Show(event->type, event->body);
+      if (event->type == "session.ready") return core::Ok();
+    }
+  }
+
+  // What to do when no event is waiting: prompt, send a typed line, count down a retry.
+  core::Result<void> Step() {
+    if (phase_ == Phase::kRetrying) return CountDown();
+    if (phase_ != Phase::kTyping) return core::Ok();
+    if (prompt_due_) Prompt();
+    auto line = in_.Next(milliseconds(0));
+    if (!line) return core::Ok();
+    // A line typed ahead (while the last reply came) was echoed among the events: shown again after its prompt.
+    if (!line->end && line->number <= prompt_completed_ && in_.IsTerminal()) Print(line->text + "\n");
+    prompt_shown_ = false;
+    if (line->end || line->text == "/end") {
+      phase_ = Phase::kEnding;
+      return session_->End();
+    }
+    prompt_due_ = true;
+    if (line->text.empty()) return core::Ok();
+    if (!core::IsValidUtf8(line->text)) {
+      Print("  (not sent: the message is not valid UTF-8)\n");
+      return core::Ok();
+    }
+    if (const auto chars = core::CountCodePoints(line->text); chars > turn_max_chars_) {
+      Print(
+          fmt::format("  (not sent: the message has {} characters; the server takes at most {} in one turn. "
+                      "Shorten it or split it into turns.)\n",
+                      chars, turn_max_chars_));
+      return core::Ok();
+    }
+    prompt_due_ = false;
+    turn_ = Turn{.id = fmt::format("{}-{}", session_id_, ++turns_sent_), .text = std::move(line->text)};
+    phase_ = Phase::kTurn;
+    return session_->SendTurn(turn_.id, turn_.text);
+  }
+
+  // A rate-limited turn: the seconds left, then the same turn again (same turn_id).
+  core::Result<void> CountDown() {
+    const auto left = retry_at_ - Clock::now();
+    if (left > Clock::duration::zero()) {
+      const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
+      if (seconds != shown_seconds_) {
+        shown_seconds_ = seconds;
+        Print(fmt::format("\r  rate limited: sending again in {} s ", seconds));
+      }
+      return core::Ok();
+    }
+    Print("\r  rate limited: sending again now   \n");
+    phase_ = Phase::kTurn;
+    return session_->SendTurn(turn_.id, turn_.text);
+  }
+
+  void Prompt() {
+    auto lock = in_.LockOutput();
+    fmt::print(out_, "\nyou> {}", in_.Pending());
+    prompt_completed_ = in_.Completed();
+    std::fflush(out_);
+    prompt_due_ = false;
+    prompt_shown_ = true;
+  }
+
+  void Print(const std::string& text) {
+    auto lock = in_.LockOutput();
+    fmt::print(out_, "{}", text);
+    std::fflush(out_);
+  }
+
+  void Handle(const client::ServerEvent& event) {
+    const std::string& kind = event.type;
+    {
+      auto lock = in_.LockOutput();
+      if (prompt_shown_) {
+        // Something the trainee did not wait for (the customer or the server ended the session):
+        // shown below the prompt, which is drawn again (with what was typed) afterwards.
+        fmt::print(out_, "\n");
+        prompt_shown_ = false;
+        prompt_due_ = true;
+      }
+      if (kind == "error" && OnTurnError(event)) return;
+      Show(kind, event.body);
+      std::fflush(out_);
+    }
+    if (kind == "error" && phase_ == Phase::kEnding) {
+      refused_end_ = core::Error{.code = core::ErrorCode::kFailedPrecondition,
+                                 .message = "the session could not be ended: " + event.String("message")};
+    } else if (kind == "turn.done" || kind == "turn.aborted" || (kind == "error" && phase_ == Phase::kTurn)) {
+      if (phase_ == Phase::kTurn) phase_ = Phase::kTyping;
+      prompt_due_ = true;
+    } else if (kind == "report.ready") {
+      reported_ = true;
+    }
+  }
+
+  // The turn in flight was rate limited: schedules its retry (true). Other errors are shown (false).
+  bool OnTurnError(const client::ServerEvent& event) {
+    const auto* retry = event.body.if_contains("retry_after_ms");
+    if (phase_ != Phase::kTurn || event.String("code") != "rate_limited" || event.String("turn_id") != turn_.id ||
+        retry == nullptr || !retry->is_number()) {
+      return false;
+    }
+    const auto wait = milliseconds(std::max<std::int64_t>(0, retry->to_number<std::int64_t>()));
+    retry_at_ = Clock::now() + wait;
+    shown_seconds_ = -1;
+    phase_ = Phase::kRetrying;
+    fmt::print(out_, "  (too many turns in a row; the server asks to wait {:.1f} s)\n", wait.count() / 1000.0);
+    return true;
+  }
+
+  // Lines typed after the last turn that the ended session no longer takes.
+  void Unsent() {
+    while (auto line = in_.Next(milliseconds(0))) {
+      if (line->end) break;
+      if (!line->text.empty() && line->text != "/end")
+        Print(fmt::format("  (not sent, the session has ended: \"{}\")\n", line->text));
     }
   }
 
@@ -147,6 +316,7 @@ class Chat {
       auto tip =
           fmt::format("  coach [{} · {}]: {}\n  e.g. \"{}\"\n", Str(m.if_contains("tip_type")),
                       Str(m.if_contains("technique")), Str(m.if_contains("text")), Str(m.if_contains("example")));
+      if (auto sources = EvidenceLines(m.if_contains("evidence")); !sources.empty()) tip += "  sources:\n" + sources;
       if (streaming_) {
         held_tip_ = std::move(tip);
       } else {
@@ -168,10 +338,8 @@ class Chat {
       held_tip_.clear();
       fmt::print(out_, "\n  (the turn was aborted: {}; send it again)\n", Str(m.if_contains("reason")));
     } else if (kind == "session.ended") {
-      ended_ = true;
       fmt::print(out_, "\nSession ended: {}\n", Str(m.if_contains("reason")));
     } else if (kind == "report.ready") {
-      ended_ = true;
       ShowReport(m.at("report").as_object());
     } else if (kind == "compliance.flagged") {
       fmt::print(out_, "  compliance {} ({}): {} \"{}\"\n", Str(m.if_contains("level")), Str(m.if_contains("side")),
@@ -204,13 +372,29 @@ class Chat {
     }
   }
 
+  struct Turn {
+    std::string id;
+    std::string text;
+  };
+
   client::ApiClient api_;
-  std::FILE* in_;
+  client::LineReader& in_;
   std::FILE* out_;
+  const std::size_t turn_max_chars_;
   std::unique_ptr<client::SessionClient> session_;
+  std::string session_id_;
+  Phase phase_ = Phase::kTyping;
+  Turn turn_;  // the last turn sent
+  int turns_sent_ = 0;
+  Clock::time_point retry_at_;
+  std::int64_t shown_seconds_ = -1;     // kRetrying: the countdown's last shown value
+  bool prompt_due_ = false;             // the prompt is drawn once no event is waiting
+  bool prompt_shown_ = false;           // the prompt is the screen's last line
+  std::uint64_t prompt_completed_ = 0;  // lines typed when the prompt was last drawn
   bool streaming_ = false;
   std::string held_tip_;
-  bool ended_ = false;
+  bool reported_ = false;
+  std::optional<core::Error> refused_end_;  // the server refused session.end
 };
 
 }  // namespace
@@ -225,6 +409,8 @@ int RunChat(const ChatFlags& flags, std::FILE* in, std::FILE* out) {
     fmt::print(stderr, "chat: {}\n", endpoint.error().message);
     return kExitConfigError;
   }
+  // Typed lines are read on the reader's thread from here on: nothing else reads `in`.
+  client::LineReader reader(fileno(in), out);
   std::string password;
   if (flags.password_file) {
     std::ifstream file(*flags.password_file);
@@ -237,9 +423,11 @@ int RunChat(const ChatFlags& flags, std::FILE* in, std::FILE* out) {
   } else {
     fmt::print(out, "password for {}: ", flags.username);
     std::fflush(out);
-    password = ReadLine(in).value_or("");
+    reader.set_masked(true);
+    password = ReadLine(reader).value_or("");
+    reader.set_masked(false);
   }
-  Chat chat(*endpoint, in, out);
+  Chat chat(*endpoint, reader, out, static_cast<std::size_t>(flags.turn_max_chars));
   if (auto logged_in = chat.Login(flags.username, password); !logged_in) return chat.Fail(logged_in.error());
   std::string scenario;
   if (flags.scenario) {
@@ -249,7 +437,7 @@ int RunChat(const ChatFlags& flags, std::FILE* in, std::FILE* out) {
     if (!chosen) return chat.Fail(chosen.error());
     scenario = *chosen;
   }
-  return chat.Converse(scenario, flags.language);
+  return chat.Converse(scenario, flags);
 }
 
 }  // namespace salesboost::app

@@ -83,7 +83,13 @@ int main(int argc, char** argv) {
   chat->add_option("--password-file", chat_flags.password_file,
                    "read the password from this file's first line (else $SALESBOOST_PASSWORD, else asked)");
   chat->add_option("--scenario", chat_flags.scenario, "scenario id (default: choose from a list)");
+  chat->add_option("--persona", chat_flags.persona, "persona id (default: the scenario's first)");
+  chat->add_option("--seed", chat_flags.seed, "replay the customer of this seed (default: a new one)");
   chat->add_option("--language", chat_flags.language, "en or zh")->capture_default_str();
+  chat->add_option("--turn-max-chars", chat_flags.turn_max_chars,
+                   "longest message sent, in characters (the server's limits.turn_max_chars)")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
 
   auto* train = cli.add_subcommand("train-classifier", "train a text classifier from labelled examples");
   TrainClassifierFlags train_flags;

@@ -68,6 +68,7 @@ core::Result<std::string> TokenFromLoginReply(std::string_view body) {
 
 std::string StartSessionBody(const StartSessionRequest& request) {
   json::object body{{"scenario_id", request.scenario_id}, {"language", request.language}};
+  if (request.persona_id) body["persona_id"] = *request.persona_id;
   if (request.seed) body["seed"] = *request.seed;
   return json::serialize(body);
 }

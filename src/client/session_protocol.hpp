@@ -46,8 +46,9 @@ core::Result<std::string> TokenFromLoginReply(std::string_view body);
 // POST /api/v1/sessions: the body, and the new session's id from a 201 reply's body.
 struct StartSessionRequest {
   std::string scenario_id;
-  std::string language;              // "en" or "zh"
-  std::optional<std::int64_t> seed;  // the same seed replays the same customer
+  std::optional<std::string> persona_id;  // default: the scenario's first persona
+  std::string language;                   // "en" or "zh"
+  std::optional<std::int64_t> seed;       // the same seed replays the same customer
 };
 std::string StartSessionBody(const StartSessionRequest& request);
 core::Result<std::string> SessionIdFromReply(std::string_view body);

@@ -71,10 +71,7 @@ SessionActor::~SessionActor() = default;
 SessionActor::Offer SessionActor::Take(ActorJob job, bool first, std::size_t max_queued) {
   std::lock_guard lock(mutex_);
   if (job.kind == ActorJob::Kind::kTurn) {
-    const bool here = running_turn_ == job.turn_id || std::any_of(jobs_.begin(), jobs_.end(), [&](const ActorJob& j) {
-                        return j.turn_id == job.turn_id;
-                      });
-    if (here) return Offer::kAttached;
+    if (const auto text = TextOfLocked(job.turn_id)) return *text == job.text ? Offer::kAttached : Offer::kConflict;
     if (jobs_.size() >= max_queued) return Offer::kQueueFull;
   } else if (job.kind == ActorJob::Kind::kEnd) {
     ending_ = true;
@@ -93,8 +90,10 @@ SessionActor::Offer SessionActor::Take(ActorJob job, bool first, std::size_t max
 SessionActor::Known SessionActor::Peek(const std::string& turn_id) const {
   std::lock_guard lock(mutex_);
   Known out;
-  out.here = running_turn_ == turn_id ||
-             std::any_of(jobs_.begin(), jobs_.end(), [&](const ActorJob& j) { return j.turn_id == turn_id; });
+  if (auto text = TextOfLocked(turn_id)) {
+    out.here = true;
+    out.here_text = std::move(*text);
+  }
   if (known_) {
     out.loaded = true;
     out.user_id = known_->user_id;
@@ -102,6 +101,15 @@ SessionActor::Known SessionActor::Peek(const std::string& turn_id) const {
     out.committed = known_->committed.contains(turn_id);
   }
   return out;
+}
+
+std::optional<std::string> SessionActor::TextOfLocked(const std::string& turn_id) const {
+  if (!running_turn_.empty() && running_turn_ == turn_id) return running_text_;
+  const auto it = std::find_if(jobs_.begin(), jobs_.end(), [&](const ActorJob& j) {
+    return j.kind == ActorJob::Kind::kTurn && j.turn_id == turn_id;
+  });
+  if (it == jobs_.end()) return std::nullopt;
+  return it->text;
 }
 
 bool SessionActor::Retire(bool crowded) const {
@@ -124,7 +132,10 @@ asio::awaitable<void> SessionActor::Drain() {
       }
       job = std::move(jobs_.front());
       jobs_.pop_front();
-      if (job.kind == ActorJob::Kind::kTurn) running_turn_ = job.turn_id;
+      if (job.kind == ActorJob::Kind::kTurn) {
+        running_turn_ = job.turn_id;
+        running_text_ = job.text;
+      }
     }
     bool crashed = false;
     try {
@@ -157,6 +168,7 @@ asio::awaitable<void> SessionActor::Drain() {
     }
     std::lock_guard lock(mutex_);
     running_turn_.clear();
+    running_text_.clear();
     cancel_ = nullptr;
   }
 }

@@ -89,7 +89,8 @@ class SessionActor {
   enum class Offer {
     kQueued,     // queued; a Drain is already running
     kStart,      // queued; the caller must start Drain()
-    kAttached,   // the same turn_id is running or queued
+    kAttached,   // the same turn_id with the same text is running or queued
+    kConflict,   // the same turn_id with another text is running or queued
     kQueueFull,  // more than `max_queued` turns would wait
   };
   // Queues `job` (at the front when `first`). An end job also cancels the running turn.
@@ -98,6 +99,7 @@ class SessionActor {
   // What admission may learn without the store, once the session is loaded.
   struct Known {
     bool here = false;       // the turn_id is running or queued
+    std::string here_text;   // here: that turn's text
     bool loaded = false;     // the fields below are known
     std::string user_id;     // the session's trainee
     bool ended = false;      // the session has ended
@@ -127,6 +129,8 @@ class SessionActor {
   boost::asio::awaitable<core::Result<std::vector<Event>>> Closing(std::vector<Event> pending, std::string reason);
   std::vector<Event> Number(std::vector<NewEvent> events);
   void RefreshKnownLocked();
+  // The text of `turn_id` when it is running or queued.
+  std::optional<std::string> TextOfLocked(const std::string& turn_id) const;
 
   const std::string tenant_id_;
   const std::string session_id_;
@@ -136,6 +140,7 @@ class SessionActor {
   std::deque<ActorJob> jobs_;     // guarded by mutex_
   bool draining_ = false;         // guarded by mutex_: a Drain coroutine owns the actor
   std::string running_turn_;      // guarded by mutex_
+  std::string running_text_;      // guarded by mutex_: the running turn's text
   bool ending_ = false;           // guarded by mutex_: an end job is queued
   std::function<void()> cancel_;  // guarded by mutex_: stops the running turn
   struct Snapshot {

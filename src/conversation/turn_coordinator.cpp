@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -15,8 +16,18 @@ namespace asio = boost::asio;
 
 constexpr std::size_t kMaxTurnIdBytes = 64;
 
+// A turn_id is the idempotency key of one text: sent again with the same
+// text it is the same turn; with another text it is a client's mistake that a
+// replay would hide.
+core::Error TurnIdConflict(std::string_view turn_id) {
+  return core::Error{
+      .code = core::ErrorCode::kFailedPrecondition,
+      .message = fmt::format("turn_id \"{}\" was already used for a different text; send a new turn_id", turn_id)};
+}
+
 TurnAdmission::Status StatusOf(SessionActor::Offer offer) {
   switch (offer) {
+    case SessionActor::Offer::kConflict:  // refused by Submit before it asks for a status
     case SessionActor::Offer::kAttached:
       return TurnAdmission::Status::kAttached;
     case SessionActor::Offer::kQueueFull:
@@ -104,8 +115,9 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
     std::lock_guard lock(mutex_);
     if (auto it = actors_.find(request.session_id); it != actors_.end()) {
       const auto known = it->second->Peek(request.turn_id);
-      // Running or queued here: the same turn, nothing to do.
+      // Running or queued here: the same turn, nothing to do; another text under its id is refused.
       if (known.here) {
+        if (known.here_text != request.text) co_return core::Fail(TurnIdConflict(request.turn_id));
         co_return TurnAdmission{.status = TurnAdmission::Status::kAttached, .replay = {}, .retry_after = {}};
       }
       if (known.loaded && it->second->tenant_id() == who.tenant_id && known.user_id == who.user_id) {
@@ -130,6 +142,11 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
       auto events = co_await deps_.sessions.EventsAfter(request.session_id, record->first_seq - 1, count);
       if (!events) co_return core::Fail(events.error());
       std::erase_if(*events, [&](const Event& e) { return e.seq > record->last_seq; });
+      const auto started =
+          std::find_if(events->begin(), events->end(), [](const Event& e) { return e.Is<TurnStarted>(); });
+      if (started != events->end() && std::get<TurnStarted>(started->body).text != request.text) {
+        co_return core::Fail(TurnIdConflict(request.turn_id));
+      }
       co_return TurnAdmission{
           .status = TurnAdmission::Status::kReplayed, .replay = std::move(*events), .retry_after = {}};
     }
@@ -148,7 +165,9 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
                .done = nullptr,
                .ready = nullptr};
   const auto executor = co_await asio::this_coro::executor;
+  const auto turn_id = job.turn_id;
   const auto offer = Enqueue(who.tenant_id, request.session_id, std::move(job), /*first=*/false, executor);
+  if (offer == SessionActor::Offer::kConflict) co_return core::Fail(TurnIdConflict(turn_id));
   co_return TurnAdmission{.status = StatusOf(offer), .replay = {}, .retry_after = {}};
 }
 

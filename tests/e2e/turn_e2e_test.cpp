@@ -189,8 +189,15 @@ TEST_F(TurnE2e, ARepeatedTurnIdIsAnsweredOnce) {
   ASSERT_EQ(Type(first.back()), "turn.done");
   EXPECT_FALSE(c.ws().Read(milliseconds(300))) << "nothing more: the turn ran once";
 
-  // Sent again after the commit: the committed events come again, same seqs.
-  c.Turn("same", "a different text is ignored: the turn id decides");
+  // Sent again after the commit with another text: refused, not a replay of the earlier turn.
+  c.Turn("same", "a different text under the same turn id");
+  const auto refused = c.Next();
+  ASSERT_EQ(Type(refused), "error") << json::serialize(refused);
+  EXPECT_EQ(refused.at("code").as_string(), "failed_precondition");
+  EXPECT_EQ(refused.at("turn_id").as_string(), "same");
+
+  // With its own text: the committed events come again, same seqs.
+  c.Turn("same", kScript[1]);
   c.ResetSeq(first.front().at("seq").as_int64() - 1);
   const auto again = c.Until("turn.done");
   ASSERT_EQ(again.size(), first.size());

@@ -86,7 +86,8 @@ class Client {
 inline std::string CreateSession(const client::Endpoint& endpoint, const std::string& token,
                                  const std::string& language, std::optional<std::int64_t> seed = std::nullopt) {
   client::ApiClient api(endpoint, token);
-  auto created = api.StartSession({.scenario_id = "first-call-retail", .language = language, .seed = seed});
+  auto created = api.StartSession(
+      {.scenario_id = "first-call-retail", .persona_id = std::nullopt, .language = language, .seed = seed});
   EXPECT_TRUE(created) << created.error().message;
   return created ? *created : std::string();
 }

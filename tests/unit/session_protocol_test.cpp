@@ -15,10 +15,14 @@ TEST(SessionProtocol, ClientMessagesAreTheProtocolsJson) {
   EXPECT_EQ(EndMessage(), R"({"type":"session.end"})");
   EXPECT_EQ(SocketTarget("abc.def"), "/ws?access_token=abc.def");
   EXPECT_EQ(LoginBody("ann", "pw"), R"({"username":"ann","password":"pw"})");
-  EXPECT_EQ(StartSessionBody({.scenario_id = "first-call-retail", .language = "en", .seed = std::nullopt}),
-            R"({"scenario_id":"first-call-retail","language":"en"})");
-  EXPECT_EQ(StartSessionBody({.scenario_id = "x", .language = "zh", .seed = 42}),
+  EXPECT_EQ(
+      StartSessionBody(
+          {.scenario_id = "first-call-retail", .persona_id = std::nullopt, .language = "en", .seed = std::nullopt}),
+      R"({"scenario_id":"first-call-retail","language":"en"})");
+  EXPECT_EQ(StartSessionBody({.scenario_id = "x", .persona_id = std::nullopt, .language = "zh", .seed = 42}),
             R"({"scenario_id":"x","language":"zh","seed":42})");
+  EXPECT_EQ(StartSessionBody({.scenario_id = "x", .persona_id = "cfo-wang", .language = "en", .seed = std::nullopt}),
+            R"({"scenario_id":"x","language":"en","persona_id":"cfo-wang"})");
 }
 
 TEST(SessionProtocol, ServerEventsParseIntoTypeSeqAndBody) {

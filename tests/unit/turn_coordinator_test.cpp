@@ -192,6 +192,52 @@ TEST_F(TurnCoordinatorTest, TheSameTurnIdIsAnsweredOnce) {
   EXPECT_EQ(fakes_.npc->calls, 1);
 }
 
+TEST_F(TurnCoordinatorTest, TheSameTurnIdWithAnotherTextIsRefusedNotReplayed) {
+  ASSERT_TRUE(core::RunSync(Submit("t1", "How do you follow up?")));
+  const auto before = Log().size();
+  auto other = core::RunSync(Submit("t1", "What does it cost?"));
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, core::ErrorCode::kFailedPrecondition);
+  EXPECT_NE(other.error().message.find("different text"), std::string::npos) << other.error().message;
+  EXPECT_EQ(Log().size(), before);
+  EXPECT_EQ(fakes_.npc->calls, 1);
+
+  auto same = core::RunSync(Submit("t1", "How do you follow up?"));
+  ASSERT_TRUE(same);
+  EXPECT_EQ(same->status, TurnAdmission::Status::kReplayed);
+
+  Rebuild();  // the stored turn.started, not memory, holds the text after a restart
+  auto after_restart = core::RunSync(Submit("t1", "What does it cost?"));
+  ASSERT_FALSE(after_restart);
+  EXPECT_EQ(after_restart.error().code, core::ErrorCode::kFailedPrecondition);
+}
+
+TEST_F(TurnCoordinatorTest, ARunningTurnIdWithAnotherTextIsRefused) {
+  fakes_.npc->hang = true;
+  struct Outcome {
+    core::Result<TurnAdmission> other;
+    core::Result<TurnAdmission> same;
+  };
+  auto scenario = [this]() -> asio::awaitable<Outcome> {
+    auto admitted = co_await Submit("t1", "How do you follow up?");
+    EXPECT_TRUE(admitted);
+    co_await Sleep(milliseconds(20));
+    // Separate statements: GCC 12 mishandles co_await inside a braced initializer.
+    auto other = co_await Submit("t1", "What does it cost?");
+    auto same = co_await Submit("t1", "How do you follow up?");
+    Outcome out{.other = std::move(other), .same = std::move(same)};
+    auto ended = co_await coordinator_->End(who_, session_.id, "trainee");
+    EXPECT_TRUE(ended);
+    co_return out;
+  };
+  const auto outcome = core::RunSync(scenario());
+  ASSERT_FALSE(outcome.other);
+  EXPECT_EQ(outcome.other.error().code, core::ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(outcome.same);
+  EXPECT_EQ(outcome.same->status, TurnAdmission::Status::kAttached);
+  EXPECT_EQ(fakes_.npc->calls, 1);
+}
+
 TEST_F(TurnCoordinatorTest, AFailedCustomerAbortsTheTurnAndLeavesNoTraceInTheFold) {
   fakes_.npc->error = core::Error{core::ErrorCode::kUnavailable, "every provider failed"};
   ASSERT_TRUE(core::RunSync(Submit("t1")));

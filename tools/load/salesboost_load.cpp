@@ -295,7 +295,7 @@ Clock::time_point Deadline(const Run& run) { return Clock::now() + std::chrono::
 awaitable<std::string> StartSession(Trainee& t, Lane& lane, const Run& run) {
   const auto& o = run.options;
   const auto body = salesboost::client::StartSessionBody(
-      {.scenario_id = o.scenario_id, .language = o.language, .seed = std::nullopt});
+      {.scenario_id = o.scenario_id, .persona_id = std::nullopt, .language = o.language, .seed = std::nullopt});
   auto created = co_await Post(run, t.index, "/api/v1/sessions", body);
   if (!created.error.empty()) co_return created.error;
   if (created.status != 201) co_return fmt::format("create session: status {}", created.status);
