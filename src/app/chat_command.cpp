@@ -343,7 +343,8 @@ class Chat {
       ShowReport(m.at("report").as_object());
     } else if (kind == "compliance.flagged") {
       fmt::print(out_, "  compliance {} ({}): {} \"{}\"\n", Str(m.if_contains("level")), Str(m.if_contains("side")),
-                 Str(m.if_contains("rule")), Str(m.if_contains("excerpt")));
+                 m.contains("message") ? Str(m.if_contains("message")) : Str(m.if_contains("rule")),
+                 Str(m.if_contains("excerpt")));
     } else if (kind == "error") {
       fmt::print(out_, "  error {}: {}\n", Str(m.if_contains("code")), Str(m.if_contains("message")));
     }
@@ -355,20 +356,43 @@ class Chat {
         out_, "\nReport: {} turns, final stage {}, overall {}\n", report.at("turns").as_int64(),
         Str(report.if_contains("final_stage")),
         overall != nullptr && overall->is_number() ? fmt::format("{:.1f}/10", overall->to_number<double>()) : "-");
-    for (const auto& [dimension, score] : report.at("dimensions").as_object()) {
-      fmt::print(out_, "  {:<15} {:.1f}\n", std::string(dimension), score.to_number<double>());
-    }
-    for (const char* list : {"strengths", "improvements"}) {
-      for (const auto& item : report.at(list).as_array()) {
-        const auto& entry = item.as_object();
-        fmt::print(out_, "  {} {}: {} (\"{}\")\n", list, Str(entry.if_contains("dimension")),
-                   Str(entry.if_contains("reason")), Str(entry.if_contains("quote")));
+    if (const auto* card = report.if_contains("scorecard"); card != nullptr && card->is_object()) {
+      const auto& scorecard = card->as_object();
+      const auto& outcome = scorecard.at("outcome").as_object();
+      fmt::print(out_, "  scorecard {:.1f}/10; outcome {} (furthest stage {})\n",
+                 scorecard.at("score").to_number<double>(), Str(outcome.if_contains("result")),
+                 Str(outcome.if_contains("stage_reached")));
+      if (const auto* cap = scorecard.if_contains("cap"); cap != nullptr && cap->is_number()) {
+        fmt::print(out_, "  capped at {:.0f}: a rule that must never be broken, or repeated pressure\n",
+                   cap->to_number<double>());
       }
+      for (const auto& item : scorecard.at("criteria").as_array()) {
+        const auto& c = item.as_object();
+        const auto result = Str(c.if_contains("result"));
+        const char* mark = result == "met" ? "[x]" : result == "partly" ? "[~]" : "[ ]";
+        fmt::print(out_, "  {} {} (weight {:.0f}): {}\n", mark, Str(c.if_contains("title")),
+                   c.at("weight").to_number<double>(), Str(c.if_contains("why")));
+        if (c.contains("quote")) fmt::print(out_, "        \"{}\"\n", Str(c.if_contains("quote")));
+      }
+      for (const auto& item : scorecard.at("blockers").as_array()) {
+        const auto& b = item.as_object();
+        fmt::print(out_, "  BLOCKER {}: \"{}\"\n", Str(b.if_contains("message")), Str(b.if_contains("quote")));
+      }
+    }
+    for (const char* which : {"strongest_turn", "weakest_turn"}) {
+      const auto* turn = report.if_contains(which);
+      if (turn == nullptr || !turn->is_object()) continue;
+      fmt::print(out_, "  {}: \"{}\" ({})\n", which == std::string_view("strongest_turn") ? "strongest" : "weakest",
+                 Str(turn->as_object().if_contains("quote")), Str(turn->as_object().if_contains("why")));
     }
     for (const auto& item : report.at("violations").as_array()) {
       const auto& entry = item.as_object();
       fmt::print(out_, "  violation ({} {}): {} in \"{}\"\n", Str(entry.if_contains("side")),
                  Str(entry.if_contains("level")), Str(entry.if_contains("rule")), Str(entry.if_contains("quote")));
+    }
+    if (const auto* next = report.if_contains("recommended_next_scenario"); next != nullptr && next->is_object()) {
+      fmt::print(out_, "  next: {} ({})\n", Str(next->as_object().if_contains("title")),
+                 Str(next->as_object().if_contains("why")));
     }
   }
 

@@ -52,7 +52,8 @@ core::Result<std::pair<std::string, std::string>> Texts(const json::object& rule
 core::Result<ConductRule> ParseRule(const json::value& value, const std::string& where) {
   if (!value.is_object()) return core::Fail(Problem(where, " must be an object"));
   const auto& object = value.get_object();
-  static const std::set<std::string_view> kKeys = {"rule", "level", "title", "advice", "cues", "patterns", "unless"};
+  static const std::set<std::string_view> kKeys = {"rule",    "level", "title",    "advice",
+                                                   "example", "cues",  "patterns", "unless"};
   for (const auto& field : object) {
     if (!kKeys.contains(field.key())) {
       return core::Fail(Problem(where, fmt::format(" has an unknown key \"{}\"", std::string_view(field.key()))));
@@ -75,6 +76,11 @@ core::Result<ConductRule> ParseRule(const json::value& value, const std::string&
   if (!advice) return core::Fail(advice.error());
   std::tie(rule.title_en, rule.title_zh) = std::move(*title);
   std::tie(rule.advice_en, rule.advice_zh) = std::move(*advice);
+  if (object.contains("example")) {
+    auto example = Texts(object, "example", where);
+    if (!example) return core::Fail(example.error());
+    std::tie(rule.example_en, rule.example_zh) = std::move(*example);
+  }
   auto cues = Phrases(object.if_contains("cues"), where + ".cues", true);
   if (!cues) return core::Fail(cues.error());
   rule.cues = std::move(*cues);
@@ -201,7 +207,12 @@ core::Result<ConductRules> ConductRules::Parse(std::string_view text, std::strin
   return out;
 }
 
-ConductRules ConductRules::Builtin() {
+const ConductRules& ConductRules::Builtin() {
+  static const ConductRules rules = Load();
+  return rules;
+}
+
+ConductRules ConductRules::Load() {
   constexpr std::string_view kName = "conduct_rules.json";
   const auto content = core::FindEmbeddedFile(BuiltinCueFiles(), kName);
   core::Result<ConductRules> rules =

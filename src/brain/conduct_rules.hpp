@@ -3,7 +3,7 @@
 // disparaging competitors, instructions to the simulator), read from a JSON
 // data file (data/cues/conduct_rules.json, built into the binary):
 //   {"about": "...", "rules": [{"rule": "coercion", "level": "BLOCK",
-//     "title": {"en", "zh"}, "advice": {"en", "zh"},
+//     "title": {"en", "zh"}, "advice": {"en", "zh"}, "example": {"en", "zh"} (optional),
 //     "cues": ["unless you upgrade"], "patterns": [[["不办"], ["就不给"], ["提额"]]],
 //     "unless": ["不能保证"]}]}
 // A rule fires on a text when one of its cues matches, or when every group of
@@ -26,20 +26,22 @@ struct ConductRule {
   std::string level;  // BLOCK (a blocker) or WARN
   std::string title_en, title_zh;
   std::string advice_en, advice_zh;
+  std::string example_en, example_zh;  // what to say instead; may be empty
   std::vector<std::string> cues;
   std::vector<std::vector<std::vector<std::string>>> patterns;  // pattern -> group -> phrase
   std::vector<std::string> unless;
 
   std::string_view Title(std::string_view language) const { return language == "zh" ? title_zh : title_en; }
   std::string_view Advice(std::string_view language) const { return language == "zh" ? advice_zh : advice_en; }
+  std::string_view Example(std::string_view language) const { return language == "zh" ? example_zh : example_en; }
 };
 
 class ConductRules {
  public:
   // `name` prefixes error messages. Rule ids are unique; every rule has a cue or a pattern.
   static core::Result<ConductRules> Parse(std::string_view json, std::string_view name);
-  // The built-in rules (data/cues/conduct_rules.json), checked by a unit test.
-  static ConductRules Builtin();
+  // The built-in rules (data/cues/conduct_rules.json), parsed once; checked by a unit test.
+  static const ConductRules& Builtin();
 
   // The rules that fire on `text`, one finding each, in file order; the
   // finding's message is the rule's title in `language`.
@@ -49,6 +51,8 @@ class ConductRules {
   const std::vector<ConductRule>& rules() const { return rules_; }
 
  private:
+  static ConductRules Load();
+
   std::vector<ConductRule> rules_;
 };
 

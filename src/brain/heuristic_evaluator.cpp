@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/array.hpp>
 
+#include "brain/conduct_rules.hpp"
 #include "brain/localized.hpp"
 #include "brain/text_match.hpp"
 #include "core/text.hpp"
@@ -56,8 +57,14 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   const std::string& lang = turn.session.language;
   const std::string folded = core::FoldText(turn.text);
   const std::string& act = turn.act.label;
-  const bool risky = act == "compliance_risk";
-  const bool pressure = ContainsAny(folded, PressureCues());
+  // The conduct rules decide what is a breach; a classifier's guess never does on its own.
+  const auto findings = ConductRules::Builtin().Find(turn.text, lang);
+  const auto broke = [&](auto&& which) { return std::any_of(findings.begin(), findings.end(), which); };
+  const bool insult = broke([](const conversation::ComplianceFinding& f) { return f.rule == "insult"; });
+  const bool risky =
+      broke([](const conversation::ComplianceFinding& f) { return f.level == "BLOCK" && f.rule != "insult"; });
+  const bool pressure = !findings.empty() && !risky && !insult;
+  const std::string breach = findings.empty() ? std::string() : findings.front().message;
   const bool empathic = ContainsAny(folded, EmpathyCues());
   const bool superlative = ContainsAny(folded, SuperlativeCues());
   const bool touches = TouchesPersona(turn, folded);
@@ -71,15 +78,16 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
     out.scores[dimension] = std::clamp(score, 0.0, 10.0);
     out.reasons[dimension] = std::string(Pick(lang, en, zh));
   };
-  if (risky) {
-    set("integrity", 2, "Promises what cannot be promised.", "做出了无法兑现的承诺。");
-  } else if (pressure) {
-    set("integrity", 3, "Puts pressure on the customer.", "给客户施加了压力。");
+  if (!findings.empty()) {
+    out.scores["integrity"] = risky ? 1 : 3;
+    out.reasons["integrity"] = breach;
   } else {
     set("integrity", 9, "Honest and transparent.", "诚实透明。");
   }
   const bool fits = FitsStage(turn.stage, act);
-  if (act == "off_topic") {
+  if (insult) {
+    set("relevance", 1, "Attacks the customer instead of the problem.", "攻击客户而不是解决问题。");
+  } else if (act == "off_topic") {
     set("relevance", 2, "Off the topic of the call.", "偏离了通话主题。");
   } else if (touches && fits) {
     set("relevance", 9, "On the customer's concerns and right for this stage.", "切中客户关注点，也符合当前阶段。");
@@ -90,11 +98,12 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
     set("relevance", 5, "Not clearly linked to the customer's needs.", "和客户需求的联系不明显。");
   }
   if (risky) {
-    set("correctness", 2, "Makes a claim that cannot be true.", "说法不可能成立。");
+    out.scores["correctness"] = 2;
+    out.reasons["correctness"] = breach;
   } else if (superlative) {
     set("correctness", 4, "Claims to be the best without evidence.", "没有依据地声称自己最好。");
-  } else if (act == "evidence" && has_figures) {
-    set("correctness", 8, "Backs the point with concrete figures.", "用具体数字支撑观点。");
+  } else if (has_figures) {
+    set("correctness", 8, "Concrete figures and terms.", "给出了具体的数字和条款。");
   } else {
     set("correctness", 7, "No factual claim to check.", "没有需要核实的事实陈述。");
   }
@@ -102,8 +111,9 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
     set("logic", 3, "Too short to carry a point.", "太短，没有表达出观点。");
   } else if (chars > 600) {
     set("logic", 5, "Too long for one turn of a call.", "作为一次发言太长了。");
-  } else if (risky) {
-    set("logic", 3, "Rests on a promise nobody can keep.", "建立在无法兑现的承诺上。");
+  } else if (risky || insult) {
+    out.scores["logic"] = 2;
+    out.reasons["logic"] = breach;
   } else if (early_pitch || pressure) {
     set("logic", 4, early_pitch ? "Pitches before knowing the need." : "Pushes instead of reasoning.",
         early_pitch ? "还不了解需求就开始推销。" : "用施压代替说理。");
@@ -111,8 +121,9 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
     set("logic", fits ? 8 : 6, fits ? "A sensible next step." : "Could follow the call's flow more closely.",
         fits ? "合理的下一步。" : "可以更贴合通话的节奏。");
   }
-  if (risky || pressure) {
-    set("persuasiveness", risky ? 2 : 3, "Pressure and promises put customers off.", "施压和承诺会让客户反感。");
+  if (!findings.empty()) {
+    out.scores["persuasiveness"] = risky || insult ? 1 : 2;
+    out.reasons["persuasiveness"] = breach;
   } else if (early_pitch) {
     set("persuasiveness", 3, "A pitch without a known need does not persuade.", "没有需求支撑的推销缺乏说服力。");
   } else if (pitch && touches) {
@@ -122,9 +133,11 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   } else {
     set("persuasiveness", 5, "Neutral.", "中性。");
   }
-  if (empathic && !pressure) {
+  if (insult) {
+    set("empathy", 0, "Insults the customer.", "侮辱了客户。");
+  } else if (empathic && findings.empty()) {
     set("empathy", 9, "Acknowledges the customer's view.", "体察了客户的感受。");
-  } else if (pressure || risky) {
+  } else if (!findings.empty()) {
     set("empathy", 3, "Puts the sale before the customer.", "把成交放在客户之前。");
   } else {
     set("empathy", act == "open_question" ? 7 : 6, "Polite, could acknowledge the customer more.",

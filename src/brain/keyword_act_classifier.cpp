@@ -14,24 +14,18 @@ const CueRules& Rules() {
   return rules;
 }
 
-// The conduct rules (data/cues/conduct_rules.json), parsed once.
-const ConductRules& Conduct() {
-  static const ConductRules rules = ConductRules::Builtin();
-  return rules;
-}
-
 }  // namespace
 
 KeywordActClassifier::KeywordActClassifier() {
   Rules();
-  Conduct();
+  ConductRules::Builtin();
 }
 
 conversation::SalesAct KeywordActClassifier::Classify(std::string_view text, std::string_view language) const {
   // A trailing space lets "what " and "hi " match at the end of the text too.
   const std::string folded = core::FoldText(text) + " ";
   // A message that breaks a conduct rule is a compliance risk whatever else it does.
-  if (!Conduct().Find(text, language).empty()) return conversation::SalesAct{"compliance_risk", 0.9};
+  if (!ConductRules::Builtin().Find(text, language).empty()) return conversation::SalesAct{"compliance_risk", 0.9};
   for (const auto& rule : Rules().rules()) {
     if (ContainsAny(folded, rule.cues)) return conversation::SalesAct{rule.label, rule.confidence};
   }

@@ -60,10 +60,11 @@ core::Result<void> LlmCoach::Validate(const json::object& tip) {
   return core::Ok();
 }
 
-asio::awaitable<core::Result<conversation::CoachTip>> LlmCoach::Advise(const TurnContext& turn) {
+asio::awaitable<core::Result<conversation::CoachTip>> LlmCoach::Advise(const TurnContext& turn,
+                                                                       const conversation::TurnAfter& after) {
   const auto deadline = std::chrono::steady_clock::now() + budget_;
-  auto offline = co_await offline_->Advise(turn);  // its evidence grounds the tip; it is also the fallback
-  if (!offline) co_return offline;
+  auto offline = co_await offline_->Advise(turn, after);  // its evidence grounds the tip; it is also the fallback
+  if (!offline || !after.findings.empty()) co_return offline;
   std::string evidence;
   for (const auto& e : offline->evidence) evidence += fmt::format("\n- {}", e.text);
   llm::ChatRequest request;
@@ -80,7 +81,8 @@ asio::awaitable<core::Result<conversation::CoachTip>> LlmCoach::Advise(const Tur
        .image_urls = {}});
   request.messages.push_back(
       {.role = "user",
-       .content = TurnBrief(turn) + (evidence.empty() ? std::string() : "\nFacts from the knowledge base:" + evidence),
+       .content = TurnBrief(turn) + fmt::format("\nThe customer answered: {}", after.reply) +
+                  (evidence.empty() ? std::string() : "\nFacts from the knowledge base:" + evidence),
        .image_urls = {}});
   auto answer = co_await caller_.Ask(std::move(request), Validate, deadline);
   if (!answer) co_return offline;

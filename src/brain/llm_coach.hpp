@@ -2,7 +2,9 @@
 // providers as validated JSON (brain/structured_call.hpp), with the offline
 // coach and the heuristic evaluator as the fallback. The coach's evidence is
 // always the knowledge base's passages the offline coach found, so a tip
-// never cites what was not retrieved. Thread-safe.
+// never cites what was not retrieved; a turn that broke a conduct rule gets
+// the offline coach's warning naming the rule, never the model's words.
+// Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -17,7 +19,8 @@ class LlmCoach final : public conversation::CoachAgent {
  public:
   LlmCoach(StructuredCaller caller, std::unique_ptr<conversation::CoachAgent> offline,
            std::chrono::milliseconds budget);
-  boost::asio::awaitable<core::Result<conversation::CoachTip>> Advise(const conversation::TurnContext& turn) override;
+  boost::asio::awaitable<core::Result<conversation::CoachTip>> Advise(const conversation::TurnContext& turn,
+                                                                      const conversation::TurnAfter& after) override;
 
   static core::Result<void> Validate(const boost::json::object& tip);
 

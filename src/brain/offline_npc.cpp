@@ -7,6 +7,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
 
+#include "brain/conduct_rules.hpp"
 #include "brain/localized.hpp"
 #include "brain/text_match.hpp"
 #include "core/text.hpp"
@@ -115,8 +116,12 @@ NpcReply OfflineNpc::Decide(const TurnContext& turn) {
     if (reply.mood_cause.empty()) reply.mood_cause = cause;
   };
   if (ContainsAny(folded, EmpathyCues())) mood(0.05, "empathy");
-  if (ContainsAny(folded, PressureCues())) mood(-0.1 * (1 + volatility), "pressure");
-  if (act == "compliance_risk") mood(-0.15 * (1 + volatility), "compliance");
+  // How the customer is treated: the conduct rules say it, not a classifier's guess.
+  for (const auto& finding : ConductRules::Builtin().Find(turn.text, lang)) {
+    const bool insult = finding.rule == "insult";
+    const bool blocker = finding.level == "BLOCK";
+    mood((insult ? -0.35 : blocker ? -0.15 : -0.1) * (1 + volatility), finding.rule);
+  }
   if (act == "off_topic") mood(-0.03, "off_topic");
 
   const json::array empty;

@@ -24,7 +24,7 @@ class RuleCompliance final : public conversation::ComplianceChecker {
   const ConductRules& rules() const { return rules_; }
 
  private:
-  ConductRules rules_;
+  const ConductRules& rules_;
   std::vector<std::string> banned_words_;
 };
 

@@ -34,23 +34,9 @@ const std::vector<std::string_view>& EmpathyCues() {
   return cues;
 }
 
-const std::vector<std::string_view>& PressureCues() {
-  static const std::vector<std::string_view> cues = {
-      "today only", "last chance", "decide right now", "must decide", "hurry",    "you should buy", "buy it now",
-      "只有今天",   "最后机会",    "马上决定",         "现在就决定",  "错过就没", "赶紧买"};
-  return cues;
-}
-
 const std::vector<std::string_view>& SuperlativeCues() {
   static const std::vector<std::string_view> cues = {"the best", "number one", "no.1", "unbeatable", "best product",
                                                      "最好",     "第一",       "最强", "无人能比"};
-  return cues;
-}
-
-const std::vector<std::string_view>& GuaranteeCues() {
-  static const std::vector<std::string_view> cues = {"guarantee",   "risk-free", "risk free", "no risk",
-                                                     "100% return", "保本",      "保证收益",  "稳赚",
-                                                     "零风险",      "无风险",    "包赚"};
   return cues;
 }
 

@@ -21,8 +21,6 @@ std::string FirstMatch(std::string_view folded, const boost::json::array& keywor
 
 // Cue phrases the engines share (Chinese and English).
 const std::vector<std::string_view>& EmpathyCues();      // acknowledging the customer
-const std::vector<std::string_view>& PressureCues();     // pushing for a decision
-const std::vector<std::string_view>& GuaranteeCues();    // promising returns or no risk
 const std::vector<std::string_view>& SuperlativeCues();  // claims nobody can check
 
 }  // namespace salesboost::brain

@@ -57,6 +57,14 @@ double Round3(double v) { return std::round(v * 1000) / 1000; }
 
 }  // namespace
 
+CustomerState CustomerAfter(CustomerState customer, const NpcReply& reply) {
+  customer.revealed.insert(reply.revealed.begin(), reply.revealed.end());
+  customer.raised.insert(reply.raised.begin(), reply.raised.end());
+  customer.resolved.insert(reply.resolved.begin(), reply.resolved.end());
+  customer.buying_signal = customer.buying_signal || reply.buying_signal;
+  return customer;
+}
+
 double ComplianceScore(const ComplianceReport& report) {
   double score = 10;
   for (const auto& f : report.findings) score -= f.level == "BLOCK" ? 6 : 3;
@@ -155,37 +163,40 @@ asio::awaitable<TurnParts> TurnPipeline::Run(const TurnPlan& plan, TurnEmitter& 
     }
     co_return reply;
   };
-  auto coach_part = [this, &ctx, &emitter]() -> asio::awaitable<core::Result<CoachTip>> {
-    auto tip = co_await WithDeadline(agents_.coach->Advise(ctx), options_.part_deadline, "the coach");
-    if (tip) {
-      std::vector<NewEvent> event;
-      event.push_back(NewEvent{.turn_id = ctx.turn_id,
-                               .body = CoachTipped{.tip_type = tip->type,
-                                                   .technique = tip->technique,
-                                                   .text = tip->text,
-                                                   .example = tip->example,
-                                                   .evidence = tip->evidence}});
-      if (auto emitted = co_await emitter.Emit(std::move(event)); !emitted) co_return core::Fail(emitted.error());
-    }
-    co_return tip;
-  };
   auto npc_task = npc_part();
-  auto coach_task = coach_part();
   auto compliance_task =
       WithDeadline(agents_.compliance->Check(ctx.text, ctx.session.language), options_.part_deadline, "compliance");
   auto evaluation_task = WithDeadline(agents_.evaluator->Score(ctx), options_.part_deadline, "the evaluator");
-  auto all = std::move(npc_task) && std::move(coach_task) && std::move(compliance_task) && std::move(evaluation_task);
-  auto [reply, tip, compliance, scores] = co_await std::move(all);
+  auto all = std::move(npc_task) && std::move(compliance_task) && std::move(evaluation_task);
+  auto [reply, compliance, scores] = co_await std::move(all);
   TurnParts parts{.reply = std::move(reply),
-                  .tip = std::move(tip),
+                  .tip = core::Fail(core::ErrorCode::kUnavailable, "the customer did not answer"),
                   .compliance = std::move(compliance),
                   .scores = std::move(scores),
                   .customer_check = std::nullopt};
-  if (parts.reply) {
-    // The customer's words are checked too: a compliance hit either side is an event.
-    auto check = co_await agents_.compliance->Check(parts.reply->text, ctx.session.language);
-    if (check) parts.customer_check = std::move(*check);
+  if (!parts.reply) co_return parts;
+  // The coach speaks about the turn as it ended: the customer's answer and what the checks found.
+  const TurnAfter after{.customer = CustomerAfter(ctx.customer, *parts.reply),
+                        .reply = parts.reply->text,
+                        .reply_intent = parts.reply->intent,
+                        .findings = parts.compliance ? parts.compliance->findings : std::vector<ComplianceFinding>{}};
+  auto coach_task = WithDeadline(agents_.coach->Advise(ctx, after), options_.part_deadline, "the coach");
+  auto customer_task = agents_.compliance->Check(parts.reply->text, ctx.session.language);
+  auto both = std::move(coach_task) && std::move(customer_task);
+  auto [tip, check] = co_await std::move(both);
+  if (tip) {
+    std::vector<NewEvent> event;
+    event.push_back(NewEvent{.turn_id = ctx.turn_id,
+                             .body = CoachTipped{.tip_type = tip->type,
+                                                 .technique = tip->technique,
+                                                 .text = tip->text,
+                                                 .example = tip->example,
+                                                 .evidence = tip->evidence}});
+    if (auto emitted = co_await emitter.Emit(std::move(event)); !emitted) tip = core::Fail(emitted.error());
   }
+  parts.tip = std::move(tip);
+  // The customer's words are checked too: a compliance hit either side is an event.
+  if (check) parts.customer_check = std::move(*check);
   co_return parts;
 }
 
@@ -199,11 +210,7 @@ void TurnPipeline::CountFailures(const TurnParts& parts, bool emit_failed) {
 TurnConclusion TurnPipeline::Conclude(const TurnPlan& plan, const TurnParts& parts, const ConversationState& state) {
   const TurnContext& ctx = plan.context;
   const NpcReply& reply = *parts.reply;
-  CustomerState customer = ctx.customer;
-  customer.revealed.insert(reply.revealed.begin(), reply.revealed.end());
-  customer.raised.insert(reply.raised.begin(), reply.raised.end());
-  customer.resolved.insert(reply.resolved.begin(), reply.resolved.end());
-  customer.buying_signal = customer.buying_signal || reply.buying_signal;
+  const CustomerState customer = CustomerAfter(ctx.customer, reply);
   const double mood = std::clamp(customer.mood + reply.mood_delta, 0.0, 1.0);
   StageFacts after = FactsOf(customer);
   after.objection_raised = !reply.raised.empty();

@@ -3,12 +3,14 @@
 //
 //   Begin:    classify the trainee's message, apply the stage machine's act
 //             transition, and say what turn.started carries.
-//   Run:      the parts, concurrently, each under conversation.part_deadline_ms:
-//             the customer's reply streamed as npc.delta (then npc.done, and a
-//             compliance check of the reply), the coach tip (coach.tip as soon
-//             as it is ready), the compliance check of the trainee's text and
-//             the evaluation. Provisional events go to a TurnEmitter in the
-//             order the parts produce them. A part's failure is its own result.
+//   Run:      the parts, each under conversation.part_deadline_ms: first,
+//             concurrently, the customer's reply streamed as npc.delta (then
+//             npc.done), the compliance check of the trainee's text and the
+//             evaluation; then, once the customer has answered, the coach tip
+//             (coach.tip), which speaks about the state after the turn and
+//             knows what the check found, alongside the compliance check of
+//             the reply. Provisional events go to a TurnEmitter in the order
+//             the parts produce them. A part's failure is its own result.
 //   Conclude: the committed tail, pure: stage changes, mood, scores,
 //             compliance flags and turn.done, and whether the session ends.
 //
@@ -96,5 +98,7 @@ class TurnPipeline {
 
 // The compliance dimension's score from the check of the trainee's text.
 double ComplianceScore(const ComplianceReport& report);
+// The customer's state once `reply` is taken in: what it revealed, raised and resolved.
+CustomerState CustomerAfter(CustomerState customer, const NpcReply& reply);
 
 }  // namespace salesboost::conversation

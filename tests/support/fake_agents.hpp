@@ -70,7 +70,8 @@ class FakeCoach final : public conversation::CoachAgent {
   std::optional<core::Error> error;
   bool hang = false;
 
-  boost::asio::awaitable<core::Result<conversation::CoachTip>> Advise(const conversation::TurnContext&) override {
+  boost::asio::awaitable<core::Result<conversation::CoachTip>> Advise(const conversation::TurnContext&,
+                                                                      const conversation::TurnAfter&) override {
     if (hang) co_await Forever();
     if (error) co_return core::Fail(*error);
     co_return tip;

@@ -29,10 +29,7 @@ std::vector<std::string> Fired(const ConductRules& rules, const std::string& tex
 
 class ConductRulesTest : public ::testing::TestWithParam<Case> {
  protected:
-  static const ConductRules& Rules() {
-    static const ConductRules rules = ConductRules::Builtin();
-    return rules;
-  }
+  static const ConductRules& Rules() { return ConductRules::Builtin(); }
 };
 
 TEST_P(ConductRulesTest, FiresExactlyWhereItShould) {
@@ -118,7 +115,7 @@ const Case kBreaches[] = {
 INSTANTIATE_TEST_SUITE_P(Breaches, ConductRulesTest, ::testing::ValuesIn(kBreaches));
 
 TEST(ConductRules, FindingsNameTheRuleInTheSessionLanguageAndQuoteTheSentence) {
-  const auto rules = ConductRules::Builtin();
+  const auto& rules = ConductRules::Builtin();
   const auto findings = rules.Find("您好，我是小王。不办我就不给您提额了。您考虑一下？", "zh");
   ASSERT_EQ(findings.size(), 1U);
   EXPECT_EQ(findings[0].rule, "coercion");

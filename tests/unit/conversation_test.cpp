@@ -7,6 +7,7 @@
 #include <boost/json/parse.hpp>
 #include <random>
 
+#include "brain/conduct_rules.hpp"
 #include "brain/heuristic_evaluator.hpp"
 #include "brain/in_memory_knowledge.hpp"
 #include "brain/keyword_act_classifier.hpp"
@@ -216,11 +217,13 @@ TEST_F(OfflineEngines, TheSameSeedGivesTheSameReplyAndDeltasAddUp) {
 }
 
 TEST_F(OfflineEngines, TheCoachAndEvaluatorReactToTheMove) {
-  const auto early = brain::OfflineCoach::Decide(Turn("Our product has great features."));
+  brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
+  const brain::OfflineCoach coach(knowledge);
+  const auto early = coach.Decide(Turn("Our product has great features."), {});
   EXPECT_EQ(early.type, "warning");
   EXPECT_EQ(early.technique, "SPIN");
   EXPECT_TRUE(early.evidence.empty());
-  EXPECT_EQ(brain::OfflineCoach::Decide(Turn("What happens when a lead is lost?")).type, "praise");
+  EXPECT_EQ(coach.Decide(Turn("What happens when a lead is lost?"), {}).type, "praise");
 
   const auto good = brain::HeuristicEvaluator::Evaluate(Turn("I understand. How do you follow up with leads?"));
   const auto bad = brain::HeuristicEvaluator::Evaluate(Turn("Guaranteed returns, risk-free, today only!"));
@@ -300,14 +303,66 @@ TEST_F(OfflineEngines, TheCoachCitesTheKnowledgeItFound) {
   CustomerState raised;
   raised.raised = {"price"};
   raised.revealed = {"follow-up"};
-  auto tip = core::RunSync(coach.Advise(Turn("Let me explain why it is worth the price.", raised)));
+  auto tip = core::RunSync(coach.Advise(Turn("Let me explain why it is worth the price.", raised),
+                                        {.customer = raised, .reply = {}, .reply_intent = {}, .findings = {}}));
   ASSERT_TRUE(tip);
   ASSERT_FALSE(tip->evidence.empty());
   EXPECT_EQ(tip->evidence[0].source, "objection-playbook.en.md");
   EXPECT_FALSE(tip->evidence[0].text.empty());
-  auto nothing = core::RunSync(coach.Advise(Turn("Nice weather.")));
+  auto nothing = core::RunSync(coach.Advise(Turn("Nice weather."), {}));
   ASSERT_TRUE(nothing);
   EXPECT_TRUE(nothing->evidence.empty()) << "no relevant passage, no evidence";
+}
+
+// The coach speaks about the state after the turn and never praises a turn that broke a rule.
+TEST_F(OfflineEngines, TheCoachSpeaksAboutTheTurnAsItEnded) {
+  brain::InMemoryKnowledge knowledge(brain::DemoKnowledgeFiles());
+  const brain::OfflineCoach coach(knowledge);
+  CustomerState before;
+  before.revealed = {"follow-up"};
+  before.raised = {"price"};
+  CustomerState accepted = before;
+  accepted.resolved = {"price"};
+  const auto answered =
+      coach.Decide(Turn("Stores like yours pay it back in three months.", before),
+                   {.customer = accepted, .reply = "Good, that sounds fair.", .reply_intent = {}, .findings = {}});
+  EXPECT_EQ(answered.type, "praise") << answered.text;
+  EXPECT_EQ(answered.text.find("still open"), std::string::npos) << answered.text;
+  const auto open =
+      coach.Decide(Turn("It is really not that expensive.", before),
+                   {.customer = before, .reply = "Too expensive.", .reply_intent = "price_objection", .findings = {}});
+  EXPECT_EQ(open.type, "suggestion");
+  EXPECT_NE(open.text.find("still open"), std::string::npos) << open.text;
+
+  // "Don't hesitate, everyone has signed" asks for a decision, and is pressure: a warning naming the rule.
+  const std::string pushy = "别犹豫了，别人都办了，您不办就亏大了，赶紧签字吧";
+  const auto findings = brain::ConductRules::Builtin().Find(pushy, "zh");
+  ASSERT_FALSE(findings.empty());
+  session_.language = "zh";
+  const auto warned =
+      coach.Decide(Turn(pushy, before), {.customer = before, .reply = {}, .reply_intent = {}, .findings = findings});
+  EXPECT_EQ(warned.type, "warning");
+  EXPECT_EQ(warned.technique, "pressure");
+  EXPECT_NE(warned.text.find(findings.front().message), std::string::npos) << warned.text;
+  EXPECT_FALSE(warned.example.empty());
+  // An insult is named as one, not as a promised return.
+  const auto insult = brain::ConductRules::Builtin().Find("你真是个蠢货。", "zh");
+  const auto named = coach.Decide(Turn("你真是个蠢货。", before),
+                                  {.customer = before, .reply = {}, .reply_intent = {}, .findings = insult});
+  EXPECT_EQ(named.technique, "insult") << named.text;
+  session_.language = "en";
+}
+
+TEST_F(OfflineEngines, TheEvaluatorNeverPunishesHonestyNorPraisesPressure) {
+  session_.language = "zh";
+  const auto honest = brain::HeuristicEvaluator::Evaluate(
+      Turn("年费我如实告诉您：1200元一年，刷满六万免下一年。如果您觉得不划算，保留金卡也完全没问题。"));
+  const auto pushy = brain::HeuristicEvaluator::Evaluate(Turn("别犹豫了，别人都办了，您不办就亏大了，赶紧签字吧"));
+  session_.language = "en";
+  EXPECT_GE(honest.scores.at("integrity"), 8);
+  EXPECT_LE(pushy.scores.at("integrity"), 3);
+  EXPECT_LE(pushy.scores.at("persuasiveness"), 3);
+  EXPECT_GT(honest.scores.at("persuasiveness"), pushy.scores.at("persuasiveness"));
 }
 
 class BlockEverything final : public ComplianceChecker {

@@ -61,7 +61,8 @@ TEST(StructuredOutput, CoachTipsAndScoresAreValidatedFieldByField) {
 // The offline coach's answer, which the LLM coach keeps as its fallback and evidence.
 class FixedCoach final : public conversation::CoachAgent {
  public:
-  boost::asio::awaitable<core::Result<conversation::CoachTip>> Advise(const conversation::TurnContext&) override {
+  boost::asio::awaitable<core::Result<conversation::CoachTip>> Advise(const conversation::TurnContext&,
+                                                                      const conversation::TurnAfter&) override {
     co_return conversation::CoachTip{
         .type = "suggestion", .technique = "SPIN", .text = "offline tip", .example = "", .evidence = {}};
   }
@@ -92,7 +93,7 @@ TEST(LlmCoachPort, SkipsAFailingProviderAndAsksAgainAfterInvalidJson) {
                                        .turn_index = 1,
                                        .seed = 1};
 
-  const auto tip = core::RunSync(coach.Advise(turn));
+  const auto tip = core::RunSync(coach.Advise(turn, conversation::TurnAfter{}));
   ASSERT_TRUE(tip);
   EXPECT_EQ(tip->type, "praise");
   EXPECT_EQ(tip->technique, "FAB");
@@ -130,7 +131,7 @@ TEST(LlmCoachPort, EveryProviderFailingLeavesTheOfflineTip) {
                                        .act = {},
                                        .turn_index = 1,
                                        .seed = 1};
-  const auto tip = core::RunSync(coach.Advise(turn));
+  const auto tip = core::RunSync(coach.Advise(turn, conversation::TurnAfter{}));
   ASSERT_TRUE(tip);
   EXPECT_EQ(tip->text, "offline tip");
   EXPECT_EQ(fake.Requests().size(), 2u);
