@@ -167,6 +167,12 @@ CoachTip OfflineCoach::Decide(const TurnContext& turn, const conversation::TurnA
                                 "很好的开放式问题，让客户自己说出问题。")),
                "What happens when that goes wrong?", "出了这种情况，会怎么样？");
   }
+  if (act == "needs_summary") {
+    return Tip(lang, "praise", "SPIN",
+               std::string(Pick(lang, "Good summary: the customer hears you listened. Now tie a benefit to each need.",
+                                "总结得好，客户感到被倾听了。接下来把好处和每个需求对应起来。")),
+               "Because you ..., the ... means you no longer have to ...", "因为您……，所以……，您就不用再……");
+  }
   if (act == "closed_question") {
     return Tip(lang, "suggestion", "SPIN",
                std::string(Pick(lang, "A yes/no question gets a short answer. Turn it into an open question.",

@@ -147,15 +147,24 @@ NpcReply OfflineNpc::Decide(const TurnContext& turn) {
       break;
     }
   }
-  // 2. A trigger of an objection not raised yet.
+  // 2. A trigger of an objection not raised yet; a message that already answers it (the fee
+  //    stated with its waiver) settles it at once instead.
   if (reply.text.empty()) {
     for (const auto& o : objections) {
       if (!o.is_object() || customer.raised.contains(Id(o))) continue;
       const auto* triggers = List(o.get_object(), "triggers");
-      if (triggers != nullptr && !FirstMatch(folded, *triggers).empty()) {
+      if (triggers == nullptr || FirstMatch(folded, *triggers).empty()) continue;
+      const auto* resolved_by = List(o.get_object(), "resolved_by");
+      if (resolved_by != nullptr && !FirstMatch(folded, *resolved_by).empty()) {
+        reply.raised.push_back(Id(o));
+        reply.resolved.push_back(Id(o));
+        reply.text = speaker.Say("objection_resolved");
+        reply.intent = "positive_feedback";
+        mood(0.05, "objection_answered_upfront");
+      } else {
         raise(o, "objection");
-        break;
       }
+      break;
     }
   }
   // 3. A close: every closing condition must have been raised and resolved.

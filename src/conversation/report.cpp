@@ -25,12 +25,14 @@ double Quality(const TurnRecord& turn) {
   return quality;
 }
 
-// The reason of the turn's best (or worst) dimension.
+// The reason of the turn's best (or worst) dimension; compliance only speaks when it is the worst
+// (a clean check is no strength).
 std::string DimensionReason(const TurnRecord& turn, bool best) {
-  const auto pick = best ? std::max_element(turn.scores.begin(), turn.scores.end(),
-                                            [](const auto& x, const auto& y) { return x.second < y.second; })
-                         : std::min_element(turn.scores.begin(), turn.scores.end(),
-                                            [](const auto& x, const auto& y) { return x.second < y.second; });
+  auto pick = turn.scores.end();
+  for (auto it = turn.scores.begin(); it != turn.scores.end(); ++it) {
+    if (best && it->first == "compliance") continue;
+    if (pick == turn.scores.end() || (best ? it->second > pick->second : it->second < pick->second)) pick = it;
+  }
   if (pick == turn.scores.end()) return {};
   const auto reason = turn.reasons.find(pick->first);
   return reason == turn.reasons.end() ? std::string() : reason->second;

@@ -175,6 +175,11 @@ TEST_F(OfflineEngines, TheCustomerFollowsItsPersona) {
   EXPECT_EQ(objection.raised, std::vector<std::string>{"price"});
   EXPECT_EQ(objection.intent, "price_objection");
   EXPECT_LT(objection.mood_delta, 0);
+  // The price stated with what answers it settles the objection in the same turn.
+  const auto upfront = brain::OfflineNpc::Decide(Turn("It is 300 yuan per month, and most stores pay it back fast."));
+  EXPECT_EQ(upfront.raised, std::vector<std::string>{"price"});
+  EXPECT_EQ(upfront.resolved, std::vector<std::string>{"price"});
+  EXPECT_GT(upfront.mood_delta, 0);
 
   CustomerState raised;
   raised.raised = {"price"};
