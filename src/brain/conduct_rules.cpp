@@ -16,6 +16,27 @@ namespace {
 
 namespace json = boost::json;
 
+// Folded, typographic apostrophes made plain, ASCII punctuation as spaces, runs of spaces as one.
+std::string Normalize(std::string_view text) {
+  const std::string folded = core::FoldText(text);
+  std::string out;
+  out.reserve(folded.size() + 1);
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    char c = folded[i];
+    // U+2018/U+2019 (E2 80 98/99): typographic apostrophes.
+    if (i + 2 < folded.size() && c == '\xE2' && folded[i + 1] == '\x80' &&
+        (folded[i + 2] == '\x98' || folded[i + 2] == '\x99')) {
+      c = '\'';
+      i += 2;
+    }
+    const bool space = c == '.' || c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == '"' || c == '(' ||
+                       c == ')' || c == '\n' || c == '\t' || c == '\r' || c == ' ';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(space ? ' ' : c);
+  }
+  return out;
+}
+
 core::Error Problem(std::string_view where, std::string_view problem) {
   return core::Error{core::ErrorCode::kInvalidArgument, fmt::format("{}{}", where, problem)};
 }
@@ -32,7 +53,14 @@ core::Result<std::vector<std::string>> Phrases(const json::value* value, const s
     if (!phrase.is_string() || phrase.get_string().empty()) {
       return core::Fail(Problem(where, fmt::format("[{}] must be a non-empty string", i)));
     }
-    out.emplace_back(phrase.get_string());
+    // Phrases are matched against ConductMatchText's form: normalised the same way (a trailing space,
+    // which asks for a whole word, is kept).
+    std::string normal = Normalize(phrase.get_string());
+    if (phrase.get_string().back() == ' ' && (normal.empty() || normal.back() != ' ')) normal.push_back(' ');
+    if (normal.empty() || normal == " ") {
+      return core::Fail(Problem(where, fmt::format("[{}] has nothing left to match once normalised", i)));
+    }
+    out.push_back(std::move(normal));
   }
   return out;
 }
@@ -159,23 +187,8 @@ std::string Trim(std::string_view text) {
 }  // namespace
 
 std::string ConductMatchText(std::string_view text) {
-  std::string folded = core::FoldText(text);
-  std::string out;
-  out.reserve(folded.size() + 1);
-  for (std::size_t i = 0; i < folded.size(); ++i) {
-    // U+2018/U+2019 (E2 80 98/99): typographic apostrophes.
-    if (i + 2 < folded.size() && folded[i] == '\xE2' && folded[i + 1] == '\x80' &&
-        (folded[i + 2] == '\x98' || folded[i + 2] == '\x99')) {
-      out.push_back('\'');
-      i += 2;
-      continue;
-    }
-    const char c = folded[i];
-    const bool punctuation = c == '.' || c == ',' || c == '!' || c == '?' || c == ';' || c == ':' || c == '"' ||
-                             c == '(' || c == ')' || c == '\n' || c == '\t';
-    out.push_back(punctuation ? ' ' : c);
-  }
-  out.push_back(' ');
+  std::string out = Normalize(text);
+  if (out.empty() || out.back() != ' ') out.push_back(' ');
   return out;
 }
 
