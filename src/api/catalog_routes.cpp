@@ -99,7 +99,8 @@ void AddCatalogRoutes(server::Router& router, const identity::AuthService& auth,
                    const auto problems = catalog::ValidateRubric(*body, "");
                    if (!problems.empty()) {
                      std::string message = "the rubric is not valid: " + problems.front();
-                     if (problems.size() > 1) message += fmt::format(" (and {} more problems)", problems.size() - 1);
+                     if (problems.size() > 1)
+                       message += fmt::format(" (and {} more, see details)", problems.size() - 1);
                      co_return ErrorReply({core::ErrorCode::kInvalidArgument, std::move(message)}, problems, request);
                    }
                    auto stored = co_await catalog.ReplaceRubric(admin.tenant_id, request.path_params.at("id"), *body);
