@@ -1,9 +1,13 @@
 #include "api/catalog_routes.hpp"
 
+#include <fmt/format.h>
+
 #include <boost/json/array.hpp>
 
 #include "api/authenticated.hpp"
 #include "api/json_body.hpp"
+#include "catalog/rubric.hpp"
+#include "conversation/scorecard.hpp"
 
 namespace salesboost::api {
 namespace {
@@ -17,6 +21,16 @@ HttpResponse ListResponse(std::string_view key, std::vector<json::object> items)
   array.reserve(items.size());
   for (auto& item : items) array.emplace_back(std::move(item));
   return JsonResponse(200, json::object{{key, std::move(array)}});
+}
+
+// The rubric an admin edits: the stored one, or the generic one marked as such.
+json::object StoredRubric(const json::object& scenario) {
+  if (const auto* rubric = scenario.if_contains("rubric"); rubric != nullptr && rubric->is_object()) {
+    return rubric->get_object();
+  }
+  json::object generic = catalog::DefaultRubricJson();
+  generic["generic"] = true;
+  return generic;
 }
 
 }  // namespace
@@ -58,6 +72,41 @@ void AddCatalogRoutes(server::Router& router, const identity::AuthService& auth,
             if (!personas) co_return server::ErrorResponse(personas.error(), request.request_id);
             co_return ListResponse("personas", std::move(*personas));
           }));
+
+  router.Add(
+      "GET", "/api/v1/scenarios/{id}/rubric",
+      Authenticated(
+          auth, [&catalog](HttpRequest request, identity::Principal principal) -> boost::asio::awaitable<HttpResponse> {
+            const auto language = request.QueryParam("language");
+            if (language && *language != "zh" && *language != "en") {
+              co_return ErrorReply({core::ErrorCode::kInvalidArgument, "language must be \"zh\" or \"en\""}, request);
+            }
+            auto scenario = co_await catalog.Scenario(principal.tenant_id, request.path_params.at("id"));
+            if (!scenario) co_return ErrorReply(scenario.error(), request);
+            if (language)
+              co_return JsonResponse(200, conversation::RubricJson(catalog::RubricOf(*scenario), *language));
+            co_return JsonResponse(200, StoredRubric(*scenario));
+          }));
+
+  router.Add("PUT", "/api/v1/scenarios/{id}/rubric",
+             Authenticated(
+                 auth, identity::Role::kAdmin,
+                 [&catalog](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
+                   auto body = ParseJsonObject(request);
+                   if (!body) co_return ErrorReply(body.error(), request);
+                   // What GET serves for a scenario without a rubric may come back as it is.
+                   body->erase("generic");
+                   const auto problems = catalog::ValidateRubric(*body, "");
+                   if (!problems.empty()) {
+                     std::string message = "the rubric is not valid: " + problems.front();
+                     if (problems.size() > 1)
+                       message += fmt::format(" (and {} more, see details)", problems.size() - 1);
+                     co_return ErrorReply({core::ErrorCode::kInvalidArgument, std::move(message)}, problems, request);
+                   }
+                   auto stored = co_await catalog.ReplaceRubric(admin.tenant_id, request.path_params.at("id"), *body);
+                   if (!stored) co_return ErrorReply(stored.error(), request);
+                   co_return JsonResponse(200, StoredRubric(*stored));
+                 }));
 }
 
 }  // namespace salesboost::api

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -58,6 +59,17 @@ server::HttpResponse JsonResponse(int status, const boost::json::value& body) {
 
 server::HttpResponse ErrorReply(const core::Error& error, const server::HttpRequest& request) {
   return server::ErrorResponse(error, request.request_id);
+}
+
+server::HttpResponse ErrorReply(const core::Error& error, const std::vector<std::string>& details,
+                                const server::HttpRequest& request) {
+  boost::json::array lines;
+  for (const auto& line : details) lines.emplace_back(line);
+  return JsonResponse(server::HttpStatusFor(error.code),
+                      boost::json::object{{"error", boost::json::object{{"code", core::ErrorCodeName(error.code)},
+                                                                        {"message", server::ClientMessage(error)},
+                                                                        {"request_id", request.request_id},
+                                                                        {"details", std::move(lines)}}}});
 }
 
 }  // namespace salesboost::api

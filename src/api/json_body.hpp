@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.hpp"
 #include "server/http_message.hpp"
@@ -25,5 +26,9 @@ server::HttpResponse JsonResponse(int status, const boost::json::value& body);
 
 // The JSON error envelope for `error`, carrying the request's id.
 server::HttpResponse ErrorReply(const core::Error& error, const server::HttpRequest& request);
+// The same envelope with "details": one line per problem (client-safe text),
+// for bodies with several problems, each named by its JSON path.
+server::HttpResponse ErrorReply(const core::Error& error, const std::vector<std::string>& details,
+                                const server::HttpRequest& request);
 
 }  // namespace salesboost::api

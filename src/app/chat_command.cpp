@@ -138,6 +138,7 @@ class Chat {
     session_ = std::move(*socket);
     if (auto sent = session_->Join(session_id_); !sent) return Fail(sent.error());
     if (auto shown = ShowReady(); !shown) return Fail(shown.error());
+    ShowRubric(scenario, flags.language);
     Print("Type your message; /end ends the session and shows the report.\n");
     prompt_due_ = true;
     while (!reported_) {
@@ -180,6 +181,27 @@ class Chat {
       Show(event->type, event->body);
       if (event->type == "session.ready") return core::Ok();
     }
+  }
+
+  // What the session is scored on, after the scenario's intro. Not fatal: a
+  // server without the rubric endpoint still lets the trainee practise.
+  void ShowRubric(const std::string& scenario, const std::string& language) {
+    auto rubric = api_.ScenarioRubric(scenario, language);
+    if (!rubric) {
+      Print(fmt::format("  (the rubric could not be read: {})\n", rubric.error().message));
+      return;
+    }
+    std::string text = language == "zh" ? "\n评分标准：\n" : "\nHow you are scored:\n";
+    for (const auto& item : rubric->at("criteria").as_array()) {
+      if (!item.is_object()) continue;
+      const auto& c = item.as_object();
+      const auto* weight = c.if_contains("weight");
+      text += fmt::format("  - {} ({} {:g})\n    {}: {}\n", Str(c.if_contains("title")),
+                          language == "zh" ? "权重" : "weight",
+                          weight != nullptr && weight->is_number() ? weight->to_number<double>() : 0.0,
+                          language == "zh" ? "做得好" : "good", Str(c.if_contains("good")));
+    }
+    Print(text);
   }
 
   // What to do when no event is waiting: prompt, send a typed line, count down a retry.

@@ -184,6 +184,24 @@ boost::asio::awaitable<core::Result<json::object>> CatalogRepository::Persona(st
   co_return co_await FindDocument("personas", std::move(tenant_id), std::move(persona_id));
 }
 
+boost::asio::awaitable<core::Result<json::object>> CatalogRepository::ReplaceRubric(std::string tenant_id,
+                                                                                    std::string scenario_id,
+                                                                                    json::object rubric) {
+  json::object document;
+  TransactionFn replace = [&](Transaction& tx) -> core::Result<void> {
+    auto found =
+        Documents(tx, "SELECT document FROM scenarios WHERE tenant_id = ? AND id = ?", {tenant_id, scenario_id});
+    if (!found) return core::Fail(found.error());
+    if (found->empty()) return core::Fail(core::ErrorCode::kNotFound, "no scenario '" + scenario_id + "'");
+    document = std::move(found->front());
+    document["rubric"] = std::move(rubric);
+    return Run(tx, "UPDATE scenarios SET document = ? WHERE tenant_id = ? AND id = ?",
+               {json::serialize(document), tenant_id, scenario_id});
+  };
+  if (auto done = co_await store_.Transact(std::move(replace)); !done) co_return core::Fail(done.error());
+  co_return document;
+}
+
 boost::asio::awaitable<core::Result<std::int64_t>> CatalogRepository::CourseCount(std::string tenant_id) {
   std::int64_t count = 0;
   TransactionFn read = [&](Transaction& tx) -> core::Result<void> {

@@ -1,6 +1,8 @@
 // CatalogRepository: courses, scenarios and personas in the Store (portable
 // SQL). Import replaces a course with everything in its bundle atomically, so
-// importing the same file twice changes nothing. Thread-safe; awaitable.
+// importing the same file twice changes nothing; ReplaceRubric replaces one
+// scenario's "rubric" member in place (until the next import of its course).
+// Thread-safe; awaitable.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -33,6 +35,13 @@ class CatalogRepository {
   boost::asio::awaitable<core::Result<boost::json::object>> Course(std::string tenant_id, std::string course_id);
   boost::asio::awaitable<core::Result<boost::json::object>> Scenario(std::string tenant_id, std::string scenario_id);
   boost::asio::awaitable<core::Result<boost::json::object>> Persona(std::string tenant_id, std::string persona_id);
+
+  // Sets the scenario document's "rubric" member to `rubric` (already accepted
+  // by ValidateRubric) in one transaction, leaving the rest of the document as
+  // it was; the updated document. kNotFound when the scenario does not exist.
+  boost::asio::awaitable<core::Result<boost::json::object>> ReplaceRubric(std::string tenant_id,
+                                                                          std::string scenario_id,
+                                                                          boost::json::object rubric);
 
  private:
   // The document with `id` from `table` ("courses", "scenarios" or "personas"); kNotFound when absent.

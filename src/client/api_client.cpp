@@ -50,4 +50,14 @@ core::Result<std::string> ApiClient::StartSession(const StartSessionRequest& req
   return SessionIdFromReply(reply->body);
 }
 
+core::Result<boost::json::object> ApiClient::ScenarioRubric(const std::string& scenario_id,
+                                                            const std::string& language) {
+  auto rubric = Call("GET", "/api/v1/scenarios/" + scenario_id + "/rubric?language=" + language);
+  if (!rubric) return core::Fail(rubric.error());
+  if (!rubric->is_object() || !rubric->as_object().contains("criteria")) {
+    return core::Fail(core::ErrorCode::kUnavailable, "the server sent a rubric without criteria");
+  }
+  return std::move(rubric->as_object());
+}
+
 }  // namespace salesboost::client

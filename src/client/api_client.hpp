@@ -1,7 +1,7 @@
 // ApiClient: the SalesBoost REST API over blocking HTTP (client::Fetch), one
 // request per connection: login (keeping the bearer token for later calls),
 // JSON calls with the server's error envelope turned into one readable
-// message, and starting a practice session. For the chat command, the tests
+// message, starting a practice session and reading a scenario's rubric. For the chat command, the tests
 // and the load generator's one-off requests. Not thread-safe: one thread uses
 // one client.
 #pragma once
@@ -36,6 +36,9 @@ class ApiClient {
   core::Result<void> Login(const std::string& username, const std::string& password);
   // Starts a session (201); its id.
   core::Result<std::string> StartSession(const StartSessionRequest& request);
+  // A scenario's rubric as the trainee reads it in `language` ("zh" or "en"):
+  // {"criteria": [{"id", "title", "weight", "skill", "good", "fair", "poor"}], "blocker_cap", "pressure_cap"}.
+  core::Result<boost::json::object> ScenarioRubric(const std::string& scenario_id, const std::string& language);
 
  private:
   core::Result<void> Refused(const std::string& method, const std::string& target, const HttpReply& reply) const;

@@ -1,4 +1,5 @@
-// The catalogue over REST and the `catalog import` command, against the real binary.
+// The catalogue over REST (reads, and a scenario's rubric read and replaced)
+// and the `catalog import` command, against the real binary.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
@@ -7,19 +8,85 @@
 #include <sstream>
 
 #include "support/server_process.hpp"
+#include "support/session_client.hpp"
 #include "support/shared_server_test.hpp"
 
 namespace salesboost {
 namespace {
 
 using client::Fetch;
+using testing::Client;
+using testing::Type;
 namespace json = boost::json;
+
+constexpr const char* kAdminPassword = "admin-password-for-catalog";
+
+// A valid rubric of two criteria, unlike any shipped one.
+json::object TwoCriteriaRubric() {
+  const auto text = [](const char* en, const char* zh) { return json::object{{"en", en}, {"zh", zh}}; };
+  const auto levels = json::object{{"good", text("All of it", "全部做到")},
+                                   {"fair", text("Some of it", "做到一部分")},
+                                   {"poor", text("None of it", "没有做到")}};
+  return json::object{
+      {"blocker_cap", 2},
+      {"pressure_cap", 4},
+      {"criteria", json::array{json::object{{"id", "heard-a-need"},
+                                            {"title", text("Hear one need", "听到一个需求")},
+                                            {"weight", 4},
+                                            {"skill", "discovery"},
+                                            {"levels", levels},
+                                            {"check", json::object{{"kind", "needs_uncovered"}, {"min", 1}}}},
+                               json::object{{"id", "stayed-polite"},
+                                            {"title", text("Stay polite", "保持礼貌")},
+                                            {"weight", 1},
+                                            {"skill", "conduct"},
+                                            {"levels", levels},
+                                            {"check", json::object{{"kind", "conduct"}}}}}}};
+}
+
+std::vector<std::string> CriterionIds(const json::value& report) {
+  std::vector<std::string> ids;
+  for (const auto& c : report.at("scorecard").at("criteria").as_array()) ids.emplace_back(c.at("id").as_string());
+  return ids;
+}
 
 class CatalogE2e : public testing::SharedServerTest<CatalogE2e> {
  public:
-  static std::vector<std::string> Flags() { return {}; }
+  static std::vector<std::string> Flags() { return {"--set", "auth.bootstrap_admin_password=secret:admin/password"}; }
+  static std::map<std::string, std::string> Environment() {
+    return {{"SALESBOOST_SECRET_ADMIN_PASSWORD", kAdminPassword}};
+  }
 
  protected:
+  static std::string Admin() { return server().Login("admin", kAdminPassword); }
+  static core::Result<client::HttpReply> Call(const std::string& token, const std::string& method,
+                                              const std::string& target, const std::string& body = {}) {
+    return Fetch(server().endpoint(), method, target, body, {{"Authorization", "Bearer " + token}});
+  }
+  // A session of `scenario` with one committed turn; its id.
+  static std::string SessionWithOneTurn(const std::string& token, const std::string& scenario) {
+    auto created = Call(token, "POST", "/api/v1/sessions",
+                        json::serialize(json::object{{"scenario_id", scenario}, {"language", "en"}, {"seed", 7}}));
+    EXPECT_TRUE(created && created->status == 201) << (created ? created->body : created.error().message);
+    if (!created || created->status != 201) return {};
+    std::string id(json::parse(created->body).at("id").as_string());
+    Client c(server().endpoint(), token);
+    EXPECT_TRUE(c);
+    if (!c) return id;
+    c.Join(id);
+    EXPECT_EQ(Type(c.Next()), "session.ready");
+    c.Turn("t1", "Hello, how do you follow up with your customers today?");
+    const auto events = c.Until("turn.done");
+    EXPECT_TRUE(!events.empty() && Type(events.back()) == "turn.done");
+    return id;
+  }
+  // The report of ending session `id`.
+  static json::value End(const std::string& token, const std::string& id) {
+    auto ended = Call(token, "POST", "/api/v1/sessions/" + id + "/end");
+    EXPECT_TRUE(ended && ended->status == 200) << (ended ? ended->body : ended.error().message);
+    return ended && ended->status == 200 ? json::parse(ended->body).at("report") : json::value();
+  }
+
   static std::string Token() {
     auto login =
         Fetch(server().endpoint(), "POST", "/api/v1/auth/login",
@@ -65,6 +132,155 @@ TEST_F(CatalogE2e, BadQueriesAndUnknownIds) {
   auto anonymous = Fetch(server().endpoint(), "GET", "/api/v1/courses");
   ASSERT_TRUE(anonymous);
   EXPECT_EQ(anonymous->status, 401);
+}
+
+TEST_F(CatalogE2e, ARubricIsServedAsStoredAndAsTheTraineeReadsIt) {
+  std::ifstream demo(std::string(SALESBOOST_SOURCE_DIR) + "/data/demo/crm-essentials.json");
+  std::stringstream text;
+  text << demo.rdbuf();
+  const auto file = json::parse(text.str());
+  json::value shipped;
+  for (const auto& s : file.at("scenarios").as_array()) {
+    if (s.at("id") == "first-call-retail") shipped = s.at("rubric");
+  }
+  ASSERT_TRUE(shipped.is_object());
+
+  auto full = Get("/api/v1/scenarios/first-call-retail/rubric");
+  ASSERT_TRUE(full);
+  ASSERT_EQ(full->status, 200) << full->body;
+  EXPECT_EQ(json::parse(full->body), shipped);
+
+  auto zh = Get("/api/v1/scenarios/first-call-retail/rubric?language=zh");
+  ASSERT_TRUE(zh);
+  ASSERT_EQ(zh->status, 200) << zh->body;
+  const auto view = json::parse(zh->body).as_object();
+  const auto& criteria = view.at("criteria").as_array();
+  ASSERT_EQ(criteria.size(), shipped.at("criteria").as_array().size());
+  const auto& first = shipped.at("criteria").as_array()[0];
+  EXPECT_EQ(criteria[0].at("id"), first.at("id"));
+  EXPECT_EQ(criteria[0].at("title"), first.at("title").at("zh"));
+  EXPECT_EQ(criteria[0].at("good"), first.at("levels").at("good").at("zh"));
+  EXPECT_FALSE(criteria[0].as_object().contains("check")) << "the trainee reads what, not how";
+  EXPECT_TRUE(view.contains("blocker_cap"));
+
+  auto en = Get("/api/v1/scenarios/first-call-retail/rubric?language=en");
+  ASSERT_TRUE(en);
+  ASSERT_EQ(en->status, 200);
+  EXPECT_EQ(json::parse(en->body).at("criteria").at(0).at("title"), first.at("title").at("en"));
+
+  auto unknown = Get("/api/v1/scenarios/nope/rubric");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  auto bad_language = Get("/api/v1/scenarios/first-call-retail/rubric?language=fr");
+  ASSERT_TRUE(bad_language);
+  EXPECT_EQ(bad_language->status, 400);
+  auto anonymous = Fetch(server().endpoint(), "GET", "/api/v1/scenarios/first-call-retail/rubric");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+}
+
+TEST_F(CatalogE2e, AReplacedRubricScoresNewSessionsWhileARunningOneKeepsItsOwn) {
+  const auto admin = Admin();
+  const auto trainee = Token();
+  ASSERT_FALSE(admin.empty());
+  const std::string target = "/api/v1/scenarios/skeptical-manager/rubric";
+  auto shipped = Call(admin, "GET", target);
+  ASSERT_TRUE(shipped && shipped->status == 200);
+  std::vector<std::string> shipped_ids;
+  const auto shipped_rubric = json::parse(shipped->body);
+  for (const auto& c : shipped_rubric.at("criteria").as_array()) shipped_ids.emplace_back(c.at("id").as_string());
+
+  // Running before the change: its scenario (and rubric) is already loaded.
+  const auto running = SessionWithOneTurn(trainee, "skeptical-manager");
+  ASSERT_FALSE(running.empty());
+
+  auto put = Call(admin, "PUT", target, json::serialize(TwoCriteriaRubric()));
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_EQ(json::parse(put->body), TwoCriteriaRubric());
+  auto read = Call(trainee, "GET", target);
+  ASSERT_TRUE(read && read->status == 200);
+  EXPECT_EQ(json::parse(read->body), TwoCriteriaRubric());
+  auto view = Call(trainee, "GET", target + "?language=en");
+  ASSERT_TRUE(view && view->status == 200);
+  EXPECT_EQ(json::parse(view->body).at("criteria").at(0).at("title").as_string(), "Hear one need");
+
+  EXPECT_EQ(CriterionIds(End(trainee, running)), shipped_ids) << "a running session keeps the rubric it started with";
+  const auto fresh = SessionWithOneTurn(trainee, "skeptical-manager");
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_EQ(CriterionIds(End(trainee, fresh)), (std::vector<std::string>{"heard-a-need", "stayed-polite"}));
+}
+
+TEST_F(CatalogE2e, AnInvalidRubricIsRefusedWithEveryProblemAndItsPath) {
+  const auto admin = Admin();
+  auto rubric = TwoCriteriaRubric();
+  rubric["criteria"].as_array()[0].as_object()["weight"] = -1;
+  rubric["criteria"].as_array()[1].as_object()["skill"] = "charm";
+  auto put = Call(admin, "PUT", "/api/v1/scenarios/first-call-retail/rubric", json::serialize(rubric));
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 400) << put->body;
+  const auto error = json::parse(put->body).at("error").as_object();
+  EXPECT_EQ(error.at("code").as_string(), "invalid_argument");
+  EXPECT_NE(error.at("message").as_string().find("criteria[0].weight"), std::string::npos) << put->body;
+  const auto& details = error.at("details").as_array();
+  ASSERT_EQ(details.size(), 2u) << put->body;
+  EXPECT_TRUE(details[0].as_string().starts_with("criteria[0].weight: ")) << put->body;
+  EXPECT_TRUE(details[1].as_string().starts_with("criteria[1].skill: ")) << put->body;
+
+  auto not_json = Call(admin, "PUT", "/api/v1/scenarios/first-call-retail/rubric", "[1]");
+  ASSERT_TRUE(not_json);
+  EXPECT_EQ(not_json->status, 400);
+  auto unknown = Call(admin, "PUT", "/api/v1/scenarios/nope/rubric", json::serialize(TwoCriteriaRubric()));
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  auto trainee =
+      Call(Token(), "PUT", "/api/v1/scenarios/first-call-retail/rubric", json::serialize(TwoCriteriaRubric()));
+  ASSERT_TRUE(trainee);
+  EXPECT_EQ(trainee->status, 403);
+
+  auto unchanged = Get("/api/v1/scenarios/first-call-retail/rubric");
+  ASSERT_TRUE(unchanged && unchanged->status == 200);
+  EXPECT_NE(json::parse(unchanged->body), TwoCriteriaRubric()) << "nothing refused was stored";
+}
+
+TEST_F(CatalogE2e, AScenarioWithoutRubricServesTheGenericOneAndReimportReplacesEdits) {
+  // A copy of the demo course without rubrics, imported into the running server's database.
+  testing::TempDir dir;
+  std::ifstream demo(std::string(SALESBOOST_SOURCE_DIR) + "/data/demo/crm-essentials.json");
+  std::stringstream text;
+  text << demo.rdbuf();
+  auto course = json::parse(text.str()).as_object();
+  course["id"] = "crm-plain";
+  for (auto& p : course["personas"].as_array()) p.as_object()["id"] = std::string(p.at("id").as_string()) + "-plain";
+  for (auto& s : course["scenarios"].as_array()) {
+    auto& scenario = s.as_object();
+    scenario["id"] = std::string(scenario.at("id").as_string()) + "-plain";
+    scenario.erase("rubric");
+    for (auto& id : scenario["personas"].as_array()) id = std::string(id.as_string()) + "-plain";
+  }
+  const auto file = (dir.path() / "plain.json").string();
+  std::ofstream(file) << json::serialize(course);
+  const std::vector<std::string> import = {"catalog", "import", file, "--set",
+                                           "data.dir=" + server().data_dir().string()};
+  ASSERT_EQ(testing::RunCommand(import).exit_code, 0);
+
+  const std::string target = "/api/v1/scenarios/first-call-retail-plain/rubric";
+  auto generic = Get(target);
+  ASSERT_TRUE(generic && generic->status == 200) << (generic ? generic->body : "");
+  auto body = json::parse(generic->body).as_object();
+  EXPECT_EQ(body.at("generic"), json::value(true));
+  EXPECT_FALSE(body.at("criteria").as_array().empty());
+
+  // What GET served goes back as it is, and is then the scenario's own.
+  auto put = Call(Admin(), "PUT", target, generic->body);
+  ASSERT_TRUE(put);
+  ASSERT_EQ(put->status, 200) << put->body;
+  EXPECT_FALSE(json::parse(put->body).as_object().contains("generic"));
+
+  ASSERT_EQ(testing::RunCommand(import).exit_code, 0);
+  auto again = Get(target);
+  ASSERT_TRUE(again && again->status == 200);
+  EXPECT_EQ(json::parse(again->body).at("generic"), json::value(true)) << "a re-import restores the file's rubric";
 }
 
 TEST(CatalogE2eCli, ImportReportsEachFileAndIsIdempotent) {

@@ -309,7 +309,15 @@ TEST_F(TurnE2e, TheTerminalClientConversesAndShowsTheReport) {
        (server().data_dir() / "demo-trainee.password").string(), "--scenario", "first-call-retail", "--language", "en"},
       {}, {}, kScript[0] + "\n" + kScript[1] + "\n/end\n");
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_NE(result.out.find("You are talking to Li Wei"), std::string::npos) << result.out;
+  const auto intro = result.out.find("You are talking to Li Wei");
+  EXPECT_NE(intro, std::string::npos) << result.out;
+  // The rubric comes between the intro and the first reply.
+  const auto rubric = result.out.find(
+      "How you are scored:\n  - Uncover at least two needs before presenting the product (weight 3)\n"
+      "    good: Two needs heard, through open questions, before the first feature\n");
+  EXPECT_NE(rubric, std::string::npos) << result.out;
+  EXPECT_GT(rubric, intro);
+  EXPECT_LT(rubric, result.out.find("customer> "));
   EXPECT_NE(result.out.find("customer> Hello. I only have a few minutes, what is this about?"), std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("coach ["), std::string::npos);

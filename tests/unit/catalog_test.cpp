@@ -7,6 +7,7 @@
 #include "catalog/catalog_repository.hpp"
 #include "catalog/course_file.hpp"
 #include "catalog/demo_catalog.hpp"
+#include "catalog/rubric.hpp"
 #include "core/manual_clock.hpp"
 #include "core/run_sync.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
@@ -173,6 +174,49 @@ TEST_F(CatalogRepositoryTest, APersonaCannotBeStolenByAnotherCourse) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, core::ErrorCode::kAlreadyExists);
   EXPECT_EQ(core::RunSync(repo_->CourseCount("default")).value(), 1) << "the failed import left nothing behind";
+}
+
+TEST_F(CatalogRepositoryTest, ReplaceRubricChangesOnlyThatScenarioUntilTheNextImport) {
+  ASSERT_TRUE(core::RunSync(repo_->Import("default", Demo())));
+  auto before = core::RunSync(repo_->Scenario("default", "first-call-retail"));
+  ASSERT_TRUE(before);
+  json::object rubric = DefaultRubricJson();
+  rubric["blocker_cap"] = 2;
+  rubric["criteria"].as_array().resize(1);
+  ASSERT_TRUE(ValidateRubric(rubric, "").empty());
+
+  auto replaced = core::RunSync(repo_->ReplaceRubric("default", "first-call-retail", rubric));
+  ASSERT_TRUE(replaced) << replaced.error().message;
+  auto after = core::RunSync(repo_->Scenario("default", "first-call-retail"));
+  ASSERT_TRUE(after);
+  EXPECT_EQ(*after, *replaced);
+  EXPECT_EQ(after->at("rubric").as_object(), rubric);
+  json::object rest = *after;
+  json::object rest_before = *before;
+  rest.erase("rubric");
+  rest_before.erase("rubric");
+  EXPECT_EQ(rest, rest_before) << "the rest of the document is kept";
+  ASSERT_EQ(RubricOf(*after).criteria.size(), 1u);
+  EXPECT_EQ(RubricOf(*after).blocker_cap, 2);
+
+  auto other = core::RunSync(repo_->Scenario("default", "skeptical-manager"));
+  ASSERT_TRUE(other);
+  EXPECT_NE(RubricOf(*other).criteria.size(), 1u) << "another scenario keeps its rubric";
+
+  ASSERT_TRUE(core::RunSync(repo_->Import("default", Demo())));
+  auto reimported = core::RunSync(repo_->Scenario("default", "first-call-retail"));
+  ASSERT_TRUE(reimported);
+  EXPECT_EQ(*reimported, *before) << "a re-import restores the file's rubric";
+}
+
+TEST_F(CatalogRepositoryTest, ReplaceRubricOfAnUnknownScenarioOrTenantIsNotFound) {
+  ASSERT_TRUE(core::RunSync(repo_->Import("default", Demo())));
+  auto unknown = core::RunSync(repo_->ReplaceRubric("default", "nope", DefaultRubricJson()));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, core::ErrorCode::kNotFound);
+  auto elsewhere = core::RunSync(repo_->ReplaceRubric("other-tenant", "first-call-retail", DefaultRubricJson()));
+  ASSERT_FALSE(elsewhere);
+  EXPECT_EQ(elsewhere.error().code, core::ErrorCode::kNotFound);
 }
 
 }  // namespace
