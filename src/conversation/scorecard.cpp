@@ -90,7 +90,13 @@ class Judge {
     }
     const int needs = static_cast<int>(pitch != nullptr ? pitch->revealed_before.size() : AllRevealed().size());
     Judgement out;
+    // The evidence: the first presentation; without one, the question that drew out the last need.
     out.turn = pitch != nullptr ? pitch : last_question;
+    if (pitch == nullptr) {
+      for (const auto& turn : turns_) {
+        if (!turn.revealed.empty()) out.turn = &turn;
+      }
+    }
     if (needs >= check.min_needs && questions >= check.min_questions) {
       out.points = 1;
     } else if (needs >= 1 || questions >= 1) {
