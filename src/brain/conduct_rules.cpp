@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -138,44 +139,19 @@ core::Result<ConductRule> ParseRule(const json::value& value, const std::string&
   return rule;
 }
 
-bool AnyOf(std::string_view text, const std::vector<std::string>& phrases) { return ContainsAny(text, phrases); }
-
-// The first phrase of `phrases` in `text`; empty when none.
-std::string_view FirstOf(std::string_view text, const std::vector<std::string>& phrases) {
-  for (const auto& phrase : phrases) {
-    if (ContainsKeyword(text, phrase)) return phrase;
-  }
-  return {};
+// Whether every group of `pattern` has a phrase in `text`.
+bool PatternFires(const std::vector<std::vector<std::string>>& pattern, std::string_view text) {
+  return std::all_of(pattern.begin(), pattern.end(),
+                     [&](const std::vector<std::string>& group) { return ContainsAny(text, group); });
 }
 
-// Whether every group of `pattern` has a phrase in `text`; `matched` gets them.
-bool PatternFires(const std::vector<std::vector<std::string>>& pattern, std::string_view text, std::string* matched) {
-  std::string found;
-  for (const auto& group : pattern) {
-    const auto phrase = FirstOf(text, group);
-    if (phrase.empty()) return false;
-    if (!found.empty()) found += " … ";
-    found += phrase;
-  }
-  if (matched != nullptr) *matched = std::move(found);
-  return true;
-}
-
-// Whether `rule` fires: a cue anywhere in the text, or a pattern within one
-// sentence (`sentences`, prepared), unless an `unless` phrase is in the text.
-bool Fires(const ConductRule& rule, std::string_view text, const std::vector<std::string>& sentences,
-           std::string* matched) {
-  if (AnyOf(text, rule.unless)) return false;
-  if (const auto cue = FirstOf(text, rule.cues); !cue.empty()) {
-    if (matched != nullptr) *matched = std::string(cue);
-    return true;
-  }
-  for (const auto& pattern : rule.patterns) {
-    for (const auto& sentence : sentences) {
-      if (PatternFires(pattern, sentence, matched)) return true;
-    }
-  }
-  return false;
+// Whether `rule` fires on one sentence (prepared): a cue or a whole pattern in it, and none of its
+// `unless` phrases ("can't guarantee" excuses the sentence it is in, not the rest of the message).
+bool Fires(const ConductRule& rule, std::string_view sentence) {
+  if (ContainsAny(sentence, rule.unless)) return false;
+  if (ContainsAny(sentence, rule.cues)) return true;
+  return std::any_of(rule.patterns.begin(), rule.patterns.end(),
+                     [&](const auto& pattern) { return PatternFires(pattern, sentence); });
 }
 
 std::string Trim(std::string_view text) {
@@ -242,23 +218,20 @@ ConductRules ConductRules::Load() {
 std::vector<conversation::ComplianceFinding> ConductRules::Find(std::string_view text,
                                                                 std::string_view language) const {
   std::vector<conversation::ComplianceFinding> out;
-  const std::string prepared = ConductMatchText(text);
   const std::vector<std::string> sentences = core::SplitSentences(text);
-  std::vector<std::string> prepared_sentences;
-  prepared_sentences.reserve(sentences.size());
-  for (const auto& sentence : sentences) prepared_sentences.push_back(ConductMatchText(sentence));
+  std::vector<std::string> prepared;
+  prepared.reserve(sentences.size());
+  for (const auto& sentence : sentences) prepared.push_back(ConductMatchText(sentence));
   for (const auto& rule : rules_) {
-    std::string matched;
-    if (!Fires(rule, prepared, prepared_sentences, &matched)) continue;
-    // The excerpt is the sentence that breaks the rule when one does on its own.
-    std::string excerpt;
-    for (std::size_t i = 0; i < sentences.size() && excerpt.empty(); ++i) {
-      if (Fires(rule, prepared_sentences[i], {prepared_sentences[i]}, nullptr)) excerpt = Trim(sentences[i]);
+    for (std::size_t i = 0; i < sentences.size(); ++i) {
+      if (!Fires(rule, prepared[i])) continue;
+      // The excerpt is the sentence that breaks the rule.
+      out.push_back(conversation::ComplianceFinding{.rule = rule.rule,
+                                                    .level = rule.level,
+                                                    .excerpt = Trim(sentences[i]),
+                                                    .message = std::string(rule.Title(language))});
+      break;
     }
-    out.push_back(conversation::ComplianceFinding{.rule = rule.rule,
-                                                  .level = rule.level,
-                                                  .excerpt = excerpt.empty() ? matched : excerpt,
-                                                  .message = std::string(rule.Title(language))});
   }
   return out;
 }

@@ -6,10 +6,12 @@
 //     "title": {"en", "zh"}, "advice": {"en", "zh"}, "example": {"en", "zh"} (optional),
 //     "cues": ["unless you upgrade"], "patterns": [[["不办"], ["就不给"], ["提额"]]],
 //     "unless": ["不能保证"]}]}
-// A rule fires on a text when one of its cues matches, or when every group of
-// one of its patterns has a matching phrase in one sentence, and none of its
-// `unless` phrases matches anywhere in the text. Latin phrases match at a word start (a trailing space asks for a
-// whole word), CJK phrases anywhere. Immutable once parsed, so thread-safe.
+// A rule fires on a text when, in one of its sentences, one of its cues
+// matches or every group of one of its patterns has a matching phrase, and
+// none of its `unless` phrases matches in that sentence ("can't guarantee"
+// excuses its own sentence, not the rest of the message). Latin phrases match
+// at a word start (a trailing space asks for a whole word), CJK phrases
+// anywhere. Immutable once parsed, so thread-safe.
 #pragma once
 
 #include <string>

@@ -87,7 +87,7 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   const bool fits = FitsStage(turn.stage, act);
   if (insult) {
     set("relevance", 1, "Attacks the customer instead of the problem.", "攻击客户而不是解决问题。");
-  } else if (act == "off_topic" && !touches) {
+  } else if (act == "off_topic" && !touches && turn.act.confidence >= 0.5) {  // a guess never penalises
     set("relevance", 2, "Off the topic of the call.", "偏离了通话主题。");
   } else if (touches && fits) {
     set("relevance", 9, "On the customer's concerns and right for this stage.", "切中客户关注点，也符合当前阶段。");

@@ -192,15 +192,15 @@ constexpr std::string_view kDefaultRubric = R"({
      "check": {"kind": "objections_answered"}},
     {"id": "next-step", "weight": 2, "skill": "closing",
      "title": {"en": "Ask for a concrete next step", "zh": "明确提出下一步"},
-     "levels": {"good": {"en": "Asked for a next step once the need was clear, and the customer agreed", "zh": "需求清楚后提出下一步，客户同意了"},
-                "fair": {"en": "Asked, too early or without agreement", "zh": "提出了，但太早或客户没有同意"},
+     "levels": {"good": {"en": "Asked for a next step once the need was clear", "zh": "需求清楚后提出了下一步"},
+                "fair": {"en": "Asked too early, or not for a concrete step", "zh": "提得太早，或不是具体的下一步"},
                 "poor": {"en": "Never asked", "zh": "始终没有提出"}},
      "check": {"kind": "next_step"}},
     {"id": "conduct", "weight": 2, "skill": "conduct",
      "title": {"en": "Respect and no pressure", "zh": "尊重客户，不施压"},
      "levels": {"good": {"en": "No pressure, insult or unfair claim", "zh": "没有施压、侮辱或不当说法"},
-                "fair": {"en": "One lapse", "zh": "有一次失误"},
-                "poor": {"en": "Repeated pressure or a breach", "zh": "多次施压或有违规"}},
+                "fair": {"en": "One lesser lapse, such as personal data written out", "zh": "有一次较轻的失误，例如在对话中写出个人信息"},
+                "poor": {"en": "Pressure, or a rule that must never be broken", "zh": "施压，或违反了绝对不能违反的规则"}},
      "check": {"kind": "conduct"}}
   ]
 })";

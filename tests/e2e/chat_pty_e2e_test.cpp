@@ -39,6 +39,7 @@ class ChatTerminal {
     std::vector<std::string> argv_storage = {SALESBOOST_BINARY_PATH, "chat"};
     argv_storage.insert(argv_storage.end(), args.begin(), args.end());
     std::vector<char*> argv;
+    argv.reserve(argv_storage.size() + 1);
     for (auto& arg : argv_storage) argv.push_back(arg.data());
     argv.push_back(nullptr);
     pid_ = fork();
@@ -126,7 +127,7 @@ class ChatTerminal {
 
 class ChatPtyE2e : public ::testing::Test {
  protected:
-  void StartServer(std::vector<std::string> flags) {
+  void StartServer(const std::vector<std::string>& flags) {
     server_ = testing::ServerProcess::Start(flags);
     ASSERT_TRUE(server_);
     password_file_ = dir_.path() / "password";
