@@ -64,7 +64,11 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   const bool risky =
       broke([](const conversation::ComplianceFinding& f) { return f.level == "BLOCK" && f.rule != "insult"; });
   const bool pressure = !findings.empty() && !risky && !insult;
-  const std::string breach = findings.empty() ? std::string() : findings.front().message;
+  // The reason names the worst rule broken: a blocker before a warning.
+  const auto worst = std::find_if(findings.begin(), findings.end(),
+                                  [](const conversation::ComplianceFinding& f) { return f.level == "BLOCK"; });
+  const std::string breach =
+      findings.empty() ? std::string() : (worst != findings.end() ? worst : findings.begin())->message;
   const bool empathic = ContainsAny(folded, EmpathyCues());
   const bool superlative = ContainsAny(folded, SuperlativeCues());
   const bool touches = TouchesPersona(turn, folded);
@@ -87,7 +91,7 @@ conversation::TurnScores HeuristicEvaluator::Evaluate(const TurnContext& turn) {
   const bool fits = FitsStage(turn.stage, act);
   if (insult) {
     set("relevance", 1, "Attacks the customer instead of the problem.", "攻击客户而不是解决问题。");
-  } else if (act == "off_topic" && !touches && turn.act.confidence >= 0.5) {  // a guess never penalises
+  } else if (act == "off_topic" && !touches && turn.act.confidence >= conversation::kSureOfAct) {
     set("relevance", 2, "Off the topic of the call.", "偏离了通话主题。");
   } else if (touches && fits) {
     set("relevance", 9, "On the customer's concerns and right for this stage.", "切中客户关注点，也符合当前阶段。");

@@ -21,7 +21,6 @@ using conversation::NpcReply;
 using conversation::TurnContext;
 using conversation::TurnOutcome;
 
-constexpr double kSureOfAct = 0.5;    // an act label below this confidence is a guess
 constexpr double kLeaveBelow = 0.1;   // the customer ends the call under this mood
 constexpr double kCloseAbove = 0.45;  // and accepts a close only above this one
 
@@ -124,7 +123,7 @@ NpcReply OfflineNpc::Decide(const TurnContext& turn) {
     mood((insult ? -0.35 : blocker ? -0.15 : -0.1) * (1 + volatility), finding.rule);
   }
   // An unsure classifier's "off topic" costs nothing: a low-confidence label never drives a penalty.
-  if (act == "off_topic" && turn.act.confidence >= kSureOfAct) mood(-0.03, "off_topic");
+  if (act == "off_topic" && turn.act.confidence >= conversation::kSureOfAct) mood(-0.03, "off_topic");
 
   const json::array empty;
   const json::array& objections = List(persona, "objections") ? *List(persona, "objections") : empty;

@@ -65,8 +65,8 @@ class Validator {
   void Count(const json::object& check, const std::string& path, std::string_view key) {
     const auto* value = check.if_contains(key);
     if (value == nullptr) return;
-    if (!value->is_int64() || value->get_int64() < 0 || value->get_int64() > 50) {
-      Fail(Join(path, key), "must be a whole number from 0 to 50");
+    if (!value->is_int64() || value->get_int64() < 1 || value->get_int64() > 50) {
+      Fail(Join(path, key), "must be a whole number from 1 to 50");
     }
   }
 
@@ -96,6 +96,12 @@ class Validator {
     Strings(check, path, "phrases", false);
     Strings(check, path, "avoid", false);
     Strings(check, path, "rules", kind->get_string() == "avoids");
+    const auto* ids = check.if_contains("ids");
+    const auto* min = check.if_contains("min");
+    if (ids != nullptr && ids->is_array() && !ids->get_array().empty() && min != nullptr && min->is_int64() &&
+        min->get_int64() > static_cast<std::int64_t>(ids->get_array().size())) {
+      Fail(Join(path, "min"), "is more than the ids listed: the check could never be met");
+    }
     if (const auto* groups = check.if_contains("groups")) {
       if (!groups->is_array() || groups->get_array().empty()) {
         Fail(Join(path, "groups"), "must be a non-empty array of phrase lists");

@@ -7,6 +7,9 @@
 
 namespace salesboost::conversation {
 
+// An act label with less confidence than this is a guess, and a guess never drives a penalty.
+inline constexpr double kSureOfAct = 0.5;
+
 class SalesActClassifier {
  public:
   virtual ~SalesActClassifier() = default;

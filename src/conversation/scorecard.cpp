@@ -21,12 +21,10 @@ std::string_view Pick(std::string_view language, std::string_view en, std::strin
 }
 
 bool IsPitch(const TurnRecord& turn) { return turn.act == "value_statement" || turn.act == "evidence"; }
-bool IsQuestion(const TurnRecord& turn) {
-  if (turn.act == "compliance_risk" || turn.act == "greeting") return false;
-  return turn.act == "open_question" || turn.act == "closed_question" || turn.text.find('?') != std::string::npos ||
-         turn.text.find("？") != std::string::npos;
-}
 bool IsClose(const TurnRecord& turn) { return turn.act == "trial_close" || turn.act == "close"; }
+bool HasQuestionMark(const TurnRecord& turn) {
+  return turn.text.find('?') != std::string::npos || turn.text.find("？") != std::string::npos;
+}
 // Findings that press the customer instead of reasoning with them.
 bool IsPressure(const ComplianceFinding& finding) {
   return finding.rule == "pressure" || finding.rule == "false_urgency" || finding.rule == "downplays_cost" ||
@@ -35,6 +33,19 @@ bool IsPressure(const ComplianceFinding& finding) {
 bool HasBlocker(const TurnRecord& turn) {
   return std::any_of(turn.findings.begin(), turn.findings.end(),
                      [](const ComplianceFinding& f) { return f.level == "BLOCK"; });
+}
+// A turn whose words broke a blocker or pressed the customer: it earns no credit as a move.
+bool Breaks(const TurnRecord& turn) {
+  return std::any_of(turn.findings.begin(), turn.findings.end(),
+                     [](const ComplianceFinding& f) { return f.level == "BLOCK" || IsPressure(f); });
+}
+// A discovery question: the act says so, or a question mark on a turn that is no greeting,
+// presentation, objection answer or close; never a turn that broke a rule.
+bool IsQuestion(const TurnRecord& turn) {
+  if (Breaks(turn)) return false;
+  if (turn.act == "open_question" || turn.act == "closed_question") return true;
+  return HasQuestionMark(turn) && turn.act != "greeting" && !IsPitch(turn) && !IsClose(turn) &&
+         turn.act != "objection_handling";
 }
 
 // The first phrase of `phrases` in the turn's words; empty when none.
@@ -109,7 +120,6 @@ class Judge {
     } else {
       out.why = F("No presentation; {} question(s) asked and {} need(s) heard.",
                   "没有介绍产品；问了 {} 个问题，听到 {} 个需求。", questions, needs);
-      if (turns_.empty() || (questions == 0 && needs == 0)) out.points = 0;
     }
     return out;
   }
@@ -238,9 +248,10 @@ class Judge {
     const TurnRecord* early = nullptr;
     const TurnRecord* vague = nullptr;
     for (const auto& turn : turns_) {
-      if (HasBlocker(turn) || turn.act == "compliance_risk") continue;
+      if (Breaks(turn)) continue;  // pressure is no next step
       const bool names = !check.phrases.empty() && !Mentioned(turn, check.phrases).empty();
-      if (!IsClose(turn) && !names) continue;
+      // Asking for the step: a close, or a question that names it ("shall we start the trial?").
+      if (!IsClose(turn) && !(names && HasQuestionMark(turn))) continue;
       if (turn.revealed_before.empty()) {
         if (early == nullptr) early = &turn;
         continue;

@@ -181,13 +181,14 @@ asio::awaitable<core::Result<void>> SessionActor::Load() {
   auto persona = co_await ctx_.catalog.Persona(tenant_id_, session->persona_id);
   if (!persona) co_return core::Fail(persona.error());
   auto course = co_await ctx_.catalog.Course(tenant_id_, session->course_id);
-  if (!course) co_return core::Fail(course.error());
+  // A course record that is gone still leaves the course's own collection to read.
+  if (!course && course.error().code != core::ErrorCode::kNotFound) co_return core::Fail(course.error());
   auto events = co_await ctx_.sessions.EventsAfter(session_id_, 0, kAllEvents);
   if (!events) co_return core::Fail(events.error());
   session_ = std::move(*session);
   scenario_ = std::move(*scenario);
   persona_ = std::move(*persona);
-  collections_ = catalog::CourseCollections(*course);
+  collections_ = course ? catalog::CourseCollections(*course) : std::vector<std::string>{session_.course_id};
   state_ = FoldEvents(*events);
   next_seq_ = session_.last_seq + 1;
   reserved_ = session_.last_seq;

@@ -202,7 +202,7 @@ asio::awaitable<TurnParts> TurnPipeline::Run(const TurnPlan& plan, TurnEmitter& 
 
 void TurnPipeline::CountFailures(const TurnParts& parts, bool emit_failed) {
   if (!parts.reply || emit_failed) part_failures_.With({"npc"}).Inc();
-  if (!parts.tip) part_failures_.With({"coach"}).Inc();
+  if (parts.reply && !parts.tip) part_failures_.With({"coach"}).Inc();  // no reply: the coach never ran
   if (!parts.compliance) part_failures_.With({"compliance"}).Inc();
   if (!parts.scores) part_failures_.With({"evaluator"}).Inc();
 }

@@ -102,6 +102,9 @@ TEST(Scorecard, DiscoveryBeforePitch) {
   Log early;
   early.Turn("Do you use Excel?", "closed_question").Turn("Our CRM is great.", "value_statement");
   EXPECT_EQ(ResultOf(check, early), "partly");
+  Log closing;
+  closing.Turn("Hello, this is Anna.", "greeting").Turn("Shall we sign today?", "close");
+  EXPECT_EQ(ResultOf(check, closing), "not_met") << "a close is no discovery question";
   Log pitch;
   pitch.Turn("Hello, this is Anna.", "greeting").Turn("Our CRM is great.", "value_statement");
   EXPECT_EQ(ResultOf(check, pitch), "not_met") << "a greeting is no question";
@@ -172,6 +175,14 @@ TEST(Scorecard, NextStepNamedOnceTheNeedIsClear) {
   vague.Turn("How do you follow up?", "open_question", Revealed({"follow-up"})).Turn("Shall we sign?", "close");
   EXPECT_EQ(ResultOf(check, vague), "partly");
   EXPECT_EQ(ResultOf(check, Log().Turn("Sign the trial now.", "close")), "partly") << "before any need";
+  Log mention;
+  mention.Turn("How do you follow up?", "open_question", Revealed({"follow-up"}))
+      .Turn("A trial is possible later, no rush.", "value_statement");
+  EXPECT_EQ(ResultOf(check, mention), "not_met") << "naming the step is not asking for it";
+  Log asked;
+  asked.Turn("How do you follow up?", "open_question", Revealed({"follow-up"}))
+      .Turn("Would a trial in one store work for you?", "closed_question");
+  EXPECT_EQ(ResultOf(check, asked), "met") << "a question that names the step asks for it";
   Log pushed;
   pushed.Turn("How do you follow up?", "open_question", Revealed({"follow-up"}))
       .Turn("Sign the trial now or never!", "compliance_risk", {}, {Finding("false_urgency", "WARN")});
@@ -234,9 +245,10 @@ TEST(Scorecard, OverallComesFromTheScorecardAndTheOutcome) {
 }
 
 TEST(Scorecard, AbortedTurnsCountForNothingAndTheSameEventsScoreTheSame) {
-  const auto check = R"({"kind": "discovery_before_pitch", "min_needs": 0, "min_questions": 1})";
+  const auto check = R"({"kind": "discovery_before_pitch", "min_needs": 1, "min_questions": 1})";
   Log log;
-  log.Aborted("Our CRM is great.", "value_statement").Turn("How do you follow up?", "open_question");
+  log.Aborted("Our CRM is great.", "value_statement")
+      .Turn("How do you follow up?", "open_question", Revealed({"follow-up"}));
   EXPECT_EQ(ResultOf(check, log), "met") << "the aborted pitch never happened";
   const auto rubric = catalog::RubricOf(json::object{});  // the generic rubric
   EXPECT_EQ(json::serialize(ScorecardJson(ScoreSession(rubric, log.events(), "zh"))),
@@ -249,7 +261,10 @@ TEST(Rubric, ValidationNamesEveryProblemWithItsPath) {
        "levels": {"good": {"en": "g", "zh": "g"}}, "check": {"kind": "states"}},
       {"id": "a", "title": {"en": "A", "zh": "A"}, "weight": 1, "skill": "closing",
        "levels": {"good": {"en": "g", "zh": "g"}, "fair": {"en": "f", "zh": "f"}, "poor": {"en": "p", "zh": "p"}},
-       "check": {"kind": "telepathy"}}], "blocker_cap": 11, "extra": 1})"),
+       "check": {"kind": "telepathy"}},
+      {"id": "b", "title": {"en": "B", "zh": "B"}, "weight": 1, "skill": "discovery",
+       "levels": {"good": {"en": "g", "zh": "g"}, "fair": {"en": "f", "zh": "f"}, "poor": {"en": "p", "zh": "p"}},
+       "check": {"kind": "needs_uncovered", "ids": ["x"], "min": 2}}], "blocker_cap": 11, "extra": 1})"),
                                               "rubric");
   const auto has = [&](std::string_view path) {
     return std::any_of(errors.begin(), errors.end(), [&](const std::string& e) { return e.starts_with(path); });
@@ -261,6 +276,7 @@ TEST(Rubric, ValidationNamesEveryProblemWithItsPath) {
   EXPECT_TRUE(has("rubric.criteria[0].check.groups"));
   EXPECT_TRUE(has("rubric.criteria[1].id"));
   EXPECT_TRUE(has("rubric.criteria[1].check.kind"));
+  EXPECT_TRUE(has("rubric.criteria[2].check.min"));
   EXPECT_TRUE(has("rubric.blocker_cap"));
   EXPECT_TRUE(has("rubric.extra"));
   EXPECT_TRUE(catalog::ValidateRubric(json::value(catalog::DefaultRubricJson()), "rubric").empty());
