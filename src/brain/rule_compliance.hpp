@@ -1,7 +1,9 @@
 // RuleCompliance: compliance rules on a message: the conduct rules
-// (conduct_rules.hpp: promised returns, requests for ID or card numbers,
-// coercion, insults, instructions to the simulator are BLOCK; false urgency,
-// pressure, disparaging competitors WARN), personal data written out: mobile,
+// (conduct_rules.hpp and data/cues/conduct_rules.json: promised returns,
+// requests for ID or card numbers, coercion, payment outside the company,
+// other customers' data, ignoring the rules, insults, instructions to the
+// simulator are BLOCK; false urgency, pressure, cost played down, disparaging
+// competitors WARN), personal data written out: mobile,
 // ID and card numbers, e-mail addresses (WARN), and banned words from
 // configuration (WARN). Thread-safe.
 #pragma once

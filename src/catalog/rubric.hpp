@@ -2,7 +2,7 @@
 // weight, the skill it trains, what good, fair and poor look like, and the
 // check that judges it in code over the session's turns (conversation/
 // scorecard.hpp applies it). Lives in the scenario's "rubric" member of the
-// course file; ParseRubric validates it and names the JSON path of each problem.
+// course file; ValidateRubric names the JSON path of each problem, ReadRubric reads a valid one.
 //   {"blocker_cap": 3, "pressure_cap": 5,
 //    "criteria": [{"id": "fee-stated", "title": {"en", "zh"}, "weight": 3, "skill": "presentation",
 //                  "levels": {"good": {"en", "zh"}, "fair": {...}, "poor": {...}},
