@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
 
 #include "brain/builtin_cues.hpp"
-#include "brain/text_match.hpp"
 #include "core/text.hpp"
 
 namespace salesboost::brain {
@@ -139,17 +139,31 @@ core::Result<ConductRule> ParseRule(const json::value& value, const std::string&
   return rule;
 }
 
+// Whether the prepared `text` holds `phrase` (normalised at parse time, so no case folding here):
+// Latin phrases at a word start, CJK phrases anywhere. Allocation-free: it runs hundreds of times a turn.
+bool Holds(std::string_view text, std::string_view phrase) {
+  const auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  const bool latin = word_byte(phrase.front());
+  for (std::size_t at = text.find(phrase); at != std::string_view::npos; at = text.find(phrase, at + 1)) {
+    if (!latin || at == 0 || !word_byte(text[at - 1])) return true;
+  }
+  return false;
+}
+bool HoldsAny(std::string_view text, const std::vector<std::string>& phrases) {
+  return std::any_of(phrases.begin(), phrases.end(), [&](const std::string& p) { return Holds(text, p); });
+}
+
 // Whether every group of `pattern` has a phrase in `text`.
 bool PatternFires(const std::vector<std::vector<std::string>>& pattern, std::string_view text) {
   return std::all_of(pattern.begin(), pattern.end(),
-                     [&](const std::vector<std::string>& group) { return ContainsAny(text, group); });
+                     [&](const std::vector<std::string>& group) { return HoldsAny(text, group); });
 }
 
 // Whether `rule` fires on one sentence (prepared): a cue or a whole pattern in it, and none of its
 // `unless` phrases ("can't guarantee" excuses the sentence it is in, not the rest of the message).
 bool Fires(const ConductRule& rule, std::string_view sentence) {
-  if (ContainsAny(sentence, rule.unless)) return false;
-  if (ContainsAny(sentence, rule.cues)) return true;
+  if (HoldsAny(sentence, rule.unless)) return false;
+  if (HoldsAny(sentence, rule.cues)) return true;
   return std::any_of(rule.patterns.begin(), rule.patterns.end(),
                      [&](const auto& pattern) { return PatternFires(pattern, sentence); });
 }
