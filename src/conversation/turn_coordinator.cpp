@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "core/text.hpp"
 #include "core/utf8.hpp"
 
 namespace salesboost::conversation {
@@ -108,6 +109,9 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
   if (chars == 0 || chars > options_.max_text_chars) {
     co_return core::Fail(core::ErrorCode::kInvalidArgument,
                          fmt::format("text must be 1 to {} characters (got {})", options_.max_text_chars, chars));
+  }
+  if (core::IsBlank(request.text)) {
+    co_return core::Fail(core::ErrorCode::kInvalidArgument, "text is only white space: say something");
   }
   // A loaded session of this trainee answers from memory; anything else asks the store.
   bool known_new_turn = false;

@@ -146,6 +146,18 @@ bool ContainsPhrase(std::string_view folded, std::string_view phrase) {
   return false;
 }
 
+bool IsBlank(std::string_view text) {
+  const auto size = static_cast<int32_t>(text.size());
+  for (int32_t i = 0; i < size;) {
+    UChar32 c = 0;
+    U8_NEXT(text.data(), i, size, c);
+    // U+200B-U+200D and U+FEFF are not white space to ICU but print as nothing.
+    const bool invisible = c == 0x200B || c == 0x200C || c == 0x200D || c == 0xFEFF;
+    if (!u_isUWhiteSpace(c) && !invisible) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> SegmentWords(std::string_view text) {
   std::vector<std::string> words;
   ForEachSegment(text, [&](const icu::UnicodeString& piece, Piece kind) {

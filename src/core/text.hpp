@@ -21,6 +21,10 @@ std::string FoldText(std::string_view text);
 // "disapproval"; CJK phrases anywhere.
 bool ContainsPhrase(std::string_view folded, std::string_view phrase);
 
+// Whether the text holds nothing but white space (any Unicode white space,
+// the full-width space and zero-width characters included).
+bool IsBlank(std::string_view text);
+
 // Words in reading order, without spaces and punctuation: "我们正在讨论" ->
 // {"我们", "正在", "讨论"}; "Hello, world" -> {"Hello", "world"}.
 std::vector<std::string> SegmentWords(std::string_view text);

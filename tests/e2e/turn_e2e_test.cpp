@@ -289,6 +289,7 @@ TEST_F(TurnE2e, BadTurnsGetErrorsAndTheConnectionStays) {
       {{"type", "turn"}, {"turn_id", "t2"}},
       {{"type", "turn"}, {"turn_id", 5}, {"text", "id is a number"}},
       {{"type", "turn"}, {"turn_id", "t3"}, {"text", ""}},
+      {{"type", "turn"}, {"turn_id", "t5"}, {"text", " \t\n\u3000\u200b "}},
       {{"type", "turn"}, {"turn_id", std::string(65, 'x')}, {"text", "id too long"}},
       {{"type", "turn"}, {"turn_id", "t4"}, {"text", std::string(4001, 'a')}},
   };

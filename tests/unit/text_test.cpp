@@ -18,6 +18,15 @@ TEST(Text, NormalisesFullWidthAndFoldsCase) {
       << "invalid UTF-8 reads as U+FFFD";
 }
 
+TEST(Text, BlankIsOnlyWhiteSpaceOfAnyKind) {
+  EXPECT_TRUE(IsBlank(""));
+  EXPECT_TRUE(IsBlank(" \t\r\n"));
+  EXPECT_TRUE(IsBlank("\u3000\u00a0\u200b\ufeff"));  // full-width, no-break, zero-width
+  EXPECT_FALSE(IsBlank("  a  "));
+  EXPECT_FALSE(IsBlank("\u3000好"));
+  EXPECT_FALSE(IsBlank("。"));
+}
+
 TEST(Text, SegmentsChineseWithTheDictionaryAndEnglishOnSpaces) {
   EXPECT_EQ(SegmentWords("我们正在讨论价格"), (Words{"我们", "正在", "讨论", "价格"}));
   EXPECT_EQ(SegmentWords("Hello, world! It's 3.5 yuan."), (Words{"Hello", "world", "It's", "3.5", "yuan"}));

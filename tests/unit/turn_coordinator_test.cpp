@@ -387,5 +387,13 @@ TEST_F(TurnCoordinatorTest, TheCoachCitesOnlyTheKnowledgeOfTheSessionsCourse) {
   EXPECT_TRUE(std::any_of(crm.begin(), crm.end(), is_crm));
 }
 
+TEST_F(TurnCoordinatorTest, AWhiteSpaceTurnIsInvalidAndLeavesNoTrace) {
+  auto blank = core::RunSync(Submit("t1", " \t\u3000 "));
+  ASSERT_FALSE(blank);
+  EXPECT_EQ(blank.error().code, core::ErrorCode::kInvalidArgument);
+  // The turn id was not used: a real message may take it.
+  ASSERT_TRUE(core::RunSync(Submit("t1", "How do you follow up?")));
+}
+
 }  // namespace
 }  // namespace salesboost::conversation
