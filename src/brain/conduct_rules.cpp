@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/json/parse.hpp>
-#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <set>
@@ -139,18 +138,10 @@ core::Result<ConductRule> ParseRule(const json::value& value, const std::string&
   return rule;
 }
 
-// Whether the prepared `text` holds `phrase` (normalised at parse time, so no case folding here):
-// Latin phrases at a word start, CJK phrases anywhere. Allocation-free: it runs hundreds of times a turn.
-bool Holds(std::string_view text, std::string_view phrase) {
-  const auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  const bool latin = word_byte(phrase.front());
-  for (std::size_t at = text.find(phrase); at != std::string_view::npos; at = text.find(phrase, at + 1)) {
-    if (!latin || at == 0 || !word_byte(text[at - 1])) return true;
-  }
-  return false;
-}
+// Whether the prepared text holds one of `phrases`.
 bool HoldsAny(std::string_view text, const std::vector<std::string>& phrases) {
-  return std::any_of(phrases.begin(), phrases.end(), [&](const std::string& p) { return Holds(text, p); });
+  return std::any_of(phrases.begin(), phrases.end(),
+                     [&](const std::string& phrase) { return core::ContainsPhrase(text, phrase); });
 }
 
 // Whether every group of `pattern` has a phrase in `text`.

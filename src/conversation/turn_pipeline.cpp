@@ -55,6 +55,13 @@ PartOutcome Outcome(const core::Result<T>& result) {
 
 double Round3(double v) { return std::round(v * 1000) / 1000; }
 
+// Emits one provisional event of the turn.
+asio::awaitable<core::Result<void>> EmitOne(TurnEmitter& emitter, std::string turn_id, EventBody body) {
+  std::vector<NewEvent> events;  // named: no braced temporary inside co_await (g++ 12)
+  events.push_back(NewEvent{.turn_id = std::move(turn_id), .body = std::move(body)});
+  co_return co_await emitter.Emit(std::move(events));
+}
+
 }  // namespace
 
 CustomerState CustomerAfter(CustomerState customer, const NpcReply& reply) {
@@ -85,15 +92,13 @@ class TurnPipeline::StreamSink final : public DeltaSink {
       pipeline_.first_delta_.Observe(
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count());
     }
-    std::vector<NewEvent> events;
-    events.push_back(NewEvent{.turn_id = turn_id_, .body = NpcDelta{.text = std::move(text)}});
-    co_await emitter_.Emit(std::move(events));  // a failure is the emitter's to remember
+    EventBody delta = NpcDelta{.text = std::move(text)};     // named: no temporaries inside co_await (g++ 12)
+    co_await EmitOne(emitter_, turn_id_, std::move(delta));  // a failure is the emitter's to remember
   }
 
   asio::awaitable<void> Reset(std::string reason) override {
-    std::vector<NewEvent> events;
-    events.push_back(NewEvent{.turn_id = turn_id_, .body = NpcReset{.reason = std::move(reason)}});
-    co_await emitter_.Emit(std::move(events));
+    EventBody reset = NpcReset{.reason = std::move(reason)};
+    co_await EmitOne(emitter_, turn_id_, std::move(reset));
   }
 
  private:
@@ -150,16 +155,17 @@ asio::awaitable<TurnParts> TurnPipeline::Run(const TurnPlan& plan, TurnEmitter& 
     // An engine that does not know what its reply means leaves it to the customer-intent classifier.
     if (reply && reply->intent.empty()) reply->intent = agents_.intents->Classify(reply->text).label;
     if (reply) {
-      std::vector<NewEvent> done;
-      done.push_back(NewEvent{.turn_id = ctx.turn_id,
-                              .body = NpcDone{.text = reply->text,
-                                              .intent = reply->intent,
-                                              .revealed = reply->revealed,
-                                              .raised = reply->raised,
-                                              .resolved = reply->resolved,
-                                              .buying_signal = reply->buying_signal,
-                                              .engine = reply->engine}});
-      if (auto emitted = co_await emitter.Emit(std::move(done)); !emitted) co_return core::Fail(emitted.error());
+      NpcDone done{.text = reply->text,
+                   .intent = reply->intent,
+                   .revealed = reply->revealed,
+                   .raised = reply->raised,
+                   .resolved = reply->resolved,
+                   .buying_signal = reply->buying_signal,
+                   .engine = reply->engine};
+      EventBody body = std::move(done);
+      if (auto emitted = co_await EmitOne(emitter, ctx.turn_id, std::move(body)); !emitted) {
+        co_return core::Fail(emitted.error());
+      }
     }
     co_return reply;
   };
@@ -185,14 +191,15 @@ asio::awaitable<TurnParts> TurnPipeline::Run(const TurnPlan& plan, TurnEmitter& 
   auto both = std::move(coach_task) && std::move(customer_task);
   auto [tip, check] = co_await std::move(both);
   if (tip) {
-    std::vector<NewEvent> event;
-    event.push_back(NewEvent{.turn_id = ctx.turn_id,
-                             .body = CoachTipped{.tip_type = tip->type,
-                                                 .technique = tip->technique,
-                                                 .text = tip->text,
-                                                 .example = tip->example,
-                                                 .evidence = tip->evidence}});
-    if (auto emitted = co_await emitter.Emit(std::move(event)); !emitted) tip = core::Fail(emitted.error());
+    CoachTipped tipped{.tip_type = tip->type,
+                       .technique = tip->technique,
+                       .text = tip->text,
+                       .example = tip->example,
+                       .evidence = tip->evidence};
+    EventBody body = std::move(tipped);
+    if (auto emitted = co_await EmitOne(emitter, ctx.turn_id, std::move(body)); !emitted) {
+      tip = core::Fail(emitted.error());
+    }
   }
   parts.tip = std::move(tip);
   // The customer's words are checked too: a compliance hit either side is an event.

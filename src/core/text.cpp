@@ -1,5 +1,6 @@
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include <unicode/brkiter.h>
@@ -134,14 +135,25 @@ std::string FoldText(std::string_view text) {
 }
 
 bool ContainsPhrase(std::string_view folded, std::string_view phrase) {
-  if (phrase.empty()) return false;
-  // Phrases are authored data: ASCII lower-casing is enough (and cheap).
-  std::string key(phrase);
-  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (phrase.empty() || phrase.size() > folded.size()) return false;
+  // Phrases are authored data: ASCII lower-casing is enough, compared in place (no copy: rule sets
+  // match hundreds of phrases a turn).
+  const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
   const auto word_byte = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
-  const bool latin = word_byte(key.front());
-  for (std::size_t at = folded.find(key); at != std::string_view::npos; at = folded.find(key, at + 1)) {
-    if (!latin || at == 0 || !word_byte(folded[at - 1])) return true;
+  const bool latin = word_byte(phrase.front());
+  const auto at_word_start = [&](std::size_t at) { return !latin || at == 0 || !word_byte(folded[at - 1]); };
+  if (std::none_of(phrase.begin(), phrase.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    for (std::size_t at = folded.find(phrase); at != std::string_view::npos; at = folded.find(phrase, at + 1)) {
+      if (at_word_start(at)) return true;
+    }
+    return false;
+  }
+  const char first = lower(phrase.front());
+  for (std::size_t at = folded.find(first); at != std::string_view::npos && at + phrase.size() <= folded.size();
+       at = folded.find(first, at + 1)) {
+    std::size_t i = 1;
+    while (i < phrase.size() && folded[at + i] == lower(phrase[i])) ++i;
+    if (i == phrase.size() && at_word_start(at)) return true;
   }
   return false;
 }
