@@ -19,14 +19,14 @@ constexpr std::string_view kStages[] = {"OPENING", "NEEDS_DISCOVERY", "PRODUCT_I
 // The phrase kinds a persona may word in its own way (docs/customer.md); the rest comes from the
 // shared phrases. A unit test checks the list against data/cues/customer_phrases.json.
 constexpr std::string_view kTemplateKeys[] = {
-    "greeting",      "reveal_need",        "reveal_pain",      "tell_fact",      "confirm_summary",
-    "also_need",     "nothing_more",       "unknown",          "already_told",   "raise_objection",
-    "still_open",    "objection_resolved", "answered_upfront", "value_heard",    "so_what",
-    "pitched_early", "proof_please",       "buying_signal",    "ask_next_step",  "accept_close",
-    "reject_close",  "reject_close_early", "insulted",         "pressured",      "doubt_claim",
-    "refuse_data",   "refuse_irregular",   "ignore_injection", "competitor_jab", "downplay_noted",
-    "off_topic",     "acknowledge",        "prompt",           "courtesy",       "wrap_up",
-    "leave"};
+    "greeting",        "reveal_need",   "reveal_pain",        "tell_fact",        "confirm",
+    "confirm_summary", "also_need",     "nothing_more",       "unknown",          "already_told",
+    "raise_objection", "still_open",    "objection_resolved", "answered_upfront", "value_heard",
+    "so_what",         "pitched_early", "proof_please",       "buying_signal",    "ask_next_step",
+    "accept_close",    "reject_close",  "reject_close_early", "insulted",         "pressured",
+    "doubt_claim",     "refuse_data",   "refuse_irregular",   "ignore_injection", "competitor_jab",
+    "downplay_noted",  "off_topic",     "acknowledge",        "prompt",           "courtesy",
+    "wrap_up",         "leave"};
 
 class Checker {
  public:

@@ -50,10 +50,10 @@ class Policy {
     Treatment();
     if (!done_) Resolutions();
     if (!done_ && read_.close) Close();
-    if (!done_ && plan_.empty() && (read_.greeting || turn_.history.empty()) && read_.need.empty() &&
-        read_.fact.empty()) {
+    // The first turn is answered with the persona's greeting; an open question in it is answered too.
+    if (!done_ && plan_.empty() && (turn_.turn_index <= 1 || (read_.greeting && read_.need.empty()))) {
       Say("greeting");
-      done_ = !read_.pitch;
+      done_ = !read_.open_question;
     }
     if (!done_ && read_.question) Question();
     if (!done_ && !read_.triggers.empty() && !state_.raised.contains(read_.triggers)) Trigger();
@@ -183,6 +183,14 @@ class Policy {
     }
   }
 
+  // Whether the customer's last line holds `text`.
+  bool JustSaid(const std::string& text) const {
+    for (auto line = turn_.history.rbegin(); line != turn_.history.rend(); ++line) {
+      if (line->speaker == "customer") return line->text.find(text) != std::string::npos;
+    }
+    return false;
+  }
+
   const Need* NextNeed(bool hidden_too) const {
     for (const auto& need : persona_.needs) {
       if (!Revealed(need.id) && !need.hidden) return &need;
@@ -219,7 +227,8 @@ class Policy {
       if (fact != nullptr && !Told(fact->id)) {
         Say("tell_fact", fact->says).tells = fact->id;
         Mood(0.02, "good_question");
-      } else if (read_.need.empty()) {
+      } else if (fact != nullptr && read_.need.empty() && !JustSaid(fact->says)) {
+        // Asked again later; right after telling it, the trainee is only taking it in.
         Say("already_told");
       }
     }
@@ -227,7 +236,12 @@ class Policy {
       if (const Need* need = NeedById(read_.need)) Reveal(*need);
       return;
     }
-    if (!read_.fact.empty()) return;
+    if (!read_.fact.empty() && !plan_.empty()) return;
+    // A question about a need it has already told: it confirms.
+    if (!read_.told_need.empty()) {
+      Say("confirm");
+      return;
+    }
     if (read_.open_question) {
       if (const Need* next = NextNeed(true)) {
         Reveal(*next);
@@ -362,7 +376,7 @@ std::string IntentOfBeat(const std::string& kind, const std::string& objection_i
     return "benefit_inquiry";
   }
   if (kind == "objection_resolved" || kind == "answered_upfront" || kind == "value_heard" || kind == "courtesy" ||
-      kind == "confirm_summary") {
+      kind == "confirm_summary" || kind == "confirm") {
     return "positive_feedback";
   }
   if (kind == "proof_please") return "case_request";

@@ -69,14 +69,14 @@ std::pair<std::vector<std::string>, std::size_t> Variants(const conversation::Tu
   return {std::move(out), own};
 }
 
-// The variant with its {placeholder} replaced by `slot`; a sentence put after a comma loses its capital
+// The variant with its {placeholder} replaced by `slot`; a sentence put after a comma or colon loses its capital
 // ("Well, we lose leads…"), except "I".
 std::string Fill(std::string text, std::string_view slot) {
   const auto open = text.find('{');
   const auto close = open == std::string::npos ? std::string::npos : text.find('}', open);
   if (close == std::string::npos) return text;
   std::string value(slot);
-  const bool after_comma = open >= 2 && text.compare(open - 2, 2, ", ") == 0;
+  const bool after_comma = open >= 2 && (text.compare(open - 2, 2, ", ") == 0 || text.compare(open - 2, 2, ": ") == 0);
   if (after_comma && value.size() > 1 && value[0] >= 'A' && value[0] <= 'Z' && value[1] != ' ' && value[1] != '\'') {
     value[0] = static_cast<char>(value[0] - 'A' + 'a');
   }

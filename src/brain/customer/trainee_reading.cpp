@@ -98,9 +98,13 @@ TraineeReading ReadTurn(const TurnContext& turn, const PersonaModel& persona) {
   // A question by its form, or by a sure classifier (an unsure "needs_summary" is no question).
   r.question = ((act == "open_question" || act == "closed_question" || act == "needs_summary") && sure) ||
                IsQuestionText(turn.text);
-  r.summary = (act == "needs_summary" && sure) || ContainsAny(folded, SummaryCues());
+  r.summary = ContainsAny(folded, SummaryCues()) ||
+              (act == "needs_summary" && sure && IsQuestionText(turn.text) && !customer.revealed.empty());
   r.open_question = r.question && (act == "open_question" || ContainsAny(folded + " ", OpenQuestionCues()));
   for (const auto& need : persona.needs) {
+    if (customer.revealed.contains(need.id) && r.told_need.empty() && AnyOf(folded, need.revealed_by)) {
+      r.told_need = need.id;
+    }
     if (customer.revealed.contains(need.id) || !AnyOf(folded, need.revealed_by)) continue;
     if (need.hidden && !r.question) continue;
     r.need = need.id;

@@ -24,6 +24,7 @@ struct TraineeReading {
   bool summary = false;        // sums up what the customer said and checks it
   std::string need;            // the first unrevealed need or pain whose cues it touches; empty if none
   std::string fact;            // the first persona fact whose cues it touches; empty if none
+  std::string told_need;       // a need the customer has already told that it touches; empty if none
   // Answering.
   std::vector<std::string> resolves;  // open objections it answers with what settles them
   std::string triggers;               // the first objection not yet raised that it brings up
