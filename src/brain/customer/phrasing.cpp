@@ -69,15 +69,17 @@ std::pair<std::vector<std::string>, std::size_t> Variants(const conversation::Tu
   return {std::move(out), own};
 }
 
-// The variant with its {placeholder} replaced by `slot`; a sentence put after a comma or colon loses its capital
+// The variant with its {placeholder} replaced by `slot`; a sentence put inside another loses its capital
 // ("Well, we lose leads…"), except "I".
 std::string Fill(std::string text, std::string_view slot) {
   const auto open = text.find('{');
   const auto close = open == std::string::npos ? std::string::npos : text.find('}', open);
   if (close == std::string::npos) return text;
   std::string value(slot);
-  const bool after_comma = open >= 2 && (text.compare(open - 2, 2, ", ") == 0 || text.compare(open - 2, 2, ": ") == 0);
-  if (after_comma && value.size() > 1 && value[0] >= 'A' && value[0] <= 'Z' && value[1] != ' ' && value[1] != '\'') {
+  // Inside a sentence: after a space that does not follow a sentence end.
+  const char before = open >= 2 ? text[open - 2] : '.';
+  const bool inside = open >= 2 && text[open - 1] == ' ' && before != '.' && before != '!' && before != '?';
+  if (inside && value.size() > 1 && value[0] >= 'A' && value[0] <= 'Z' && value[1] != ' ' && value[1] != '\'') {
     value[0] = static_cast<char>(value[0] - 'A' + 'a');
   }
   text.replace(open, close - open + 1, value);
@@ -125,6 +127,7 @@ Wording Compose(const conversation::TurnContext& turn, const std::vector<Beat>& 
     for (const auto& sentence : core::SplitSentences(line.text)) said.insert(SentenceKey(sentence));
   }
   Wording out;
+  std::set<std::string> leads;  // the words before the slot of each variant said in this reply ("Well, ")
   for (std::size_t b = 0; b < beats.size(); ++b) {
     const auto& beat = beats[b];
     const auto [variants, own] = Variants(turn, beat.kind);
@@ -136,13 +139,17 @@ Wording Compose(const conversation::TurnContext& turn, const std::vector<Beat>& 
       const std::size_t group = i < own ? own : variants.size() - own;
       const std::size_t base = i < own ? 0 : own;
       const std::size_t pick = base + (start + (i - base)) % group;
-      const std::string text = Fill(variants[pick], beat.slot);
+      const std::string& variant = variants[pick];
+      const std::string lead = variant.substr(0, std::min(variant.find('{'), variant.size()));
+      if (!lead.empty() && lead != variant && leads.contains(lead)) continue;  // "Well, … Well, …"
+      const std::string text = Fill(variant, beat.slot);
       const auto sentences = core::SplitSentences(text);
       if (sentences.empty()) continue;
       bool fresh = true;
       for (const auto& sentence : sentences) fresh = fresh && !said.contains(SentenceKey(sentence));
       if (!fresh) continue;
       for (const auto& sentence : sentences) said.insert(SentenceKey(sentence));
+      if (!lead.empty() && lead != variant) leads.insert(lead);
       Append(out.text, text);
       out.said.push_back(b);
       break;
