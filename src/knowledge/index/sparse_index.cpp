@@ -177,6 +177,8 @@ std::vector<ScoredKey> SparseIndex::Search(std::string_view query, std::size_t k
   for (std::size_t begin = 0; begin < terms.size();) {
     std::size_t end = begin + 1;
     while (end < terms.size() && terms[end].meaning == terms[begin].meaning) ++end;
+    // A meaning of one term (most) adds straight to the scores; several keep each entry's best first.
+    const bool single = end - begin == 1;
     touched_best.clear();
     for (std::size_t t = begin; t < end; ++t) {
       const auto& list = postings_[terms[t].id];
@@ -186,9 +188,9 @@ std::vector<ScoredKey> SparseIndex::Search(std::string_view query, std::size_t k
       for (const auto& posting : list) {
         const auto f = static_cast<float>(posting.count);
         const float score = idf * f * kScale / (f + base + slope * lengths_[posting.slot]);
-        float& current = best[posting.slot];
-        if (current == 0) touched_best.push_back(posting.slot);
-        current = std::max(current, score);
+        float& current = single ? scores[posting.slot] : best[posting.slot];
+        if (current == 0) (single ? touched : touched_best).push_back(posting.slot);
+        current = single ? current + score : std::max(current, score);
       }
     }
     for (const auto slot : touched_best) {
