@@ -78,6 +78,8 @@ TEST_F(KnowledgeE2e, TheDemoDocumentsAreSearchableAndTraineesCanSearchButNotUplo
   EXPECT_EQ(hits[0].at("source").as_string(), "platinum-card-sheet.zh.md");
   EXPECT_GT(hits[0].at("score").as_double(), 0);
   EXPECT_EQ(hits[0].at("page").as_int64(), 1);
+  EXPECT_EQ(hits[0].at("pages"), (json::array{1, 1}));
+  EXPECT_EQ(hits[0].at("citation"), "platinum-card-sheet.zh.md") << "a Markdown file cites no pages";
   auto upload = Call(trainee, "POST", "/api/v1/knowledge/documents", Multipart({{"a.txt", "hello"}}, "x"),
                      std::string("multipart/form-data; boundary=") + kBoundary);
   ASSERT_TRUE(upload);
@@ -145,6 +147,27 @@ TEST_F(KnowledgeE2e, AnAdminUploadsFollowsTheJobListsAndDeletesDocuments) {
   auto missing_job = Call(admin, "GET", "/api/v1/knowledge/jobs/job_nope");
   ASSERT_TRUE(missing_job);
   EXPECT_EQ(missing_job->status, 404);
+}
+
+TEST_F(KnowledgeE2e, AHitCitesThePagesOfItsPassageAndThePageOfItsMatch) {
+  const auto admin = Admin();
+  ASSERT_FALSE(admin.empty());
+  const auto pdf = core::ReadWholeFile(FixturePath("spanning.pdf"));
+  ASSERT_TRUE(pdf);
+  auto upload = Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"spanning.pdf", *pdf}}, "pages"),
+                     std::string("multipart/form-data; boundary=") + kBoundary);
+  ASSERT_TRUE(upload);
+  ASSERT_EQ(upload->status, 202) << upload->body;
+  json::array hits;
+  for (int i = 0; i < 200 && hits.empty(); ++i) {
+    hits = Search(admin, {{"query", "replacement devices shipped within 48 hours"}, {"collection", "pages"}});
+    if (hits.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].at("source"), "spanning.pdf");
+  EXPECT_EQ(hits[0].at("page").as_int64(), 2);
+  EXPECT_EQ(hits[0].at("pages"), (json::array{1, 2}));
+  EXPECT_EQ(hits[0].at("citation"), "spanning.pdf, pp. 1-2");
 }
 
 TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {

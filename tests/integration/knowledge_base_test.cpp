@@ -4,6 +4,7 @@
 // reloading, and retrieval on the demo knowledge base.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -220,6 +221,40 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
   hits = Find(*kb, "Dedicated manager Enterprise 399");
   ASSERT_FALSE(hits.empty());
   EXPECT_TRUE(hits[0].source == "sample.csv" || hits[0].source == "digital.pdf") << hits[0].source;
+}
+
+TEST_F(KnowledgeBaseTest, APassageSpanningPagesCitesItsRangeAndAHitThePageOfItsMatch) {
+  {
+    auto kb = Make();
+    ASSERT_EQ(Ingest(*kb, Fixture("spanning.pdf")).status, "indexed");
+  }
+  auto kb = Make();  // reloaded from the store: the page ranges were kept
+  // The fact is on page 2 of a section that starts on page 1.
+  auto hits = Find(*kb, "replacement devices shipped within 48 hours");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].source, "spanning.pdf");
+  EXPECT_NE(hits[0].text.find("Warranty and repairs"), std::string::npos) << hits[0].text;
+  EXPECT_EQ(hits[0].page, 2);
+  EXPECT_EQ(hits[0].first_page, 1);
+  EXPECT_EQ(hits[0].last_page, 2);
+  EXPECT_EQ(hits[0].citation, "spanning.pdf, pp. 1-2");
+  // A fact on page 1 of the same passage: page 1, the same citation.
+  hits = Find(*kb, "serial number printed under the battery cover");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].page, 1);
+  EXPECT_EQ(hits[0].citation, "spanning.pdf, pp. 1-2");
+  // The agents' port carries the same: what the coach and assist cite.
+  ASSERT_EQ(Ingest(*kb, {"policy.md", "# Refunds\n\nReplacement devices are not refunded.\n"}).status, "indexed");
+  auto port = core::RunOn(
+      io_,
+      kb->Search({.text = "replacement devices within 48 hours", .language = "", .k = 2, .collections = {"default"}}));
+  ASSERT_TRUE(port);
+  ASSERT_EQ(port->size(), 2u);
+  EXPECT_EQ(port->at(0).page, 2);
+  EXPECT_EQ(port->at(0).first_page, 1);
+  EXPECT_EQ(port->at(0).last_page, 2);
+  EXPECT_EQ(port->at(0).citation, "spanning.pdf, pp. 1-2");
+  EXPECT_EQ(port->at(1).citation, "policy.md") << "a Markdown file has no pages to cite";
 }
 
 TEST_F(KnowledgeBaseTest, ReingestIsIdempotentAndAChangedFileReplacesItsChunks) {

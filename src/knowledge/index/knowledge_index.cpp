@@ -32,6 +32,10 @@ std::string DetectLanguage(std::string_view text) {
   return latin > 0 ? "en" : "";
 }
 
+std::string CitePages(int first, int last) {
+  return last > first ? "pp. " + std::to_string(first) + "-" + std::to_string(last) : "p. " + std::to_string(first);
+}
+
 void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parents, std::vector<IndexedChunk> children) {
   std::unique_lock lock(mutex_);
   RemoveLocked(document.id);
@@ -175,6 +179,8 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     const auto& parent = found->second;
     if (!seen_texts.insert(parent.chunk.text).second) continue;
     const auto& info = documents_[parent.document].info;
+    const int first_page = parent.chunk.page;
+    const int last_page = std::max(parent.chunk.page, parent.chunk.page_end);
     hits.push_back(
         SearchHit{.chunk_id = parent.chunk.id,
                   .document_id = info.id,
@@ -183,6 +189,9 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
                   .type = info.type,
                   .heading = parent.chunk.heading_path.empty() ? std::string() : parent.chunk.heading_path.back(),
                   .page = children_.at(child).page,
+                  .first_page = first_page,
+                  .last_page = last_page,
+                  .citation = info.format == "pdf" ? info.name + ", " + CitePages(first_page, last_page) : info.name,
                   .text = parent.chunk.text,
                   .score = f.score,
                   .sparse_score = f.sparse_score,

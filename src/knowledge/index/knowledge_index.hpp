@@ -31,12 +31,14 @@ struct DocumentInfo {
   std::string type;      // product, faq, case, comparison, playbook, compliance, or empty
   std::string language;  // "zh", "en" or empty (any)
   std::string version;
+  std::string format{};  // pdf, markdown, ...: a PDF's pages are cited, other formats' are not
 };
 
 struct IndexedChunk {
   std::string id;
   std::string parent_id;  // empty for parents
   int page = 1;
+  int page_end = 0;  // the last page (a parent may span pages); 0: the same as `page`
   std::vector<std::string> heading_path;
   std::string text;
   TermCounts terms;  // children only
@@ -63,8 +65,11 @@ struct SearchHit {
   std::string collection{};
   std::string type;
   std::string heading;  // the innermost heading above the parent
-  int page = 1;         // where the best child starts
-  std::string text;     // the parent's text
+  int page = 1;         // the page of the best child's text (a child stays on one page)
+  int first_page = 1;   // the pages the parent passage spans
+  int last_page = 1;
+  std::string citation;  // "source" or, for a PDF, "source, p. 2" / "source, pp. 1-2" (the passage's pages)
+  std::string text;      // the parent's text
   double score = 0;
   double sparse_score = 0;  // the best child's BM25 score; 0 when BM25 missed it
   int sparse_rank = 0;      // of the best child; 0 when that retriever missed it
@@ -84,6 +89,9 @@ std::uint64_t ChunkKey(std::string_view chunk_id);
 // "zh" when Han characters are a fifth or more of the letters, "en" when
 // there are Latin letters, else empty.
 std::string DetectLanguage(std::string_view text);
+
+// "p. 2" or "pp. 1-2": how a passage's pages are cited.
+std::string CitePages(int first, int last);
 
 class KnowledgeIndex {
  public:
