@@ -257,6 +257,25 @@ TEST_F(KnowledgeBaseTest, APassageSpanningPagesCitesItsRangeAndAHitThePageOfItsM
   EXPECT_EQ(port->at(1).citation, "policy.md") << "a Markdown file has no pages to cite";
 }
 
+TEST_F(KnowledgeBaseTest, ATwoColumnPdfGetsItsSectionHeadingsOnTheRightPassages) {
+  auto kb = Make();
+  const auto outcome = Ingest(*kb, Fixture("two_column.pdf"));
+  ASSERT_EQ(outcome.status, "indexed") << outcome.error;
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"volume quote above fifty seats", "Pricing"},
+      {"named consultant imports spreadsheets", "Onboarding"},
+      {"hotline from nine in the morning", "Support"},
+      {"backups kept for thirty days", "Security"},
+  };
+  for (const auto& [query, heading] : expected) {
+    const auto hits = Find(*kb, query);
+    ASSERT_FALSE(hits.empty()) << query;
+    EXPECT_EQ(hits[0].heading, heading) << query << " -> " << hits[0].text;
+    EXPECT_TRUE(hits[0].text.starts_with("## " + heading + "\n")) << hits[0].text;
+    EXPECT_EQ(hits[0].text.find('|'), std::string::npos) << "no table made of columns: " << hits[0].text;
+  }
+}
+
 TEST_F(KnowledgeBaseTest, ReingestIsIdempotentAndAChangedFileReplacesItsChunks) {
   auto kb = Make();
   auto first = Ingest(*kb, {"policy.md", "# Refunds\n\nRefunds within 30 days of purchase.\n"});

@@ -178,6 +178,28 @@ TEST(Pdf, TextPerPageWithTablesAsMarkdown) {
   EXPECT_EQ(CountPdfImages(Fixture("scanned.pdf")), 1);
 }
 
+TEST(Pdf, TwoColumnPagesReadColumnByColumnWithTheirHeadings) {
+  auto pdf = PdfFile::Open(Fixture("two_column.pdf"));
+  ASSERT_TRUE(pdf);
+  const auto markdown = MarkHeadings(AlignedTablesToMarkdown(pdf->PageText(0)), pdf->Headings(0));
+  // The title over both columns, then the left column top to bottom, then the right one.
+  std::size_t at = 0;
+  for (const auto* part :
+       {"# Lumen Field Guide for Sales Teams\n", "## Pricing\nLumen costs 99 yuan per seat each month on\n",
+        "update released during the contract.", "## Onboarding\nEvery new customer gets a named",
+        "## Support\nSupport answers within one business day by\n",
+        "## Security\nCustomer data stays in data centres on the"}) {
+    const auto found = markdown.find(part, at);
+    ASSERT_NE(found, std::string::npos) << part << "\n---\n" << markdown;
+    at = found;
+  }
+  EXPECT_FALSE(Has(markdown, "|")) << "columns of prose are no table: " << markdown;
+  // A one-column page with a table keeps its physical layout (the table stays a table).
+  auto digital = PdfFile::Open(Fixture("digital.pdf"));
+  ASSERT_TRUE(digital);
+  EXPECT_TRUE(HasAlignedTable(digital->PageText(0)));
+}
+
 // Real readers that count how often a file is opened or decoded.
 class CountingPdfReader final : public PdfReader {
  public:
