@@ -276,6 +276,40 @@ TEST_F(KnowledgeBaseTest, ATwoColumnPdfGetsItsSectionHeadingsOnTheRightPassages)
   }
 }
 
+TEST_F(KnowledgeBaseTest, AGarbledTextLayerIsReadByOcrAndTheResultSaysWhy) {
+  auto kb = Make();
+  const auto outcome = Ingest(*kb, Fixture("garbled.pdf"));
+  ASSERT_EQ(outcome.status, "indexed") << outcome.error;
+  EXPECT_EQ(outcome.pages, 2);
+  EXPECT_EQ(outcome.ocr_pages, 1) << "page 1 only: page 2's text layer is fine";
+  EXPECT_EQ(outcome.route.complexity, Complexity::kMedium);
+  EXPECT_EQ(outcome.route.extractor, "pdf-text");
+  const auto& reasons = outcome.route.reasons;
+  const auto noted = std::find_if(reasons.begin(), reasons.end(), [](const std::string& r) {
+    return r.starts_with("page 1: garbled text layer: ") && r.ends_with("; OCRed");
+  });
+  ASSERT_NE(noted, reasons.end()) << ::testing::PrintToString(reasons);
+  EXPECT_NE(noted->find("unusual characters"), std::string::npos) << *noted;
+  // What is indexed is what the page shows, not the broken layer.
+  const auto text = ParentsText(outcome.document_id);
+  EXPECT_EQ(text.find("Relatedstudies"), std::string::npos) << text;
+  EXPECT_EQ(text.find("ǡ"), std::string::npos) << text;
+  EXPECT_LE(CharacterErrorRate("Related studies on perceived usefulness show that trainees adopt new tools faster",
+                               text.substr(0, text.find("faster") + 6)),
+            0.05)
+      << text;
+  const auto hits = Find(*kb, "perceived usefulness of new tools");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].page, 1);
+  EXPECT_NE(hits[0].text.find("perceived usefulness"), std::string::npos) << hits[0].text;
+  // The routing reasons are kept with the document.
+  auto documents = core::RunOn(io_, kb->Documents("default", "default"));
+  ASSERT_TRUE(documents);
+  ASSERT_EQ(documents->size(), 1u);
+  ASSERT_TRUE(documents->front().route);
+  EXPECT_EQ(documents->front().route->reasons, reasons);
+}
+
 TEST_F(KnowledgeBaseTest, ReingestIsIdempotentAndAChangedFileReplacesItsChunks) {
   auto kb = Make();
   auto first = Ingest(*kb, {"policy.md", "# Refunds\n\nRefunds within 30 days of purchase.\n"});

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -20,6 +21,7 @@
 #include "knowledge/ingest_pipeline.hpp"
 #include "knowledge/text/pdf_layout.hpp"
 #include "knowledge/text/text_decode.hpp"
+#include "knowledge/text/text_layer.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::knowledge {
@@ -198,6 +200,40 @@ TEST(Pdf, TwoColumnPagesReadColumnByColumnWithTheirHeadings) {
   auto digital = PdfFile::Open(Fixture("digital.pdf"));
   ASSERT_TRUE(digital);
   EXPECT_TRUE(HasAlignedTable(digital->PageText(0)));
+}
+
+TEST(TextLayer, AGarbledLayerIsToldFromRealTextByItsCharacters) {
+  auto garbled = PdfFile::Open(Fixture("garbled.pdf"));
+  ASSERT_TRUE(garbled);
+  const auto reason = GarbledTextReason(garbled->PageText(0));
+  EXPECT_TRUE(Has(reason, "garbled text layer: ") && Has(reason, "unusual characters (ǡ")) << reason;
+  EXPECT_EQ(GarbledTextReason(garbled->PageText(1)), "") << "the clean second page";
+  // Words run together, or no common word at all, without one odd character.
+  EXPECT_TRUE(Has(GarbledTextReason("Relatedstudiesonperceivedusefulnessshowthattraineesadoptnewtools "
+                                    "whenthebenefitisclearandmeasuredbymanagersmonthly"),
+                  "words run together"));
+  std::string shifted;  // a broken encoding: every letter moved by three
+  for (int i = 0; i < 12; ++i) shifted += "Wkh fduw zdlyhv wkh dqqxdo ihh lq wkh iluvw bhdu. ";
+  EXPECT_TRUE(Has(GarbledTextReason(shifted), "common word")) << GarbledTextReason(shifted);
+  // No false alarms: every page of the other PDF fixtures, the demo documents, Vietnamese, and short text.
+  for (const auto* name : {"digital.pdf", "two_column.pdf", "spanning.pdf", "japanese.pdf"}) {
+    auto pdf = PdfFile::Open(Fixture(name));
+    ASSERT_TRUE(pdf) << name;
+    for (int i = 0; i < pdf->Pages(); ++i) EXPECT_EQ(GarbledTextReason(pdf->PageText(i)), "") << name << " " << i;
+  }
+  int demo = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(SALESBOOST_SOURCE_DIR) + "/data/demo/knowledge")) {
+    auto text = core::ReadWholeFile(entry.path().string());
+    ASSERT_TRUE(text);
+    EXPECT_EQ(GarbledTextReason(*text), "") << entry.path();
+    ++demo;
+  }
+  EXPECT_GE(demo, 10);
+  EXPECT_EQ(
+      GarbledTextReason("Thẻ tín dụng này được miễn phí thường niên trong năm đầu tiên, ưu đãi cho khách hàng mới."),
+      "");
+  EXPECT_EQ(GarbledTextReason("ǡǡ"), "") << "too little text to judge";
 }
 
 // Real readers that count how often a file is opened or decoded.
