@@ -55,7 +55,10 @@ boost::asio::awaitable<Preparation> IngestPipeline::Prepare(std::string document
       const std::string heading = child.heading_path.empty() ? std::string() : child.heading_path.back();
       c.terms.push_back(CountTerms(heading + "\n" + child.text));
     }
-    c.language = name.ends_with(".zh.md") ? "zh" : name.ends_with(".en.md") ? "en" : DetectLanguage(document.Text());
+    c.language = name.ends_with(".zh.md")   ? "zh"
+                 : name.ends_with(".en.md") ? "en"
+                 : name.ends_with(".ja.md") ? "ja"
+                                            : DetectLanguage(document.Text());
     return c;
   };
   auto chunked = co_await deps_.workers.Run(chunk);

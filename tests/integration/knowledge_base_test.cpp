@@ -310,6 +310,28 @@ TEST_F(KnowledgeBaseTest, AGarbledTextLayerIsReadByOcrAndTheResultSaysWhy) {
   EXPECT_EQ(documents->front().route->reasons, reasons);
 }
 
+TEST_F(KnowledgeBaseTest, AJapanesePdfIsTaggedJaAndFoundByJapaneseQueries) {
+  auto kb = Make();
+  ASSERT_EQ(Ingest(*kb, Fixture("japanese.pdf")).status, "indexed");
+  ASSERT_EQ(Ingest(*kb, Fixture("refund.gbk.txt")).status, "indexed");
+  auto documents = core::RunOn(io_, kb->Documents("default", "default"));
+  ASSERT_TRUE(documents);
+  std::map<std::string, std::string> languages;
+  for (const auto& document : *documents) languages[document.name] = document.language;
+  EXPECT_EQ(languages["japanese.pdf"], "ja");
+  EXPECT_EQ(languages["refund.gbk.txt"], "zh");
+  // ICU's word break segments the Japanese text for BM25.
+  auto hits = Find(*kb, "専任のコンサルタント", "ja");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].source, "japanese.pdf");
+  EXPECT_NE(hits[0].text.find("二週間付き添います"), std::string::npos) << hits[0].text;
+  EXPECT_EQ(hits[0].heading, "製品概要");
+  // A Chinese search does not return the Japanese document.
+  hits = Find(*kb, "退款 顾客 会話 料金", "zh");
+  ASSERT_FALSE(hits.empty());
+  for (const auto& hit : hits) EXPECT_EQ(hit.source, "refund.gbk.txt");
+}
+
 TEST_F(KnowledgeBaseTest, ReingestIsIdempotentAndAChangedFileReplacesItsChunks) {
   auto kb = Make();
   auto first = Ingest(*kb, {"policy.md", "# Refunds\n\nRefunds within 30 days of purchase.\n"});

@@ -445,6 +445,13 @@ TEST(KnowledgeIndex, DetectsTheLanguageOfAText) {
   EXPECT_EQ(DetectLanguage("Refunds are available within 30 days."), "en");
   EXPECT_EQ(DetectLanguage("Lumen CRM 支持手机和电脑同时使用。"), "zh");
   EXPECT_EQ(DetectLanguage("12345"), "");
+  // Kana tell Japanese from Chinese; a katakana name in a Chinese text does not.
+  EXPECT_EQ(DetectLanguage("ルーメンＣＲＭは、すべての顧客との会話を一か所にまとめます。"), "ja");
+  EXPECT_EQ(DetectLanguage("料金は一席あたり月額九十九元からです。"), "ja");
+  EXPECT_EQ(DetectLanguage("ﾙｰﾒﾝの料金は安いです"), "ja");
+  EXPECT_EQ(DetectLanguage("我们的客户「ソニー」在北京和上海都有分公司，员工培训只需要半天时间，数据保存在国内机房。"),
+            "zh");
+  EXPECT_EQ(DetectLanguage("王・李两位经理负责实施。"), "zh");
 }
 
 }  // namespace

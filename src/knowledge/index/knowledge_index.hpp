@@ -29,7 +29,7 @@ struct DocumentInfo {
   std::string collection;
   std::string name;
   std::string type;      // product, faq, case, comparison, playbook, compliance, or empty
-  std::string language;  // "zh", "en" or empty (any)
+  std::string language;  // "zh", "en", "ja" or empty (any)
   std::string version;
   std::string format{};  // pdf, markdown, ...: a PDF's pages are cited, other formats' are not
 };
@@ -86,8 +86,9 @@ struct IndexStats {
 // The 64-bit key of a chunk id (16 hex digits).
 std::uint64_t ChunkKey(std::string_view chunk_id);
 
-// "zh" when Han characters are a fifth or more of the letters, "en" when
-// there are Latin letters, else empty.
+// "ja" when kana (hiragana, katakana) are a tenth or more of the Han and
+// kana characters (Chinese text has none), else "zh" when Han characters are
+// a fifth or more of the letters, "en" when there are Latin letters, else empty.
 std::string DetectLanguage(std::string_view text);
 
 // "p. 2" or "pp. 1-2": how a passage's pages are cited.
