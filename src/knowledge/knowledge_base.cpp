@@ -220,9 +220,9 @@ asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Knowledge
                                              .type = std::move(hit.type),
                                              .score = hit.score,
                                              .lexical_score = hit.sparse_score,
-                                             .page = hit.page,
-                                             .first_page = hit.first_page,
-                                             .last_page = hit.last_page,
+                                             .page = hit.paged ? hit.page : 0,
+                                             .first_page = hit.paged ? hit.first_page : 0,
+                                             .last_page = hit.paged ? hit.last_page : 0,
                                              .citation = std::move(hit.citation)});
   }
   co_return out;

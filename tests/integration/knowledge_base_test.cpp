@@ -255,6 +255,7 @@ TEST_F(KnowledgeBaseTest, APassageSpanningPagesCitesItsRangeAndAHitThePageOfItsM
   EXPECT_EQ(port->at(0).last_page, 2);
   EXPECT_EQ(port->at(0).citation, "spanning.pdf, pp. 1-2");
   EXPECT_EQ(port->at(1).citation, "policy.md") << "a Markdown file has no pages to cite";
+  EXPECT_EQ(port->at(1).page, 0);
 }
 
 TEST_F(KnowledgeBaseTest, ATwoColumnPdfGetsItsSectionHeadingsOnTheRightPassages) {

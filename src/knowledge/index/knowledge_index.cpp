@@ -199,6 +199,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     const auto& info = documents_[parent.document].info;
     const int first_page = parent.chunk.page;
     const int last_page = std::max(parent.chunk.page, parent.chunk.page_end);
+    const bool paged = info.format == "pdf";
     hits.push_back(
         SearchHit{.chunk_id = parent.chunk.id,
                   .document_id = info.id,
@@ -209,7 +210,8 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
                   .page = children_.at(child).page,
                   .first_page = first_page,
                   .last_page = last_page,
-                  .citation = info.format == "pdf" ? info.name + ", " + CitePages(first_page, last_page) : info.name,
+                  .paged = paged,
+                  .citation = paged ? info.name + ", " + CitePages(first_page, last_page) : info.name,
                   .text = parent.chunk.text,
                   .score = f.score,
                   .sparse_score = f.sparse_score,

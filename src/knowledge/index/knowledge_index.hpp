@@ -68,6 +68,7 @@ struct SearchHit {
   int page = 1;         // the page of the best child's text (a child stays on one page)
   int first_page = 1;   // the pages the parent passage spans
   int last_page = 1;
+  bool paged = false;    // the document has pages (a PDF); other formats are one page 1
   std::string citation;  // "source" or, for a PDF, "source, p. 2" / "source, pp. 1-2" (the passage's pages)
   std::string text;      // the parent's text
   double score = 0;
