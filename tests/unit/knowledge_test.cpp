@@ -186,11 +186,11 @@ TEST(Pdf, TwoColumnPagesReadColumnByColumnWithTheirHeadings) {
   const auto markdown = MarkHeadings(AlignedTablesToMarkdown(pdf->PageText(0)), pdf->Headings(0));
   // The title over both columns, then the left column top to bottom, then the right one.
   std::size_t at = 0;
-  for (const auto* part :
-       {"# Lumen Field Guide for Sales Teams\n", "## Pricing\nLumen costs 99 yuan per seat each month on\n",
-        "update released during the contract.", "## Onboarding\nEvery new customer gets a named",
-        "## Support\nSupport answers within one business day by\n",
-        "## Security\nCustomer data stays in data centres on the"}) {
+  for (const auto* part : {"# Lumen Field Guide for Sales Teams\n",
+                           "## Pricing\n\nLumen costs 99 yuan per seat each month on\nthe Starter plan.",
+                           "update released during the contract.", "## Onboarding\n\nEvery new customer gets a named",
+                           "## Support\n\nSupport answers within one business day by\nemail.",
+                           "## Security\n\nCustomer data stays in data centres on the"}) {
     const auto found = markdown.find(part, at);
     ASSERT_NE(found, std::string::npos) << part << "\n---\n" << markdown;
     at = found;

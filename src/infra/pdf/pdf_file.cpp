@@ -114,6 +114,26 @@ bool HasColumns(const std::vector<Line>& lines) {
   return beside_lines >= kMinLines && beside * 2 >= total && beside >= kProseLineBytes * beside_lines;
 }
 
+// The lines in reading order, one per line; a blank line where a paragraph or a column ends (the next
+// line starts higher up, or further down than a line's height).
+std::string ReadingOrderText(std::vector<Line>& lines) {
+  std::string text;
+  const Line* previous = nullptr;
+  for (auto& line : lines) {
+    while (!line.text.empty() && line.text.back() == ' ') line.text.pop_back();
+    if (line.text.empty()) continue;
+    if (previous != nullptr) {
+      const double height = std::max(previous->bottom - previous->top, line.bottom - line.top);
+      const double gap = line.top - previous->bottom;
+      text += gap < 0 || gap > 0.5 * height ? "\n\n" : "\n";
+    }
+    text += line.text;
+    previous = &line;
+  }
+  text += '\n';
+  return text;
+}
+
 // The cheap test first: columns side by side leave a wide gap inside many lines of the physical layout.
 bool MayHaveColumns(std::string_view layout) {
   constexpr int kMinLines = 6;
@@ -175,10 +195,10 @@ std::string PdfFile::PageText(int index) const {
   if (!page) return {};
   // One column: the physical layout keeps a table's columns aligned. Columns of prose: reading
   // order, each column top to bottom, left before right (the physical layout would interleave them).
-  auto utf8 = page->text(poppler::rectf(), poppler::page::physical_layout).to_utf8();
-  if (MayHaveColumns(std::string_view(utf8.data(), utf8.size())) &&
-      HasColumns(GroupLines(impl_->WordsOf(index, *page)))) {
-    utf8 = page->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout).to_utf8();
+  const auto utf8 = page->text(poppler::rectf(), poppler::page::physical_layout).to_utf8();
+  if (MayHaveColumns(std::string_view(utf8.data(), utf8.size()))) {
+    auto lines = GroupLines(impl_->WordsOf(index, *page));
+    if (HasColumns(lines)) return ReadingOrderText(lines);
   }
   std::string text(utf8.begin(), utf8.end());
   std::replace(text.begin(), text.end(), '\f', '\n');
