@@ -151,6 +151,51 @@ TEST(IngestRouter, RatesEachFileAndSaysWhy) {
   EXPECT_TRUE(Has(huge.error().message, "megapixels")) << huge.error().message;
 }
 
+// A PDF whose every page carries the same broken text layer; the router reads nothing else.
+class GarbledPdf final : public PdfDocument {
+ public:
+  int Pages() const override { return 3; }
+  std::string PageText(int) const override {
+    return "ǡ\uE000Relatedstudiesonperceivedusefulnessǡ\n\uFFFDshowthattraineesadoptnewtoolsfasterǡǡ\n";
+  }
+  std::vector<std::pair<std::string, std::string>> Headings(int) const override { return {}; }
+  core::Result<GrayImage> Render(int, int, std::int64_t) const override {
+    return core::Fail(core::ErrorCode::kInternal, "not rendered here");
+  }
+};
+
+class GarbledPdfReader final : public PdfReader {
+ public:
+  core::Result<std::unique_ptr<PdfDocument>> Open(std::string_view) const override {
+    return std::unique_ptr<PdfDocument>(std::make_unique<GarbledPdf>());
+  }
+};
+
+TEST(IngestRouter, AGarbledTextLayerRoutesThePdfToOcr) {
+  // Garbled on every page probed: OCR every page.
+  const GarbledPdfReader garbled_reader;
+  const infra::LeptonicaImageDecoder images;
+  auto all = knowledge::Assess({"bad.pdf", "%PDF-1.4"}, {}, {.pdf = garbled_reader, .images = images});
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->complexity, Complexity::kHigh);
+  EXPECT_EQ(all->extractor, "ocr");
+  EXPECT_TRUE(Has(all->reasons.back(), "garbled on every page probed")) << all->reasons.back();
+  const auto& why = all->reasons[all->reasons.size() - 2];
+  EXPECT_TRUE(Has(why, "page 1: garbled text layer: ")) << why;
+  // One page of two (the real fixture): the text layer is used, that page is OCRed.
+  auto mixed = Assess({"garbled.pdf", Fixture("garbled.pdf")}, {});
+  ASSERT_TRUE(mixed) << mixed.error().message;
+  EXPECT_EQ(mixed->complexity, Complexity::kMedium);
+  EXPECT_EQ(mixed->extractor, "pdf-text");
+  EXPECT_TRUE(Has(mixed->reasons.back(), "garbled text layer on 1 of 2 pages probed")) << mixed->reasons.back();
+  // The other PDF fixtures are not garbled.
+  for (const auto* name : {"digital.pdf", "two_column.pdf", "spanning.pdf", "japanese.pdf"}) {
+    auto route = Assess({name, Fixture(name)}, {});
+    ASSERT_TRUE(route) << name;
+    for (const auto& reason : route->reasons) EXPECT_FALSE(Has(reason, "garbled")) << name << ": " << reason;
+  }
+}
+
 TEST(Pdf, TextPerPageWithTablesAsMarkdown) {
   auto pdf = PdfFile::Open(Fixture("digital.pdf"));
   ASSERT_TRUE(pdf);
