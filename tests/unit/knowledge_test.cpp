@@ -189,7 +189,7 @@ TEST(IngestRouter, AGarbledTextLayerRoutesThePdfToOcr) {
   EXPECT_EQ(mixed->extractor, "pdf-text");
   EXPECT_TRUE(Has(mixed->reasons.back(), "garbled text layer on 1 of 2 pages probed")) << mixed->reasons.back();
   // The other PDF fixtures are not garbled.
-  for (const auto* name : {"digital.pdf", "two_column.pdf", "spanning.pdf", "japanese.pdf"}) {
+  for (const auto* name : {"digital.pdf", "two_column.pdf", "key_table.pdf", "spanning.pdf", "japanese.pdf"}) {
     auto route = Assess({name, Fixture(name)}, {});
     ASSERT_TRUE(route) << name;
     for (const auto& reason : route->reasons) EXPECT_FALSE(Has(reason, "garbled")) << name << ": " << reason;
@@ -241,10 +241,18 @@ TEST(Pdf, TwoColumnPagesReadColumnByColumnWithTheirHeadings) {
     at = found;
   }
   EXPECT_FALSE(Has(markdown, "|")) << "columns of prose are no table: " << markdown;
-  // A one-column page with a table keeps its physical layout (the table stays a table).
+  // A one-column page with a table keeps its physical layout (the table stays a table), also when the
+  // table is two columns of which one holds long text.
   auto digital = PdfFile::Open(Fixture("digital.pdf"));
   ASSERT_TRUE(digital);
   EXPECT_TRUE(HasAlignedTable(digital->PageText(0)));
+  auto table = PdfFile::Open(Fixture("key_table.pdf"));
+  ASSERT_TRUE(table);
+  const auto rows = AlignedTablesToMarkdown(table->PageText(0));
+  EXPECT_TRUE(Has(rows,
+                  "| Starter | Email support within one business day for every seat |\n| --- | --- |\n"
+                  "| Business | Phone support from nine to six and a quarterly review |"))
+      << rows;
 }
 
 TEST(TextLayer, AGarbledLayerIsToldFromRealTextByItsCharacters) {
@@ -261,7 +269,7 @@ TEST(TextLayer, AGarbledLayerIsToldFromRealTextByItsCharacters) {
   for (int i = 0; i < 12; ++i) shifted += "Wkh fduw zdlyhv wkh dqqxdo ihh lq wkh iluvw bhdu. ";
   EXPECT_TRUE(Has(GarbledTextReason(shifted), "common word")) << GarbledTextReason(shifted);
   // No false alarms: every page of the other PDF fixtures, the demo documents, Vietnamese, and short text.
-  for (const auto* name : {"digital.pdf", "two_column.pdf", "spanning.pdf", "japanese.pdf"}) {
+  for (const auto* name : {"digital.pdf", "two_column.pdf", "key_table.pdf", "spanning.pdf", "japanese.pdf"}) {
     auto pdf = PdfFile::Open(Fixture(name));
     ASSERT_TRUE(pdf) << name;
     for (int i = 0; i < pdf->Pages(); ++i) EXPECT_EQ(GarbledTextReason(pdf->PageText(i)), "") << name << " " << i;

@@ -89,29 +89,42 @@ std::vector<Line> GroupLines(const std::vector<Word>& words) {
 }
 
 // Columns of prose side by side: most of the page's text is in lines that have another line beside
-// them (at the same height, a gap of at least a line's height away), and those lines are long, as
-// prose is; a table's short cells side by side are not columns.
+// them (at the same height, a gap of at least a line's height away), and the lines on each side are
+// long, as prose is. A table's cells side by side are not columns: a key column's short cells fail
+// the test on their side.
 bool HasColumns(const std::vector<Line>& lines) {
+  struct Side {
+    std::size_t lines = 0;
+    std::size_t chars = 0;
+  };
   std::size_t total = 0;
   std::size_t beside = 0;
-  std::size_t beside_lines = 0;
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const auto& a = lines[i];
+  Side left;   // lines with a line to their right
+  Side right;  // lines with a line to their left
+  for (const auto& a : lines) {
     total += a.chars;
     const double gap = a.bottom - a.top;
-    const bool partnered = std::any_of(lines.begin(), lines.end(), [&](const Line& b) {
+    bool has_right = false;
+    bool has_left = false;
+    for (const auto& b : lines) {
       const double overlap = std::min(a.bottom, b.bottom) - std::max(a.top, b.top);
-      return &b != &a && overlap > 0.3 * std::min(a.bottom - a.top, b.bottom - b.top) &&
-             (b.left >= a.right + gap || a.left >= b.right + gap);
-    });
-    if (partnered) {
-      beside += a.chars;
-      ++beside_lines;
+      if (&b == &a || overlap <= 0.3 * std::min(a.bottom - a.top, b.bottom - b.top)) continue;
+      has_right = has_right || b.left >= a.right + gap;
+      has_left = has_left || a.left >= b.right + gap;
+    }
+    if (has_right || has_left) beside += a.chars;
+    for (auto [side, has] : {std::pair{&left, has_right}, std::pair{&right, has_left}}) {
+      if (!has) continue;
+      ++side->lines;
+      side->chars += a.chars;
     }
   }
-  constexpr std::size_t kMinLines = 6;
+  constexpr std::size_t kMinLines = 3;  // on each side
   constexpr std::size_t kProseLineBytes = 25;
-  return beside_lines >= kMinLines && beside * 2 >= total && beside >= kProseLineBytes * beside_lines;
+  const auto prose = [](const Side& side) {
+    return side.lines >= kMinLines && side.chars >= kProseLineBytes * side.lines;
+  };
+  return beside * 2 >= total && prose(left) && prose(right);
 }
 
 // The lines in reading order, one per line; a blank line where a paragraph or a column ends (the next
