@@ -286,6 +286,10 @@ TEST(TextLayer, AGarbledLayerIsToldFromRealTextByItsCharacters) {
   EXPECT_EQ(
       GarbledTextReason("Thẻ tín dụng này được miễn phí thường niên trong năm đầu tiên, ưu đãi cho khách hàng mới."),
       "");
+  EXPECT_EQ(
+      GarbledTextReason("Nǐ hǎo, wǒ shì Lǚ jīnglǐ. Qǐng wèn nín xiǎng liǎojiě nǎ zhǒng kǎ? Lǜsè de kǎ miǎn nián fèi."),
+      "")
+      << "pinyin with its tone marks";
   EXPECT_EQ(GarbledTextReason("ǡǡ"), "") << "too little text to judge";
 }
 

@@ -39,8 +39,9 @@ bool IsUnusual(char32_t c) {
   if ((c >= 0xE000 && c <= 0xF8FF) || c >= 0xF0000) return true;  // private use
   if (c >= 0x0180 && c <= 0x02AF) {                               // Latin Extended-B and IPA
     const bool vietnamese = c == 0x01A0 || c == 0x01A1 || c == 0x01AF || c == 0x01B0;
+    const bool pinyin = c >= 0x01C4 && c <= 0x01DC;  // ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ (and the Croatian digraphs before them)
     const bool romanian = c >= 0x0218 && c <= 0x021B;
-    return !vietnamese && !romanian;
+    return !vietnamese && !pinyin && !romanian;
   }
   return false;
 }

@@ -15,8 +15,8 @@ namespace salesboost::knowledge {
 
 struct TextLayerStats {
   std::size_t visible = 0;           // code points other than white space
-  std::size_t unusual = 0;           // private use, U+FFFD, controls, Latin Extended-B and IPA (Vietnamese and
-                                     // Romanian letters excepted)
+  std::size_t unusual = 0;           // private use, U+FFFD, controls, Latin Extended-B and IPA (Vietnamese,
+                                     // pinyin and Romanian letters excepted)
   std::string unusual_sample;        // the first few unusual characters, for the reason
   std::size_t latin_letters = 0;     // ASCII letters
   std::size_t long_run_letters = 0;  // ASCII letters in runs of 20 or more letters
