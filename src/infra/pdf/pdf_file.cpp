@@ -128,7 +128,7 @@ bool HasColumns(const std::vector<Line>& lines) {
 }
 
 // The lines in reading order, one per line; a blank line where a paragraph or a column ends (the next
-// line starts higher up, or further down than a line's height).
+// line starts higher up, or more than half a line's height below).
 std::string ReadingOrderText(std::vector<Line>& lines) {
   std::string text;
   const Line* previous = nullptr;
