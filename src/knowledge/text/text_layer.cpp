@@ -92,6 +92,7 @@ TextLayerStats MeasureTextLayer(std::string_view text) {
     }
     if (IsSpace(c)) continue;
     ++stats.visible;
+    if (c >= 0xA1 && c <= 0xFF && c != 0xD7 && c != 0xF7) ++stats.latin1;
     if (IsUnusual(c)) {
       ++stats.unusual;
       if (samples < 3) {
@@ -116,6 +117,12 @@ std::string GarbledTextReason(std::string_view text) {
   if (stats.unusual * 100 >= stats.visible * 3) {
     return fmt::format("garbled text layer: {}% unusual characters ({})", stats.unusual * 100 / stats.visible,
                        stats.unusual_sample);
+  }
+  // Accented letters are at most about a tenth of a European language's letters; bytes of a CJK
+  // encoding read as Latin-1 are nearly all of them.
+  if (stats.latin1 >= 20 && stats.latin1 * 10 >= (stats.latin1 + stats.latin_letters) * 3) {
+    return fmt::format("garbled text layer: {}% Latin-1 letters and symbols, a text in another encoding",
+                       stats.latin1 * 100 / (stats.latin1 + stats.latin_letters));
   }
   // Words of 20 letters and more are rare in any language; a third of the letters in them means the
   // spaces are missing.
