@@ -267,11 +267,12 @@ TEST(TextLayer, AGarbledLayerIsToldFromRealTextByItsCharacters) {
                   "words run together"));
   EXPECT_TRUE(Has(GarbledTextReason("Êý¾Ý±£´æÔÚ¹úÄÚ»ú·¿£¬Ö§³ÖË½ÓÐ»¯²¿Êð¡£Ô±¹¤ÅàÑµÖ»ÐèÒª°ëÌìÊ±¼ä¡£"), "Latin-1"))
       << "GBK read as Latin-1";
-  EXPECT_EQ(
-      GarbledTextReason("Le crédit est accordé après vérification; la carte Platinum évite les frais à l'étranger "
-                        "et à la caisse. Ça coûte zéro pendant l'année."),
-      "")
-      << "French keeps its accents";
+  std::string french;
+  for (int i = 0; i < 3; ++i) {
+    french += "Le crédit est accordé après vérification ; la carte évite les frais à l'étranger et à la caisse. ";
+    french += "Ça coûte zéro pendant l'année, même à Genève où l'accès aux salons est gratuit. ";
+  }
+  EXPECT_EQ(GarbledTextReason(french), "") << "French keeps its accents";
   std::string shifted;  // a broken encoding: every letter moved by three
   for (int i = 0; i < 12; ++i) shifted += "Wkh fduw zdlyhv wkh dqqxdo ihh lq wkh iluvw bhdu. ";
   EXPECT_TRUE(Has(GarbledTextReason(shifted), "common word")) << GarbledTextReason(shifted);
