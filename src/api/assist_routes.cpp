@@ -105,6 +105,8 @@ void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, 
                                            {"source", k.source},
                                            {"collection", k.collection},
                                            {"heading", k.heading},
+                                           {"page", k.page},
+                                           {"citation", k.citation},
                                            {"score", k.score}});
         }
         co_return JsonResponse(200, json::object{{"language", answer->language},

@@ -86,6 +86,8 @@ json::object HitJson(const knowledge::SearchHit& hit) {
           {"type", hit.type},
           {"heading", hit.heading},
           {"page", hit.page},
+          {"pages", json::array{hit.first_page, hit.last_page}},
+          {"citation", hit.citation},
           {"text", hit.text},
           {"score", hit.score},
           {"sparse_score", in_list(hit.sparse_rank, hit.sparse_score)},

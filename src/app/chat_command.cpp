@@ -66,7 +66,8 @@ std::string Excerpt(std::string_view text, std::size_t max) {
   return std::string(text.substr(0, bytes)) + "…";
 }
 
-// One line per passage of a coach tip's `evidence`: "[1] source › heading (score): excerpt".
+// One line per passage of a coach tip's `evidence`: "[1] citation › heading (score): excerpt"; the
+// citation is the source with a PDF passage's pages ("sheet.pdf, pp. 1-2"), the source alone otherwise.
 std::string EvidenceLines(const json::value* evidence) {
   if (evidence == nullptr || !evidence->is_array()) return {};
   std::string out;
@@ -77,14 +78,16 @@ std::string EvidenceLines(const json::value* evidence) {
     const auto heading = Str(passage.if_contains("heading"));
     const auto* score = passage.if_contains("score");
     std::string text = Str(passage.if_contains("text"));
+    auto cited = Str(passage.if_contains("citation"));
+    if (cited.empty()) cited = Str(passage.if_contains("source"));  // events stored before citations
     // A Markdown passage opens with its heading, already shown.
     if (text.starts_with("#")) text.erase(0, std::min(text.find('\n'), text.size()));
     std::replace(text.begin(), text.end(), '\n', ' ');
     text.erase(0, std::min(text.find_first_not_of(' '), text.size()));
-    out += fmt::format(
-        "    [{}] {}{}{}: {}\n", ++n, Str(passage.if_contains("source")), heading.empty() ? "" : " › " + heading,
-        score != nullptr && score->is_number() ? fmt::format(" ({:.3f})", score->to_number<double>()) : "",
-        Excerpt(text, kEvidenceExcerptChars));
+    out +=
+        fmt::format("    [{}] {}{}{}: {}\n", ++n, cited, heading.empty() ? "" : " › " + heading,
+                    score != nullptr && score->is_number() ? fmt::format(" ({:.3f})", score->to_number<double>()) : "",
+                    Excerpt(text, kEvidenceExcerptChars));
   }
   return out;
 }

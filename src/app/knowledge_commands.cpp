@@ -182,7 +182,10 @@ int RunSearch(const ConfigInput& input, const SearchFlags& flags) {
   if (hits->empty()) fmt::print("no match\n");
   int rank = 0;
   for (const auto& hit : *hits) {
-    fmt::print("{}. {} p.{}{}\n   fused {:.4f} · {} · {}\n", ++rank, hit.source, hit.page,
+    // A PDF passage cites its pages, and the page of the matching text when it spans several.
+    const std::string match =
+        hit.paged && hit.last_page > hit.first_page ? fmt::format(" (match on p. {})", hit.page) : std::string();
+    fmt::print("{}. {}{}{}\n   fused {:.4f} · {} · {}\n", ++rank, hit.citation, match,
                hit.heading.empty() ? "" : " · " + hit.heading, hit.score,
                ListScore("BM25", hit.sparse_score, hit.sparse_rank, 2),
                ListScore("cosine", hit.dense_score, hit.dense_rank, 3));

@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
   search->add_option("--k", search_flags.k, "how many passages")->capture_default_str();
   search->add_option("--collection", search_flags.collection, "only this collection");
   search->add_option("--type", search_flags.type, "only this document type");
-  search->add_option("--language", search_flags.language, "zh or en: that language's documents");
+  search->add_option("--language", search_flags.language, "zh, en or ja: that language's documents");
 
   auto* user = cli.add_subcommand("user", "manage users");
   user->require_subcommand(1);

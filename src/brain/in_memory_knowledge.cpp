@@ -87,7 +87,8 @@ std::vector<conversation::KnowledgeHit> InMemoryKnowledge::Find(const conversati
                                               .heading = passage.heading,
                                               .type = passage.type,
                                               .score = scored.score,
-                                              .lexical_score = scored.score});
+                                              .lexical_score = scored.score,
+                                              .citation = passage.source});
   }
   return hits;
 }

@@ -66,7 +66,7 @@ asio::awaitable<core::Result<conversation::CoachTip>> LlmCoach::Advise(const Tur
   auto offline = co_await offline_->Advise(turn, after);  // its evidence grounds the tip; it is also the fallback
   if (!offline || !after.findings.empty()) co_return offline;
   std::string evidence;
-  for (const auto& e : offline->evidence) evidence += fmt::format("\n- {}", e.text);
+  for (const auto& e : offline->evidence) evidence += fmt::format("\n- {} ({})", e.text, e.citation);
   llm::ChatRequest request;
   request.temperature = 0.3;
   request.max_tokens = 400;

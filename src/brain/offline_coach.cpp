@@ -225,8 +225,11 @@ boost::asio::awaitable<core::Result<CoachTip>> OfflineCoach::Advise(const TurnCo
   if (hits) {
     for (const auto& hit : *hits) {
       if (hit.lexical_score < kRelevant) continue;
-      tip.evidence.push_back(
-          conversation::Evidence{.text = hit.text, .source = hit.source, .heading = hit.heading, .score = hit.score});
+      tip.evidence.push_back(conversation::Evidence{.text = hit.text,
+                                                    .source = hit.source,
+                                                    .heading = hit.heading,
+                                                    .score = hit.score,
+                                                    .citation = hit.citation.empty() ? hit.source : hit.citation});
     }
   }
   co_return tip;

@@ -137,8 +137,11 @@ json::object Encode(const NpcDone& e) {
 json::object Encode(const CoachTipped& e) {
   json::array evidence;
   for (const auto& item : e.evidence) {
-    evidence.push_back(
-        json::object{{"text", item.text}, {"source", item.source}, {"heading", item.heading}, {"score", item.score}});
+    evidence.push_back(json::object{{"text", item.text},
+                                    {"source", item.source},
+                                    {"heading", item.heading},
+                                    {"score", item.score},
+                                    {"citation", item.citation}});
   }
   return json::object{{"tip_type", e.tip_type},
                       {"technique", e.technique},
@@ -249,6 +252,7 @@ core::Result<EventBody> Decode(CoachTipped e, const json::object& in) {
     Read(item.get_object(), "source", evidence.source);
     Read(item.get_object(), "heading", evidence.heading);
     Read(item.get_object(), "score", evidence.score);
+    Read(item.get_object(), "citation", evidence.citation);
     e.evidence.push_back(std::move(evidence));
   }
   return EventBody(std::move(e));

@@ -94,6 +94,7 @@ struct Evidence {
   std::string source;
   std::string heading;
   double score = 0;
+  std::string citation{};  // the source with the passage's pages for a PDF: "sheet.pdf, pp. 1-2"
 };
 
 // coach.tip

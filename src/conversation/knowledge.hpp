@@ -30,7 +30,10 @@ struct KnowledgeHit {
                              // playbook, compliance (guidance for the salesperson); empty when unknown
   double score = 0;          // the search's ranking score (higher is better; scale depends on the search)
   double lexical_score = 0;  // BM25 of the passage's matched text: what relevance thresholds compare
-  int page = 0;              // where the passage starts; 0 when the source has no pages
+  int page = 0;              // the page of the passage's matching part; 0 when the source has no pages
+  int first_page = 0;        // the pages the passage spans; 0 when the source has no pages
+  int last_page = 0;
+  std::string citation{};  // what to cite: "source", or for a PDF "source, p. 2" / "source, pp. 1-2"
 };
 
 // What a customer may hear or know: facts (product, faq, case, comparison),

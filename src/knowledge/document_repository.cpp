@@ -141,8 +141,8 @@ DocumentRecord DocumentFromRow(const storage::SqlRow& row) {
 asio::awaitable<core::Result<std::vector<StoredDocument>>> DocumentRepository::LoadAll() {
   std::vector<StoredDocument> documents;
   auto loaded = co_await store_.Transact([&](Transaction& tx) -> core::Result<void> {
-    auto docs =
-        tx.Query("SELECT id, tenant_id, collection, name, type, language, version FROM knowledge_documents", {});
+    auto docs = tx.Query(
+        "SELECT id, tenant_id, collection, name, type, language, version, format FROM knowledge_documents", {});
     if (!docs) return core::Fail(docs.error());
     std::map<std::string, std::size_t> slot;
     for (const auto& row : *docs) {
@@ -153,12 +153,13 @@ asio::awaitable<core::Result<std::vector<StoredDocument>>> DocumentRepository::L
                                         .name = row.Text(3),
                                         .type = row.Text(4),
                                         .language = row.Text(5),
-                                        .version = row.Text(6)},
+                                        .version = row.Text(6),
+                                        .format = row.Text(7)},
                            {},
                            {}});
     }
     auto chunks = tx.Query(
-        "SELECT id, document_id, parent_id, page, heading_path, text, terms FROM knowledge_chunks "
+        "SELECT id, document_id, parent_id, page, heading_path, text, terms, page_end FROM knowledge_chunks "
         "ORDER BY document_id, begin_offset",
         {});
     if (!chunks) return core::Fail(chunks.error());
@@ -168,6 +169,7 @@ asio::awaitable<core::Result<std::vector<StoredDocument>>> DocumentRepository::L
       IndexedChunk chunk{.id = row.Text(0),
                          .parent_id = row.IsNull(2) ? std::string() : row.Text(2),
                          .page = static_cast<int>(row.Int(3)),
+                         .page_end = static_cast<int>(row.Int(7)),
                          .heading_path = HeadingPathFromStored(row.Text(4)),
                          .text = row.Text(5),
                          .terms = row.IsNull(6) ? TermCounts{} : DecodeTerms(row.Text(6))};
@@ -234,12 +236,13 @@ asio::awaitable<core::Result<void>> DocumentRepository::Replace(NewDocument docu
     auto insert = [&](const Chunk& chunk, const TermCounts* terms) {
       return Exec(tx,
                   "INSERT INTO knowledge_chunks (id, document_id, parent_id, page, heading_path, begin_offset, "
-                  "end_offset, tokens, text, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  "end_offset, tokens, text, terms, page_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                   {chunk.id, info.id, chunk.parent_id.empty() ? SqlValue(nullptr) : SqlValue(chunk.parent_id),
                    static_cast<std::int64_t>(chunk.page), HeadingPathToStored(chunk.heading_path),
                    static_cast<std::int64_t>(chunk.begin), static_cast<std::int64_t>(chunk.end),
                    static_cast<std::int64_t>(chunk.tokens), chunk.text,
-                   terms == nullptr ? SqlValue(nullptr) : SqlValue(EncodeTerms(*terms))});
+                   terms == nullptr ? SqlValue(nullptr) : SqlValue(EncodeTerms(*terms)),
+                   static_cast<std::int64_t>(chunk.page_end)});
     };
     for (const auto& parent : document.chunks.parents) {
       if (auto done = insert(parent, nullptr); !done) return done;

@@ -34,6 +34,7 @@ boost::asio::awaitable<Preparation> IngestPipeline::Prepare(std::string document
   // What extraction found joins the routing reasons kept with the document.
   auto& reasons = prepared.route.reasons;
   if (!extraction->encoding.empty()) reasons.push_back("text encoding " + extraction->encoding);
+  reasons.insert(reasons.end(), extraction->notes.begin(), extraction->notes.end());
   if (extraction->ocr_pages > 0) {
     reasons.push_back(fmt::format("{} page{} OCRed by {}, mean confidence {:.0f}", extraction->ocr_pages,
                                   extraction->ocr_pages == 1 ? "" : "s", extraction->ocr_engine,
@@ -54,7 +55,10 @@ boost::asio::awaitable<Preparation> IngestPipeline::Prepare(std::string document
       const std::string heading = child.heading_path.empty() ? std::string() : child.heading_path.back();
       c.terms.push_back(CountTerms(heading + "\n" + child.text));
     }
-    c.language = name.ends_with(".zh.md") ? "zh" : name.ends_with(".en.md") ? "en" : DetectLanguage(document.Text());
+    c.language = name.ends_with(".zh.md")   ? "zh"
+                 : name.ends_with(".en.md") ? "en"
+                 : name.ends_with(".ja.md") ? "ja"
+                                            : DetectLanguage(document.Text());
     return c;
   };
   auto chunked = co_await deps_.workers.Run(chunk);

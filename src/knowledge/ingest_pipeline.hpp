@@ -36,7 +36,7 @@ struct PreparedDocument {
   int ocr_pages = 0;
   std::string ocr_engine;
   std::string type;      // from Markdown front matter; empty otherwise
-  std::string language;  // "zh", "en" or empty
+  std::string language;  // "zh", "en", "ja" or empty
   Chunks chunks;
   std::vector<TermCounts> terms;  // per child, in order
 };

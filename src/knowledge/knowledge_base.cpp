@@ -13,6 +13,7 @@ IndexedChunk ToIndexed(const Chunk& chunk, TermCounts terms) {
   return IndexedChunk{.id = chunk.id,
                       .parent_id = chunk.parent_id,
                       .page = chunk.page,
+                      .page_end = chunk.page_end,
                       .heading_path = chunk.heading_path,
                       .text = chunk.text,
                       .terms = std::move(terms)};
@@ -113,7 +114,8 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
                     .name = out.name,
                     .type = !request.type.empty() ? request.type : prepared.type,
                     .language = prepared.language,
-                    .version = out.version};
+                    .version = out.version,
+                    .format = prepared.route.format};
   // The index's copy, taken before the chunks go to the store.
   std::vector<IndexedChunk> parents;
   std::vector<IndexedChunk> children;
@@ -218,7 +220,10 @@ asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Knowledge
                                              .type = std::move(hit.type),
                                              .score = hit.score,
                                              .lexical_score = hit.sparse_score,
-                                             .page = hit.page});
+                                             .page = hit.paged ? hit.page : 0,
+                                             .first_page = hit.paged ? hit.first_page : 0,
+                                             .last_page = hit.paged ? hit.last_page : 0,
+                                             .citation = std::move(hit.citation)});
   }
   co_return out;
 }

@@ -61,7 +61,11 @@ TEST_F(AssistE2e, ClassifiesWithEitherModelAndAssistsWithGroundedCompliantReplie
   const auto& knowledge = answer.at("knowledge").as_array();
   ASSERT_FALSE(knowledge.empty());
   bool fee_sheet = false;
-  for (const auto& k : knowledge) fee_sheet |= k.at("source").as_string() == "platinum-card-sheet.en.md";
+  for (const auto& k : knowledge) {
+    fee_sheet |= k.at("source").as_string() == "platinum-card-sheet.en.md";
+    EXPECT_EQ(k.at("citation"), k.at("source")) << "a Markdown document is cited by its name";
+    EXPECT_EQ(k.at("page").as_int64(), 0) << "the demo documents have no pages";
+  }
   EXPECT_TRUE(fee_sheet) << assist->body;
 
   auto zh = Post("/api/v1/assist", R"({"customer_message":"你们和别家银行比有什么区别？","course_id":"card-upgrade"})",

@@ -92,6 +92,8 @@ TEST_F(KnowledgeE2e, TheDemoDocumentsAreSearchableAndTraineesCanSearchButNotUplo
   ASSERT_FALSE(price.empty());
   EXPECT_EQ(price[0].at("source").as_string(), "lumen-product-sheet.en.md") << json::serialize(price);
   EXPECT_EQ(price[0].at("heading").as_string(), "Price") << json::serialize(price);
+  EXPECT_EQ(hits[0].at("pages"), (json::array{1, 1}));
+  EXPECT_EQ(hits[0].at("citation"), "platinum-card-sheet.zh.md") << "a Markdown file cites no pages";
   auto upload = Call(trainee, "POST", "/api/v1/knowledge/documents", Multipart({{"a.txt", "hello"}}, "x"),
                      std::string("multipart/form-data; boundary=") + kBoundary);
   ASSERT_TRUE(upload);
@@ -161,6 +163,27 @@ TEST_F(KnowledgeE2e, AnAdminUploadsFollowsTheJobListsAndDeletesDocuments) {
   EXPECT_EQ(missing_job->status, 404);
 }
 
+TEST_F(KnowledgeE2e, AHitCitesThePagesOfItsPassageAndThePageOfItsMatch) {
+  const auto admin = Admin();
+  ASSERT_FALSE(admin.empty());
+  const auto pdf = core::ReadWholeFile(FixturePath("spanning.pdf"));
+  ASSERT_TRUE(pdf);
+  auto upload = Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"spanning.pdf", *pdf}}, "pages"),
+                     std::string("multipart/form-data; boundary=") + kBoundary);
+  ASSERT_TRUE(upload);
+  ASSERT_EQ(upload->status, 202) << upload->body;
+  json::array hits;
+  for (int i = 0; i < 200 && hits.empty(); ++i) {
+    hits = Search(admin, {{"query", "replacement devices shipped within 48 hours"}, {"collection", "pages"}});
+    if (hits.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].at("source"), "spanning.pdf");
+  EXPECT_EQ(hits[0].at("page").as_int64(), 2);
+  EXPECT_EQ(hits[0].at("pages"), (json::array{1, 2}));
+  EXPECT_EQ(hits[0].at("citation"), "spanning.pdf, pp. 1-2");
+}
+
 TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {
   const auto admin = Admin();
   const std::string type = std::string("multipart/form-data; boundary=") + kBoundary;
@@ -198,7 +221,7 @@ TEST(KnowledgeCli, IngestPrintsATableAndSearchFindsWhatWasIngested) {
   const auto search = testing::RunCommand({"search", "Enterprise dedicated manager", "--k", "2", "--set", data});
   EXPECT_EQ(search.exit_code, 0) << search.err;
   EXPECT_NE(search.out.find("1. "), std::string::npos) << search.out;
-  EXPECT_NE(search.out.find("sample.csv p.1"), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find("1. sample.csv"), std::string::npos) << search.out;
   EXPECT_NE(search.out.find("fused 0.0164 · BM25 "), std::string::npos) << search.out;
   EXPECT_NE(search.out.find(" #1 · cosine -"), std::string::npos) << search.out;
   const auto nothing = testing::RunCommand({"ingest", (dir.path() / "missing").string(), "--set", data});

@@ -4,6 +4,7 @@
 // reloading, and retrieval on the demo knowledge base.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -223,6 +224,116 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
   hits = Find(*kb, "Dedicated manager Enterprise 399");
   ASSERT_FALSE(hits.empty());
   EXPECT_TRUE(hits[0].source == "sample.csv" || hits[0].source == "digital.pdf") << hits[0].source;
+}
+
+TEST_F(KnowledgeBaseTest, APassageSpanningPagesCitesItsRangeAndAHitThePageOfItsMatch) {
+  {
+    auto kb = Make();
+    ASSERT_EQ(Ingest(*kb, Fixture("spanning.pdf")).status, "indexed");
+  }
+  auto kb = Make();  // reloaded from the store: the page ranges were kept
+  // The fact is on page 2 of a section that starts on page 1.
+  auto hits = Find(*kb, "replacement devices shipped within 48 hours");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].source, "spanning.pdf");
+  EXPECT_NE(hits[0].text.find("Warranty and repairs"), std::string::npos) << hits[0].text;
+  EXPECT_EQ(hits[0].page, 2);
+  EXPECT_EQ(hits[0].first_page, 1);
+  EXPECT_EQ(hits[0].last_page, 2);
+  EXPECT_EQ(hits[0].citation, "spanning.pdf, pp. 1-2");
+  // A fact on page 1 of the same passage: page 1, the same citation.
+  hits = Find(*kb, "serial number printed under the battery cover");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].page, 1);
+  EXPECT_EQ(hits[0].citation, "spanning.pdf, pp. 1-2");
+  // The agents' port carries the same: what the coach and assist cite.
+  ASSERT_EQ(Ingest(*kb, {"policy.md", "# Refunds\n\nReplacement devices are not refunded.\n"}).status, "indexed");
+  auto port = core::RunOn(
+      io_,
+      kb->Search({.text = "replacement devices within 48 hours", .language = "", .k = 2, .collections = {"default"}}));
+  ASSERT_TRUE(port);
+  ASSERT_EQ(port->size(), 2u);
+  EXPECT_EQ(port->at(0).page, 2);
+  EXPECT_EQ(port->at(0).first_page, 1);
+  EXPECT_EQ(port->at(0).last_page, 2);
+  EXPECT_EQ(port->at(0).citation, "spanning.pdf, pp. 1-2");
+  EXPECT_EQ(port->at(1).citation, "policy.md") << "a Markdown file has no pages to cite";
+  EXPECT_EQ(port->at(1).page, 0);
+}
+
+TEST_F(KnowledgeBaseTest, ATwoColumnPdfGetsItsSectionHeadingsOnTheRightPassages) {
+  auto kb = Make();
+  const auto outcome = Ingest(*kb, Fixture("two_column.pdf"));
+  ASSERT_EQ(outcome.status, "indexed") << outcome.error;
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"volume quote above fifty seats", "Pricing"},
+      {"named consultant imports spreadsheets", "Onboarding"},
+      {"hotline from nine in the morning", "Support"},
+      {"backups kept for thirty days", "Security"},
+  };
+  for (const auto& [query, heading] : expected) {
+    const auto hits = Find(*kb, query);
+    ASSERT_FALSE(hits.empty()) << query;
+    EXPECT_EQ(hits[0].heading, heading) << query << " -> " << hits[0].text;
+    EXPECT_TRUE(hits[0].text.starts_with("## " + heading + "\n")) << hits[0].text;
+    EXPECT_EQ(hits[0].text.find('|'), std::string::npos) << "no table made of columns: " << hits[0].text;
+  }
+}
+
+TEST_F(KnowledgeBaseTest, AGarbledTextLayerIsReadByOcrAndTheResultSaysWhy) {
+  auto kb = Make();
+  const auto outcome = Ingest(*kb, Fixture("garbled.pdf"));
+  ASSERT_EQ(outcome.status, "indexed") << outcome.error;
+  EXPECT_EQ(outcome.pages, 2);
+  EXPECT_EQ(outcome.ocr_pages, 1) << "page 1 only: page 2's text layer is fine";
+  EXPECT_EQ(outcome.route.complexity, Complexity::kMedium);
+  EXPECT_EQ(outcome.route.extractor, "pdf-text");
+  const auto& reasons = outcome.route.reasons;
+  const auto noted = std::find_if(reasons.begin(), reasons.end(), [](const std::string& r) {
+    return r.starts_with("page 1: garbled text layer: ") && r.ends_with("; OCRed");
+  });
+  ASSERT_NE(noted, reasons.end()) << ::testing::PrintToString(reasons);
+  EXPECT_NE(noted->find("unusual characters"), std::string::npos) << *noted;
+  // What is indexed is what the page shows, not the broken layer.
+  const auto text = ParentsText(outcome.document_id);
+  EXPECT_EQ(text.find("Relatedstudies"), std::string::npos) << text;
+  EXPECT_EQ(text.find("ǡ"), std::string::npos) << text;
+  EXPECT_LE(CharacterErrorRate("Related studies on perceived usefulness show that trainees adopt new tools faster",
+                               text.substr(0, text.find("faster") + 6)),
+            0.05)
+      << text;
+  const auto hits = Find(*kb, "perceived usefulness of new tools");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].page, 1);
+  EXPECT_NE(hits[0].text.find("perceived usefulness"), std::string::npos) << hits[0].text;
+  // The routing reasons are kept with the document.
+  auto documents = core::RunOn(io_, kb->Documents("default", "default"));
+  ASSERT_TRUE(documents);
+  ASSERT_EQ(documents->size(), 1u);
+  ASSERT_TRUE(documents->front().route);
+  EXPECT_EQ(documents->front().route->reasons, reasons);
+}
+
+TEST_F(KnowledgeBaseTest, AJapanesePdfIsTaggedJaAndFoundByJapaneseQueries) {
+  auto kb = Make();
+  ASSERT_EQ(Ingest(*kb, Fixture("japanese.pdf")).status, "indexed");
+  ASSERT_EQ(Ingest(*kb, Fixture("refund.gbk.txt")).status, "indexed");
+  auto documents = core::RunOn(io_, kb->Documents("default", "default"));
+  ASSERT_TRUE(documents);
+  std::map<std::string, std::string> languages;
+  for (const auto& document : *documents) languages[document.name] = document.language;
+  EXPECT_EQ(languages["japanese.pdf"], "ja");
+  EXPECT_EQ(languages["refund.gbk.txt"], "zh");
+  // ICU's word break segments the Japanese text for BM25.
+  auto hits = Find(*kb, "専任のコンサルタント", "ja");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].source, "japanese.pdf");
+  EXPECT_NE(hits[0].text.find("二週間付き添います"), std::string::npos) << hits[0].text;
+  EXPECT_EQ(hits[0].heading, "製品概要");
+  // A Chinese search does not return the Japanese document.
+  hits = Find(*kb, "退款 顾客 会話 料金", "zh");
+  ASSERT_FALSE(hits.empty());
+  for (const auto& hit : hits) EXPECT_EQ(hit.source, "refund.gbk.txt");
 }
 
 TEST_F(KnowledgeBaseTest, ReingestIsIdempotentAndAChangedFileReplacesItsChunks) {

@@ -28,6 +28,28 @@ ExtractedDocument Sample() {
                                                   "\n\n" + Sentences("Lounge access rule", 30)}}};
 }
 
+TEST(Chunker, AParentSpansPagesWhileEachChildStaysOnItsPage) {
+  // One section running from page 1 onto page 2: one parent, pages 1-2; its children each on one page.
+  const ExtractedDocument doc{.id = "span",
+                              .version = "v1",
+                              .pages = {{.number = 1, .markdown = "# Warranty\n\n" + Sentences("Page one fact", 12)},
+                                        {.number = 2, .markdown = Sentences("Page two fact", 4)}}};
+  const auto text = doc.Text();
+  const auto chunks = ChunkDocument(doc, {.child_tokens = 40, .parent_tokens = 512, .overlap_tokens = 8});
+  ASSERT_EQ(chunks.parents.size(), 1U);
+  EXPECT_EQ(chunks.parents[0].page, 1);
+  EXPECT_EQ(chunks.parents[0].page_end, 2);
+  const auto page2 = text.find("Page two fact");
+  bool saw_page2 = false;
+  for (const auto& child : chunks.children) {
+    EXPECT_EQ(child.page, child.page_end) << child.text;
+    EXPECT_EQ(child.page, child.begin >= page2 ? 2 : 1) << child.text;
+    EXPECT_EQ(child.text.find("Page one") == std::string::npos, child.page == 2) << child.text;
+    saw_page2 = saw_page2 || child.page == 2;
+  }
+  EXPECT_TRUE(saw_page2);
+}
+
 TEST(Chunker, HeadingsStartParentsAndEveryChunkKnowsWhereItIs) {
   const auto doc = Sample();
   const auto text = doc.Text();

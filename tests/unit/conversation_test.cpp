@@ -314,6 +314,7 @@ TEST_F(OfflineEngines, TheCoachCitesTheKnowledgeItFound) {
   ASSERT_TRUE(tip);
   ASSERT_FALSE(tip->evidence.empty());
   EXPECT_EQ(tip->evidence[0].source, "objection-playbook.en.md");
+  EXPECT_EQ(tip->evidence[0].citation, "objection-playbook.en.md");
   EXPECT_FALSE(tip->evidence[0].text.empty());
   auto nothing = core::RunSync(coach.Advise(Turn("Nice weather."), {}));
   ASSERT_TRUE(nothing);

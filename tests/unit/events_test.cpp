@@ -40,7 +40,11 @@ std::vector<EventBody> EveryEvent() {
                   .technique = "SPIN",
                   .text = "Ask",
                   .example = "Why?",
-                  .evidence = {{.text = "fact", .source = "faq.md", .heading = "Fees", .score = 2.5}}},
+                  .evidence = {{.text = "fact",
+                                .source = "sheet.pdf",
+                                .heading = "Fees",
+                                .score = 2.5,
+                                .citation = "sheet.pdf, pp. 1-2"}}},
       StageChanged{.from = Stage::kOpening, .to = Stage::kNeedsDiscovery, .cause = "open_question"},
       MoodChanged{.value = 0.55, .delta = 0.05, .cause = "rapport"},
       TurnScored{

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <random>
 #include <set>
 
@@ -22,6 +23,7 @@
 #include "knowledge/ingest_pipeline.hpp"
 #include "knowledge/text/pdf_layout.hpp"
 #include "knowledge/text/text_decode.hpp"
+#include "knowledge/text/text_layer.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::knowledge {
@@ -151,6 +153,51 @@ TEST(IngestRouter, RatesEachFileAndSaysWhy) {
   EXPECT_TRUE(Has(huge.error().message, "megapixels")) << huge.error().message;
 }
 
+// A PDF whose every page carries the same broken text layer; the router reads nothing else.
+class GarbledPdf final : public PdfDocument {
+ public:
+  int Pages() const override { return 3; }
+  std::string PageText(int) const override {
+    return "ǡ\uE000Relatedstudiesonperceivedusefulnessǡ\n\uFFFDshowthattraineesadoptnewtoolsfasterǡǡ\n";
+  }
+  std::vector<std::pair<std::string, std::string>> Headings(int) const override { return {}; }
+  core::Result<GrayImage> Render(int, int, std::int64_t) const override {
+    return core::Fail(core::ErrorCode::kInternal, "not rendered here");
+  }
+};
+
+class GarbledPdfReader final : public PdfReader {
+ public:
+  core::Result<std::unique_ptr<PdfDocument>> Open(std::string_view) const override {
+    return std::unique_ptr<PdfDocument>(std::make_unique<GarbledPdf>());
+  }
+};
+
+TEST(IngestRouter, AGarbledTextLayerRoutesThePdfToOcr) {
+  // Garbled on every page probed: OCR every page.
+  const GarbledPdfReader garbled_reader;
+  const infra::LeptonicaImageDecoder images;
+  auto all = knowledge::Assess({"bad.pdf", "%PDF-1.4"}, {}, {.pdf = garbled_reader, .images = images});
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(all->complexity, Complexity::kHigh);
+  EXPECT_EQ(all->extractor, "ocr");
+  EXPECT_TRUE(Has(all->reasons.back(), "garbled on every page probed")) << all->reasons.back();
+  const auto& why = all->reasons[all->reasons.size() - 2];
+  EXPECT_TRUE(Has(why, "page 1: garbled text layer: ")) << why;
+  // One page of two (the real fixture): the text layer is used, that page is OCRed.
+  auto mixed = Assess({"garbled.pdf", Fixture("garbled.pdf")}, {});
+  ASSERT_TRUE(mixed) << mixed.error().message;
+  EXPECT_EQ(mixed->complexity, Complexity::kMedium);
+  EXPECT_EQ(mixed->extractor, "pdf-text");
+  EXPECT_TRUE(Has(mixed->reasons.back(), "garbled text layer on 1 of 2 pages probed")) << mixed->reasons.back();
+  // The other PDF fixtures are not garbled.
+  for (const auto* name : {"digital.pdf", "two_column.pdf", "key_table.pdf", "spanning.pdf", "japanese.pdf"}) {
+    auto route = Assess({name, Fixture(name)}, {});
+    ASSERT_TRUE(route) << name;
+    for (const auto& reason : route->reasons) EXPECT_FALSE(Has(reason, "garbled")) << name << ": " << reason;
+  }
+}
+
 TEST(Pdf, TextPerPageWithTablesAsMarkdown) {
   auto pdf = PdfFile::Open(Fixture("digital.pdf"));
   ASSERT_TRUE(pdf);
@@ -178,6 +225,82 @@ TEST(Pdf, TextPerPageWithTablesAsMarkdown) {
   ASSERT_TRUE(capped);
   EXPECT_LE(static_cast<std::int64_t>(capped->width) * capped->height, 110'000);
   EXPECT_EQ(CountPdfImages(Fixture("scanned.pdf")), 1);
+}
+
+TEST(Pdf, TwoColumnPagesReadColumnByColumnWithTheirHeadings) {
+  auto pdf = PdfFile::Open(Fixture("two_column.pdf"));
+  ASSERT_TRUE(pdf);
+  const auto markdown = MarkHeadings(AlignedTablesToMarkdown(pdf->PageText(0)), pdf->Headings(0));
+  // The title over both columns, then the left column top to bottom, then the right one.
+  std::size_t at = 0;
+  for (const auto* part : {"# Lumen Field Guide for Sales Teams\n",
+                           "## Pricing\n\nLumen costs 99 yuan per seat each month on\nthe Starter plan.",
+                           "update released during the contract.", "## Onboarding\n\nEvery new customer gets a named",
+                           "## Support\n\nSupport answers within one business day by\nemail.",
+                           "## Security\n\nCustomer data stays in data centres on the"}) {
+    const auto found = markdown.find(part, at);
+    ASSERT_NE(found, std::string::npos) << part << "\n---\n" << markdown;
+    at = found;
+  }
+  EXPECT_FALSE(Has(markdown, "|")) << "columns of prose are no table: " << markdown;
+  // A one-column page with a table keeps its physical layout (the table stays a table), also when the
+  // table is two columns of which one holds long text.
+  auto digital = PdfFile::Open(Fixture("digital.pdf"));
+  ASSERT_TRUE(digital);
+  EXPECT_TRUE(HasAlignedTable(digital->PageText(0)));
+  auto table = PdfFile::Open(Fixture("key_table.pdf"));
+  ASSERT_TRUE(table);
+  const auto rows = AlignedTablesToMarkdown(table->PageText(0));
+  EXPECT_TRUE(Has(rows,
+                  "| Starter | Email support within one business day for every seat |\n| --- | --- |\n"
+                  "| Business | Phone support from nine to six and a quarterly review |"))
+      << rows;
+}
+
+TEST(TextLayer, AGarbledLayerIsToldFromRealTextByItsCharacters) {
+  auto garbled = PdfFile::Open(Fixture("garbled.pdf"));
+  ASSERT_TRUE(garbled);
+  const auto reason = GarbledTextReason(garbled->PageText(0));
+  EXPECT_TRUE(Has(reason, "garbled text layer: ") && Has(reason, "unusual characters (ǡ")) << reason;
+  EXPECT_EQ(GarbledTextReason(garbled->PageText(1)), "") << "the clean second page";
+  // Words run together, or no common word at all, without one odd character.
+  EXPECT_TRUE(Has(GarbledTextReason("Relatedstudiesonperceivedusefulnessshowthattraineesadoptnewtools "
+                                    "whenthebenefitisclearandmeasuredbymanagersmonthly"),
+                  "words run together"));
+  EXPECT_TRUE(Has(GarbledTextReason("Êý¾Ý±£´æÔÚ¹úÄÚ»ú·¿£¬Ö§³ÖË½ÓÐ»¯²¿Êð¡£Ô±¹¤ÅàÑµÖ»ÐèÒª°ëÌìÊ±¼ä¡£"), "Latin-1"))
+      << "GBK read as Latin-1";
+  std::string french;
+  for (int i = 0; i < 3; ++i) {
+    french += "Le crédit est accordé après vérification ; la carte évite les frais à l'étranger et à la caisse. ";
+    french += "Ça coûte zéro pendant l'année, même à Genève où l'accès aux salons est gratuit. ";
+  }
+  EXPECT_EQ(GarbledTextReason(french), "") << "French keeps its accents";
+  std::string shifted;  // a broken encoding: every letter moved by three
+  for (int i = 0; i < 12; ++i) shifted += "Wkh fduw zdlyhv wkh dqqxdo ihh lq wkh iluvw bhdu. ";
+  EXPECT_TRUE(Has(GarbledTextReason(shifted), "common word")) << GarbledTextReason(shifted);
+  // No false alarms: every page of the other PDF fixtures, the demo documents, Vietnamese, and short text.
+  for (const auto* name : {"digital.pdf", "two_column.pdf", "key_table.pdf", "spanning.pdf", "japanese.pdf"}) {
+    auto pdf = PdfFile::Open(Fixture(name));
+    ASSERT_TRUE(pdf) << name;
+    for (int i = 0; i < pdf->Pages(); ++i) EXPECT_EQ(GarbledTextReason(pdf->PageText(i)), "") << name << " " << i;
+  }
+  int demo = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(SALESBOOST_SOURCE_DIR) + "/data/demo/knowledge")) {
+    auto text = core::ReadWholeFile(entry.path().string());
+    ASSERT_TRUE(text);
+    EXPECT_EQ(GarbledTextReason(*text), "") << entry.path();
+    ++demo;
+  }
+  EXPECT_GE(demo, 10);
+  EXPECT_EQ(
+      GarbledTextReason("Thẻ tín dụng này được miễn phí thường niên trong năm đầu tiên, ưu đãi cho khách hàng mới."),
+      "");
+  EXPECT_EQ(
+      GarbledTextReason("Nǐ hǎo, wǒ shì Lǚ jīnglǐ. Qǐng wèn nín xiǎng liǎojiě nǎ zhǒng kǎ? Lǜsè de kǎ miǎn nián fèi."),
+      "")
+      << "pinyin with its tone marks";
+  EXPECT_EQ(GarbledTextReason("ǡǡ"), "") << "too little text to judge";
 }
 
 // Real readers that count how often a file is opened or decoded.
@@ -444,6 +567,13 @@ TEST(KnowledgeIndex, DetectsTheLanguageOfAText) {
   EXPECT_EQ(DetectLanguage("Refunds are available within 30 days."), "en");
   EXPECT_EQ(DetectLanguage("Lumen CRM 支持手机和电脑同时使用。"), "zh");
   EXPECT_EQ(DetectLanguage("12345"), "");
+  // Kana tell Japanese from Chinese; a katakana name in a Chinese text does not.
+  EXPECT_EQ(DetectLanguage("ルーメンＣＲＭは、すべての顧客との会話を一か所にまとめます。"), "ja");
+  EXPECT_EQ(DetectLanguage("料金は一席あたり月額九十九元からです。"), "ja");
+  EXPECT_EQ(DetectLanguage("ﾙｰﾒﾝの料金は安いです"), "ja");
+  EXPECT_EQ(DetectLanguage("我们的客户「ソニー」在北京和上海都有分公司，员工培训只需要半天时间，数据保存在国内机房。"),
+            "zh");
+  EXPECT_EQ(DetectLanguage("王・李两位经理负责实施。"), "zh");
 }
 
 }  // namespace

@@ -17,16 +17,34 @@ std::uint64_t ChunkKey(std::string_view chunk_id) {
 
 std::string DetectLanguage(std::string_view text) {
   std::size_t han = 0;
+  std::size_t kana = 0;
   std::size_t latin = 0;
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     const std::size_t n = std::max<std::size_t>(1, core::Utf8SequenceLength(text.substr(i)));
-    if (n == 3 && c >= 0xE4 && c <= 0xE9)
+    if (n == 3 && c >= 0xE4 && c <= 0xE9) {
       ++han;  // U+4E00..U+9FFF
-    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+    } else if (n == 3 && c == 0xE3) {
+      // U+3041..U+30FA (hiragana, katakana; not the middle dot U+30FB that Chinese uses too) in the
+      // E3 81-83 rows; U+FF66..U+FF9D half-width katakana below.
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      const auto c2 = static_cast<unsigned char>(text[i + 2]);
+      const char32_t code = ((c & 0x0Fu) << 12) | ((c1 & 0x3Fu) << 6) | (c2 & 0x3Fu);
+      if (code >= 0x3041 && code <= 0x30FA) ++kana;
+    } else if (n == 3 && c == 0xEF) {
+      const auto c1 = static_cast<unsigned char>(text[i + 1]);
+      const auto c2 = static_cast<unsigned char>(text[i + 2]);
+      const char32_t code = ((c & 0x0Fu) << 12) | ((c1 & 0x3Fu) << 6) | (c2 & 0x3Fu);
+      if (code >= 0xFF66 && code <= 0xFF9D) ++kana;
+    } else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') {
       ++latin;
+    }
     i += n;
   }
+  // Japanese writes a third or more of its text in kana; a Chinese text has none, so a few in a
+  // long text (a quoted name) do not make it Japanese.
+  const std::size_t cjk = han + kana;
+  if (kana >= 2 && kana * 10 >= cjk && cjk * 5 >= (cjk + latin)) return "ja";
   // A Han character carries about as much as a Latin word of five letters.
   if (han * 5 >= (han + latin)) return han > 0 ? "zh" : (latin > 0 ? "en" : "");
   return latin > 0 ? "en" : "";
@@ -60,6 +78,10 @@ bool IsOnlyHeadings(std::string_view text) {
 }
 
 }  // namespace
+
+std::string CitePages(int first, int last) {
+  return last > first ? "pp. " + std::to_string(first) + "-" + std::to_string(last) : "p. " + std::to_string(first);
+}
 
 void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parents, std::vector<IndexedChunk> children) {
   std::unique_lock lock(mutex_);
@@ -206,6 +228,9 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     const auto& parent = found->second;
     if (IsOnlyHeadings(parent.chunk.text) || !seen_texts.insert(parent.chunk.text).second) continue;
     const auto& info = documents_[parent.document].info;
+    const int first_page = parent.chunk.page;
+    const int last_page = std::max(parent.chunk.page, parent.chunk.page_end);
+    const bool paged = info.format == "pdf";
     hits.push_back(
         SearchHit{.chunk_id = parent.chunk.id,
                   .document_id = info.id,
@@ -214,6 +239,10 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
                   .type = info.type,
                   .heading = parent.chunk.heading_path.empty() ? std::string() : parent.chunk.heading_path.back(),
                   .page = children_.at(child).page,
+                  .first_page = first_page,
+                  .last_page = last_page,
+                  .paged = paged,
+                  .citation = paged ? info.name + ", " + CitePages(first_page, last_page) : info.name,
                   .text = parent.chunk.text,
                   .score = f.score,
                   .sparse_score = f.sparse_score,

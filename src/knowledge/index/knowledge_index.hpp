@@ -29,14 +29,16 @@ struct DocumentInfo {
   std::string collection;
   std::string name;
   std::string type;      // product, faq, case, comparison, playbook, compliance, or empty
-  std::string language;  // "zh", "en" or empty (any)
+  std::string language;  // "zh", "en", "ja" or empty (any)
   std::string version;
+  std::string format{};  // pdf, markdown, ...: a PDF's pages are cited, other formats' are not
 };
 
 struct IndexedChunk {
   std::string id;
   std::string parent_id;  // empty for parents
   int page = 1;
+  int page_end = 0;  // the last page (a parent may span pages); 0: the same as `page`
   std::vector<std::string> heading_path;
   std::string text;
   TermCounts terms;  // children only
@@ -62,8 +64,12 @@ struct SearchHit {
   std::string source;  // the document's name
   std::string collection{};
   std::string type;
-  std::string heading;      // the innermost heading above the parent
-  int page = 1;             // where the best child starts
+  std::string heading;  // the innermost heading above the parent
+  int page = 1;         // the page of the best child's text (a child stays on one page)
+  int first_page = 1;   // the pages the parent passage spans
+  int last_page = 1;
+  bool paged = false;       // the document has pages (a PDF); other formats are one page 1
+  std::string citation;     // "source" or, for a PDF, "source, p. 2" / "source, pp. 1-2" (the passage's pages)
   std::string text;         // the parent's text
   double score = 0;         // the reciprocal-rank fusion of the two lists; orders the hits
   double sparse_score = 0;  // the best child's BM25 score; 0 when BM25 missed it
@@ -82,9 +88,13 @@ struct IndexStats {
 // The 64-bit key of a chunk id (16 hex digits).
 std::uint64_t ChunkKey(std::string_view chunk_id);
 
-// "zh" when Han characters are a fifth or more of the letters, "en" when
-// there are Latin letters, else empty.
+// "ja" when kana (hiragana, katakana) are a tenth or more of the Han and
+// kana characters (Chinese text has none), else "zh" when Han characters are
+// a fifth or more of the letters, "en" when there are Latin letters, else empty.
 std::string DetectLanguage(std::string_view text);
+
+// "p. 2" or "pp. 1-2": how a passage's pages are cited.
+std::string CitePages(int first, int last);
 
 class KnowledgeIndex {
  public:

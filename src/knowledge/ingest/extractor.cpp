@@ -16,6 +16,7 @@
 #include "knowledge/text/front_matter.hpp"
 #include "knowledge/text/pdf_layout.hpp"
 #include "knowledge/text/text_decode.hpp"
+#include "knowledge/text/text_layer.hpp"
 
 namespace salesboost::knowledge {
 namespace {
@@ -131,6 +132,7 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(RoutedFile& routed, const E
   struct TextPass {
     std::vector<std::string> texts;  // per page; empty where OCR is needed
     std::vector<int> ocr;
+    std::vector<std::string> notes;
   };
   auto read_text = [&]() -> core::Result<TextPass> {
     TextPass out;
@@ -143,6 +145,10 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(RoutedFile& routed, const E
                                                          : pdf.PageText(i);
       if (VisibleChars(text) < static_cast<std::size_t>(deps.limits.min_text_chars_per_page)) {
         out.ocr.push_back(i);
+      } else if (auto garbled = GarbledTextReason(text); !garbled.empty()) {
+        // A text layer that does not read as text (a broken font encoding, a poor OCR pass): the picture is read.
+        out.ocr.push_back(i);
+        out.notes.push_back(fmt::format("page {}: {}; OCRed", i + 1, garbled));
       } else {
         out.texts[at] = core::NormalizeText(MarkHeadings(AlignedTablesToMarkdown(text), pdf.Headings(i)));
       }
@@ -165,6 +171,7 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(RoutedFile& routed, const E
     ocr_results = std::move(job->results);
   }
   Extraction out;
+  out.notes = std::move(pass->notes);
   std::size_t next_ocr = 0;
   for (int i = 0; i < total; ++i) {
     if (next_ocr < pass->ocr.size() && pass->ocr[next_ocr] == i) {

@@ -30,6 +30,8 @@ struct Extraction {
   int ocr_pages = 0;
   double ocr_confidence = 0;  // mean over OCRed pages
   std::string ocr_engine;     // who read the last OCRed page
+  // Pages whose text layer was set aside for OCR, and why: "page 3: garbled text layer: ...; OCRed".
+  std::vector<std::string> notes;
 };
 
 using ExtractProgress = std::function<void(int done, int total)>;

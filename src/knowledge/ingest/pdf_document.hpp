@@ -1,7 +1,8 @@
 // PdfDocument: the port to one opened PDF (infra::PdfFile on Poppler). Text
 // comes per page in physical layout (columns of tables stay aligned, see
-// AlignedTablesToMarkdown); pages render to 8-bit grey for OCR. Not
-// thread-safe: one caller at a time.
+// AlignedTablesToMarkdown), except on pages set in columns of prose, which
+// come in reading order (each column top to bottom, left to right); pages
+// render to 8-bit grey for OCR. Not thread-safe: one caller at a time.
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,7 @@
 #include "core/utf8.hpp"
 #include "knowledge/ingest/image_info.hpp"
 #include "knowledge/text/pdf_layout.hpp"
+#include "knowledge/text/text_layer.hpp"
 
 namespace salesboost::knowledge {
 namespace {
@@ -83,8 +84,14 @@ core::Result<RoutedFile> RouteFile(const SourceFile& file, const ExtractLimits& 
     const int probed = std::min(pages, kProbePages);
     std::size_t chars = 0;
     bool table = false;
+    int garbled = 0;  // probed pages whose text layer does not read as text
+    std::string garbled_reason;
     for (int i = 0; i < probed; ++i) {
       const auto& text = routed.page_texts.emplace_back((*pdf)->PageText(i));
+      if (auto why = GarbledTextReason(text); !why.empty()) {
+        ++garbled;
+        if (garbled_reason.empty()) garbled_reason = fmt::format("page {}: {}", i + 1, why);
+      }
       chars +=
           core::CountCodePoints(text) - static_cast<std::size_t>(std::count_if(
                                             text.begin(), text.end(), [](char c) { return c == ' ' || c == '\n'; }));
@@ -99,11 +106,20 @@ core::Result<RoutedFile> RouteFile(const SourceFile& file, const ExtractLimits& 
       route.complexity = Complexity::kHigh;
       route.extractor = "ocr";
       route.reasons.emplace_back("little or no text layer: scanned, OCR every page");
+    } else if (garbled == probed) {
+      route.complexity = Complexity::kHigh;
+      route.extractor = "ocr";
+      route.reasons.push_back(garbled_reason);
+      route.reasons.emplace_back("the text layer is garbled on every page probed: OCR every page");
     } else {
       route.extractor = "pdf-text";
       if (table) route.reasons.emplace_back("aligned columns: tables");
-      route.complexity = table || images >= 1 ? Complexity::kMedium : Complexity::kLow;
+      route.complexity = table || images >= 1 || garbled > 0 ? Complexity::kMedium : Complexity::kLow;
       if (images >= 1) route.reasons.emplace_back("image-heavy: pages without text are OCRed");
+      if (garbled > 0) {
+        route.reasons.push_back(
+            fmt::format("garbled text layer on {} of {} pages probed: such pages are OCRed", garbled, probed));
+      }
     }
     routed.pdf = std::move(*pdf);
     return routed;

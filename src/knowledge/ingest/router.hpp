@@ -2,8 +2,11 @@
 // name) and rates how hard it is to read from cheap signals, which decides
 // the extractor:
 //   LOW      clean digital text                         -> text, markdown, html, csv, docx, pdf-text
-//   MEDIUM   a PDF with tables or images beside its text -> pdf-text (tables kept)
-//   HIGH     a scanned PDF (little text per page), a clean image -> ocr
+//   MEDIUM   a PDF with tables or images beside its text, or some pages whose
+//            text layer is garbled (knowledge::GarbledTextReason) -> pdf-text
+//            (tables kept; the garbled pages are OCRed)
+//   HIGH     a scanned PDF (little text per page), a PDF whose text layer is
+//            garbled on every page probed, a clean image -> ocr
 //   EXTREME  an image that is dark, washed out, low-contrast or small
 //            (photos, handwriting) -> ocr, vision model preferred
 // Every decision carries its reasons. Empty or unsupported files, and files

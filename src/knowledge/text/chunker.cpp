@@ -210,6 +210,7 @@ Chunks ChunkDocument(const ExtractedDocument& document, const ChunkOptions& opti
     c.end = units[last].end;
     c.id = ChunkId(document.id, document.version, c.begin, c.end, parent_id.empty());
     c.page = page_at(c.begin);
+    c.page_end = page_at(c.end == c.begin ? c.begin : c.end - 1);
     c.heading_path = units[first].path;
     c.text = text.substr(c.begin, c.end - c.begin);
     for (std::size_t i = first; i <= last; ++i) c.tokens += units[i].tokens;  // units are counted once
@@ -229,19 +230,25 @@ Chunks ChunkDocument(const ExtractedDocument& document, const ChunkOptions& opti
     }
     Chunk parent = make(units, first, last, {});
     // Its children: up to child_tokens each, the next starting with about overlap_tokens of the previous.
+    // A child stays on one page (units never cross pages), so its page is where its text is; the
+    // first child of a page takes no overlap from the page before.
     std::size_t c_first = first;
     while (c_first <= last) {
+      const int page = page_at(units[c_first].begin);
       std::size_t c_last = c_first;
       std::size_t c_tokens = units[c_first].tokens;
-      while (c_last + 1 <= last && c_tokens + units[c_last + 1].tokens <= options.child_tokens) {
+      while (c_last + 1 <= last && c_tokens + units[c_last + 1].tokens <= options.child_tokens &&
+             page_at(units[c_last + 1].begin) == page) {
         c_tokens += units[++c_last].tokens;
       }
       out.children.push_back(make(units, c_first, c_last, parent.id));
       if (c_last == last) break;
       std::size_t next = c_last + 1;
-      std::size_t overlap = 0;
-      while (next - 1 > c_first && overlap + units[next - 1].tokens <= options.overlap_tokens) {
-        overlap += units[--next].tokens;
+      if (page_at(units[next].begin) == page) {
+        std::size_t overlap = 0;
+        while (next - 1 > c_first && overlap + units[next - 1].tokens <= options.overlap_tokens) {
+          overlap += units[--next].tokens;
+        }
       }
       c_first = next;
     }

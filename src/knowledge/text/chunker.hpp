@@ -8,7 +8,8 @@
 // `overlap_tokens` of text. Token counts are Chinese-aware
 // (core::CountTokens: one per Han character, one per word otherwise).
 //
-// Every chunk keeps the document id and version, the page it starts on, the
+// Every chunk keeps the document id and version, the pages it starts and ends
+// on (a child stays on one page, so a hit cites the page of its text), the
 // heading path above it and its byte offsets in the document text (the pages
 // joined by "\n\n"). Ids are stable: a hash of document id, version and
 // offsets, so the same content chunks to the same ids. Pure.
@@ -46,7 +47,8 @@ struct Chunk {
   std::string document_id;
   std::string version;
   std::string parent_id;  // children: their parent's id; parents: empty
-  int page = 1;           // where the chunk starts
+  int page = 1;           // where the chunk starts; a child's whole text is on this page
+  int page_end = 1;       // where it ends: a parent may span pages (page_end > page), a child never does
   std::vector<std::string> heading_path;
   std::size_t begin = 0;  // byte offsets in ExtractedDocument::Text()
   std::size_t end = 0;
