@@ -227,7 +227,7 @@ class Policy {
       if (fact != nullptr && !Told(fact->id)) {
         Say("tell_fact", fact->says).tells = fact->id;
         Mood(0.02, "good_question");
-      } else if (fact != nullptr && read_.need.empty() && !JustSaid(fact->says)) {
+      } else if (fact != nullptr && read_.need.empty() && !read_.pitch && !JustSaid(fact->says)) {
         // Asked again later; right after telling it, the trainee is only taking it in.
         Say("already_told");
       }

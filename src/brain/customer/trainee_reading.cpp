@@ -62,10 +62,19 @@ const std::vector<std::string_view>& SummaryCues() {
   return cues;
 }
 
+// A question by its form: a question mark, a Chinese sentence ending in 吗 or 呢, or an English
+// message opening with a question word (typed without its question mark).
 bool IsQuestionText(std::string_view text) {
+  static const std::vector<std::string_view> openings = {
+      "how ",     "what ",    "why ",      "when ",  "where ",   "who ",       "which ",     "do you ",   "does ",
+      "did you ", "are you ", "is there ", "is it ", "can you ", "could you ", "would you ", "have you ", "tell me "};
   const std::string_view trimmed = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
-  return text.find('?') != std::string_view::npos || text.find("？") != std::string_view::npos ||
-         trimmed.ends_with("吗") || trimmed.ends_with("呢") || trimmed.ends_with("吗。") || trimmed.ends_with("呢。");
+  if (text.find('?') != std::string_view::npos || text.find("？") != std::string_view::npos ||
+      trimmed.ends_with("吗") || trimmed.ends_with("呢") || trimmed.ends_with("吗。") || trimmed.ends_with("呢。")) {
+    return true;
+  }
+  const std::string start = core::FoldText(text.substr(0, 16));
+  return std::any_of(openings.begin(), openings.end(), [&](std::string_view w) { return start.starts_with(w); });
 }
 
 bool AnyOf(std::string_view folded, const std::vector<std::string>& cues) {
@@ -95,9 +104,9 @@ TraineeReading ReadTurn(const TurnContext& turn, const PersonaModel& persona) {
   r.greeting = act == "greeting";
 
   // Asking.
-  // A question by its form, or by a sure classifier (an unsure "needs_summary" is no question).
-  r.question = ((act == "open_question" || act == "closed_question" || act == "needs_summary") && sure) ||
-               IsQuestionText(turn.text);
+  // A question by its form, or by a very sure classifier ("想买什么都可以" holds 什么 and asks nothing).
+  r.question =
+      IsQuestionText(turn.text) || ((act == "open_question" || act == "closed_question") && turn.act.confidence >= 0.8);
   r.summary = ContainsAny(folded, SummaryCues()) ||
               (act == "needs_summary" && sure && IsQuestionText(turn.text) && !customer.revealed.empty());
   r.open_question = r.question && (act == "open_question" || ContainsAny(folded + " ", OpenQuestionCues()));
