@@ -64,6 +64,29 @@ TEST(CourseFile, EveryProblemIsReportedWithItsPath) {
   }
 }
 
+TEST(CourseFile, ThePersonasCustomerFieldsAreCheckedWithTheirPaths) {
+  auto doc = json::parse(DemoText()).as_object();
+  auto& persona = doc["personas"].as_array()[0].as_object();
+  persona["facts"] = json::array{json::object{{"id", "staff"}, {"says", json::object{{"en", "Ten."}}}},
+                                 json::object{{"id", "follow-up"}, {"says", "plain"}, {"asked_by", json::array{"x"}}}};
+  persona["next_step"] = json::array{"trial"};
+  persona["templates"].as_object()["en"].as_object()["shout"] = json::array{"HEY"};
+  persona["buying_signals"].as_array()[0].as_object()["answered_by"] = json::array{};
+  persona["objections"].as_array()[0].as_object()["topic"] = json::object{{"de", "Preis"}};
+  auto bundle = ParseCourseFile(json::serialize(doc));
+  ASSERT_FALSE(bundle);
+  const auto text = Errors(bundle.error());
+  for (const char* expected :
+       {"personas[0].facts[0].asked_by: is required", "personas[0].facts[1].id: is used twice in this persona",
+        "personas[0].facts[1].says: must be an object of texts by language",
+        "personas[0].next_step: must be an object with \"offered_by\"",
+        "personas[0].templates.en.shout: is not a phrase kind of the customer",
+        "personas[0].buying_signals[0].answered_by: must be a non-empty array of strings",
+        "personas[0].objections[0].topic.de: language must be \"en\" or \"zh\""}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected << "\n" << text;
+  }
+}
+
 TEST(CourseFile, CollectionsAreOptionalAndDefaultToTheCourseId) {
   auto doc = json::parse(DemoText()).as_object();
   auto listed = ParseCourseFile(json::serialize(doc));
