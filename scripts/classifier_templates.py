@@ -1,0 +1,253 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Template groups for scripts/gen_classifier_data.py.
+
+DOMAINS: sales domains and their slot values, in English and Chinese.
+CUSTOMER_GROUPS, SALES_GROUPS: one dict per group: label, name (unique within
+the label), en and zh templates, optionally the domains it fits. In a template
+"[a|b]" picks one alternative (nesting allowed, "[a|]" makes a part optional)
+and "{slot}" a value of the domain. Label definitions: docs/classifiers.md.
+"""
+
+DOMAINS = {
+    "card": {
+        "en": {
+            "prod": ["the card", "the platinum card", "this credit card", "the gold card", "the upgrade"],
+            "feat": ["lounge access", "the cashback", "the points", "travel insurance", "the credit limit",
+                     "the airport lounge", "foreign transaction fees", "the installment plan", "Apple Pay support"],
+            "fee": ["the annual fee", "the yearly fee", "the card fee", "the interest rate", "the cash advance fee"],
+            "price": ["1,200 a year", "800 yuan a year", "2,000 yuan"],
+            "comp": ["China Merchants Bank", "my other bank", "ICBC", "the bank next door", "another bank"],
+            "step": ["the upgrade", "the application", "a new card"],
+            "buy": ["upgrade my card", "apply for the card", "switch to the platinum card", "get the new card"],
+            "who": ["my wife", "my husband", "my family"],
+            "now": ["my current card", "my old card", "the card I have"],
+            "use": ["I travel a lot", "I mostly shop online", "I spend about 5,000 a month"],
+        },
+        "zh": {
+            "prod": ["这张卡", "白金卡", "这个信用卡", "金卡", "升级的卡"],
+            "feat": ["机场贵宾厅", "返现", "积分", "航空意外险", "额度", "境外消费", "分期", "Apple Pay", "免息期"],
+            "fee": ["年费", "卡费", "利息", "取现手续费", "分期手续费"],
+            "price": ["一年1200", "年费800块", "两千块"],
+            "comp": ["招行", "招商银行", "工行", "别的银行", "我另一家银行", "隔壁银行"],
+            "step": ["升级", "办卡", "换卡"],
+            "buy": ["升级这张卡", "办这张卡", "换成白金卡", "办个新卡"],
+            "who": ["我老婆", "我爱人", "家里人", "我老公"],
+            "now": ["我现在的卡", "我那张旧卡", "我手上这张卡"],
+            "use": ["我经常出差", "我主要网购", "我一个月刷五千左右"],
+        },
+    },
+    "crm": {
+        "en": {
+            "prod": ["the CRM", "Lumen", "the system", "your software", "this platform", "the app"],
+            "feat": ["follow-up reminders", "the dashboard", "the mobile app", "member management", "the reports",
+                     "WeChat integration", "the customer list", "the sales pipeline", "store-level reports"],
+            "fee": ["the monthly fee", "the per-store price", "the setup fee", "the licence", "the subscription"],
+            "price": ["300 a month per store", "10,000 a year", "a few thousand a year"],
+            "comp": ["Salesforce", "HubSpot", "Weimob", "Youzan", "our spreadsheets", "the other vendor"],
+            "step": ["a trial", "the pilot", "the onboarding"],
+            "buy": ["sign up", "roll it out to all stores", "buy the annual plan", "start with one store"],
+            "who": ["my partner", "my store managers", "my boss", "the owner"],
+            "now": ["Excel", "our spreadsheets", "WeChat groups", "paper notebooks"],
+            "use": ["we have three stores", "my team is ten people", "we sell furniture"],
+        },
+        "zh": {
+            "prod": ["这个CRM", "这个系统", "你们的软件", "这个平台", "Lumen", "这套系统", "这个app"],
+            "feat": ["跟进提醒", "数据看板", "手机端", "会员管理", "报表", "企业微信对接", "客户列表", "销售漏斗", "门店报表"],
+            "fee": ["月费", "每家店的价格", "安装费", "授权费", "订阅费"],
+            "price": ["每家店每月300", "一年一万", "一年几千块"],
+            "comp": ["纷享销客", "有赞", "微盟", "销售易", "我们的Excel", "另一家供应商", "Salesforce"],
+            "step": ["试用", "试点", "上线"],
+            "buy": ["签约", "三家店都上", "买年付版", "先上一家店"],
+            "who": ["我合伙人", "店长们", "老板", "我们老板"],
+            "now": ["Excel表", "微信群", "纸质本子", "表格"],
+            "use": ["我们有三家店", "我们团队十个人", "我们卖家具"],
+        },
+    },
+    "insurance": {
+        "en": {
+            "prod": ["the policy", "this plan", "the critical illness cover", "this insurance", "the product"],
+            "feat": ["the coverage", "the waiting period", "the claims process", "the hospital list",
+                     "the payout", "the exclusions", "the cash value"],
+            "fee": ["the premium", "the monthly premium", "the yearly premium"],
+            "price": ["3,000 a year", "250 a month", "5,000 yuan a year"],
+            "comp": ["Ping An", "AIA", "my current insurer", "the company my friend uses"],
+            "step": ["the application", "the policy", "a quote"],
+            "buy": ["take out the policy", "buy the plan", "sign up for the cover"],
+            "who": ["my wife", "my husband", "my parents"],
+            "now": ["my company insurance", "the social insurance", "my old policy"],
+            "use": ["I have two kids", "I'm 35", "my parents are getting older"],
+        },
+        "zh": {
+            "prod": ["这份保险", "这个重疾险", "这个计划", "这款产品", "这份保单"],
+            "feat": ["保障范围", "等待期", "理赔流程", "医院名单", "赔付", "免责条款", "现金价值"],
+            "fee": ["保费", "每月保费", "年缴保费"],
+            "price": ["一年三千", "每月250", "一年五千"],
+            "comp": ["平安", "友邦", "我现在那家保险公司", "我朋友买的那家"],
+            "step": ["投保", "保单", "报价"],
+            "buy": ["投保", "买这份保险", "买这个计划"],
+            "who": ["我老婆", "我先生", "我爸妈"],
+            "now": ["公司买的保险", "社保", "以前那份保单"],
+            "use": ["我有两个孩子", "我今年35", "我爸妈年纪大了"],
+        },
+    },
+    "car": {
+        "en": {
+            "prod": ["the car", "this model", "the SUV", "the electric version", "the hybrid"],
+            "feat": ["the range", "the charging time", "the warranty", "the driver assistance", "the boot space",
+                     "the maintenance", "the battery"],
+            "fee": ["the price", "the down payment", "the on-the-road price", "the monthly payment"],
+            "price": ["200,000", "3,000 a month", "a 20% down payment"],
+            "comp": ["Tesla", "BYD", "the dealer across town", "Toyota", "the other brand"],
+            "step": ["a test drive", "the order", "the financing"],
+            "buy": ["order the car", "take the blue one", "go ahead with the purchase"],
+            "who": ["my wife", "my husband", "my dad"],
+            "now": ["my old car", "the car I drive now", "our current car"],
+            "use": ["I drive 50 km a day", "we have two kids", "I mostly drive in the city"],
+        },
+        "zh": {
+            "prod": ["这台车", "这款车", "这个SUV", "电动版", "混动版"],
+            "feat": ["续航", "充电时间", "质保", "辅助驾驶", "后备箱", "保养", "电池"],
+            "fee": ["价格", "首付", "落地价", "月供"],
+            "price": ["二十万", "月供三千", "首付两成"],
+            "comp": ["特斯拉", "比亚迪", "另一家4S店", "丰田", "别的牌子"],
+            "step": ["试驾", "下定", "贷款"],
+            "buy": ["订这台车", "要蓝色那台", "下单"],
+            "who": ["我老婆", "我老公", "我爸"],
+            "now": ["我那台旧车", "现在开的车", "家里那台车"],
+            "use": ["我每天开五十公里", "家里有两个孩子", "我主要市区开"],
+        },
+    },
+    "software": {
+        "en": {
+            "prod": ["the software", "the platform", "the tool", "the ERP", "the SaaS plan", "your product"],
+            "feat": ["the API", "SSO", "user permissions", "the integration with our ERP", "data export",
+                     "the audit log", "the on-premise option", "offline mode"],
+            "fee": ["the licence fee", "the per-seat price", "the implementation fee", "the support contract"],
+            "price": ["50 dollars per seat", "100k a year", "20,000 for setup"],
+            "comp": ["Microsoft", "DingTalk", "Feishu", "SAP", "the open-source option", "our in-house tool"],
+            "step": ["a pilot", "a proof of concept", "the rollout"],
+            "buy": ["sign the contract", "buy 50 seats", "go with the enterprise plan"],
+            "who": ["our CTO", "procurement", "the IT team", "legal"],
+            "now": ["our in-house tool", "email and Excel", "the old system"],
+            "use": ["we have 200 employees", "we run five warehouses", "our team is remote"],
+        },
+        "zh": {
+            "prod": ["这个软件", "这个平台", "这个工具", "这套ERP", "你们的产品", "SaaS版"],
+            "feat": ["API接口", "单点登录", "权限管理", "跟我们ERP的对接", "数据导出", "操作日志", "私有化部署", "离线模式"],
+            "fee": ["授权费", "每个账号的价格", "实施费", "运维费"],
+            "price": ["每个账号五十美元", "一年十万", "实施费两万"],
+            "comp": ["钉钉", "飞书", "SAP", "金蝶", "用友", "开源方案", "我们自己开发的系统"],
+            "step": ["试点", "POC", "上线"],
+            "buy": ["签合同", "买五十个账号", "上企业版"],
+            "who": ["我们CTO", "采购", "IT部门", "法务"],
+            "now": ["我们自己的系统", "邮件加Excel", "老系统"],
+            "use": ["我们有两百人", "我们有五个仓库", "我们团队是远程办公"],
+        },
+    },
+    "realestate": {
+        "en": {
+            "prod": ["the flat", "this apartment", "the house", "this unit", "the property"],
+            "feat": ["the school district", "the property management fee", "the layout", "the parking",
+                     "the floor", "the handover date", "the view"],
+            "fee": ["the price per square metre", "the down payment", "the total price", "the mortgage"],
+            "price": ["3 million", "45,000 per square metre", "a 30% down payment"],
+            "comp": ["the development across the street", "Vanke", "the other agent", "the resale flat we saw"],
+            "step": ["a viewing", "the deposit", "the purchase agreement"],
+            "buy": ["put down a deposit", "take the unit on the 12th floor", "sign the purchase agreement"],
+            "who": ["my wife", "my parents", "my husband"],
+            "now": ["our rented flat", "our old apartment"],
+            "use": ["we have a baby on the way", "I work downtown", "my parents will live with us"],
+        },
+        "zh": {
+            "prod": ["这套房", "这个房子", "这套公寓", "这个户型", "这个楼盘"],
+            "feat": ["学区", "物业费", "户型", "车位", "楼层", "交房时间", "采光"],
+            "fee": ["单价", "首付", "总价", "房贷"],
+            "price": ["三百万", "每平四万五", "首付三成"],
+            "comp": ["对面那个楼盘", "万科", "另一个中介", "我们看的二手房"],
+            "step": ["看房", "定金", "签购房合同"],
+            "buy": ["交定金", "要12楼那套", "签购房合同"],
+            "who": ["我老婆", "我爸妈", "我老公"],
+            "now": ["现在租的房子", "我们的老房子"],
+            "use": ["我们快要有孩子了", "我在市中心上班", "我爸妈要跟我们住"],
+        },
+    },
+    "telecom": {
+        "en": {
+            "prod": ["the plan", "the package", "the broadband", "the family plan", "the 5G plan"],
+            "feat": ["the data allowance", "the speed", "the extra SIM cards", "roaming", "the contract length",
+                     "the router", "the coverage"],
+            "fee": ["the monthly fee", "the installation fee", "the early termination fee"],
+            "price": ["128 a month", "99 yuan a month", "200 a month"],
+            "comp": ["China Mobile", "China Unicom", "China Telecom", "my current carrier"],
+            "step": ["the installation", "the switch", "the new SIM"],
+            "buy": ["switch to the plan", "sign up for the broadband", "take the family package"],
+            "who": ["my wife", "my roommate", "my family"],
+            "now": ["my current plan", "my prepaid card"],
+            "use": ["I use a lot of data", "we work from home", "my kids game online"],
+        },
+        "zh": {
+            "prod": ["这个套餐", "这个宽带", "家庭套餐", "5G套餐", "这个业务"],
+            "feat": ["流量", "网速", "副卡", "漫游", "合约期", "路由器", "信号"],
+            "fee": ["月租", "安装费", "违约金"],
+            "price": ["一个月128", "每月99", "一个月两百"],
+            "comp": ["移动", "联通", "电信", "我现在的运营商"],
+            "step": ["安装", "转网", "换卡"],
+            "buy": ["换这个套餐", "办宽带", "办家庭套餐"],
+            "who": ["我老婆", "室友", "家里人"],
+            "now": ["我现在的套餐", "我的预付费卡"],
+            "use": ["我流量用得多", "我们在家办公", "孩子要打游戏"],
+        },
+    },
+    "training": {
+        "en": {
+            "prod": ["the course", "the programme", "the membership", "the training", "the class"],
+            "feat": ["the schedule", "the teachers", "the online lessons", "the certificate", "the class size",
+                     "the refund policy"],
+            "fee": ["the tuition", "the membership fee", "the course fee"],
+            "price": ["6,800", "500 a month", "12,000 for the year"],
+            "comp": ["New Oriental", "the gym next door", "the online course I saw", "the other school"],
+            "step": ["a trial lesson", "the enrolment", "the first class"],
+            "buy": ["enrol", "sign up for the course", "buy the membership"],
+            "who": ["my wife", "my son", "my manager"],
+            "now": ["the app I use", "self-study"],
+            "use": ["I work late", "my son is in grade 3", "I want to pass the exam"],
+        },
+        "zh": {
+            "prod": ["这个课程", "这个课", "会员卡", "这个培训", "这个班"],
+            "feat": ["上课时间", "老师", "网课", "证书", "班级人数", "退费政策"],
+            "fee": ["学费", "会员费", "课时费"],
+            "price": ["6800", "每月500", "一年一万二"],
+            "comp": ["新东方", "隔壁健身房", "我看的那个网课", "另一家机构"],
+            "step": ["试听课", "报名", "第一节课"],
+            "buy": ["报名", "报这个课", "办会员卡"],
+            "who": ["我老婆", "我儿子", "我领导"],
+            "now": ["我用的那个app", "自学"],
+            "use": ["我经常加班", "我儿子三年级", "我想考证"],
+        },
+    },
+}
+
+# Neutral sentences of context that open a longer message; they carry no intent
+# of their own, so the model learns to look past them. Chinese ones end in
+# their punctuation, English ones are joined with a space.
+LEAD_INS = {
+    "customer": {
+        "en": ["We've been using {now} for a while.", "{use}.", "OK, I read the brochure you sent.",
+               "Right, I talked to {who} about this last night.", "So I've been thinking about what you said.",
+               "Look,", "Well,", "To be honest,", "Listen,", "Sorry, one more thing.", "I see.",
+               "I was looking at {prod} online yesterday.", "Thanks for explaining."],
+        "zh": ["我们一直在用{now}。", "{use}，", "你发的资料我看了，", "昨晚我跟{who}聊了聊，", "你刚才说的我想了一下，",
+               "那个，", "说实话，", "我跟你说，", "对了，", "嗯，", "哦这样啊，", "我昨天在网上看了{prod}，", "谢谢你的介绍，"],
+    },
+    "sales": {
+        "en": ["Thanks for sharing that.", "Right.", "OK.", "I see.", "Good question.", "Great.", "Let me add one thing.",
+               "As I mentioned,", "Mr Wang,", "Ms Li,", "You know,"],
+        "zh": ["谢谢您告诉我这些，", "好的，", "明白，", "嗯，", "这个问题问得好，", "王总，", "李姐，", "刚才提到，", "是这样的，",
+               "我补充一点，"],
+    },
+}
+
+from classifier_templates_customer import CUSTOMER_GROUPS  # noqa: E402
+from classifier_templates_sales import SALES_GROUPS  # noqa: E402
+
+__all__ = ["DOMAINS", "LEAD_INS", "CUSTOMER_GROUPS", "SALES_GROUPS"]
