@@ -271,3 +271,47 @@ SALES_GROUPS += [
         "I can't guarantee the result, but I can show you how it has performed."],
         ["收益谁都保证不了，我也不会这么说", "这里没有保证的结果，谁这么说您都要小心", "结果我保证不了，但可以给您看历史表现"]),
 ]
+
+# Third batch: longer salesperson turns that do one thing, and terse chat-style ones.
+SALES_GROUPS += [
+    G("open_question", "context-open", [
+        "Before I tell you anything about {prod}, I'd love to understand how you handle {feat} today.",
+        "You mentioned {use}; how does that affect the way you choose {prod}?",
+        "Out of curiosity, what made you reach out to us this week?"],
+        ["在介绍{prod}之前，我想先了解一下您现在{feat}是怎么处理的？", "您刚才说{use}，这对您选{prod}有什么影响？", "方便问一下，这周怎么想到联系我们的？"]),
+    G("closed_question", "context-closed", [
+        "Just to check, is {who} part of the decision as well?", "Quick one: are you the person who signs off on {step}?",
+        "Is it fair to say budget isn't the main issue?"],
+        ["确认一下，{who}也参与决定吗？", "简单问下，{step}是您来拍板吗？", "可以说预算不是主要问题，对吗？"]),
+    G("needs_summary", "context-summary", [
+        "Let me play that back: {use}, {now} isn't keeping up, and what you want is {feat} without extra work.",
+        "If I've heard you right, the two things that matter are {feat} and keeping costs predictable."],
+        ["我复述一下：{use}，{now}跟不上了，您想要的是不增加工作量的{feat}", "如果我没理解错，您最在意两点：{feat}和费用可控"]),
+    G("value_statement", "context-value", [
+        "Because {use}, {feat} would save you the most time, and it's already part of {prod}.",
+        "What makes {prod} different is {feat}: you set it up once and it runs by itself."],
+        ["因为{use}，{feat}最能帮您省时间，而且{prod}本身就带", "{prod}不一样的地方在于{feat}：设置一次就自动运行"]),
+    G("evidence", "context-evidence", [
+        "A customer with almost exactly your setup told us that after three months {feat} saved them a day a week.",
+        "I can send you the independent test report; {prod} came out top on {feat}."],
+        ["有个情况跟您几乎一样的客户说，用了三个月，{feat}每周帮他们省了一天", "第三方测评报告我可以发您，{prod}的{feat}排第一"]),
+    G("objection_handling", "context-handling", [
+        "That's a reasonable worry about {fee}; most people find it pays for itself, and if it doesn't, you can cancel.",
+        "I understand {comp} looks cheaper at first; once you add {feat}, the totals are very close."],
+        ["您担心{fee}很合理，大多数客户发现能回本，不合适也可以取消", "我理解{comp}乍一看更便宜，但加上{feat}以后总价差不多"]),
+    G("trial_close", "context-trial", [
+        "From what you've said, would it make sense to start with {step} and see how it goes?",
+        "If I could show you {feat} working with your own data, would that help you decide?"],
+        ["按您说的，要不先从{step}开始，看看效果？", "如果我用您自己的数据给您演示{feat}，对您做决定有帮助吗？"]),
+    G("close", "context-close", [
+        "Then let's do it: I'll set up {step} today and send you the confirmation.",
+        "Perfect, I'll fill in the form with you now and book {step} for next week."],
+        ["那就这么定了，我今天给您安排{step}，再发确认给您", "好，我现在跟您一起填表，下周安排{step}"]),
+    G("greeting", "chat-greeting", ["hi!", "hey, it's Tom", "morning :)"], ["在吗", "您好呀", "早上好～"]),
+    G("off_topic", "chat-offtopic", ["lol the traffic today", "you see the match?", "coffee later?"],
+        ["今天堵死了", "看球了吗", "待会喝个咖啡？"]),
+    G("compliance_risk", "context-risk", [
+        "Look, just give me your card number and the code you get, and I'll handle everything for you.",
+        "Between us, this one is guaranteed, I've never seen it lose."],
+        ["这样，您把卡号和收到的验证码给我，剩下的我全帮您办", "跟您说句私下的，这个稳赚的，从来没亏过"]),
+]

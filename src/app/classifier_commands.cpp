@@ -43,8 +43,11 @@ json::object ScoresJson(const brain::Evaluation& evaluation) {
 }
 
 json::object CalibrationJson(const brain::CalibrationMeasure& m) {
-  return json::object{
-      {"ece", m.ece}, {"brier", m.brier}, {"log_loss", m.log_loss}, {"mean_confidence", m.mean_confidence}};
+  return json::object{{"ece", m.ece},
+                      {"brier", m.brier},
+                      {"log_loss", m.log_loss},
+                      {"mean_confidence", m.mean_confidence},
+                      {"share_confident", m.share_confident}};
 }
 
 void PrintScores(std::string_view title, const brain::Evaluation& evaluation) {
@@ -56,8 +59,11 @@ void PrintScores(std::string_view title, const brain::Evaluation& evaluation) {
 
 void PrintCalibration(std::string_view what, const brain::CalibrationMeasure& before,
                       const brain::CalibrationMeasure& after) {
-  fmt::print("{:<34} ECE {:.3f} -> {:.3f}, Brier {:.3f} -> {:.3f}, mean confidence {:.2f} -> {:.2f}\n", what,
-             before.ece, after.ece, before.brier, after.brier, before.mean_confidence, after.mean_confidence);
+  fmt::print(
+      "{:<34} ECE {:.3f} -> {:.3f}, Brier {:.3f} -> {:.3f}, mean confidence {:.2f} -> {:.2f}, at least 0.5: {:.0f}% -> "
+      "{:.0f}%\n",
+      what, before.ece, after.ece, before.brier, after.brier, before.mean_confidence, after.mean_confidence,
+      100 * before.share_confident, 100 * after.share_confident);
 }
 
 // The calibration measured honestly on the held-out groups: the temperature
@@ -81,6 +87,7 @@ brain::CalibrationMeasure CrossFittedCalibration(const brain::LinearClassifier& 
     total.brier += weight * m.brier;
     total.log_loss += weight * m.log_loss;
     total.mean_confidence += weight * m.mean_confidence;
+    total.share_confident += weight * m.share_confident;
   }
   return total;
 }

@@ -507,6 +507,7 @@ CalibrationMeasure MeasureCalibration(const LinearClassifier& model, const std::
     }
     measure.log_loss -= std::log(std::max(truth_p, 1e-12));
     measure.mean_confidence += p[best];
+    measure.share_confident += p[best] >= 0.5 ? 1 : 0;
     ++n;
   }
   if (n == 0) return measure;
@@ -516,6 +517,7 @@ CalibrationMeasure MeasureCalibration(const LinearClassifier& model, const std::
   measure.brier /= total;
   measure.log_loss /= total;
   measure.mean_confidence /= total;
+  measure.share_confident /= total;
   return measure;
 }
 

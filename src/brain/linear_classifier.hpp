@@ -106,6 +106,7 @@ struct CalibrationMeasure {
   double brier = 0;  // mean squared error of the probability vector against the one-hot truth
   double log_loss = 0;
   double mean_confidence = 0;  // of the top label
+  double share_confident = 0;  // of the examples, the share whose top label has at least 0.5 (conversation::kSureOfAct)
 };
 CalibrationMeasure MeasureCalibration(const LinearClassifier& model, const std::vector<LabelledText>& examples);
 

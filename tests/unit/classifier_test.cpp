@@ -40,11 +40,11 @@ struct ShippedModel {
 
 std::vector<ShippedModel> ShippedModels() {
   return {
-      {"sales", "sales_acts", 11, 0.68, 0.76, Tagger{},
+      {"sales", "sales_acts", 11, 0.64, 0.80, Tagger{},
        [](const LinearClassifier& model, std::string_view text) {
          return HybridActClassifier(model).Classify(text, "").label;
        }},
-      {"customer", "customer_intents", 15, 0.75, 0.78, IntentCueTagger(),
+      {"customer", "customer_intents", 15, 0.78, 0.79, IntentCueTagger(),
        [](const LinearClassifier& model, std::string_view text) {
          return IntentClassifier(model).Classify(text).label;
        }},
