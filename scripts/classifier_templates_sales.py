@@ -315,3 +315,46 @@ SALES_GROUPS += [
         "Between us, this one is guaranteed, I've never seen it lose."],
         ["这样，您把卡号和收到的验证码给我，剩下的我全帮您办", "跟您说句私下的，这个稳赚的，从来没亏过"]),
 ]
+
+# Openings as they are really said: greeting, who is calling and why, and asking for a moment.
+SALES_GROUPS += [
+    G("greeting", "long-opening-call", [
+        "Good afternoon, Ms Li. This is Daniel from the bank's card centre. Nothing's wrong with your account, don't worry. Do you have three minutes?",
+        "Hello Mr Zhang, it's Amy from {comp_self}, I'm calling about the message you left us. Is now a good time?".replace("{comp_self}", "Lumen"),
+        "Hi, this is Ken from the dealership, you came in for {step} last week; have you got a minute?",
+        "Good morning, I'm Sara, your adviser for {prod}; I'd love to hear how things are going for you, is this a good moment?"],
+        ["李女士下午好，我是银行信用卡中心的小陈，您的卡没有问题，别担心。想占用您三分钟，方便吗？",
+         "张总您好，我是Lumen的小王，看到您给我们留言了，现在方便聊几句吗？",
+         "您好，我是4S店的小刘，上周您来{step}过，现在方便吗？",
+         "早上好，我是负责{prod}的顾问，想听听您最近用得怎么样，现在方便吗？"]),
+    G("greeting", "long-opening-walk-in", [
+        "Hi, welcome in! I'm Ryan. What brings you in today?", "Welcome! Have a seat, I'll be with you in a second.",
+        "Good to see you, come on in, can I get you a coffee?"],
+        ["欢迎光临！我是小周，今天有什么可以帮您？", "欢迎欢迎，请坐，我马上过来", "好久不见，快请进，喝点什么？"]),
+    G("off_topic", "service-errand", [
+        "Sure, let's update your address first... there, it's done.", "Let me print that receipt for you, one second.",
+        "I'll just fix the settings on your phone, there you go."],
+        ["好的，先帮您把地址改了……好了，改好了", "我先把回执给您打出来，稍等", "我先帮您把手机上的设置弄好，好了"]),
+]
+
+# Asking for the decision, often followed by what happens next: still a close.
+SALES_GROUPS += [
+    G("close", "ask-then-info", [
+        "Would you like me to put in the request now? {step_info}", "Shall I go ahead with {step} for you today? {step_info}",
+        "Do you want me to submit it right away? {step_info}", "Can I set up {step} for you now? {step_info}"],
+        ["要不要我现在就帮您提交申请？{step_info}", "我今天就帮您办{step}好吗？{step_info}", "我现在就给您提交吧？{step_info}",
+         "现在就帮您安排{step}，可以吗？{step_info}"]),
+    G("close", "done-confirm", [
+        "Great, that's submitted. You'll get a text with the terms shortly.", "All done, the confirmation is on its way to your email.",
+        "Perfect, you're booked in; I'll send you the details now."],
+        ["好的，已经给您提交了，稍后会收到短信确认", "办好了，确认邮件马上发您", "好的，已经给您约好了，详情我现在发您"]),
+]
+
+SALES_GROUPS += [
+    G("close", "would-you-like-me-to", [
+        "Would you like me to [request|process|arrange|order|book|submit] [it|the upgrade|{step}|the paperwork] [now|today|right away]? {step_info}",
+        "Shall I [request|process|arrange|book|submit] [it|{step}|the application] for you [now|today]? {step_info}",
+        "Do you want me to [go ahead and |][sign you up|place the order|book {step}] [now|today]? {step_info}"],
+        ["要不要我现在就帮您[申请|办理|下单|预约{step}]？{step_info}", "我[现在|今天]就帮您[提交|办理|安排]{step}，好吗？{step_info}",
+         "那我[现在|马上]给您[办|下单|登记]，可以吗？{step_info}"]),
+]

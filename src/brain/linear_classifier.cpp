@@ -21,7 +21,9 @@ namespace {
 
 namespace json = boost::json;
 constexpr std::string_view kFormat = "salesboost-linear";
-constexpr int kVersion = 1;  // "temperature" is optional in the header: 1 when absent
+// Version 2: first-sentence features, a "temperature" in the header (1 when
+// absent). A version-1 model would be read with features it was not trained on.
+constexpr int kVersion = 2;
 constexpr std::size_t kTagWeight = 3;
 
 std::uint32_t Fnv1a(std::string_view a, std::string_view b = {}) {
@@ -204,6 +206,12 @@ std::vector<std::pair<std::uint32_t, float>> LinearClassifier::Features(std::str
     ids.push_back(Fnv1a(i == 0 ? "^" : words[i - 1], words[i]) & mask);
   }
   if (!words.empty()) ids.push_back(Fnv1a(words.back(), "$") & mask);
+  // In a message of several sentences the act is usually in the first one (a
+  // question after a greeting, a request before the details): its words count
+  // once more, as their own features.
+  if (const auto sentences = core::SplitSentences(folded); sentences.size() > 1) {
+    for (const auto& word : core::SegmentWords(sentences.front())) ids.push_back(Fnv1a("s", word) & mask);
+  }
   // Character n-grams (2 and 3) catch what segmentation splits differently,
   // and end punctuation (a question mark) counts too.
   const auto chars = CodePoints(folded);

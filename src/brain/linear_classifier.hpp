@@ -1,6 +1,7 @@
 // LinearClassifier: a small supervised text classifier: hashed word
-// unigrams and bigrams (ICU segmentation over folded text) and character
-// n-grams, into 2^k buckets, scored by one linear layer and a softmax.
+// unigrams and bigrams (ICU segmentation over folded text), the words of the
+// first sentence once more, and character n-grams, into 2^k buckets, scored
+// by one linear layer and a softmax.
 // Trained by SGD with a fixed seed (same data, same model) on the examples
 // plus augmented copies (Augment), then calibrated: a softmax temperature
 // fitted on held-out examples makes a confidence of 0.7 right about 70 % of

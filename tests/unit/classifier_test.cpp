@@ -232,7 +232,7 @@ TEST(Classifier, ABrokenModelIsAClearError) {
   for (const std::string bad : {"", "not json\nxx",
                                 R"({"format":"other"})"
                                 "\n",
-                                R"({"format":"salesboost-linear","version":1,"labels":["a"],"buckets_log2":4})"
+                                R"({"format":"salesboost-linear","version":2,"labels":["a"],"buckets_log2":4})"
                                 "\nAAAA\n"}) {
     auto parsed = LinearClassifier::Parse(bad);
     ASSERT_FALSE(parsed) << bad;
