@@ -11,6 +11,7 @@ and "{slot}" a value of the domain. Label definitions: docs/classifiers.md.
 DOMAINS = {
     "card": {
         "en": {
+            "brand": ["the Platinum Plus card", "the SkyMiles card", "the bank app"],
             "prod": ["the card", "the platinum card", "this credit card", "the gold card", "the upgrade"],
             "feat": ["lounge access", "the cashback", "the points", "travel insurance", "the credit limit",
                      "the airport lounge", "foreign transaction fees", "the installment plan", "Apple Pay support"],
@@ -25,6 +26,7 @@ DOMAINS = {
             "use": ["I travel a lot", "I mostly shop online", "I spend about 5,000 a month"],
         },
         "zh": {
+            "brand": ["白金Plus卡", "畅行卡", "你们银行的app"],
             "prod": ["这张卡", "白金卡", "这个信用卡", "金卡", "升级的卡"],
             "feat": ["机场贵宾厅", "返现", "积分", "航空意外险", "额度", "境外消费", "分期", "Apple Pay", "免息期"],
             "fee": ["年费", "卡费", "利息", "取现手续费", "分期手续费"],
@@ -40,6 +42,7 @@ DOMAINS = {
     },
     "crm": {
         "en": {
+            "brand": ["Lumen", "Lumen Pro", "the Lumen app"],
             "prod": ["the CRM", "Lumen", "the system", "your software", "this platform", "the app"],
             "feat": ["follow-up reminders", "the dashboard", "the mobile app", "member management", "the reports",
                      "WeChat integration", "the customer list", "the sales pipeline", "store-level reports"],
@@ -54,6 +57,7 @@ DOMAINS = {
             "use": ["we have three stores", "my team is ten people", "we sell furniture"],
         },
         "zh": {
+            "brand": ["Lumen", "Lumen专业版", "Lumen的app"],
             "prod": ["这个CRM", "这个系统", "你们的软件", "这个平台", "Lumen", "这套系统", "这个app"],
             "feat": ["跟进提醒", "数据看板", "手机端", "会员管理", "报表", "企业微信对接", "客户列表", "销售漏斗", "门店报表"],
             "fee": ["月费", "每家店的价格", "安装费", "授权费", "订阅费"],
@@ -69,6 +73,7 @@ DOMAINS = {
     },
     "insurance": {
         "en": {
+            "brand": ["HealthGuard", "the Family Shield plan", "the CareOne policy"],
             "prod": ["the policy", "this plan", "the critical illness cover", "this insurance", "the product"],
             "feat": ["the coverage", "the waiting period", "the claims process", "the hospital list",
                      "the payout", "the exclusions", "the cash value"],
@@ -83,6 +88,7 @@ DOMAINS = {
             "use": ["I have two kids", "I'm 35", "my parents are getting older"],
         },
         "zh": {
+            "brand": ["安康保", "家庭守护计划", "康宁一号"],
             "prod": ["这份保险", "这个重疾险", "这个计划", "这款产品", "这份保单"],
             "feat": ["保障范围", "等待期", "理赔流程", "医院名单", "赔付", "免责条款", "现金价值"],
             "fee": ["保费", "每月保费", "年缴保费"],
@@ -98,6 +104,7 @@ DOMAINS = {
     },
     "car": {
         "en": {
+            "brand": ["the Aurora EV", "the X5 hybrid", "the Nova"],
             "prod": ["the car", "this model", "the SUV", "the electric version", "the hybrid"],
             "feat": ["the range", "the charging time", "the warranty", "the driver assistance", "the boot space",
                      "the maintenance", "the battery"],
@@ -112,6 +119,7 @@ DOMAINS = {
             "use": ["I drive 50 km a day", "we have two kids", "I mostly drive in the city"],
         },
         "zh": {
+            "brand": ["极光EV", "X5混动", "新星"],
             "prod": ["这台车", "这款车", "这个SUV", "电动版", "混动版"],
             "feat": ["续航", "充电时间", "质保", "辅助驾驶", "后备箱", "保养", "电池"],
             "fee": ["价格", "首付", "落地价", "月供"],
@@ -127,6 +135,7 @@ DOMAINS = {
     },
     "software": {
         "en": {
+            "brand": ["FlowDesk", "the Enterprise edition", "DataHub"],
             "prod": ["the software", "the platform", "the tool", "the ERP", "the SaaS plan", "your product"],
             "feat": ["the API", "SSO", "user permissions", "the integration with our ERP", "data export",
                      "the audit log", "the on-premise option", "offline mode"],
@@ -141,6 +150,7 @@ DOMAINS = {
             "use": ["we have 200 employees", "we run five warehouses", "our team is remote"],
         },
         "zh": {
+            "brand": ["FlowDesk", "企业版", "数据中台"],
             "prod": ["这个软件", "这个平台", "这个工具", "这套ERP", "你们的产品", "SaaS版"],
             "feat": ["API接口", "单点登录", "权限管理", "跟我们ERP的对接", "数据导出", "操作日志", "私有化部署", "离线模式"],
             "fee": ["授权费", "每个账号的价格", "实施费", "运维费"],
@@ -156,6 +166,7 @@ DOMAINS = {
     },
     "realestate": {
         "en": {
+            "brand": ["Riverside Garden", "the Block 3 units", "Parkview"],
             "prod": ["the flat", "this apartment", "the house", "this unit", "the property"],
             "feat": ["the school district", "the property management fee", "the layout", "the parking",
                      "the floor", "the handover date", "the view"],
@@ -170,6 +181,7 @@ DOMAINS = {
             "use": ["we have a baby on the way", "I work downtown", "my parents will live with us"],
         },
         "zh": {
+            "brand": ["滨江花园", "3号楼", "公园里"],
             "prod": ["这套房", "这个房子", "这套公寓", "这个户型", "这个楼盘"],
             "feat": ["学区", "物业费", "户型", "车位", "楼层", "交房时间", "采光"],
             "fee": ["单价", "首付", "总价", "房贷"],
@@ -185,6 +197,7 @@ DOMAINS = {
     },
     "telecom": {
         "en": {
+            "brand": ["the Unlimited 5G plan", "FiberMax", "the Family Share plan"],
             "prod": ["the plan", "the package", "the broadband", "the family plan", "the 5G plan"],
             "feat": ["the data allowance", "the speed", "the extra SIM cards", "roaming", "the contract length",
                      "the router", "the coverage"],
@@ -199,6 +212,7 @@ DOMAINS = {
             "use": ["I use a lot of data", "we work from home", "my kids game online"],
         },
         "zh": {
+            "brand": ["无限5G套餐", "光速宽带", "亲情共享套餐"],
             "prod": ["这个套餐", "这个宽带", "家庭套餐", "5G套餐", "这个业务"],
             "feat": ["流量", "网速", "副卡", "漫游", "合约期", "路由器", "信号"],
             "fee": ["月租", "安装费", "违约金"],
@@ -214,6 +228,7 @@ DOMAINS = {
     },
     "training": {
         "en": {
+            "brand": ["the IELTS sprint class", "FitPro membership", "the weekend MBA"],
             "prod": ["the course", "the programme", "the membership", "the training", "the class"],
             "feat": ["the schedule", "the teachers", "the online lessons", "the certificate", "the class size",
                      "the refund policy"],
@@ -228,6 +243,7 @@ DOMAINS = {
             "use": ["I work late", "my son is in grade 3", "I want to pass the exam"],
         },
         "zh": {
+            "brand": ["雅思冲刺班", "FitPro会员", "周末MBA"],
             "prod": ["这个课程", "这个课", "会员卡", "这个培训", "这个班"],
             "feat": ["上课时间", "老师", "网课", "证书", "班级人数", "退费政策"],
             "fee": ["学费", "会员费", "课时费"],
@@ -243,6 +259,7 @@ DOMAINS = {
     },
     "travel": {
         "en": {
+            "brand": ["the Hokkaido tour", "the Med cruise", "the Yunnan package"],
             "prod": ["the tour", "the package", "the cruise", "this trip", "the holiday package"],
             "feat": ["the itinerary", "the hotels", "travel insurance", "the flights", "the guide", "the free day",
                      "the visa service", "the cancellation policy"],
@@ -257,6 +274,7 @@ DOMAINS = {
             "use": ["we're going with two kids", "my parents are over seventy", "we only have a week off"],
         },
         "zh": {
+            "brand": ["北海道团", "地中海邮轮", "云南套餐"],
             "prod": ["这个团", "这个套餐", "这趟邮轮", "这个线路", "这个度假套餐"],
             "feat": ["行程", "酒店", "旅游险", "机票", "导游", "自由活动", "签证服务", "退改政策"],
             "fee": ["每人价格", "单房差", "定金", "燃油附加费"],
@@ -272,6 +290,7 @@ DOMAINS = {
     },
     "furniture": {
         "en": {
+            "brand": ["the Oslo sofa", "the Cloud mattress", "the Nordic set"],
             "prod": ["the sofa", "this bed", "the dining set", "the wardrobe", "the mattress"],
             "feat": ["the fabric", "the delivery", "the assembly", "the warranty", "the custom sizes", "the trial period"],
             "fee": ["the price", "the delivery fee", "the assembly charge"],
@@ -285,6 +304,7 @@ DOMAINS = {
             "use": ["we have a small living room", "we have a cat", "my back hurts"],
         },
         "zh": {
+            "brand": ["奥斯陆沙发", "云朵床垫", "北欧套装"],
             "prod": ["这个沙发", "这张床", "这套餐桌", "这个衣柜", "这个床垫"],
             "feat": ["面料", "送货", "安装", "质保", "定制尺寸", "试睡期"],
             "fee": ["价格", "送货费", "安装费"],

@@ -676,3 +676,76 @@ CUSTOMER_GROUPS += [
                                               "Fine, the Platinum Plus it is."],
         ["好，我要Pro版", "那就金牌套餐吧", "行，就白金Plus"]),
 ]
+
+# Sixth batch: the seller's own product names (a name alone is no competitor), and more requests for proof.
+CUSTOMER_GROUPS += [
+    G("product_inquiry", "brand-question", ["Does {brand} come with {feat}?", "How does {feat} work on {brand}?",
+                                            "Is {brand} available right now?", "What's the difference between {brand} and the basic one?"],
+        ["{brand}有{feat}吗？", "{brand}的{feat}是怎么用的？", "{brand}现在有货吗？", "{brand}跟基础款有什么区别？"]),
+    G("price_inquiry", "brand-price", ["How much is {brand}?", "What does {brand} cost per year?", "Is {brand} more expensive than the basic one?"],
+        ["{brand}多少钱？", "{brand}一年多少钱？", "{brand}比基础款贵多少？"]),
+    G("benefit_inquiry", "brand-benefit", ["What would {brand} do for me?", "Why would I pick {brand} over the basic option?"],
+        ["{brand}对我有什么好处？", "为什么要选{brand}而不是基础版？"]),
+    G("final_confirmation", "brand-confirm", ["OK, I'll go with {brand}.", "Fine, put me down for {brand}."],
+        ["好，就要{brand}", "行，给我办{brand}"]),
+    G("positive_feedback", "brand-positive", ["{brand} looks really good.", "I like what I see in {brand}."],
+        ["{brand}看着不错", "{brand}挺合我心意的"]),
+    G("case_request", "done-before", ["Have you done this for people like us before?", "Have you set up {brand} somewhere similar?",
+                                      "Did you ever do {step} for a customer in my situation?"],
+        ["你们以前给跟我们类似的客户做过吗？", "{brand}在类似的地方装过吗？", "有没有给我这种情况的客户办过{step}？"]),
+    G("case_request", "visit-see", ["Can we see one that's already up and running?", "Is there a place I could go and look at it in use?",
+                                    "Could you show me photos from a real customer?"],
+        ["能去看看已经在用的吗？", "有没有地方能实地看看用的效果？", "能给我看看真实客户的照片吗？"]),
+    G("case_request", "track-record", ["What's your track record with this?", "How many customers have you done this for?",
+                                       "How long have people been using {brand}?"],
+        ["你们这方面的经验怎么样？", "你们给多少客户做过？", "{brand}大家用了多久了？"]),
+]
+
+# Seventh batch: two- and three-sentence turns, the intent first or last.
+CUSTOMER_GROUPS += [
+    G("hesitation", "two-sentence", [
+        "It sounds fine. I just don't know if {who} will go for it.", "I get the idea. I'm just not sure it's for us yet.",
+        "Okay. Let me think about it over the weekend and I'll get back to you.", "Hmm. I'd want to read the small print first."],
+        ["听着还行。就是不知道{who}同不同意", "我明白了。只是还不确定适不适合我们", "好的。周末我想想再回复你", "嗯。我得先看看细则"]),
+    G("soft_rejection", "two-sentence", [
+        "Thanks for calling. We're not going to change anything this year though.", "I appreciate it. But honestly, we don't need it.",
+        "You've been very helpful. It's still a no for now."],
+        ["谢谢你打来。不过今年我们不打算换", "谢谢你。但说实话我们用不上", "你讲得很清楚。不过暂时还是不要了"]),
+    G("time_pressure", "two-sentence", [
+        "Sorry, I have to run. Can you send me the details?", "I'm between two appointments. You have one minute.",
+        "The shop is full right now. Call me after lunch."],
+        ["不好意思我得走了。你把资料发我吧", "我两个约之间挤出来的时间。你只有一分钟", "店里现在全是人。你午饭后再打"]),
+    G("unclear", "two-sentence", [
+        "Sorry, I got lost. What were we talking about?", "Hold on. I didn't follow the last part at all.",
+        "What? The line's bad. Say that again?"],
+        ["不好意思我走神了。刚才说到哪了？", "等一下。最后那段我完全没听懂", "啥？信号不好。再说一遍？"]),
+    G("product_inquiry", "two-sentence", [
+        "Okay, that's clear. And how does {feat} work?", "Got it. Is {feat} included as well?",
+        "Right. What happens after {step}?", "I see. Can I use it on my phone too?"],
+        ["好，明白了。那{feat}怎么用？", "懂了。{feat}也包含吗？", "好的。{step}之后呢？", "了解。手机上也能用吗？"]),
+    G("benefit_inquiry", "two-sentence", [
+        "I've heard the features. What's the actual benefit for me?", "Fine, it has {feat}. But why would I need that?"],
+        ["功能我都听了。对我实际有什么好处？", "好，有{feat}。可我为什么需要这个？"]),
+    G("negotiation", "two-sentence", [
+        "I like it. Can you do something on the price though?", "We're close. Waive {fee} and I'll sign.",
+        "It's a good offer. Is there a discount if I pay for two years?"],
+        ["我挺喜欢的。价格上能再优惠点吗？", "差不多了。{fee}免了我就签", "方案不错。一次付两年有折扣吗？"]),
+    G("price_objection", "two-sentence", [
+        "I like it. But {price} is just too much for me.", "It's a nice product. The price is way off though.",
+        "Good features. Not at that price, sorry."],
+        ["东西是好。但{price}对我来说太贵了", "产品不错。就是价格太离谱", "功能挺好。但这个价不行，抱歉"]),
+    G("positive_feedback", "two-sentence", [
+        "Oh, that's clever. I hadn't thought of that.", "Right, that makes sense now. Good.", "Nice. That's what I wanted to hear."],
+        ["哦，这个聪明。我之前没想到", "对，现在说得通了。挺好", "不错。这就是我想听的"]),
+    G("final_confirmation", "two-sentence", [
+        "Alright, I've heard enough. Let's do it.", "Okay, that settles it. Send me the contract.", "Good. When can we start?"],
+        ["好，我听够了。就这么办", "行，那就定了。把合同发我", "好。什么时候能开始？"]),
+    G("competitor_comparison", "two-sentence", [
+        "Thanks. {comp} offered us the same last week, though.", "Sounds good. But how is that different from {comp}?"],
+        ["谢谢。不过{comp}上周也给了我们一样的方案", "听着不错。但跟{comp}有什么区别？"]),
+    G("case_request", "two-sentence", [
+        "Sounds nice on paper. Who's actually using it?", "Okay. Can you show me a customer who got those results?"],
+        ["纸面上听着不错。到底有谁在用？", "好。能给我看一个真做到这个效果的客户吗？"]),
+    G("price_inquiry", "two-sentence", ["Okay, I'm following. So what does it cost?", "Right. And the price for all of that?"],
+        ["好，我听懂了。那要多少钱？", "嗯。这些加起来什么价？"]),
+]
