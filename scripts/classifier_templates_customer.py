@@ -749,3 +749,36 @@ CUSTOMER_GROUPS += [
     G("price_inquiry", "two-sentence", ["Okay, I'm following. So what does it cost?", "Right. And the price for all of that?"],
         ["好，我听懂了。那要多少钱？", "嗯。这些加起来什么价？"]),
 ]
+
+# Eighth batch: words that sound like another label but are not (comparison words inside one's own
+# offer, "other" fees, time words in a product question, "no" inside a question).
+CUSTOMER_GROUPS += [
+    G("product_inquiry", "compare-own-options", [
+        "Which of your plans would suit someone who {use_s}?".replace("{use_s}", "travels a lot"),
+        "What's the difference between the two options you mentioned?", "Is the other version better for us?",
+        "Compared with the basic one, what does {brand} add?"],
+        ["你们哪个方案更适合我？", "你说的两个选项有什么区别？", "另一个版本是不是更适合我们？", "{brand}跟基础版比多了什么？"]),
+    G("product_inquiry", "time-words", [
+        "How long does {step} usually take?", "How quickly can you deliver?", "Is there a waiting period?",
+        "What time is support open until?"],
+        ["{step}一般要多久？", "多快能送到？", "有等待期吗？", "客服几点下班？"]),
+    G("product_inquiry", "no-inside-question", [
+        "Is there no charge for {feat}, or did I misunderstand?", "So there's no contract at all?",
+        "No setup needed on our side?"],
+        ["{feat}不收费是吗，我没理解错吧？", "那就是不用签合同？", "我们这边不需要做任何设置？"]),
+    G("price_inquiry", "other-fees", ["Are there other fees I should know about?", "What other costs come with {prod}?"],
+        ["还有别的费用吗？", "{prod}还会有其他花销吗？"]),
+    G("hesitation", "not-sure-which", ["I can't decide between the options.", "I'm torn between {brand} and keeping {now}."],
+        ["我拿不定选哪个", "我在{brand}和继续用{now}之间纠结"]),
+    G("hesitation", "need-approval", ["I'd need to get approval first.", "It's not my call alone, I need to check.",
+                                      "Let me run it past {who} before I say yes."],
+        ["我得先申请一下", "这事不是我一个人能定的，得问问", "我先跟{who}说一声再答复你"]),
+    G("unclear", "mumble", ["Uh... sorry, what was the question?", "Hm? Were you asking me something?", "I'm not sure what you want from me."],
+        ["呃……你刚才问的是什么？", "嗯？你是在问我吗？", "我不太清楚你想让我干嘛"]),
+    G("time_pressure", "soon-leave", ["I need to leave in a few minutes.", "I've got to pick up my kid soon, be quick.",
+                                      "My bus is coming, just the main point."],
+        ["我几分钟后就得走", "我一会儿要去接孩子，快点", "车来了，说重点"]),
+    G("soft_rejection", "no-with-reason", ["We're cutting costs, so no new contracts this year.", "We just signed for another two years elsewhere.",
+                                           "I don't use {feat}, so it's pointless for me."],
+        ["我们在压缩开支，今年不签新合同", "我们刚在别家续了两年", "我用不到{feat}，对我没意义"]),
+]
