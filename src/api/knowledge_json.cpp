@@ -77,6 +77,8 @@ json::object DocumentDetailJson(const knowledge::DocumentDetail& detail) {
 }
 
 json::object HitJson(const knowledge::SearchHit& hit) {
+  // A list that missed the passage has no score and no rank for it: null, not 0.
+  const auto in_list = [](int rank, auto value) { return rank > 0 ? json::value(value) : json::value(); };
   return {{"chunk_id", hit.chunk_id},
           {"document_id", hit.document_id},
           {"source", hit.source},
@@ -86,8 +88,10 @@ json::object HitJson(const knowledge::SearchHit& hit) {
           {"page", hit.page},
           {"text", hit.text},
           {"score", hit.score},
-          {"sparse_rank", hit.sparse_rank},
-          {"dense_rank", hit.dense_rank}};
+          {"sparse_score", in_list(hit.sparse_rank, hit.sparse_score)},
+          {"dense_score", in_list(hit.dense_rank, hit.dense_score)},
+          {"sparse_rank", in_list(hit.sparse_rank, hit.sparse_rank)},
+          {"dense_rank", in_list(hit.dense_rank, hit.dense_rank)}};
 }
 
 }  // namespace salesboost::api

@@ -40,6 +40,12 @@ std::vector<std::filesystem::path> Files(const std::vector<std::string>& paths) 
   return out;
 }
 
+// "BM25 5.73 #1", or "BM25 -" when that list missed the passage.
+std::string ListScore(std::string_view list, double score, int rank, int precision) {
+  if (rank == 0) return fmt::format("{} -", list);
+  return fmt::format("{} {:.{}f} #{}", list, score, precision, rank);
+}
+
 std::string Clip(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return std::string(text);
   std::size_t end = max_bytes;
@@ -176,8 +182,10 @@ int RunSearch(const ConfigInput& input, const SearchFlags& flags) {
   if (hits->empty()) fmt::print("no match\n");
   int rank = 0;
   for (const auto& hit : *hits) {
-    fmt::print("{}. {:.4f}  {} p.{}{}  [bm25 #{}, dense #{}]\n", ++rank, hit.score, hit.source, hit.page,
-               hit.heading.empty() ? "" : " · " + hit.heading, hit.sparse_rank, hit.dense_rank);
+    fmt::print("{}. {} p.{}{}\n   fused {:.4f} · {} · {}\n", ++rank, hit.source, hit.page,
+               hit.heading.empty() ? "" : " · " + hit.heading, hit.score,
+               ListScore("BM25", hit.sparse_score, hit.sparse_rank, 2),
+               ListScore("cosine", hit.dense_score, hit.dense_rank, 3));
     std::string text = Clip(hit.text, 300);
     std::replace(text.begin(), text.end(), '\n', ' ');
     fmt::print("   {}\n", text);

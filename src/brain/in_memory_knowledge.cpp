@@ -55,7 +55,7 @@ InMemoryKnowledge::InMemoryKnowledge(const std::vector<core::EmbeddedFile>& docu
         heading = std::string(line.substr(
             line.find_first_not_of("# ") == std::string_view::npos ? line.size() : line.find_first_not_of("# ")));
       } else if (!line.empty()) {
-        if (!body.empty()) body.push_back(' ');
+        if (!body.empty()) body.push_back('\n');
         body.append(line);
       }
     }

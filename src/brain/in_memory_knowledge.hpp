@@ -1,6 +1,7 @@
 // InMemoryKnowledge: BM25 (knowledge::SparseIndex, the knowledge base's own
 // index) over Markdown documents held in memory, one passage per section (a
-// heading and its paragraphs). Documents named
+// heading and its paragraphs; the passage is the paragraphs, their lines
+// kept apart by line breaks). Documents named
 // *.zh.md or *.en.md serve that language only. A document may start with a
 // front-matter block ("---", "type: faq", "collection: card-upgrade", "---")
 // naming its type and its collection ("default" when it names none); a search

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "brain/localized.hpp"
+#include "core/markdown.hpp"
 #include "core/text.hpp"
 #include "core/utf8.hpp"
 
@@ -172,18 +173,84 @@ const Playbook& PlaybookFor(std::string_view intent) {
 }
 
 // One sentence of the best customer-facing passage, short enough to say:
-// the first with a number in it (the most concrete), else the first.
+// the first with a number in it (the most concrete), else the first. Said
+// aloud, so plain text: no headings, list markers, emphasis, table pipes or
+// link targets; each line (a list item, a table row) is sentences of its own.
 std::string Fact(const std::vector<conversation::KnowledgeHit>& hits) {
   const auto hit = std::find_if(hits.begin(), hits.end(), conversation::IsCustomerFacing);
   if (hit == hits.end()) return {};
+  const std::string plain = core::StripMarkdown(hit->text);
   std::string first;
-  for (auto& sentence : core::SplitSentences(hit->text)) {
-    const auto length = core::CountCodePoints(sentence);
-    if (length < 8 || length > 160) continue;  // "Yes." says nothing; a paragraph is not a line
-    if (std::any_of(sentence.begin(), sentence.end(), [](char c) { return c >= '0' && c <= '9'; })) return sentence;
-    if (first.empty()) first = std::move(sentence);
+  std::string_view rest = plain;
+  while (!rest.empty()) {
+    const auto end = std::min(rest.find('\n'), rest.size());
+    const auto line = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    for (auto& sentence : core::SplitSentences(line)) {
+      const auto length = core::CountCodePoints(sentence);
+      if (length < 8 || length > 160) continue;  // "Yes." says nothing; a paragraph is not a line
+      if (std::any_of(sentence.begin(), sentence.end(), [](char c) { return c >= '0' && c <= '9'; })) return sentence;
+      if (first.empty()) first = std::move(sentence);
+    }
   }
   return first;
+}
+
+// What a customer says when they are ready to buy ("好的，那怎么办理？", "how do
+// I sign up"): asking how to proceed is a buying signal, whatever the words
+// of doubt around it ("好的，那…" reads as hesitation to the classifier). A
+// signal only counts without a word of holding back in the same message.
+// Phrases in lower case, matched on the folded message (core::ContainsPhrase).
+constexpr auto kBuyingSignals = std::to_array<std::string_view>({"怎么办理",
+                                                                 "如何办理",
+                                                                 "在哪办理",
+                                                                 "办理流程",
+                                                                 "怎么开通",
+                                                                 "如何开通",
+                                                                 "怎么签约",
+                                                                 "怎么签合同",
+                                                                 "怎么购买",
+                                                                 "怎么买",
+                                                                 "怎么申请",
+                                                                 "那就办",
+                                                                 "就办吧",
+                                                                 "帮我办",
+                                                                 "给我办",
+                                                                 "我要办",
+                                                                 "那就买",
+                                                                 "那就定了",
+                                                                 "就这么定",
+                                                                 "签吧",
+                                                                 "下一步怎么",
+                                                                 "下一步是什么",
+                                                                 "什么时候能开通",
+                                                                 "什么时候可以开始",
+                                                                 "how do i sign up",
+                                                                 "how do we sign up",
+                                                                 "sign me up",
+                                                                 "where do i sign",
+                                                                 "how do i get started",
+                                                                 "how do we get started",
+                                                                 "what are the next steps",
+                                                                 "what's the next step",
+                                                                 "what is the next step",
+                                                                 "let's do it",
+                                                                 "lets do it",
+                                                                 "let's go ahead",
+                                                                 "i'll take it",
+                                                                 "we'll take it",
+                                                                 "how do i apply",
+                                                                 "how do we proceed",
+                                                                 "send me the contract"});
+constexpr auto kHoldingBack =
+    std::to_array<std::string_view>({"再想想", "考虑一下", "考虑考虑", "不想", "先不", "不办", "不买", "还没想好",
+                                     "not ready", "not sure", "don't want", "think about it", "not now"});
+
+bool IsBuyingSignal(std::string_view message) {
+  const std::string folded = core::FoldText(message);
+  const auto in = [&](std::string_view phrase) { return core::ContainsPhrase(folded, phrase); };
+  return std::any_of(kBuyingSignals.begin(), kBuyingSignals.end(), in) &&
+         std::none_of(kHoldingBack.begin(), kHoldingBack.end(), in);
 }
 
 }  // namespace
@@ -194,6 +261,11 @@ boost::asio::awaitable<core::Result<conversation::Assistance>> OfflineAssistant:
   conversation::Assistance out;
   out.language = core::ContainsHan(request.customer_message) ? "zh" : "en";
   out.intent = intents_.Classify(request.customer_message);
+  if (IsBuyingSignal(request.customer_message) && out.intent.label != "final_confirmation") {
+    // The classifier's confidence was for another label; a matched signal is reported at kSignalConfidence.
+    constexpr double kSignalConfidence = 0.9;
+    out.intent = {.label = "final_confirmation", .confidence = std::max(out.intent.confidence, kSignalConfidence)};
+  }
   const auto& playbook = PlaybookFor(out.intent.label);
   std::string query = fmt::format("{}\n{}\n{}", request.customer_message, request.context, playbook.topic);
   auto search = knowledge_.Search(

@@ -1,12 +1,10 @@
 // OfflineNpc: the customer simulated from persona data, with no model and no
-// network. It reveals needs to questions that touch them (open questions
-// reveal more), raises an objection when its trigger comes up or when pitched
-// before any need is known, resolves it only when the answer contains what
-// the persona says resolves it, accepts a close only when every closing
-// condition is resolved and its mood allows, and leaves when its mood drops
-// too low. Phrasing comes from the persona's templates in the session's
-// language, chosen by the session seed, and is streamed in small deltas.
-// Thread-safe (stateless between calls: the state comes from the turn).
+// network. What it says and changes is decided by the customer policy
+// (brain/customer/customer_policy.hpp, docs/customer.md): it answers what it
+// was asked, reveals needs to good questions, raises and settles objections,
+// buys from a good salesperson and walks away from a bad one. The reply is
+// streamed in small deltas. Thread-safe (stateless between calls: the state
+// comes from the turn).
 #pragma once
 
 #include <chrono>

@@ -16,8 +16,17 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kStages[] = {"OPENING", "NEEDS_DISCOVERY", "PRODUCT_INTRO", "OBJECTION_HANDLING", "CLOSING"};
-constexpr std::string_view kTemplateKeys[] = {"greeting",           "reveal_need",   "raise_objection", "neutral",
-                                              "objection_resolved", "buying_signal", "accept_close",    "reject_close"};
+// The phrase kinds a persona may word in its own way (docs/customer.md); the rest comes from the
+// shared phrases. A unit test checks the list against data/cues/customer_phrases.json.
+constexpr std::string_view kTemplateKeys[] = {
+    "greeting",        "reveal_need",   "reveal_pain",        "tell_fact",        "confirm",
+    "confirm_summary", "also_need",     "nothing_more",       "unknown",          "already_told",
+    "raise_objection", "still_open",    "objection_resolved", "answered_upfront", "value_heard",
+    "so_what",         "pitched_early", "proof_please",       "buying_signal",    "ask_next_step",
+    "accept_close",    "reject_close",  "reject_close_early", "insulted",         "pressured",
+    "doubt_claim",     "refuse_data",   "refuse_irregular",   "ignore_injection", "competitor_jab",
+    "downplay_noted",  "off_topic",     "acknowledge",        "prompt",           "courtesy",
+    "wrap_up",         "leave"};
 
 class Checker {
  public:
@@ -121,10 +130,26 @@ class Checker {
     return &value->as_array();
   }
 
+  // An optional field: checked by `check` when present.
+  template <typename Check>
+  void Optional(const json::object& object, const std::string& path, std::string_view key, Check check) {
+    if (object.contains(key)) check(object, path, key);
+  }
+
+  // Ids of a persona's needs, pains, facts, objections and questions: unique across all of them,
+  // since the customer's state records them in one place.
+  void PersonaId(std::set<std::string>& ids, const std::string& id, const std::string& path) {
+    if (!id.empty() && !ids.insert(id).second) Fail(Join(path, "id"), "is used twice in this persona");
+  }
+
   void Persona(const json::object& persona, const std::string& path) {
     Text(Field(persona, path, "name"), Join(path, "name"));
     Text(Field(persona, path, "title"), Join(path, "title"));
     Text(Field(persona, path, "profile"), Join(path, "profile"));
+    const auto optional_text = [this](const json::object& o, const std::string& p, std::string_view key) {
+      Text(o.if_contains(key), Join(p, key));
+    };
+    std::set<std::string> ids;
     for (std::string_view list : {"needs", "hidden_pains"}) {
       if (const auto* items = Array(persona, path, list)) {
         for (std::size_t i = 0; i < items->size(); ++i) {
@@ -134,10 +159,35 @@ class Checker {
             continue;
           }
           const auto& item = (*items)[i].as_object();
-          Id(item, item_path);
+          PersonaId(ids, Id(item, item_path), item_path);
           Text(Field(item, item_path, "text"), Join(item_path, "text"));
           Keywords(item, item_path, "revealed_by");
+          Optional(item, item_path, "says", optional_text);
+          Optional(item, item_path, "topic", optional_text);
         }
+      }
+    }
+    if (persona.contains("facts")) {
+      if (const auto* facts = Array(persona, path, "facts")) {
+        for (std::size_t i = 0; i < facts->size(); ++i) {
+          const std::string item_path = fmt::format("{}.facts[{}]", path, i);
+          if (!(*facts)[i].is_object()) {
+            Fail(item_path, "must be an object");
+            continue;
+          }
+          const auto& fact = (*facts)[i].as_object();
+          PersonaId(ids, Id(fact, item_path), item_path);
+          Text(Field(fact, item_path, "says"), Join(item_path, "says"));
+          Keywords(fact, item_path, "asked_by");
+        }
+      }
+    }
+    if (persona.contains("next_step")) {
+      const auto& step = persona.at("next_step");
+      if (!step.is_object()) {
+        Fail(Join(path, "next_step"), "must be an object with \"offered_by\"");
+      } else {
+        Keywords(step.as_object(), Join(path, "next_step"), "offered_by");
       }
     }
     std::set<std::string> objection_ids;
@@ -149,15 +199,29 @@ class Checker {
           continue;
         }
         const auto& objection = (*objections)[i].as_object();
-        objection_ids.insert(Id(objection, item_path));
+        const std::string id = Id(objection, item_path);
+        objection_ids.insert(id);
+        PersonaId(ids, id, item_path);
         Text(Field(objection, item_path, "text"), Join(item_path, "text"));
         Keywords(objection, item_path, "triggers");
         Keywords(objection, item_path, "resolved_by");
+        Optional(objection, item_path, "topic", optional_text);
       }
     }
     if (const auto* signals = Array(persona, path, "buying_signals")) {
-      for (std::size_t i = 0; i < signals->size(); ++i)
-        Text(&(*signals)[i], fmt::format("{}.buying_signals[{}]", path, i));
+      for (std::size_t i = 0; i < signals->size(); ++i) {
+        // Either a text by language, or {"id", "text", "answered_by"}: a question not asked once answered.
+        const std::string item_path = fmt::format("{}.buying_signals[{}]", path, i);
+        const auto& signal = (*signals)[i];
+        if (signal.is_object() && signal.as_object().contains("text")) {
+          const auto& o = signal.as_object();
+          PersonaId(ids, Id(o, item_path), item_path);
+          Text(&o.at("text"), Join(item_path, "text"));
+          Keywords(o, item_path, "answered_by");
+        } else {
+          Text(&signal, item_path);
+        }
+      }
     }
     if (const auto* conditions = Array(persona, path, "close_conditions")) {
       for (const auto& condition : *conditions) {
@@ -181,7 +245,13 @@ class Checker {
             Fail(set_path, "must be an object");
             continue;
           }
-          for (std::string_view key : kTemplateKeys) Keywords(set.as_object(), set_path, key);
+          for (const auto& [kind, variants] : set.as_object()) {
+            if (std::find(std::begin(kTemplateKeys), std::end(kTemplateKeys), kind) == std::end(kTemplateKeys)) {
+              Fail(Join(set_path, kind), "is not a phrase kind of the customer (docs/customer.md)");
+            } else {
+              Keywords(set.as_object(), set_path, kind);
+            }
+          }
         }
       }
     }
@@ -295,5 +365,7 @@ std::vector<std::string> CourseCollections(const boost::json::object& course) {
   }
   return out;
 }
+
+std::vector<std::string_view> CustomerPhraseKinds() { return {std::begin(kTemplateKeys), std::end(kTemplateKeys)}; }
 
 }  // namespace salesboost::catalog

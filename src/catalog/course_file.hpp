@@ -42,4 +42,7 @@ tl::expected<CourseBundle, CourseFileErrors> ParseCourseFile(std::string_view te
 // or, when the course lists none, one collection named after the course id.
 std::vector<std::string> CourseCollections(const boost::json::object& course);
 
+// The phrase kinds a persona's "templates" may hold (docs/customer.md).
+std::vector<std::string_view> CustomerPhraseKinds();
+
 }  // namespace salesboost::catalog

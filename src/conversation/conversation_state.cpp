@@ -45,6 +45,7 @@ void ConversationState::Apply(const Event& event) {
     customer.revealed.insert(reply->revealed.begin(), reply->revealed.end());
     customer.raised.insert(reply->raised.begin(), reply->raised.end());
     customer.resolved.insert(reply->resolved.begin(), reply->resolved.end());
+    customer.told.insert(reply->told.begin(), reply->told.end());
     customer.buying_signal = customer.buying_signal || reply->buying_signal;
     slots = FillSlotsAfterReply(slots, FactsOf(customer));
   } else if (event.Is<TurnAborted>()) {

@@ -130,6 +130,7 @@ json::object Encode(const NpcDone& e) {
                       {"revealed", Strings(e.revealed)},
                       {"raised", Strings(e.raised)},
                       {"resolved", Strings(e.resolved)},
+                      {"told", Strings(e.told)},
                       {"buying_signal", e.buying_signal},
                       {"engine", e.engine}};
 }
@@ -231,6 +232,7 @@ core::Result<EventBody> Decode(NpcDone e, const json::object& in) {
   Read(in, "revealed", e.revealed);
   Read(in, "raised", e.raised);
   Read(in, "resolved", e.resolved);
+  Read(in, "told", e.told);
   Read(in, "buying_signal", e.buying_signal);
   Read(in, "engine", e.engine);
   return EventBody(std::move(e));

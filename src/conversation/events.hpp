@@ -83,6 +83,7 @@ struct NpcDone {
   std::vector<std::string> revealed;
   std::vector<std::string> raised;
   std::vector<std::string> resolved;
+  std::vector<std::string> told;  // ids of the persona's facts and questions this reply told or asked
   bool buying_signal = false;
   std::string engine;  // a provider's name or "offline"
 };

@@ -20,6 +20,7 @@ struct NpcReply {
   std::vector<std::string> revealed;  // ids newly revealed, raised, resolved by this reply
   std::vector<std::string> raised;
   std::vector<std::string> resolved;
+  std::vector<std::string> told;  // ids of persona facts told and of the customer's own questions asked
   double mood_delta = 0;
   std::string mood_cause;
   bool buying_signal = false;  // the reply is an explicit buying signal

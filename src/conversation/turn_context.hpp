@@ -27,6 +27,7 @@ struct CustomerState {
   std::set<std::string> revealed;  // ids of needs and hidden pains the customer has told
   std::set<std::string> raised;    // ids of objections raised
   std::set<std::string> resolved;  // ids of objections resolved
+  std::set<std::string> told;      // ids of facts told and of the customer's own questions asked
   bool buying_signal = false;      // has explicitly signalled wanting to buy
 };
 

@@ -68,6 +68,7 @@ CustomerState CustomerAfter(CustomerState customer, const NpcReply& reply) {
   customer.revealed.insert(reply.revealed.begin(), reply.revealed.end());
   customer.raised.insert(reply.raised.begin(), reply.raised.end());
   customer.resolved.insert(reply.resolved.begin(), reply.resolved.end());
+  customer.told.insert(reply.told.begin(), reply.told.end());
   customer.buying_signal = customer.buying_signal || reply.buying_signal;
   return customer;
 }
@@ -160,6 +161,7 @@ asio::awaitable<TurnParts> TurnPipeline::Run(const TurnPlan& plan, TurnEmitter& 
                    .revealed = reply->revealed,
                    .raised = reply->raised,
                    .resolved = reply->resolved,
+                   .told = reply->told,
                    .buying_signal = reply->buying_signal,
                    .engine = reply->engine};
       EventBody body = std::move(done);

@@ -75,6 +75,35 @@ TEST_F(AssistE2e, ClassifiesWithEitherModelAndAssistsWithGroundedCompliantReplie
     EXPECT_TRUE(k.at("source").as_string().ends_with(".zh.md"));
 }
 
+// Through the real knowledge base, whose passages keep their Markdown: a
+// quoted fact is plain text, and asking how to proceed is a buying signal.
+TEST_F(AssistE2e, QuotesPlainFactsAndHearsBuyingSignals) {
+  const auto token = server().DemoTraineeToken();
+  for (const auto* message : {"Why pay for Lumen when free CRMs exist?", "How much does it cost per store?",
+                              "Do you have a case from a retailer like us?"}) {
+    const json::object body{{"customer_message", message}, {"course_id", "crm-essentials"}};
+    auto reply = Post("/api/v1/assist", json::serialize(body), token);
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->status, 200) << reply->body;
+    const auto answer = json::parse(reply->body);
+    for (const auto& s : answer.at("suggestions").as_array()) {
+      const auto& text = s.at("text").as_string();
+      for (const std::string_view mark : {"#", "**", "|", "]("}) {
+        EXPECT_EQ(std::string_view(text).find(mark), std::string_view::npos) << mark << " in: " << text;
+      }
+    }
+  }
+  for (const auto* message : {"好的，那怎么办理？", "What are the next steps?"}) {
+    const json::object body{{"customer_message", message}, {"course_id", "card-upgrade"}};
+    auto reply = Post("/api/v1/assist", json::serialize(body), token);
+    ASSERT_TRUE(reply);
+    ASSERT_EQ(reply->status, 200) << reply->body;
+    const auto answer = json::parse(reply->body).as_object();
+    EXPECT_EQ(answer.at("intent").at("label").as_string(), "final_confirmation") << reply->body;
+    EXPECT_EQ(answer.at("suggestions").as_array().at(0).at("technique").as_string(), "confirm next steps");
+  }
+}
+
 // The knowledge of every answer comes from the course (or the one collection)
 // the request names, never from another course's documents.
 TEST_F(AssistE2e, AssistReadsOnlyTheKnowledgeOfTheCourseOrCollectionNamed) {

@@ -78,6 +78,20 @@ TEST_F(KnowledgeE2e, TheDemoDocumentsAreSearchableAndTraineesCanSearchButNotUplo
   EXPECT_EQ(hits[0].at("source").as_string(), "platinum-card-sheet.zh.md");
   EXPECT_GT(hits[0].at("score").as_double(), 0);
   EXPECT_EQ(hits[0].at("page").as_int64(), 1);
+  // Beside the fused score, what each list saw: BM25 and its rank; no vectors without an embeddings provider.
+  EXPECT_GE(hits[0].at("sparse_score").as_double(), hits.back().at("sparse_score").as_double());
+  EXPECT_GT(hits.back().at("sparse_score").as_double(), 0);
+  EXPECT_EQ(hits[0].at("sparse_rank").as_int64(), 1);
+  EXPECT_TRUE(hits[0].at("dense_score").is_null());
+  EXPECT_TRUE(hits[0].at("dense_rank").is_null());
+  // A short question's particles do not decide the ranking: the README's example finds a fee section first.
+  const auto fee = Search(trainee, {{"query", "年费可以减免吗"}, {"k", 3}});
+  ASSERT_FALSE(fee.empty());
+  EXPECT_NE(fee[0].at("heading").as_string().find("年费"), json::string::npos) << json::serialize(fee);
+  const auto price = Search(trainee, {{"query", "how much does Lumen cost per store"}, {"k", 3}});
+  ASSERT_FALSE(price.empty());
+  EXPECT_EQ(price[0].at("source").as_string(), "lumen-product-sheet.en.md") << json::serialize(price);
+  EXPECT_EQ(price[0].at("heading").as_string(), "Price") << json::serialize(price);
   auto upload = Call(trainee, "POST", "/api/v1/knowledge/documents", Multipart({{"a.txt", "hello"}}, "x"),
                      std::string("multipart/form-data; boundary=") + kBoundary);
   ASSERT_TRUE(upload);
@@ -185,6 +199,8 @@ TEST(KnowledgeCli, IngestPrintsATableAndSearchFindsWhatWasIngested) {
   EXPECT_EQ(search.exit_code, 0) << search.err;
   EXPECT_NE(search.out.find("1. "), std::string::npos) << search.out;
   EXPECT_NE(search.out.find("sample.csv p.1"), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find("fused 0.0164 · BM25 "), std::string::npos) << search.out;
+  EXPECT_NE(search.out.find(" #1 · cosine -"), std::string::npos) << search.out;
   const auto nothing = testing::RunCommand({"ingest", (dir.path() / "missing").string(), "--set", data});
   EXPECT_NE(nothing.exit_code, 0);
 }

@@ -89,6 +89,7 @@ struct Play {
   std::string end_reason;
   std::string final_stage;
   std::vector<Finding> trainee_findings;
+  std::string transcript;  // "trainee: …" and "customer: …" lines, as played
 };
 
 std::string StringField(const json::object& object, std::string_view key) {
@@ -265,6 +266,8 @@ class Player {
           // The customer ended the session after the previous turn: stop playing.
           ended = true;
           turn_over = true;
+        } else if (event->type == "npc.done") {
+          play.transcript += "trainee: " + script.turns[i] + "\ncustomer: " + event->String("text") + "\n";
         } else if (event->type == "turn.done") {
           ++play.turns_played;
           turn_over = true;
@@ -366,9 +369,12 @@ std::vector<std::string> Shortfalls(const Script& script, const Play& play) {
   };
   if (script.kind == "strong") {
     at_least(7);
+    // A good salesperson wins the customer within the scenario's turn limit.
+    if (play.end_reason != "won") out.push_back("the customer did not buy (end: " + play.end_reason + ")");
     if (!findings.empty()) out.emplace_back("a compliance finding on the trainee's side");
   } else if (script.kind == "weak") {
     at_most(4);
+    if (play.end_reason == "won") out.emplace_back("the customer bought from a weak salesperson");
   } else if (script.kind == "honest_clumsy") {
     at_least(4);
     for (const auto turn : script.honest_turns) {
@@ -478,6 +484,16 @@ class TraineeRun : public ::testing::Environment {
       std::ofstream out(path);
       out << table;
       if (!out) std::cerr << "could not write " << path << "\n";
+    }
+    // The tuning scripts' transcripts, one file each (held-out ones are never written out).
+    if (const char* dir = std::getenv("SALESBOOST_TRAINEE_TRANSCRIPTS"); dir != nullptr && *dir != '\0') {
+      fs::create_directories(dir);
+      for (std::size_t i = 0; i < Scripts().size(); ++i) {
+        if (!plays_[i].played || Scripts()[i].heldout) continue;
+        std::ofstream out(fs::path(dir) / (Scripts()[i].id + ".txt"));
+        out << plays_[i].transcript << "end: " << plays_[i].end_reason << ", stage " << plays_[i].final_stage
+            << ", overall " << Number(plays_[i].overall) << "\n";
+      }
     }
     server_.reset();
   }

@@ -7,7 +7,9 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <cstdio>
 #include <map>
+#include <tuple>
 
 #include "app/knowledge_setup.hpp"
 #include "brain/in_memory_knowledge.hpp"
@@ -16,6 +18,7 @@
 #include "core/read_file.hpp"
 #include "core/run_sync.hpp"
 #include "core/system_clock.hpp"
+#include "core/text.hpp"
 #include "core/utf8.hpp"
 #include "infra/ocr/leptonica_image_decoder.hpp"
 #include "infra/ocr/tesseract_ocr.hpp"
@@ -372,6 +375,83 @@ TEST_F(KnowledgeBaseTest, FindsTheExpectedPassagesInTheDemoKnowledgeBase) {
   ASSERT_FALSE(port->empty());
   EXPECT_NE(port->front().text.find("培训"), std::string::npos) << port->front().text;
   EXPECT_TRUE(Find(*kb, "xylophone quasar").empty());
+}
+
+// The labelled retrieval set (tests/fixtures/retrieval/questions.tsv): short
+// questions as trainees and customers ask them, each with the sections that
+// answer it, searched in their language over the demo documents. Prints
+// recall@1 and recall@5 per split (docs/benchmarks.md); the tuning split's
+// misses are listed, the held-out split's only counted.
+TEST_F(KnowledgeBaseTest, RetrievalSetFindsTheAnsweringSectionInTheTopFive) {
+  auto kb = Make();
+  for (const auto& file : brain::DemoKnowledgeFiles()) {
+    ASSERT_EQ(Ingest(*kb, {std::string(file.name), std::string(file.content)}).status, "indexed");
+  }
+  auto tsv = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/retrieval/questions.tsv");
+  ASSERT_TRUE(tsv);
+  struct Tally {
+    int questions = 0;
+    int at1 = 0;
+    int at5 = 0;
+  };
+  std::map<std::string, Tally> tallies;  // by split, and "all"
+  std::string_view rest = *tsv;
+  while (!rest.empty()) {
+    const auto end = std::min(rest.find('\n'), rest.size());
+    const std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    if (line.empty() || line.starts_with('#')) continue;
+    std::vector<std::string> fields;
+    for (std::size_t from = 0;;) {
+      const auto tab = line.find('\t', from);
+      fields.emplace_back(line.substr(from, tab == std::string_view::npos ? std::string_view::npos : tab - from));
+      if (tab == std::string_view::npos) break;
+      from = tab + 1;
+    }
+    ASSERT_EQ(fields.size(), 4U) << line;
+    const auto& [split, language, question, expected] = std::tie(fields[0], fields[1], fields[2], fields[3]);
+    ASSERT_TRUE(split == "heldout" || split == "tuning") << line;
+    std::vector<std::pair<std::string, std::string>> answers;  // (source, heading), headings normalised
+    for (std::size_t from = 0;;) {
+      const auto bar = expected.find(" | ", from);
+      const std::string answer = expected.substr(from, bar == std::string::npos ? std::string::npos : bar - from);
+      const auto hash = answer.find('#');
+      ASSERT_NE(hash, std::string::npos) << line;
+      answers.emplace_back(answer.substr(0, hash), core::NormalizeText(answer.substr(hash + 1)));
+      if (bar == std::string::npos) break;
+      from = bar + 3;
+    }
+    auto hits = core::RunOn(
+        io_,
+        kb->Find(SearchRequest{
+            .tenant_id = "default", .text = question, .k = 5, .collections = {}, .type = {}, .language = language}));
+    ASSERT_TRUE(hits) << question;
+    int rank = 0;
+    for (std::size_t i = 0; i < hits->size() && rank == 0; ++i) {
+      const auto& hit = (*hits)[i];
+      for (const auto& [source, heading] : answers) {
+        if (hit.source == source && core::NormalizeText(hit.heading) == heading) rank = static_cast<int>(i + 1);
+      }
+    }
+    for (const auto& name : {split, std::string("all")}) {
+      auto& tally = tallies[name];
+      ++tally.questions;
+      tally.at1 += rank == 1 ? 1 : 0;
+      tally.at5 += rank >= 1 ? 1 : 0;
+    }
+    if (split == "tuning" && rank != 1) {
+      std::printf("  miss@1 %s: rank %d, first %s # %s\n", question.c_str(), rank,
+                  hits->empty() ? "-" : hits->front().source.c_str(),
+                  hits->empty() ? "-" : hits->front().heading.c_str());
+    }
+  }
+  for (const auto& [name, tally] : tallies) {
+    std::printf("retrieval %-8s %3d questions  recall@1 %.3f  recall@5 %.3f\n", name.c_str(), tally.questions,
+                static_cast<double>(tally.at1) / tally.questions, static_cast<double>(tally.at5) / tally.questions);
+  }
+  const auto& all = tallies["all"];
+  EXPECT_GE(all.questions, 100);
+  EXPECT_GE(static_cast<double>(all.at5) / all.questions, 0.95);
 }
 
 TEST_F(KnowledgeBaseTest, TheAgentsReadOnlyTheCollectionsTheyName) {

@@ -172,7 +172,8 @@ TEST(Classifier, IntentCuesFireForWhatEachIntentSoundsLike) {
 }
 
 TEST(CueRules, TheShippedFilesLoadInTheOrderTheModelsDependOn) {
-  ASSERT_EQ(BuiltinCueFiles().size(), 3u);  // conduct_rules.json is checked in conduct_rules_test.cpp
+  // conduct_rules.json is checked in conduct_rules_test.cpp, customer_phrases.json in customer_test.cpp
+  ASSERT_EQ(BuiltinCueFiles().size(), 4u);
   const auto intents = CueRules::Parse(core::FindEmbeddedFile(BuiltinCueFiles(), "customer_intents.json").value_or(""),
                                        "customer_intents.json");
   ASSERT_TRUE(intents) << intents.error().message;

@@ -169,14 +169,15 @@ class OfflineEngines : public ::testing::Test {
 TEST_F(OfflineEngines, TheCustomerFollowsItsPersona) {
   auto reveal = brain::OfflineNpc::Decide(Turn("How do you follow up with leads?"));
   EXPECT_EQ(reveal.revealed, std::vector<std::string>{"follow-up"});
-  EXPECT_NE(reveal.text.find("salespeople forget to follow up"), std::string::npos) << reveal.text;
+  EXPECT_NE(reveal.text.find("salespeople forget to call people back"), std::string::npos) << reveal.text;
 
   auto objection = brain::OfflineNpc::Decide(Turn("Our price is 300 yuan a month."));
   EXPECT_EQ(objection.raised, std::vector<std::string>{"price"});
   EXPECT_EQ(objection.intent, "price_objection");
   EXPECT_LT(objection.mood_delta, 0);
   // The price stated with what answers it settles the objection in the same turn.
-  const auto upfront = brain::OfflineNpc::Decide(Turn("It is 300 yuan per month, and most stores pay it back fast."));
+  const auto upfront =
+      brain::OfflineNpc::Decide(Turn("It is 300 yuan per month, and most stores pay back the cost in a quarter."));
   EXPECT_EQ(upfront.raised, std::vector<std::string>{"price"});
   EXPECT_EQ(upfront.resolved, std::vector<std::string>{"price"});
   EXPECT_GT(upfront.mood_delta, 0);

@@ -33,6 +33,7 @@ std::vector<EventBody> EveryEvent() {
               .revealed = {"n1"},
               .raised = {"price"},
               .resolved = {},
+              .told = {"staff-size"},
               .buying_signal = true,
               .engine = "offline"},
       CoachTipped{.tip_type = "suggestion",

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cmath>
 #include <random>
 #include <set>
 
@@ -14,6 +15,7 @@
 #include "infra/pdf/poppler_pdf_reader.hpp"
 #include "infra/vector/hnsw_vector_index.hpp"
 #include "knowledge/index/knowledge_index.hpp"
+#include "knowledge/index/search_lexicon.hpp"
 #include "knowledge/index/sparse_index.hpp"
 #include "knowledge/ingest/markup.hpp"
 #include "knowledge/ingest/router.hpp"
@@ -264,6 +266,56 @@ std::vector<float> RandomVector(std::mt19937& random, std::size_t n) {
   return v;
 }
 
+TEST(SparseIndex, StopWordsAndQuestionParticlesDoNotDecideTheRanking) {
+  SparseIndex index;
+  index.Add(1, 0, CountTerms("能先试用吗？可以。一家店可以免费试用两周。"));
+  index.Add(2, 0, CountTerms("可以随时停用吗？可以。按月付费，没有最短期限。"));
+  index.Add(3, 0, CountTerms("年费：白金卡年费 1200 元，消费满六万元可减免下一年年费。"));
+  index.Add(4, 0, CountTerms("How long does setup take? One store can start the same day."));
+  index.Add(5, 0, CountTerms("Price: 300 yuan per store per month, billed monthly."));
+  index.Add(6, 0, CountTerms("Instalments cost 0.6% per month as a fee."));
+  auto hits = index.Search("年费可以减免吗", 5, nullptr);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].key, 3u);
+  const auto without = index.Search("年费减免", 5, nullptr);
+  ASSERT_EQ(hits.size(), without.size());
+  for (std::size_t i = 0; i < hits.size(); ++i) {
+    EXPECT_EQ(hits[i].key, without[i].key);
+    EXPECT_DOUBLE_EQ(hits[i].score, without[i].score) << "可以 and 吗 add nothing when the question has other words";
+  }
+  hits = index.Search("how much does it cost per store", 5, nullptr);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].key, 5u) << "cost meets Price through its synonyms; how, does, per are stop words";
+  // A question of nothing but stop words is still searched with them.
+  hits = index.Search("可以吗", 5, nullptr);
+  ASSERT_GE(hits.size(), 2u);
+  EXPECT_TRUE(hits[0].key == 1 || hits[0].key == 2) << hits[0].key;
+  EXPECT_FALSE(index.Search("how does it", 5, nullptr).empty());
+  EXPECT_TRUE(index.Search("xylophone 吗", 5, nullptr).empty()) << "an unknown word is not replaced by stop words";
+}
+
+TEST(SearchLexicon, StemsEnglishAndExpandsSynonymGroupsOneWayWhenAsked) {
+  EXPECT_EQ(SearchLexicon::Stem("prices"), "pric");
+  EXPECT_EQ(SearchLexicon::Stem("pricing"), "pric");
+  EXPECT_EQ(SearchLexicon::Stem("priced"), "pric");
+  EXPECT_EQ(SearchLexicon::Stem("companies"), "company");
+  EXPECT_EQ(SearchLexicon::Stem("class"), "class");
+  EXPECT_EQ(SearchLexicon::Stem("need"), "need");
+  EXPECT_EQ(SearchLexicon::Stem("年费"), "年费");
+  const SearchLexicon lexicon("吗 the\n# comment\nhow", "price, cost # a group\n能干啥 => 功能\n");
+  EXPECT_TRUE(lexicon.IsStopWord("吗"));
+  EXPECT_TRUE(lexicon.IsStopWord("how"));
+  EXPECT_FALSE(lexicon.IsStopWord("comment"));
+  const auto costs = lexicon.Expansions("what does it cost", {"cost"});
+  ASSERT_EQ(costs.size(), 1u);
+  EXPECT_EQ(costs[0], (std::vector<std::string>{"pric", "cost"}));
+  EXPECT_EQ(lexicon.Expansions("这个能干啥", {"能干啥"}).size(), 1u);
+  EXPECT_TRUE(lexicon.Expansions("有哪些功能", {"功能"}).empty()) << "one way only";
+  // The built-in data parses.
+  EXPECT_TRUE(BuiltinLexicon().IsStopWord("可以"));
+  EXPECT_FALSE(BuiltinLexicon().Expansions("多少钱", {}).empty());
+}
+
 TEST(DenseIndex, FindsWhatExactSearchFindsAndSurvivesSaveAndLoad) {
   constexpr std::size_t kDims = 48;
   constexpr std::size_t kCount = 3000;
@@ -373,7 +425,12 @@ TEST(KnowledgeIndex, FusesByReciprocalRankExpandsToParentsAndFilters) {
   EXPECT_DOUBLE_EQ(hits[0].score, 2.0 / 61);
   EXPECT_EQ(hits[1].text, "parent one");  // found by the dense list alone
   EXPECT_EQ(hits[1].sparse_rank, 0);
+  EXPECT_EQ(hits[1].sparse_score, 0);
   EXPECT_EQ(hits[1].dense_rank, 2);
+  // Beside the fused score, each list's own: BM25, and the cosine of the query and the child.
+  EXPECT_GT(hits[0].sparse_score, 0);
+  EXPECT_NEAR(hits[0].dense_score, 1 / std::sqrt(1.01), 1e-4);
+  EXPECT_NEAR(hits[1].dense_score, 0.1 / std::sqrt(1.01), 1e-4);
   EXPECT_EQ(index.MissingVectors().size(), 2u);  // c2 and d1
 
   index.Remove("d1");

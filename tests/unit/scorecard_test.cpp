@@ -34,6 +34,7 @@ class Log {
                     .revealed = std::move(reply.revealed),
                     .raised = std::move(reply.raised),
                     .resolved = std::move(reply.resolved),
+                    .told = {},
                     .buying_signal = false,
                     .engine = "offline"});
     for (auto& finding : findings) Add(id, ComplianceFlagged{.side = "trainee", .finding = std::move(finding)});

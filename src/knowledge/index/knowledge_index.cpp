@@ -32,6 +32,35 @@ std::string DetectLanguage(std::string_view text) {
   return latin > 0 ? "en" : "";
 }
 
+namespace {
+
+// A child's terms with its headings' counted once more (the section's and
+// those above it, up to the document's title): a question that names the
+// section ("年费", "Price") or the product ("Lumen") finds it before passages
+// that only mention the word. Stored term counts stay as ingested.
+TermCounts WithHeading(const TermCounts& terms, const std::vector<std::string>& heading_path) {
+  if (heading_path.empty()) return terms;
+  std::map<std::string, int> merged(terms.begin(), terms.end());
+  for (const auto& heading : heading_path) {
+    for (const auto& [term, count] : CountTerms(heading)) merged[term] += count;
+  }
+  return {merged.begin(), merged.end()};
+}
+
+// Whether a passage is nothing but headings (a document's title on its own): no answer to anything.
+bool IsOnlyHeadings(std::string_view text) {
+  while (!text.empty()) {
+    const auto end = std::min(text.find('\n'), text.size());
+    const auto line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    const auto first = line.find_first_not_of(" \t\r");
+    if (first != std::string_view::npos && line[first] != '#') return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parents, std::vector<IndexedChunk> children) {
   std::unique_lock lock(mutex_);
   RemoveLocked(document.id);
@@ -53,7 +82,7 @@ void KnowledgeIndex::Put(DocumentInfo document, std::vector<IndexedChunk> parent
   for (auto& child : children) {
     const auto key = ChunkKey(child.id);
     entry.children.push_back(key);
-    sparse_.Add(key, slot, child.terms);
+    sparse_.Add(key, slot, WithHeading(child.terms, child.heading_path));
     children_[key] = Child{slot, ChunkKey(child.parent_id), child.page, std::move(child.text)};
   }
   document_slots_[entry.info.id] = slot;
@@ -126,6 +155,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
   struct Fused {
     double score = 0;
     double sparse_score = 0;
+    double dense_score = 0;
     int sparse_rank = 0;
     int dense_rank = 0;
   };
@@ -142,6 +172,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     for (std::size_t r = 0; r < dense.size(); ++r) {
       auto& f = fused[dense[r].key];
       f.dense_rank = static_cast<int>(r + 1);
+      f.dense_score = dense[r].score;
       f.score += query.dense_weight / (query.rrf_k + static_cast<double>(r + 1));
     }
   }
@@ -173,7 +204,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     const auto found = parents_.find(key);
     if (found == parents_.end()) continue;
     const auto& parent = found->second;
-    if (!seen_texts.insert(parent.chunk.text).second) continue;
+    if (IsOnlyHeadings(parent.chunk.text) || !seen_texts.insert(parent.chunk.text).second) continue;
     const auto& info = documents_[parent.document].info;
     hits.push_back(
         SearchHit{.chunk_id = parent.chunk.id,
@@ -186,6 +217,7 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
                   .text = parent.chunk.text,
                   .score = f.score,
                   .sparse_score = f.sparse_score,
+                  .dense_score = f.dense_score,
                   .sparse_rank = f.sparse_rank,
                   .dense_rank = f.dense_rank});
   }

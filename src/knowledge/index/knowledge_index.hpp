@@ -62,13 +62,14 @@ struct SearchHit {
   std::string source;  // the document's name
   std::string collection{};
   std::string type;
-  std::string heading;  // the innermost heading above the parent
-  int page = 1;         // where the best child starts
-  std::string text;     // the parent's text
-  double score = 0;
+  std::string heading;      // the innermost heading above the parent
+  int page = 1;             // where the best child starts
+  std::string text;         // the parent's text
+  double score = 0;         // the reciprocal-rank fusion of the two lists; orders the hits
   double sparse_score = 0;  // the best child's BM25 score; 0 when BM25 missed it
-  int sparse_rank = 0;      // of the best child; 0 when that retriever missed it
-  int dense_rank = 0;
+  double dense_score = 0;   // the best child's vector similarity (cosine); 0 when the vector list missed it
+  int sparse_rank = 0;      // of the best child in the BM25 list, from 1; 0 when that list missed it
+  int dense_rank = 0;       // likewise in the vector list
 };
 
 struct IndexStats {

@@ -1,8 +1,12 @@
 // SparseIndex: BM25 (k1 1.2, b 0.75) over an in-memory inverted index.
 // Terms are ICU words of the NFKC-folded text plus single CJK characters, so
-// a query segmented differently from the passage still meets it. Entries are
-// added and removed one at a time (incremental); keys are the callers' 64-bit
-// chunk keys. Not thread-safe: the owner locks.
+// a query segmented differently from the passage still meets it; English
+// words are counted under a light stem ("costs", "cost" -> "cost"). A query drops its stop words (and
+// their characters) unless it has nothing else, and adds the other members
+// of the synonym groups it mentions at a lower weight; the words of one
+// group count as one meaning, scored by the best of them (see SearchLexicon).
+// Entries are added and removed one at a time (incremental); keys are the
+// callers' 64-bit chunk keys. Not thread-safe: the owner locks.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +17,7 @@
 #include <vector>
 
 #include "knowledge/index/scored_key.hpp"
+#include "knowledge/index/search_lexicon.hpp"
 
 namespace salesboost::knowledge {
 
@@ -26,6 +31,9 @@ TermCounts DecodeTerms(std::string_view encoded);
 
 class SparseIndex {
  public:
+  // `lexicon` outlives the index.
+  explicit SparseIndex(const SearchLexicon& lexicon = BuiltinLexicon()) : lexicon_(&lexicon) {}
+
   // `group` is the caller's filter unit (a document): Search takes the groups it may return.
   void Add(std::uint64_t key, std::uint32_t group, const TermCounts& terms);
   void Remove(std::uint64_t key);
@@ -36,6 +44,14 @@ class SparseIndex {
   std::vector<ScoredKey> Search(std::string_view query, std::size_t k, const std::vector<char>* allowed) const;
 
  private:
+  struct QueryTerm {
+    std::uint32_t id;
+    float weight;
+    std::uint32_t meaning;  // terms of one meaning (a synonym group) score their best, not their sum
+  };
+  // The indexed terms of a query, each once, with their weights, by meaning.
+  std::vector<QueryTerm> QueryTerms(std::string_view query) const;
+
   struct Posting {
     std::uint32_t slot;
     std::uint32_t count;
@@ -47,6 +63,7 @@ class SparseIndex {
     bool alive = false;
     std::vector<std::uint32_t> terms;
   };
+  const SearchLexicon* lexicon_;
   std::unordered_map<std::string, std::uint32_t> term_ids_;
   std::vector<std::vector<Posting>> postings_;  // by term id, ascending slot
   std::vector<Entry> entries_;                  // by slot; removed entries stay dead

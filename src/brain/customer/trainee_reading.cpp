@@ -1,0 +1,165 @@
+#include "brain/customer/trainee_reading.hpp"
+
+#include <algorithm>
+
+#include "brain/conduct_rules.hpp"
+#include "brain/text_match.hpp"
+#include "conversation/sales_act_classifier.hpp"
+#include "core/text.hpp"
+
+namespace salesboost::brain::customer {
+namespace {
+
+using conversation::TurnContext;
+
+const std::vector<std::string_view>& OpenQuestionCues() {
+  static const std::vector<std::string_view> cues = {
+      "what ", "how ", "why ",   "which ", "tell me", "walk me", "describe", "when ", "who ", "where ",
+      "什么",  "怎么", "为什么", "哪些",   "哪个",    "如何",    "多少",     "说说",  "讲讲", "介绍一下"};
+  return cues;
+}
+
+const std::vector<std::string_view>& ProposalCues() {
+  static const std::vector<std::string_view> cues = {
+      "how about", "shall we", "should we", "let's",  "can we",   "could we", "would you", "are you happy",
+      "go ahead",  "sign up",  "set up",    "book",   "schedule", "要不",     "我们可以",  "咱们",
+      "安排",      "就这么",   "帮您",      "给您办", "您看",     "好不好",   "可以吗",    "行吗"};
+  return cues;
+}
+
+const std::vector<std::string_view>& EvidenceCues() {
+  static const std::vector<std::string_view> cues = {"customer", "case", "study", "%",    "percent", "survey",
+                                                     "data",     "案例", "客户",  "数据", "调查",    "百分之"};
+  return cues;
+}
+
+const std::vector<std::string_view>& CourtesyCues() {
+  static const std::vector<std::string_view> cues = {"thank", "appreciate", "understand", "sorry", "please", "谢谢",
+                                                     "感谢",  "理解",       "抱歉",       "辛苦",  "请"};
+  return cues;
+}
+
+const std::vector<std::string_view>& SummaryCues() {
+  static const std::vector<std::string_view> cues = {"if i've got it right",
+                                                     "if i got it right",
+                                                     "let me check",
+                                                     "let me play that back",
+                                                     "so let me check",
+                                                     "to sum up",
+                                                     "did i get that",
+                                                     "is that right",
+                                                     "is that it",
+                                                     "have i missed",
+                                                     "我确认一下",
+                                                     "我总结一下",
+                                                     "我理一下",
+                                                     "我理解一下",
+                                                     "是这样吗",
+                                                     "是这样吧",
+                                                     "对吗",
+                                                     "说得对不对",
+                                                     "您看对不对"};
+  return cues;
+}
+
+bool IsQuestionText(std::string_view text) {
+  const std::string_view trimmed = text.substr(0, text.find_last_not_of(" \t\r\n") + 1);
+  return text.find('?') != std::string_view::npos || text.find("？") != std::string_view::npos ||
+         trimmed.ends_with("吗") || trimmed.ends_with("呢") || trimmed.ends_with("吗。") || trimmed.ends_with("呢。");
+}
+
+bool AnyOf(std::string_view folded, const std::vector<std::string>& cues) {
+  return !cues.empty() && ContainsAny(folded, cues);
+}
+
+}  // namespace
+
+TraineeReading ReadTurn(const TurnContext& turn, const PersonaModel& persona) {
+  TraineeReading r;
+  const std::string folded = core::FoldText(turn.text);
+  const std::string& act = turn.act.label;
+  const auto& customer = turn.customer;
+  const bool sure = turn.act.confidence >= conversation::kSureOfAct;
+
+  // How the customer is treated.
+  for (const auto& finding : ConductRules::Builtin().Find(turn.text, turn.session.language)) {
+    if (finding.rule == "insult") {
+      r.insult = true;
+    } else if (finding.rule == "pressure" || finding.rule == "false_urgency" || finding.rule == "coercion") {
+      r.pressure = true;
+    } else if (r.breach.empty()) {
+      r.breach = finding.rule;
+    }
+  }
+  r.courtesy = ContainsAny(folded, CourtesyCues());
+  r.greeting = act == "greeting";
+
+  // Asking.
+  // A question by its form, or by a sure classifier (an unsure "needs_summary" is no question).
+  r.question = ((act == "open_question" || act == "closed_question" || act == "needs_summary") && sure) ||
+               IsQuestionText(turn.text);
+  r.summary = ContainsAny(folded, SummaryCues()) ||
+              (act == "needs_summary" && sure && IsQuestionText(turn.text) && !customer.revealed.empty());
+  r.open_question = r.question && (act == "open_question" || ContainsAny(folded + " ", OpenQuestionCues()));
+  for (const auto& need : persona.needs) {
+    if (customer.revealed.contains(need.id) && r.told_need.empty() && AnyOf(folded, need.revealed_by)) {
+      r.told_need = need.id;
+    }
+    if (customer.revealed.contains(need.id) || !AnyOf(folded, need.revealed_by)) continue;
+    if (need.hidden && !r.question) continue;
+    r.need = need.id;
+    break;
+  }
+  for (const auto& fact : persona.facts) {
+    if (AnyOf(folded, fact.asked_by)) {
+      r.fact = fact.id;
+      break;
+    }
+  }
+
+  // Answering.
+  for (const auto& objection : persona.objections) {
+    const bool open = customer.raised.contains(objection.id) && !customer.resolved.contains(objection.id);
+    if (open && AnyOf(folded, objection.resolved_by)) r.resolves.push_back(objection.id);
+    if (!customer.raised.contains(objection.id) && r.triggers.empty() && AnyOf(folded, objection.triggers)) {
+      r.triggers = objection.id;
+      r.settles_trigger = AnyOf(folded, objection.resolved_by);
+    }
+  }
+  for (const auto& signal : persona.signals) {
+    if (signal.answered_by.empty()) continue;
+    bool said = AnyOf(folded, signal.answered_by);
+    for (const auto& line : turn.history) {
+      if (said) break;
+      said = line.speaker == "trainee" && AnyOf(core::FoldText(line.text), signal.answered_by);
+    }
+    if (said) r.answered.insert(signal.id);
+  }
+
+  // Offering.
+  r.evidence =
+      act == "evidence" || (ContainsAny(folded, EvidenceCues()) &&
+                            std::any_of(folded.begin(), folded.end(), [](char c) { return c >= '0' && c <= '9'; }));
+  for (const auto& need : persona.needs) {
+    if (customer.revealed.contains(need.id) && AnyOf(folded, need.revealed_by)) {
+      r.linked_need = need.id;
+      break;
+    }
+  }
+  // A pitch: what the classifier calls one, or a statement that speaks to a need the customer told
+  // or answers an objection (the classifier may not be sure of either).
+  r.pitch = act == "value_statement" || act == "evidence" || act == "objection_handling" || r.evidence ||
+            (!r.question && !r.summary && (!r.linked_need.empty() || !r.resolves.empty()));
+  r.offers_next_step = AnyOf(folded, persona.next_step);
+  // A close asks for a decision: a sure close act, or the next step proposed as a question or an offer.
+  const bool asks = r.question || ContainsAny(folded, ProposalCues());
+  r.close = ((act == "trial_close" || act == "close") && (sure || asks)) || (r.offers_next_step && asks);
+
+  // Nothing about the sale: a sure off-topic label, or an unsure one that touched none of the persona's cues.
+  const bool touched = !r.need.empty() || !r.fact.empty() || !r.resolves.empty() || !r.triggers.empty() ||
+                       !r.linked_need.empty() || r.offers_next_step;
+  r.off_topic = act == "off_topic" && (sure || !touched) && !r.insult && !r.pressure;
+  return r;
+}
+
+}  // namespace salesboost::brain::customer
