@@ -782,3 +782,12 @@ CUSTOMER_GROUPS += [
                                            "I don't use {feat}, so it's pointless for me."],
         ["我们在压缩开支，今年不签新合同", "我们刚在别家续了两年", "我用不到{feat}，对我没意义"]),
 ]
+
+# Holding back in the words of a buying signal: asking how it would work, for later, is no commitment.
+CUSTOMER_GROUPS += [
+    G("hesitation", "process-for-later", [
+        "Not sure yet. If I decide to, how would I sign up later?", "Maybe. How would I apply, in case I want to some day?",
+        "I'll think about it. What would the next steps be, if I go ahead at some point?",
+        "Not now, but how does one sign up, for later?"],
+        ["还没想好，以后要办的话怎么办理？", "我再想想，回头想办的话找谁？", "先不急，如果以后要办，流程是什么？", "我考虑一下，之后再问你怎么弄"]),
+]
