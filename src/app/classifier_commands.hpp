@@ -11,6 +11,7 @@ struct TrainClassifierFlags {
   std::string model = "sales";  // sales (trainee's acts) or customer (customer intents)
   std::string data;             // default: data/classifier/<model file>.tsv
   std::string out;              // default: data/models/<model file>.model
+  std::string independent;      // default: data/classifier/<model file>.independent.tsv, if present
   bool show_errors = false;     // list the training examples the rules and model get wrong
 };
 int RunTrainClassifier(const TrainClassifierFlags& flags);

@@ -97,6 +97,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   train->add_option("--data", train_flags.data, "labelled examples (default: data/classifier/<name>.tsv)");
   train->add_option("--out", train_flags.out, "model file to write (default: data/models/<name>.model)");
+  train->add_option("--independent", train_flags.independent,
+                    "examples never trained on, reported apart (default: data/classifier/<name>.independent.tsv)");
   train->add_flag("--show-errors", train_flags.show_errors,
                   "list the training examples that the rules and the model together get wrong");
   auto* classify = cli.add_subcommand("classify", "classify a text with a built-in model");
