@@ -103,6 +103,16 @@ CoachTip OfflineCoach::Decide(const TurnContext& turn, const conversation::TurnA
   // 2. An objection the customer has just accepted.
   for (const auto& id : after.customer.resolved) {
     if (before.resolved.contains(id) || !after.customer.raised.contains(id)) continue;
+    if (!before.raised.contains(id)) {
+      // Settled before the customer had to voice it: nothing the customer said to quote.
+      return Tip(lang, "praise", "objection handling",
+                 std::string(Pick(lang,
+                                  "You answered a concern before the customer had to raise it. Check whether anything "
+                                  "else holds them back, then ask for the next step.",
+                                  "客户还没提出顾虑，你就先讲清楚了。确认一下还有没有其他顾虑，然后提出下一步。")),
+                 "Is there anything else you'd want to know before we go ahead?",
+                 "在我们往下走之前，您还有什么想了解的吗？");
+    }
     return Tip(
         lang, "praise", "objection handling",
         fmt::format(fmt::runtime(std::string(Pick(lang,

@@ -53,7 +53,7 @@ class Policy {
     // The first turn is answered with the persona's greeting; an open question in it is answered too.
     if (!done_ && plan_.empty() && (turn_.turn_index <= 1 || (read_.greeting && read_.need.empty()))) {
       Say("greeting");
-      done_ = !read_.open_question;
+      done_ = !read_.open_question && !read_.pitch;
     }
     if (!done_ && read_.question) Question();
     if (!done_ && !read_.triggers.empty() && !state_.raised.contains(read_.triggers)) Trigger();
@@ -183,6 +183,18 @@ class Policy {
     }
   }
 
+  // Whether the customer has said a variant of `kind` before in the session.
+  bool SaidBefore(std::string_view kind) const {
+    const auto& variants = SharedPhrases(turn_.session.language, kind);
+    for (const auto& line : turn_.history) {
+      if (line.speaker != "customer") continue;
+      for (const auto& variant : variants) {
+        if (line.text.find(variant) != std::string::npos) return true;
+      }
+    }
+    return false;
+  }
+
   // Whether the customer's last line holds `text`.
   bool JustSaid(const std::string& text) const {
     for (auto line = turn_.history.rbegin(); line != turn_.history.rend(); ++line) {
@@ -215,6 +227,18 @@ class Policy {
   }
 
   void Question() {
+    // "Anything else holding you back?": the next close condition it has not voiced.
+    if (read_.asks_concerns && read_.need.empty() && read_.fact.empty()) {
+      for (const auto& id : persona_.close_conditions) {
+        const auto* objection = persona_.FindObjection(id);
+        if (objection != nullptr && !Raised(id) && !Resolved(id)) {
+          Say("raise_objection", objection->says).raises = id;
+          return;
+        }
+      }
+      Say("nothing_more");
+      return;
+    }
     if (read_.summary && read_.need.empty()) {
       Say("confirm_summary");
       Mood(0.03, "listened");
@@ -237,15 +261,15 @@ class Policy {
       return;
     }
     if (!read_.fact.empty() && !plan_.empty()) return;
-    // A question about a need it has already told: it confirms.
-    if (!read_.told_need.empty()) {
+    // A closed question about a need it has already told: it confirms.
+    if (!read_.told_need.empty() && !read_.open_question) {
       Say("confirm");
       return;
     }
     if (read_.open_question) {
       if (const Need* next = NextNeed(true)) {
         Reveal(*next);
-      } else {
+      } else if (read_.triggers.empty()) {
         Say("nothing_more");
       }
       return;
@@ -277,7 +301,8 @@ class Policy {
 
   void Pitch() {
     if (state_.revealed.empty()) {
-      Mood(-0.05 * (1 + v_), "pitched_too_early");
+      // The first pitch before any question annoys; later ones wear its patience more slowly.
+      Mood((SaidBefore("pitched_early") ? -0.02 : -0.05) * (1 + v_), "pitched_too_early");
       Say("pitched_early");
       return;
     }

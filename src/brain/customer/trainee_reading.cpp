@@ -1,6 +1,7 @@
 #include "brain/customer/trainee_reading.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "brain/conduct_rules.hpp"
 #include "brain/text_match.hpp"
@@ -64,6 +65,32 @@ const std::vector<std::string_view>& SummaryCues() {
 
 // A question by its form: a question mark, a Chinese sentence ending in 吗 or 呢, or an English
 // message opening with a question word (typed without its question mark).
+const std::vector<std::string_view>& ConcernCues() {
+  static const std::vector<std::string_view> cues = {
+      "anything else",      "hold you back",   "holding you back", "any concerns",   "any other concern",
+      "still need to know", "what else would", "worries you",      "还有什么顾虑",   "还有什么问题",
+      "还有其他顾虑",       "还有什么担心",    "有什么顾虑",       "还需要了解什么", "还有哪些顾虑"};
+  return cues;
+}
+
+// A message that says nothing: "ok", "嗯嗯", "right", a lone mark.
+bool IsFiller(std::string_view folded) {
+  static const std::set<std::string, std::less<>> fillers = {
+      "ok", "okay", "k",  "right", "sure", "yes", "yeah", "hmm", "mm",   "uh",     "um", "i see", "got it", "fine",
+      "嗯", "嗯嗯", "哦", "好",    "好的", "行",  "对",   "是",  "明白", "知道了", "啊", "额",    "呃",     "嗯嗯嗯"};
+  std::string bare;
+  for (const char c : folded) {
+    if (c != '.' && c != '!' && c != ',' && c != '?' && c != '~') bare.push_back(c);
+  }
+  for (std::string_view mark : {"。", "！", "，", "…", "～", "？"}) {
+    for (auto at = bare.find(mark); at != std::string::npos; at = bare.find(mark)) bare.erase(at, mark.size());
+  }
+  const auto first = bare.find_first_not_of(' ');
+  if (first == std::string::npos) return true;
+  bare = bare.substr(first, bare.find_last_not_of(' ') - first + 1);
+  return fillers.contains(bare);
+}
+
 bool IsQuestionText(std::string_view text) {
   static const std::vector<std::string_view> openings = {
       "how ",     "what ",    "why ",      "when ",  "where ",   "who ",       "which ",     "do you ",   "does ",
@@ -101,12 +128,14 @@ TraineeReading ReadTurn(const TurnContext& turn, const PersonaModel& persona) {
     }
   }
   r.courtesy = ContainsAny(folded, CourtesyCues());
+  r.filler = IsFiller(folded);
   r.greeting = act == "greeting";
 
   // Asking.
   // A question by its form, or by a very sure classifier ("想买什么都可以" holds 什么 and asks nothing).
   r.question =
       IsQuestionText(turn.text) || ((act == "open_question" || act == "closed_question") && turn.act.confidence >= 0.8);
+  r.asks_concerns = ContainsAny(folded, ConcernCues());
   r.summary = ContainsAny(folded, SummaryCues()) ||
               (act == "needs_summary" && sure && IsQuestionText(turn.text) && !customer.revealed.empty());
   r.open_question = r.question && (act == "open_question" || ContainsAny(folded + " ", OpenQuestionCues()));
@@ -157,8 +186,8 @@ TraineeReading ReadTurn(const TurnContext& turn, const PersonaModel& persona) {
   }
   // A pitch: what the classifier calls one, or a statement that speaks to a need the customer told
   // or answers an objection (the classifier may not be sure of either).
-  r.pitch = act == "value_statement" || act == "evidence" || act == "objection_handling" || r.evidence ||
-            (!r.question && !r.summary && (!r.linked_need.empty() || !r.resolves.empty()));
+  r.pitch = ((act == "value_statement" || act == "evidence" || act == "objection_handling") && sure && !r.filler) ||
+            r.evidence || (!r.question && !r.summary && (!r.linked_need.empty() || !r.resolves.empty()));
   r.offers_next_step = AnyOf(folded, persona.next_step);
   // A close asks for a decision: a sure close act, or the next step proposed as a question or an offer.
   const bool asks = r.question || ContainsAny(folded, ProposalCues());

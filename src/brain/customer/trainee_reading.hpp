@@ -22,6 +22,7 @@ struct TraineeReading {
   bool question = false;       // the message asks something
   bool open_question = false;  // ... openly (what, how, why, tell me; 什么, 怎么, 为什么, 说说)
   bool summary = false;        // sums up what the customer said and checks it
+  bool asks_concerns = false;  // asks what else holds the customer back
   std::string need;            // the first unrevealed need or pain whose cues it touches; empty if none
   std::string fact;            // the first persona fact whose cues it touches; empty if none
   std::string told_need;       // a need the customer has already told that it touches; empty if none
@@ -42,6 +43,7 @@ struct TraineeReading {
   bool pressure = false;   // pressure, false urgency, coercion
   std::string breach;      // another conduct rule the message breaks (guaranteed_return, …); empty if none
   bool off_topic = false;  // nothing about the sale at all
+  bool filler = false;     // "ok", "嗯嗯": says nothing
   bool greeting = false;
 };
 
