@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/json/parse.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -222,6 +223,28 @@ ConductRules ConductRules::Load() {
 
 std::vector<conversation::ComplianceFinding> ConductRules::Find(std::string_view text,
                                                                 std::string_view language) const {
+  // A turn's text is judged by the compliance check, the classifier, the evaluator and the customer:
+  // each thread keeps its last few answers, so the same text is matched once.
+  struct Remembered {
+    const ConductRules* rules = nullptr;
+    std::string language;
+    std::string text;
+    std::vector<conversation::ComplianceFinding> findings;
+  };
+  thread_local std::array<Remembered, 8> recent;
+  thread_local std::size_t next = 0;
+  for (const auto& entry : recent) {
+    if (entry.rules == this && entry.language == language && entry.text == text) return entry.findings;
+  }
+  auto out = Match(text, language);
+  recent[next] =
+      Remembered{.rules = this, .language = std::string(language), .text = std::string(text), .findings = out};
+  next = (next + 1) % recent.size();
+  return out;
+}
+
+std::vector<conversation::ComplianceFinding> ConductRules::Match(std::string_view text,
+                                                                 std::string_view language) const {
   std::vector<conversation::ComplianceFinding> out;
   const std::vector<std::string> sentences = core::SplitSentences(text);
   std::vector<std::string> prepared;

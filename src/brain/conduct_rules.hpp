@@ -54,6 +54,7 @@ class ConductRules {
 
  private:
   static ConductRules Load();
+  std::vector<conversation::ComplianceFinding> Match(std::string_view text, std::string_view language) const;
 
   std::vector<ConductRule> rules_;
 };

@@ -1,5 +1,7 @@
 #include "brain/customer/persona_model.hpp"
 
+#include <algorithm>
+
 #include "brain/localized.hpp"
 #include "core/text.hpp"
 
@@ -18,12 +20,21 @@ std::string String(const json::object& object, std::string_view key) {
   return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
 }
 
+// A cue in the folded form the text is matched in. Cues are mostly written folded already (lower-case
+// ASCII): those skip ICU, read on every turn.
+std::string Folded(std::string_view cue) {
+  const bool plain = std::all_of(cue.begin(), cue.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z');
+  });
+  return plain ? std::string(cue) : core::FoldText(cue);
+}
+
 std::vector<std::string> Cues(const json::object& object, std::string_view key) {
   std::vector<std::string> out;
   if (const auto* list = List(object, key)) {
     out.reserve(list->size());
     for (const auto& cue : *list) {
-      if (cue.is_string() && !cue.get_string().empty()) out.push_back(core::FoldText(cue.get_string()));
+      if (cue.is_string() && !cue.get_string().empty()) out.push_back(Folded(cue.get_string()));
     }
   }
   return out;
