@@ -331,8 +331,9 @@ TEST_P(CustomerProperties, RandomConversationsStayCoherent) {
           if (call.over()) break;
           const auto reply = call.Say(line);
           texts.push_back(reply.text);
-          const std::string where = demo.id + " " + language + " walk " + std::to_string(walk) + ": \"" + line +
-                                    "\" -> \"" + reply.text + "\"";
+          std::string where = demo.id;
+          where.append(" ").append(language).append(" walk ").append(std::to_string(walk));
+          where.append(": \"").append(line).append("\" -> \"").append(reply.text).append("\"");
           ASSERT_FALSE(core::IsBlank(reply.text)) << where;
           ASSERT_FALSE(LeaksATemplate(reply.text)) << where;
           for (const auto& id : ids) {

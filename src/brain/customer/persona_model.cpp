@@ -23,9 +23,8 @@ std::string String(const json::object& object, std::string_view key) {
 // A cue in the folded form the text is matched in. Cues are mostly written folded already (lower-case
 // ASCII): those skip ICU, read on every turn.
 std::string Folded(std::string_view cue) {
-  const bool plain = std::all_of(cue.begin(), cue.end(), [](char c) {
-    return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z');
-  });
+  const bool plain = std::all_of(
+      cue.begin(), cue.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80 && !(c >= 'A' && c <= 'Z'); });
   return plain ? std::string(cue) : core::FoldText(cue);
 }
 
@@ -61,12 +60,12 @@ PersonaModel PersonaModel::Read(const json::object& persona, const std::string& 
       for (const auto& item : *items) {
         if (!item.is_object()) continue;
         const auto& o = item.get_object();
-        std::string says = Localized(o.if_contains("says"), language);
+        const std::string says = Localized(o.if_contains("says"), language);
         const std::string text = Localized(o.if_contains("text"), language);
-        std::string topic = Localized(o.if_contains("topic"), language);
+        const std::string topic = Localized(o.if_contains("topic"), language);
         model.needs.push_back(Need{.id = String(o, "id"),
-                                   .says = AsSentence(says.empty() ? text : std::move(says)),
-                                   .topic = topic.empty() ? text : std::move(topic),
+                                   .says = AsSentence(says.empty() ? text : says),
+                                   .topic = topic.empty() ? text : topic,
                                    .revealed_by = Cues(o, "revealed_by"),
                                    .hidden = std::string_view(key) == "hidden_pains"});
       }
