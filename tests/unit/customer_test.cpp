@@ -156,6 +156,14 @@ TEST(Customer, AnswersTheQuestionAskedFromWhatItKnows) {
   EXPECT_TRUE(unknown.revealed.empty() && unknown.told.empty()) << unknown.text;
 }
 
+TEST(Customer, TheMostSpecificCueDecidesWhatWasAsked) {
+  Conversation call(Persona("zhang-min-ops-manager"), "en", 4);
+  call.Say("Hello Ms Zhang, this is Leo from Lumen.");
+  const auto orders = call.Say("Which order system do you run today?");
+  EXPECT_EQ(orders.told, std::vector<std::string>{"order-data"}) << orders.text;
+  EXPECT_NE(orders.text.find("ERP"), std::string::npos) << orders.text;
+}
+
 TEST(Customer, NeverPastesALabelAndTalksInSentences) {
   Conversation call(Persona("li-wei-retail-owner"), "en", 3);
   call.Say("Hi Mr Li, Anna from Lumen here.");

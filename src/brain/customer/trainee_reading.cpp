@@ -104,6 +104,15 @@ bool IsQuestionText(std::string_view text) {
   return std::any_of(openings.begin(), openings.end(), [&](std::string_view w) { return start.starts_with(w); });
 }
 
+// The length of the longest of `cues` in `folded`; 0 when none is.
+std::size_t LongestMatch(std::string_view folded, const std::vector<std::string>& cues) {
+  std::size_t longest = 0;
+  for (const auto& cue : cues) {
+    if (cue.size() > longest && ContainsKeyword(folded, cue)) longest = cue.size();
+  }
+  return longest;
+}
+
 bool AnyOf(std::string_view folded, const std::vector<std::string>& cues) {
   return !cues.empty() && ContainsAny(folded, cues);
 }
@@ -139,19 +148,28 @@ TraineeReading ReadTurn(const TurnContext& turn, const PersonaModel& persona) {
   r.summary = ContainsAny(folded, SummaryCues()) ||
               (act == "needs_summary" && sure && IsQuestionText(turn.text) && !customer.revealed.empty());
   r.open_question = r.question && (act == "open_question" || ContainsAny(folded + " ", OpenQuestionCues()));
+  // The most specific match wins: "order system" says more than "today".
+  std::size_t best_need = 0;
+  std::size_t best_told = 0;
   for (const auto& need : persona.needs) {
-    if (customer.revealed.contains(need.id) && r.told_need.empty() && AnyOf(folded, need.revealed_by)) {
-      r.told_need = need.id;
+    const std::size_t length = LongestMatch(folded, need.revealed_by);
+    if (length == 0) continue;
+    if (customer.revealed.contains(need.id)) {
+      if (length > best_told) {
+        best_told = length;
+        r.told_need = need.id;
+      }
+    } else if ((!need.hidden || r.question) && length > best_need) {
+      best_need = length;
+      r.need = need.id;
     }
-    if (customer.revealed.contains(need.id) || !AnyOf(folded, need.revealed_by)) continue;
-    if (need.hidden && !r.question) continue;
-    r.need = need.id;
-    break;
   }
+  std::size_t best_fact = 0;
   for (const auto& fact : persona.facts) {
-    if (AnyOf(folded, fact.asked_by)) {
+    const std::size_t length = LongestMatch(folded, fact.asked_by);
+    if (length > best_fact) {
+      best_fact = length;
       r.fact = fact.id;
-      break;
     }
   }
 
