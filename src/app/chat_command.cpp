@@ -140,9 +140,11 @@ class Chat {
     if (!socket) return Fail(socket.error());
     session_ = std::move(*socket);
     if (auto sent = session_->Join(session_id_); !sent) return Fail(sent.error());
+    zh_ = flags.language == "zh";
     if (auto shown = ShowReady(); !shown) return Fail(shown.error());
     ShowRubric(scenario, flags.language);
-    Print("Type your message; /end ends the session and shows the report.\n");
+    Print(L("Type your message; /end ends the session and shows the report.\n",
+            "输入你的话；/end 结束练习并显示报告。\n"));
     prompt_due_ = true;
     while (!reported_) {
       // Events first: waiting for one serves the socket (pings are answered).
@@ -325,9 +327,12 @@ class Chat {
     if (kind == "session.ready") {
       const auto& scenario = m.at("scenario").as_object();
       const auto& persona = m.at("persona").as_object();
-      fmt::print(out_, "\n{}\n{}\nGoal: {}\nYou are talking to {} ({}).\n", Str(scenario.if_contains("title")),
-                 Str(scenario.if_contains("background")), Str(scenario.if_contains("goal")),
-                 Str(persona.if_contains("name")), Str(persona.if_contains("title")));
+      fmt::print(out_,
+                 fmt::runtime(L("\n{}\n{}\nGoal: {}\nYou are talking to {} ({}).\n",
+                                "\n{}\n{}\n目标：{}\n你的客户：{}（{}）\n")),
+                 Str(scenario.if_contains("title")), Str(scenario.if_contains("background")),
+                 Str(scenario.if_contains("goal")), Str(persona.if_contains("name")),
+                 Str(persona.if_contains("title")));
     } else if (kind == "npc.delta") {
       if (!streaming_) fmt::print(out_, "customer> ");
       streaming_ = true;
@@ -339,9 +344,12 @@ class Chat {
     } else if (kind == "coach.tip") {
       // A tip that arrives while the reply streams is shown after it.
       auto tip =
-          fmt::format("  coach [{} · {}]: {}\n  e.g. \"{}\"\n", Str(m.if_contains("tip_type")),
-                      Str(m.if_contains("technique")), Str(m.if_contains("text")), Str(m.if_contains("example")));
-      if (auto sources = EvidenceLines(m.if_contains("evidence")); !sources.empty()) tip += "  sources:\n" + sources;
+          fmt::format(fmt::runtime(L("  coach [{} · {}]: {}\n  e.g. \"{}\"\n", "  教练 [{} · {}]：{}\n  例如：“{}”\n")),
+                      Str(m.if_contains("tip_type")), Str(m.if_contains("technique")), Str(m.if_contains("text")),
+                      Str(m.if_contains("example")));
+      if (auto sources = EvidenceLines(m.if_contains("evidence")); !sources.empty()) {
+        tip += L("  sources:\n", "  依据：\n") + sources;
+      }
       if (streaming_) {
         held_tip_ = std::move(tip);
       } else {
@@ -363,7 +371,7 @@ class Chat {
       held_tip_.clear();
       fmt::print(out_, "\n  (the turn was aborted: {}; send it again)\n", Str(m.if_contains("reason")));
     } else if (kind == "session.ended") {
-      fmt::print(out_, "\nSession ended: {}\n", Str(m.if_contains("reason")));
+      fmt::print(out_, fmt::runtime(L("\nSession ended: {}\n", "\n练习结束：{}\n")), Str(m.if_contains("reason")));
     } else if (kind == "report.ready") {
       ShowReport(m.at("report").as_object());
     } else if (kind == "compliance.flagged") {
@@ -378,25 +386,30 @@ class Chat {
   void ShowReport(const json::object& report) {
     const auto* overall = report.if_contains("overall");
     fmt::print(
-        out_, "\nReport: {} turns, final stage {}, overall {}\n", report.at("turns").as_int64(),
-        Str(report.if_contains("final_stage")),
+        out_,
+        fmt::runtime(L("\nReport: {} turns, final stage {}, overall {}\n", "\n报告：{} 轮，最终阶段 {}，总分 {}\n")),
+        report.at("turns").as_int64(), Str(report.if_contains("final_stage")),
         overall != nullptr && overall->is_number() ? fmt::format("{:.1f}/10", overall->to_number<double>()) : "-");
     if (const auto* card = report.if_contains("scorecard"); card != nullptr && card->is_object()) {
       const auto& scorecard = card->as_object();
       const auto& outcome = scorecard.at("outcome").as_object();
-      fmt::print(out_, "  scorecard {:.1f}/10; outcome {} (furthest stage {})\n",
+      fmt::print(out_,
+                 fmt::runtime(L("  scorecard {:.1f}/10; outcome {} (furthest stage {})\n",
+                                "  评分表 {:.1f}/10；结果 {}（最远阶段 {}）\n")),
                  scorecard.at("score").to_number<double>(), Str(outcome.if_contains("result")),
                  Str(outcome.if_contains("stage_reached")));
       if (const auto* cap = scorecard.if_contains("cap"); cap != nullptr && cap->is_number()) {
-        fmt::print(out_, "  capped at {:.0f}: a rule that must never be broken, or repeated pressure\n",
+        fmt::print(out_,
+                   fmt::runtime(L("  capped at {:.0f}: a rule that must never be broken, or repeated pressure\n",
+                                  "  封顶 {:.0f} 分：违反了绝不能违反的规则，或反复施压\n")),
                    cap->to_number<double>());
       }
       for (const auto& item : scorecard.at("criteria").as_array()) {
         const auto& c = item.as_object();
         const auto result = Str(c.if_contains("result"));
         const char* mark = result == "met" ? "[x]" : result == "partly" ? "[~]" : "[ ]";
-        fmt::print(out_, "  {} {} (weight {:.0f}): {}\n", mark, Str(c.if_contains("title")),
-                   c.at("weight").to_number<double>(), Str(c.if_contains("why")));
+        fmt::print(out_, fmt::runtime(L("  {} {} (weight {:.0f}): {}\n", "  {} {}（权重 {:.0f}）：{}\n")), mark,
+                   Str(c.if_contains("title")), c.at("weight").to_number<double>(), Str(c.if_contains("why")));
         if (c.contains("quote")) fmt::print(out_, "        \"{}\"\n", Str(c.if_contains("quote")));
       }
       for (const auto& item : scorecard.at("blockers").as_array()) {
@@ -407,7 +420,8 @@ class Chat {
     for (const char* which : {"strongest_turn", "weakest_turn"}) {
       const auto* turn = report.if_contains(which);
       if (turn == nullptr || !turn->is_object()) continue;
-      fmt::print(out_, "  {}: \"{}\" ({})\n", which == std::string_view("strongest_turn") ? "strongest" : "weakest",
+      const bool strongest = which == std::string_view("strongest_turn");
+      fmt::print(out_, "  {}: \"{}\" ({})\n", strongest ? L("strongest", "最佳一轮") : L("weakest", "最弱一轮"),
                  Str(turn->as_object().if_contains("quote")), Str(turn->as_object().if_contains("why")));
     }
     for (const auto& item : report.at("violations").as_array()) {
@@ -416,8 +430,8 @@ class Chat {
                  Str(entry.if_contains("level")), Str(entry.if_contains("rule")), Str(entry.if_contains("quote")));
     }
     if (const auto* next = report.if_contains("recommended_next_scenario"); next != nullptr && next->is_object()) {
-      fmt::print(out_, "  next: {} ({})\n", Str(next->as_object().if_contains("title")),
-                 Str(next->as_object().if_contains("why")));
+      fmt::print(out_, fmt::runtime(L("  next: {} ({})\n", "  下一步练习：{}（{}）\n")),
+                 Str(next->as_object().if_contains("title")), Str(next->as_object().if_contains("why")));
     }
   }
 
@@ -430,6 +444,10 @@ class Chat {
   client::LineReader& in_;
   std::FILE* out_;
   const std::size_t turn_max_chars_;
+  bool zh_ = false;  // the session's language is Chinese: the client's own words in Chinese too
+
+  // The client's own words in the session's language.
+  std::string L(std::string_view en, std::string_view zh) const { return std::string(zh_ ? zh : en); }
   std::unique_ptr<client::SessionClient> session_;
   std::string session_id_;
   Phase phase_ = Phase::kTyping;
