@@ -5,9 +5,7 @@
 #include "brain/conduct_rules.hpp"
 #include "brain/customer/persona_model.hpp"
 #include "brain/customer/trainee_reading.hpp"
-#include "brain/text_match.hpp"
 #include "conversation/sales_act_classifier.hpp"
-#include "core/text.hpp"
 
 namespace salesboost::brain::customer {
 namespace {
@@ -278,13 +276,7 @@ class Policy {
   }
 
   // Whether any of the trainee's messages, this one included, holds what settles `objection`.
-  bool AnsweredInConversation(const Objection& objection) const {
-    if (objection.resolved_by.empty()) return false;
-    if (ContainsAny(core::FoldText(turn_.text), objection.resolved_by)) return true;
-    return std::any_of(turn_.history.begin(), turn_.history.end(), [&](const conversation::TranscriptLine& line) {
-      return line.speaker == "trainee" && ContainsAny(core::FoldText(line.text), objection.resolved_by);
-    });
-  }
+  bool AnsweredInConversation(const Objection& objection) const { return read_.SaidAny(objection.resolved_by); }
 
   void Trigger() {
     const auto* objection = persona_.FindObjection(read_.triggers);

@@ -119,6 +119,10 @@ bool AnyOf(std::string_view folded, const std::vector<std::string>& cues) {
 
 }  // namespace
 
+bool TraineeReading::SaidAny(const std::vector<std::string>& cues) const {
+  return !cues.empty() && std::any_of(said.begin(), said.end(), [&](const std::string& s) { return AnyOf(s, cues); });
+}
+
 TraineeReading ReadTurn(const TurnContext& turn, const PersonaModel& persona) {
   TraineeReading r;
   const std::string folded = core::FoldText(turn.text);
@@ -182,14 +186,12 @@ TraineeReading ReadTurn(const TurnContext& turn, const PersonaModel& persona) {
       r.settles_trigger = AnyOf(folded, objection.resolved_by);
     }
   }
+  for (const auto& line : turn.history) {
+    if (line.speaker == "trainee") r.said.push_back(core::FoldText(line.text));
+  }
+  r.said.push_back(folded);
   for (const auto& signal : persona.signals) {
-    if (signal.answered_by.empty()) continue;
-    bool said = AnyOf(folded, signal.answered_by);
-    for (const auto& line : turn.history) {
-      if (said) break;
-      said = line.speaker == "trainee" && AnyOf(core::FoldText(line.text), signal.answered_by);
-    }
-    if (said) r.answered.insert(signal.id);
+    if (r.SaidAny(signal.answered_by)) r.answered.insert(signal.id);
   }
 
   // Offering.

@@ -45,6 +45,11 @@ struct TraineeReading {
   bool off_topic = false;  // nothing about the sale at all
   bool filler = false;     // "ok", "嗯嗯": says nothing
   bool greeting = false;
+
+  // Every message of the trainee so far, this one last, folded once for the cue matches.
+  std::vector<std::string> said;
+  // Whether any of them holds one of `cues`.
+  bool SaidAny(const std::vector<std::string>& cues) const;
 };
 
 TraineeReading ReadTurn(const conversation::TurnContext& turn, const PersonaModel& persona);
