@@ -141,6 +141,9 @@ asio::awaitable<core::Result<TurnAdmission>> TurnCoordinator::Submit(identity::P
     }
     auto record = co_await deps_.ledger.Find(request.session_id, request.turn_id);
     if (!record) co_return core::Fail(record.error());
+    if (record->state == TurnRecord::State::kRunning) {
+      co_return TurnAdmission{.status = TurnAdmission::Status::kAttached, .replay = {}, .retry_after = {}};
+    }
     if (record->state == TurnRecord::State::kCommitted) {
       const std::int64_t count = record->last_seq - record->first_seq + 1;
       auto events = co_await deps_.sessions.EventsAfter(request.session_id, record->first_seq - 1, count);

@@ -15,7 +15,9 @@
 namespace salesboost::conversation {
 
 struct TurnRecord {
-  enum class State { kUnknown, kCommitted, kAborted };
+  // kRunning: another instance has claimed this turn_id and runs it now (a
+  // distributed ledger only); its events reach the session's subscriber.
+  enum class State { kUnknown, kCommitted, kAborted, kRunning };
   State state = State::kUnknown;
   std::int64_t first_seq = 0;  // kCommitted: the turn's events are first_seq..last_seq
   std::int64_t last_seq = 0;
@@ -24,7 +26,9 @@ struct TurnRecord {
 class TurnLedger {
  public:
   virtual ~TurnLedger() = default;
-  // The latest attempt of `turn_id` in the session.
+  // The latest attempt of `turn_id` in the session. A distributed ledger also
+  // claims an unknown or aborted turn_id for the caller, so that the same
+  // turn_id sent to two instances at once runs once.
   virtual boost::asio::awaitable<core::Result<TurnRecord>> Find(std::string session_id, std::string turn_id) = 0;
 };
 
