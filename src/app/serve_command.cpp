@@ -33,6 +33,7 @@
 #include "build_info.hpp"
 #include "conversation/in_process_live_buffer.hpp"
 #include "conversation/in_process_session_hub.hpp"
+#include "conversation/in_process_session_leases.hpp"
 #include "conversation/session_feed.hpp"
 #include "conversation/store_turn_ledger.hpp"
 #include "core/clock.hpp"
@@ -195,6 +196,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   conversation::SessionStore session_store(**store, clock);
   conversation::InProcessSessionHub session_hub;
   conversation::InProcessLiveBuffer live_buffer;
+  conversation::InProcessSessionLeases session_leases;
   conversation::SessionService session_service(session_store, catalog, *ids);
   conversation::StoreTurnLedger turn_ledger(session_store);
   // Everything connections refer to is declared before the I/O pool, so it
@@ -272,6 +274,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                     .catalog = catalog,
                                     .hub = session_hub,
                                     .live = live_buffer,
+                                    .leases = session_leases,
                                     .ledger = turn_ledger,
                                     .turn_limiter = turn_limiter,
                                     .agents = *agents,

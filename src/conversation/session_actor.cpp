@@ -112,6 +112,11 @@ std::optional<std::string> SessionActor::TextOfLocked(const std::string& turn_id
   return it->text;
 }
 
+bool SessionActor::Busy() const {
+  std::lock_guard lock(mutex_);
+  return draining_ || !jobs_.empty();
+}
+
 bool SessionActor::Retire(bool crowded) const {
   std::lock_guard lock(mutex_);
   return !draining_ && jobs_.empty() && (state_.ended || !loaded_ || crowded);
@@ -123,13 +128,98 @@ void SessionActor::RefreshKnownLocked() {
 
 asio::awaitable<void> SessionActor::Drain() {
   for (;;) {
-    ActorJob job;
+    bool loads_only = false;
     {
       std::lock_guard lock(mutex_);
       if (jobs_.empty()) {
         draining_ = false;
         co_return;
       }
+      loads_only = std::all_of(jobs_.begin(), jobs_.end(),
+                               [](const ActorJob& j) { return j.kind == ActorJob::Kind::kLoad; });
+    }
+    // A recovery load never waits: a live holder is running the session, so nothing was lost.
+    const auto wait = loads_only ? std::chrono::milliseconds(0) : ctx_.lease_wait;
+    auto lease = co_await ctx_.leases.Acquire(session_id_, wait);
+    if (!lease) {
+      const bool held_elsewhere = lease.error().code == core::ErrorCode::kResourceExhausted;
+      if (loads_only && held_elsewhere) {
+        SettleQueued(core::Ok());
+        continue;
+      }
+      if (lease.error().code != core::ErrorCode::kUnavailable || !loaded_) {
+        // Another instance keeps the session, or the lease service is down and
+        // this process never served it: it cannot be taken over now.
+        ctx_.logger.Warn("session_lease_refused", {{"session_id", session_id_}, {"error", lease.error().message}});
+        SettleQueued(core::Fail(lease.error()));
+        continue;
+      }
+      // The lease service is down but this process served the session last:
+      // it goes on from its own state; the store's fences stop it if another wrote since.
+      ctx_.logger.Warn("session_lease_unavailable", {{"session_id", session_id_}, {"error", lease.error().message}});
+      co_await RunJobs();
+      continue;
+    }
+    if (!lease->continued) loaded_ = false;  // another instance wrote the session since: read it again
+    lease_lost_ = false;
+    auto jobs = RunJobs();
+    auto keep = KeepLease(*lease);
+    co_await (std::move(jobs) || std::move(keep));
+    if (!lease_lost_) {
+      if (auto released = co_await ctx_.leases.Release(session_id_, *lease); !released) {
+        ctx_.logger.Warn("session_lease_release_failed",
+                         {{"session_id", session_id_}, {"error", released.error().message}});
+      }
+    }
+  }
+}
+
+void SessionActor::SettleQueued(const core::Result<void>& outcome) {
+  // A successful outcome settles loads only; a job queued since is run next.
+  std::deque<ActorJob> settled;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& job : jobs_) {
+      if (!outcome || job.kind == ActorJob::Kind::kLoad) settled.push_back(std::move(job));
+    }
+    std::erase_if(jobs_, [&](const ActorJob& job) { return !outcome || job.kind == ActorJob::Kind::kLoad; });
+  }
+  for (auto& job : settled) {
+    if (job.ready) LoadCompletion::Set(job.ready, outcome);
+    if (outcome) continue;
+    Refuse(job, outcome.error());
+    if (job.done) EndCompletion::Set(job.done, core::Fail(outcome.error()));
+  }
+}
+
+asio::awaitable<void> SessionActor::KeepLease(Lease lease) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  for (;;) {
+    timer.expires_after(lease_lost_ ? std::chrono::hours(24) : ctx_.leases.RenewInterval());
+    if (auto [ec] = co_await timer.async_wait(kTuple); ec) co_return;  // the jobs are done
+    if (lease_lost_) continue;
+    auto renewed = co_await ctx_.leases.Renew(session_id_, lease);
+    if (!renewed) {
+      // Unreachable, not lost: keep going; the store's fences guard the writes.
+      ctx_.logger.Warn("session_lease_renew_failed", {{"session_id", session_id_}, {"error", renewed.error().message}});
+      continue;
+    }
+    if (*renewed) continue;
+    // Another instance took the session over: stop the running turn; its
+    // commit is fenced in the store, and the next job reads the session again.
+    ctx_.logger.Warn("session_lease_lost", {{"session_id", session_id_}});
+    lease_lost_ = true;
+    std::lock_guard lock(mutex_);
+    if (cancel_) cancel_();
+  }
+}
+
+asio::awaitable<void> SessionActor::RunJobs() {
+  for (;;) {
+    ActorJob job;
+    {
+      std::lock_guard lock(mutex_);
+      if (jobs_.empty() || lease_lost_) co_return;
       job = std::move(jobs_.front());
       jobs_.pop_front();
       if (job.kind == ActorJob::Kind::kTurn) {
@@ -166,6 +256,7 @@ asio::awaitable<void> SessionActor::Drain() {
         ctx_.logger.Warn("live_buffer_clear_failed", {{"session_id", session_id_}, {"error", cleared.error().message}});
       }
     }
+    if (lease_lost_) loaded_ = false;
     std::lock_guard lock(mutex_);
     running_turn_.clear();
     running_text_.clear();
@@ -253,7 +344,7 @@ asio::awaitable<core::Result<void>> SessionActor::EmitProvisional(std::vector<Ne
   const auto needed = next_seq_ + static_cast<std::int64_t>(events.size()) - 1;
   while (needed > reserved_) {
     const std::int64_t target = needed + ctx_.seq_reservation;
-    auto reserved = co_await ctx_.sessions.Reserve(session_id_, events.front().turn_id, target);
+    auto reserved = co_await ctx_.sessions.Reserve(session_id_, events.front().turn_id, state_.last_seq, target);
     if (!reserved) {
       emit_failed_ = true;
       release();
@@ -365,12 +456,14 @@ asio::awaitable<void> SessionActor::RunTurn(ActorJob& job) {
     ending = ending_;
   }
   if (outcome.index() == 1) {
-    co_await Abort(job.turn_id, ending ? "session_ended" : "deadline");
+    co_await Abort(job.turn_id, lease_lost_ ? "taken_over" : ending ? "session_ended" : "deadline");
     co_return;
   }
   auto& [opened, parts] = std::get<0>(outcome);
   if (!opened) {
     // Nothing of the turn went out: it is refused, as if it had never started.
+    // A fenced reservation means another instance wrote the session: read it again.
+    if (opened.error().code == core::ErrorCode::kAborted) loaded_ = false;
     Refuse(job, opened.error());
     co_return;
   }

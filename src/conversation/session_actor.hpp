@@ -38,6 +38,7 @@
 #include "conversation/conversation_state.hpp"
 #include "conversation/live_buffer.hpp"
 #include "conversation/session_hub.hpp"
+#include "conversation/session_leases.hpp"
 #include "conversation/session_store.hpp"
 #include "conversation/turn_pipeline.hpp"
 #include "core/completion.hpp"
@@ -66,7 +67,9 @@ struct ActorJob {
 struct ActorContext {
   std::chrono::milliseconds turn_deadline{60000};
   std::int64_t seq_reservation = 64;  // seqs reserved in the store at a time
+  std::chrono::milliseconds lease_wait{60000};  // how long a job waits for another instance to release the session
   SessionStore& sessions;
+  SessionLeases& leases;
   catalog::CatalogRepository& catalog;
   SessionHub& hub;
   LiveBuffer& live;
@@ -107,8 +110,11 @@ class SessionActor {
   };
   Known Peek(const std::string& turn_id) const;
 
-  // Runs queued jobs until none is left.
+  // Runs queued jobs until none is left, holding the session's lease meanwhile.
   boost::asio::awaitable<void> Drain();
+
+  // A Drain is running or jobs are queued.
+  bool Busy() const;
 
   // With no Drain running and no job queued: whether the actor may be
   // forgotten (ended, never loaded, or `crowded` with idle actors).
@@ -117,6 +123,12 @@ class SessionActor {
  private:
   class Emitter;
 
+  // Runs jobs until none is left or the lease is lost.
+  boost::asio::awaitable<void> RunJobs();
+  // Renews the lease until cancelled; marks it lost and stops the running turn when taken over.
+  boost::asio::awaitable<void> KeepLease(Lease lease);
+  // Completes every queued job with `outcome` (loads) or refuses it (turns, ends) with its error.
+  void SettleQueued(const core::Result<void>& outcome);
   boost::asio::awaitable<core::Result<void>> Load();
   boost::asio::awaitable<void> RunTurn(ActorJob& job);
   boost::asio::awaitable<void> RunEnd(ActorJob& job);
@@ -150,8 +162,9 @@ class SessionActor {
   };
   std::optional<Snapshot> known_;  // guarded by mutex_: refreshed after the load and every commit
 
-  // Touched only by the Drain coroutine.
+  // Touched only by the Drain coroutine (and KeepLease beside it, on the same executor).
   bool loaded_ = false;
+  bool lease_lost_ = false;  // the lease held by this drain was taken over
   Session session_;
   boost::json::object scenario_;
   boost::json::object persona_;

@@ -225,12 +225,17 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(st
 }
 
 boost::asio::awaitable<core::Result<void>> SessionStore::Reserve(std::string session_id, std::string turn_id,
+                                                                 std::int64_t expected_last_seq,
                                                                  std::int64_t reserved_seq) {
   TransactionFn reserve = [&](Transaction& tx) -> core::Result<void> {
-    auto updated =
-        tx.Execute("UPDATE sessions SET reserved_seq = ?, running_turn_id = ? WHERE id = ? AND status = 'active'",
-                   {reserved_seq, turn_id, session_id});
-    return updated ? core::Ok() : core::Fail(updated.error());
+    auto updated = tx.Execute(
+        "UPDATE sessions SET reserved_seq = ?, running_turn_id = ? WHERE id = ? AND status = 'active' AND last_seq = ?",
+        {reserved_seq, turn_id, session_id, expected_last_seq});
+    if (!updated) return core::Fail(updated.error());
+    if (*updated == 0) {
+      return core::Fail(core::ErrorCode::kAborted, "the session changed: another writer took it over");
+    }
+    return core::Ok();
   };
   co_return co_await store_.Transact(std::move(reserve));
 }

@@ -46,9 +46,11 @@ class SessionStore {
   };
   // Returns the events as stored (with created_at).
   boost::asio::awaitable<core::Result<std::vector<Event>>> Append(std::string session_id, Commit commit);
-  // Records that seqs up to `reserved_seq` may be in use by `turn_id`'s live events.
+  // Records that seqs up to `reserved_seq` may be in use by `turn_id`'s live
+  // events. Fenced like Append: kAborted unless the session is active and its
+  // last seq is still `expected_last_seq` (another writer took it over).
   boost::asio::awaitable<core::Result<void>> Reserve(std::string session_id, std::string turn_id,
-                                                     std::int64_t reserved_seq);
+                                                     std::int64_t expected_last_seq, std::int64_t reserved_seq);
   // Seqs of `turn_id`'s turn.started, turn.done and turn.aborted events, oldest first.
   struct TurnMark {
     std::int64_t seq = 0;

@@ -61,7 +61,9 @@ TurnCoordinator::TurnCoordinator(CoordinatorOptions options, CoordinatorDeps dep
       pipeline_({.part_deadline = options_.part_deadline}, deps_.agents, deps_.metrics),
       actor_context_{.turn_deadline = options_.turn_deadline,
                      .seq_reservation = options_.seq_reservation,
+                     .lease_wait = options_.lease_wait,
                      .sessions = deps_.sessions,
+                     .leases = deps_.leases,
                      .catalog = deps_.catalog,
                      .hub = deps_.hub,
                      .live = deps_.live,
@@ -202,7 +204,8 @@ asio::awaitable<core::Result<void>> TurnCoordinator::Recover(const Session& sess
   if (session.status != SessionStatus::kActive || session.reserved_seq <= session.last_seq) co_return core::Ok();
   {
     std::lock_guard lock(mutex_);
-    if (actors_.contains(session.id)) co_return core::Ok();  // a turn of this process is running
+    // A job of this process is running: the reservation is its turn's.
+    if (auto it = actors_.find(session.id); it != actors_.end() && it->second->Busy()) co_return core::Ok();
   }
   const auto executor = co_await asio::this_coro::executor;
   auto ready = std::make_shared<core::Completion<core::Result<void>>>(executor);

@@ -25,6 +25,7 @@
 #include "conversation/live_buffer.hpp"
 #include "conversation/session_actor.hpp"
 #include "conversation/session_hub.hpp"
+#include "conversation/session_leases.hpp"
 #include "conversation/session_service.hpp"
 #include "conversation/session_store.hpp"
 #include "conversation/turn_ledger.hpp"
@@ -42,6 +43,7 @@ struct CoordinatorOptions {
   std::chrono::milliseconds turn_deadline{60000};
   std::chrono::milliseconds part_deadline{30000};  // each of NPC, coach, compliance, evaluation
   std::int64_t seq_reservation = 64;               // seqs reserved in the store at a time
+  std::chrono::milliseconds lease_wait{60000};     // a job waits this long for another instance to release a session
   std::size_t max_idle_sessions = 10000;           // idle session states kept in memory
 };
 
@@ -51,6 +53,7 @@ struct CoordinatorDeps {
   catalog::CatalogRepository& catalog;
   SessionHub& hub;
   LiveBuffer& live;
+  SessionLeases& leases;
   TurnLedger& ledger;
   core::RateLimiter& turn_limiter;  // keyed by user id
   Agents& agents;

@@ -70,6 +70,41 @@ asio::awaitable<void> Sleep(milliseconds duration) {
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
+// SessionLeases as another instance would make them look: held elsewhere for
+// a while, taken over, unreachable, or granted after another instance wrote.
+class ScriptedLeases final : public SessionLeases {
+ public:
+  bool held_elsewhere = false;  // Acquire waits (or fails at once with no wait)
+  bool continued = true;        // granted leases continue this process's cache
+  bool unavailable = false;     // the lease service is down
+  bool lose_on_renew = false;   // the next Renew says the lease was taken over
+  int acquired = 0;
+  int released = 0;
+
+  asio::awaitable<core::Result<Lease>> Acquire(std::string /*session_id*/, milliseconds wait) override {
+    if (unavailable) co_return core::Fail(core::ErrorCode::kUnavailable, "lease service unreachable");
+    const auto until = std::chrono::steady_clock::now() + wait;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    while (held_elsewhere) {
+      if (std::chrono::steady_clock::now() >= until) {
+        co_return core::Fail(core::ErrorCode::kResourceExhausted, "another instance holds the session");
+      }
+      timer.expires_after(milliseconds(5));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    ++acquired;
+    co_return Lease{.epoch = acquired, .continued = continued};
+  }
+  asio::awaitable<core::Result<bool>> Renew(std::string /*session_id*/, Lease /*lease*/) override {
+    co_return !lose_on_renew;
+  }
+  asio::awaitable<core::Result<void>> Release(std::string /*session_id*/, Lease /*lease*/) override {
+    ++released;
+    co_return core::Ok();
+  }
+  milliseconds RenewInterval() const override { return milliseconds(10); }
+};
+
 class TurnCoordinatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -100,6 +135,7 @@ class TurnCoordinatorTest : public ::testing::Test {
                                  .catalog = *catalog_,
                                  .hub = hub_,
                                  .live = live_,
+                                 .leases = leases_,
                                  .ledger = *ledger_,
                                  .turn_limiter = limiter_,
                                  .agents = fakes_.agents,
@@ -141,6 +177,7 @@ class TurnCoordinatorTest : public ::testing::Test {
   std::unique_ptr<StoreTurnLedger> ledger_;
   InProcessSessionHub hub_;
   InProcessLiveBuffer live_;
+  ScriptedLeases leases_;
   core::InProcessRateLimiter limiter_{{.per_minute = 600, .burst = 100}, clock_};
   testing::FakeAgents fakes_;
   std::unique_ptr<core::MetricsRegistry> metrics_;
@@ -284,7 +321,7 @@ TEST_F(TurnCoordinatorTest, TheTurnDeadlineAbortsTheTurn) {
 }
 
 TEST_F(TurnCoordinatorTest, SeqsReservedByADeadProcessAreRecordedAsLostNotReused) {
-  ASSERT_TRUE(core::RunSync(sessions_->Reserve(session_.id, "t9", 4)));  // a turn held seqs 2..4, then the process died
+  ASSERT_TRUE(core::RunSync(sessions_->Reserve(session_.id, "t9", 1, 4)));  // a turn held seqs 2..4, then the process died
   auto session = core::RunSync(sessions_->Get("default", session_.id));
   ASSERT_TRUE(session);
   ASSERT_TRUE(core::RunSync(coordinator_->Recover(*session)));
@@ -396,4 +433,121 @@ TEST_F(TurnCoordinatorTest, AWhiteSpaceTurnIsInvalidAndLeavesNoTrace) {
 }
 
 }  // namespace
+TEST_F(TurnCoordinatorTest, ATurnWaitsWhileAnotherInstanceHoldsTheSessionThenRuns) {
+  leases_.held_elsewhere = true;
+  auto scenario = [this]() -> asio::awaitable<std::size_t> {
+    auto admitted = co_await Submit("t1");
+    EXPECT_TRUE(admitted);
+    co_await Sleep(milliseconds(40));
+    const std::size_t before = Log().size();
+    leases_.held_elsewhere = false;  // the other instance released it
+    co_return before;
+  };
+  EXPECT_EQ(core::RunSync(scenario()), 1u) << "nothing ran while the lease was held elsewhere";
+  EXPECT_EQ(Log().back().Type(), "turn.done");
+  EXPECT_EQ(leases_.acquired, 1);
+  EXPECT_EQ(leases_.released, 1) << "released once the queue is empty";
+}
+
+TEST_F(TurnCoordinatorTest, ATurnStillHeldElsewhereAfterTheWaitIsRefused) {
+  Rebuild({.lease_wait = milliseconds(30)});
+  leases_.held_elsewhere = true;
+  ASSERT_TRUE(core::RunSync(Submit("t1")));
+  ASSERT_EQ(refused_.size(), 1u);
+  EXPECT_EQ(refused_.front().code, core::ErrorCode::kResourceExhausted);
+  EXPECT_EQ(Log().size(), 1u);
+}
+
+TEST_F(TurnCoordinatorTest, AJoinDoesNotAbortATurnALiveInstanceIsRunning) {
+  // Another instance reserved seqs 2..4 for its running turn and still holds the lease.
+  ASSERT_TRUE(core::RunSync(sessions_->Reserve(session_.id, "t9", 1, 4)));
+  leases_.held_elsewhere = true;
+  Join(0);
+  EXPECT_EQ(Types(Log()), (std::vector<std::string_view>{"session.ready"})) << "nothing recorded as lost";
+  leases_.held_elsewhere = false;  // the instance is gone: the next join records the lost seqs
+  Join(0);
+  EXPECT_EQ(Log().back().As<TurnAborted>()->reason, "interrupted");
+}
+
+TEST_F(TurnCoordinatorTest, TwoInstancesTakingTurnsReadEachOthersWrites) {
+  ASSERT_TRUE(core::RunSync(Submit("t1")));  // this instance, which now caches the session
+  // The other instance: its own coordinator over the same store.
+  InProcessSessionHub other_hub;
+  InProcessLiveBuffer other_live;
+  ScriptedLeases other_leases;
+  core::MetricsRegistry other_metrics;
+  TurnCoordinator other({}, CoordinatorDeps{.sessions = *sessions_,
+                                            .service = *service_,
+                                            .catalog = *catalog_,
+                                            .hub = other_hub,
+                                            .live = other_live,
+                                            .leases = other_leases,
+                                            .ledger = *ledger_,
+                                            .turn_limiter = limiter_,
+                                            .agents = fakes_.agents,
+                                            .metrics = other_metrics,
+                                            .logger = core::Logger::ToString(log_, core::LogLevel::kError)});
+  other_leases.continued = false;
+  ASSERT_TRUE(core::RunSync(other.Submit(who_, TurnRequest{.session_id = session_.id,
+                                                           .turn_id = "t2",
+                                                           .text = "What matters most to you?",
+                                                           .on_refused = {}})));
+  ASSERT_EQ(Log().back().Type(), "turn.done");
+  leases_.continued = false;  // the lease comes back after the other instance held it
+  ASSERT_TRUE(core::RunSync(Submit("t3")));
+  const auto log = Log();
+  EXPECT_EQ(log.back().Type(), "turn.done");
+  EXPECT_EQ(FoldEvents(log).turns, 3) << "each instance committed after the other's turn";
+  EXPECT_TRUE(refused_.empty());
+  for (std::size_t i = 0; i < log.size(); ++i) EXPECT_EQ(log[i].seq, static_cast<std::int64_t>(i) + 1);
+}
+
+TEST_F(TurnCoordinatorTest, ATurnWhoseLeaseIsTakenOverIsAborted) {
+  fakes_.npc->hang = true;
+  leases_.lose_on_renew = true;
+  ASSERT_TRUE(core::RunSync(Submit("t1")));
+  const auto log = Log();
+  ASSERT_EQ(log.back().Type(), "turn.aborted");
+  EXPECT_EQ(log.back().As<TurnAborted>()->reason, "taken_over");
+  EXPECT_EQ(leases_.released, 0) << "a lost lease is not released";
+}
+
+TEST_F(TurnCoordinatorTest, AStaleWriterIsFencedByTheStore) {
+  ASSERT_TRUE(core::RunSync(Submit("t1")));  // cached here with last_seq at the end of t1
+  const auto last = Log().back().seq;
+  // Another instance wrote since, but this process believes its lease continued (a paused owner).
+  ASSERT_TRUE(core::RunSync(sessions_->Reserve(session_.id, "x", last, last + 2)));
+  ASSERT_TRUE(core::RunSync(sessions_->Append(
+      session_.id, SessionStore::Commit{.expected_last_seq = last,
+                                        .events = {Event{.seq = last + 1,
+                                                         .turn_id = "x",
+                                                         .body = TurnAborted{.reason = "interrupted"},
+                                                         .created_at = {}}},
+                                        .turns = 0,
+                                        .ends = false})));
+  auto stale = core::RunSync(sessions_->Reserve(session_.id, "t2", last, last + 64));
+  ASSERT_FALSE(stale);
+  EXPECT_EQ(stale.error().code, core::ErrorCode::kAborted) << "a reservation over another writer is refused";
+  ASSERT_TRUE(core::RunSync(Submit("t2")));
+  const auto log = Log();
+  EXPECT_EQ(log[static_cast<std::size_t>(last)].turn_id, "x") << "the other writer's event is intact";
+  EXPECT_NE(log.back().Type(), "turn.done") << "the stale owner's turn did not commit over it";
+  ASSERT_EQ(refused_.size(), 1u);
+  EXPECT_EQ(refused_.front().code, core::ErrorCode::kAborted);
+  ASSERT_TRUE(core::RunSync(Submit("t3")));
+  EXPECT_EQ(Log().back().Type(), "turn.done") << "it read the session again and went on";
+}
+
+TEST_F(TurnCoordinatorTest, WithTheLeaseServiceDownOnlyASessionServedHereGoesOn) {
+  ASSERT_TRUE(core::RunSync(Submit("t1")));
+  leases_.unavailable = true;
+  ASSERT_TRUE(core::RunSync(Submit("t2")));
+  EXPECT_EQ(Log().back().Type(), "turn.done") << "served here before: it goes on";
+  EXPECT_TRUE(refused_.empty());
+  Rebuild();  // a process that never served it
+  ASSERT_TRUE(core::RunSync(Submit("t3")));
+  ASSERT_EQ(refused_.size(), 1u);
+  EXPECT_EQ(refused_.front().code, core::ErrorCode::kUnavailable);
+}
+
 }  // namespace salesboost::conversation
