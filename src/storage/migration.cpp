@@ -21,9 +21,21 @@ constexpr std::string_view kCreateTable =
 
 std::string NowIso8601() { return core::IsoSeconds(std::chrono::system_clock::now()); }
 
+// Whether schema_migrations exists (a read-only transaction cannot create it).
+core::Result<bool> HasMigrationsTable(Transaction& tx, std::string_view engine) {
+  auto rows = engine == "postgres"
+                  ? tx.Query("SELECT COUNT(*) FROM information_schema.tables "
+                             "WHERE table_schema = current_schema() AND table_name = 'schema_migrations'")
+                  : tx.Query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  if (!rows) return core::Fail(rows.error());
+  return !rows->empty() && rows->front().Int(0) > 0;
+}
+
 // version -> checksum of what the database has applied.
-core::Result<std::map<int, std::string>> Applied(Transaction& tx) {
-  if (auto created = tx.Execute(kCreateTable); !created) return core::Fail(created.error());
+core::Result<std::map<int, std::string>> Applied(Transaction& tx, bool create = true) {
+  if (create) {
+    if (auto created = tx.Execute(kCreateTable); !created) return core::Fail(created.error());
+  }
   auto rows = tx.Query("SELECT version, checksum FROM schema_migrations ORDER BY version");
   if (!rows) return core::Fail(rows.error());
   std::map<int, std::string> applied;
@@ -71,14 +83,18 @@ std::string MigrationChecksum(const Migration& migration) {
 
 boost::asio::awaitable<core::Result<SchemaStatus>> ReadSchemaStatus(Store& store, std::vector<Migration> migrations) {
   SchemaStatus status{.current = 0, .latest = Latest(migrations)};
+  const std::string engine(store.Engine());
   TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
-    auto applied = Applied(tx);
+    auto exists = HasMigrationsTable(tx, engine);
+    if (!exists) return core::Fail(exists.error());
+    if (!*exists) return core::Ok();  // an empty database
+    auto applied = Applied(tx, false);
     if (!applied) return core::Fail(applied.error());
     if (auto ok = CheckCompatible(*applied, migrations); !ok) return ok;
     status.current = applied->empty() ? 0 : applied->rbegin()->first;
     return core::Ok();
   };
-  auto result = co_await store.Transact(std::move(read));
+  auto result = co_await store.Read(std::move(read));
   if (!result) co_return core::Fail(result.error());
   co_return status;
 }
@@ -88,10 +104,15 @@ boost::asio::awaitable<core::Result<std::vector<int>>> ApplyMigrations(Store& st
   std::sort(migrations.begin(), migrations.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
   std::vector<int> applied_now;
+  const bool postgres = store.Engine() == "postgres";
   for (const auto& migration : migrations) {
     // One transaction per migration; re-reading the applied set inside it makes
-    // concurrent migrators safe (the store serialises writers).
+    // concurrent migrators safe (the store serialises writers; on PostgreSQL an advisory lock does).
     TransactionFn apply = [&](Transaction& tx) -> core::Result<void> {
+      if (postgres) {
+        // PostgreSQL runs writers side by side: one migrator at a time, across processes.
+        if (auto locked = tx.Query("SELECT pg_advisory_xact_lock(7420135)"); !locked) return core::Fail(locked.error());
+      }
       auto applied = Applied(tx);
       if (!applied) return core::Fail(applied.error());
       if (auto ok = CheckCompatible(*applied, migrations); !ok) return ok;
