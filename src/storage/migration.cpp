@@ -43,8 +43,8 @@ core::Result<std::map<int, std::string>> Applied(Transaction& tx, bool create = 
   return applied;
 }
 
-core::Result<void> CheckCompatible(const std::map<int, std::string>& applied,
-                                   const std::vector<Migration>& migrations) {
+core::Result<void> CheckCompatible(const std::map<int, std::string>& applied, const std::vector<Migration>& migrations,
+                                   std::string_view engine) {
   std::map<int, const Migration*> known;
   for (const auto& m : migrations) known.emplace(m.version, &m);
   for (const auto& [version, checksum] : applied) {
@@ -55,7 +55,7 @@ core::Result<void> CheckCompatible(const std::map<int, std::string>& applied,
                                     "upgrade salesboost",
                                     version));
     }
-    if (MigrationChecksum(*it->second) != checksum) {
+    if (MigrationChecksum(*it->second, engine) != checksum) {
       return core::Fail(
           core::ErrorCode::kFailedPrecondition,
           fmt::format("migration {} ({}) differs from the one applied to this database", version, it->second->name));
@@ -72,9 +72,13 @@ int Latest(const std::vector<Migration>& migrations) {
 
 }  // namespace
 
-std::string MigrationChecksum(const Migration& migration) {
+const std::string& MigrationSql(const Migration& migration, std::string_view engine) {
+  return engine == "postgres" && !migration.postgres_sql.empty() ? migration.postgres_sql : migration.sql;
+}
+
+std::string MigrationChecksum(const Migration& migration, std::string_view engine) {
   std::uint64_t hash = 14695981039346656037ull;
-  for (unsigned char c : migration.sql) {
+  for (unsigned char c : MigrationSql(migration, engine)) {
     hash ^= c;
     hash *= 1099511628211ull;
   }
@@ -90,7 +94,7 @@ boost::asio::awaitable<core::Result<SchemaStatus>> ReadSchemaStatus(Store& store
     if (!*exists) return core::Ok();  // an empty database
     auto applied = Applied(tx, false);
     if (!applied) return core::Fail(applied.error());
-    if (auto ok = CheckCompatible(*applied, migrations); !ok) return ok;
+    if (auto ok = CheckCompatible(*applied, migrations, engine); !ok) return ok;
     status.current = applied->empty() ? 0 : applied->rbegin()->first;
     return core::Ok();
   };
@@ -104,27 +108,30 @@ boost::asio::awaitable<core::Result<std::vector<int>>> ApplyMigrations(Store& st
   std::sort(migrations.begin(), migrations.end(),
             [](const Migration& a, const Migration& b) { return a.version < b.version; });
   std::vector<int> applied_now;
-  const bool postgres = store.Engine() == "postgres";
+  const std::string engine(store.Engine());
+  const bool postgres = engine == "postgres";
   for (const auto& migration : migrations) {
     // One transaction per migration; re-reading the applied set inside it makes
     // concurrent migrators safe (the store serialises writers; on PostgreSQL an advisory lock does).
     TransactionFn apply = [&](Transaction& tx) -> core::Result<void> {
       if (postgres) {
-        // PostgreSQL runs writers side by side: one migrator at a time, across processes.
+        // PostgreSQL runs writers side by side: one migrator at a time, across processes. Read
+        // committed, so that what the previous holder of the lock committed is seen once we hold it.
+        if (auto rc = tx.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED"); !rc) return core::Fail(rc.error());
         if (auto locked = tx.Query("SELECT pg_advisory_xact_lock(7420135)"); !locked) return core::Fail(locked.error());
       }
       auto applied = Applied(tx);
       if (!applied) return core::Fail(applied.error());
-      if (auto ok = CheckCompatible(*applied, migrations); !ok) return ok;
+      if (auto ok = CheckCompatible(*applied, migrations, engine); !ok) return ok;
       if (applied->contains(migration.version)) return core::Ok();
-      if (auto ran = tx.ExecuteScript(migration.sql); !ran) {
+      if (auto ran = tx.ExecuteScript(MigrationSql(migration, engine)); !ran) {
         return core::Fail(ran.error().code, fmt::format("migration {} ({}) failed: {}", migration.version,
                                                         migration.name, ran.error().message));
       }
       auto recorded = tx.Execute(
           "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
           "VALUES (?, ?, ?, ?)",
-          {std::int64_t{migration.version}, migration.name, MigrationChecksum(migration), NowIso8601()});
+          {std::int64_t{migration.version}, migration.name, MigrationChecksum(migration, engine), NowIso8601()});
       if (!recorded) return core::Fail(recorded.error());
       applied_now.push_back(migration.version);
       return core::Ok();

@@ -37,8 +37,8 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 const std::vector<Migration> kTwo = {
-    {1, "notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"},
-    {2, "tags", "CREATE TABLE tags (note_id INTEGER NOT NULL, tag TEXT NOT NULL);"},
+    {1, "notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);", {}},
+    {2, "tags", "CREATE TABLE tags (note_id INTEGER NOT NULL, tag TEXT NOT NULL);", {}},
 };
 
 TEST_F(SqliteStoreTest, OpensInWalModeCreatingDirectories) {
@@ -64,7 +64,7 @@ TEST_F(SqliteStoreTest, MigrationsApplyOnceInOrder) {
 
 TEST_F(SqliteStoreTest, FailingMigrationLeavesNothingBehind) {
   auto store = Open();
-  const std::vector<Migration> broken = {{1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);"}};
+  const std::vector<Migration> broken = {{1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);", {}}};
   auto result = core::RunSync(storage::ApplyMigrations(*store, broken));
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("migration 1 (half) failed"), std::string::npos) << result.error().message;

@@ -35,6 +35,9 @@ using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
 bool IsBroken(PGconn* conn) { return PQstatus(conn) != CONNECTION_OK; }
 
+// Server notices ("relation already exists, skipping") are not errors and not for stderr.
+void IgnoreNotice(void* /*arg*/, const char* /*message*/) {}
+
 std::string Trimmed(const char* text) {
   std::string s = text != nullptr ? text : "";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -258,6 +261,7 @@ core::Result<PGconn*> PostgresStore::Connect() const {
     PQfinish(conn);
     return core::Fail(std::move(error));
   }
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
   const std::string setup = fmt::format("SET statement_timeout = {}", options_.statement_timeout_ms);
   if (auto set = Exec(conn, setup.c_str(), "connect"); !set) {
     PQfinish(conn);
