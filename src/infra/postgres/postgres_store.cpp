@@ -44,6 +44,13 @@ std::string Trimmed(const char* text) {
   return s;
 }
 
+// libpq's first line says what failed; the hints after it are for a terminal.
+std::string FirstLine(const char* text) {
+  std::string s = Trimmed(text);
+  if (const auto end = s.find('\n'); end != std::string::npos) s.resize(end);
+  return s;
+}
+
 core::Error Unavailable(std::string_view detail) {
   return core::Error{ErrorCode::kUnavailable, fmt::format("store unavailable: postgres: {}", detail)};
 }
@@ -52,8 +59,8 @@ core::Error Unavailable(std::string_view detail) {
 core::Error PgError(PGconn* conn, const PGresult* result, std::string_view what) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   const std::string message =
-      Trimmed(result != nullptr && *PQresultErrorMessage(result) != '\0' ? PQresultErrorMessage(result)
-                                                                           : PQerrorMessage(conn));
+      FirstLine(result != nullptr && *PQresultErrorMessage(result) != '\0' ? PQresultErrorMessage(result)
+                                                                             : PQerrorMessage(conn));
   const std::string_view sqlstate = state != nullptr ? state : "";
   if (IsBroken(conn) || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
       sqlstate == "57P03") {
@@ -257,7 +264,7 @@ core::Result<PGconn*> PostgresStore::Connect() const {
   PGconn* conn = PQconnectdbParams(keys, values, 1);
   if (conn == nullptr) return core::Fail(Unavailable("cannot connect: out of memory"));
   if (IsBroken(conn)) {
-    core::Error error = Unavailable(fmt::format("cannot connect: {}", Trimmed(PQerrorMessage(conn))));
+    core::Error error = Unavailable(fmt::format("cannot connect: {}", FirstLine(PQerrorMessage(conn))));
     PQfinish(conn);
     return core::Fail(std::move(error));
   }
