@@ -20,7 +20,7 @@ struct DataOptions {
 struct StoreOptions {
   std::string driver = "sqlite";  // "sqlite" (embedded) or "postgres"
   infra::SqliteOptions sqlite;
-  infra::PostgresOptions postgres;  // driver "postgres"; dsn is a secret reference until resolved
+  infra::PostgresOptions postgres;    // driver "postgres"; dsn is a secret reference until resolved
   std::int64_t blocking_threads = 4;  // threads for blocking store calls
 };
 

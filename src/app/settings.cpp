@@ -127,8 +127,8 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Secret("store.postgres_dsn",
                      "secret reference for the PostgreSQL connection string (libpq DSN or URI); driver postgres",
                      SB_FIELD(store.postgres.dsn)));
-  s.push_back(Int("store.postgres_pool_size", "PostgreSQL connections at most", 1, 1024,
-                  SB_FIELD(store.postgres.pool_size)));
+  s.push_back(
+      Int("store.postgres_pool_size", "PostgreSQL connections at most", 1, 1024, SB_FIELD(store.postgres.pool_size)));
   s.push_back(Int("store.postgres_connect_timeout_ms", "give up connecting to PostgreSQL after this long", 1, kDay,
                   SB_FIELD(store.postgres.connect_timeout_ms)));
   s.push_back(Int("store.postgres_statement_timeout_ms", "PostgreSQL statement_timeout per connection; 0 = none", 0,

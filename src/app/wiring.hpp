@@ -28,7 +28,7 @@ std::optional<AppConfig> ResolveOrReport(const LoadedConfig& loaded, core::Secre
 // configuration a command runs with, or nullopt after printing why not.
 std::optional<AppConfig> LoadResolvedOrReport(const ConfigInput& input);
 
-// Opens the configured store: SQLite (creating data.dir if needed) or
+// Opens the configured store (creating data.dir if needed): SQLite or
 // PostgreSQL (store.driver). Its metrics go to `metrics` when given.
 core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool,
                                                         core::MetricsRegistry* metrics = nullptr);

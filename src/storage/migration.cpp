@@ -24,8 +24,9 @@ std::string NowIso8601() { return core::IsoSeconds(std::chrono::system_clock::no
 // Whether schema_migrations exists (a read-only transaction cannot create it).
 core::Result<bool> HasMigrationsTable(Transaction& tx, std::string_view engine) {
   auto rows = engine == "postgres"
-                  ? tx.Query("SELECT COUNT(*) FROM information_schema.tables "
-                             "WHERE table_schema = current_schema() AND table_name = 'schema_migrations'")
+                  ? tx.Query(
+                        "SELECT COUNT(*) FROM information_schema.tables "
+                        "WHERE table_schema = current_schema() AND table_name = 'schema_migrations'")
                   : tx.Query("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
   if (!rows) return core::Fail(rows.error());
   return !rows->empty() && rows->front().Int(0) > 0;

@@ -27,9 +27,7 @@ StoreMetrics::StoreMetrics(core::MetricsRegistry& registry, std::string engine)
       idle_(Connections(registry).With({engine_, "idle"})),
       busy_(Connections(registry).With({engine_, "busy"})) {}
 
-void StoreMetrics::ObserveTransaction(bool read_only, double seconds) {
-  (read_only ? read_ : write_).Observe(seconds);
-}
+void StoreMetrics::ObserveTransaction(bool read_only, double seconds) { (read_only ? read_ : write_).Observe(seconds); }
 
 void StoreMetrics::CountError(core::ErrorCode code) { errors_.With({engine_, core::ErrorCodeName(code)}).Inc(); }
 

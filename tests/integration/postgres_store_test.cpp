@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <latch>
 
 #include "core/run_sync.hpp"
 #include "infra/postgres/postgres_store.hpp"
@@ -169,6 +170,26 @@ TEST_F(PostgresStoreTest, AnOutageIsUnavailableLeavesNothingHalfWrittenAndThePoo
   EXPECT_EQ(Count(*store, "notes WHERE body = 'half'"), 0);
   const std::string text = metrics_.WritePrometheus();
   EXPECT_NE(text.find("salesboost_store_errors_total{engine=\"postgres\",code=\"unavailable\"}"), std::string::npos);
+
+  // Several idle connections, all stale after a restart nobody saw: the next call still succeeds.
+  std::latch together(3);
+  std::vector<std::future<core::Result<void>>> readers;
+  for (int i = 0; i < 3; ++i) {
+    readers.push_back(std::async(std::launch::async, [&] {
+      TransactionFn meet = [&](Transaction&) -> core::Result<void> {
+        together.arrive_and_wait();
+        return core::Ok();
+      };
+      return core::RunSync(store->Read(std::move(meet)));
+    }));
+  }
+  for (auto& reader : readers) ASSERT_TRUE(reader.get());
+  EXPECT_GE(store->OpenConnections(), 3);
+  server_->Stop();
+  server_->Start();
+  auto first = Exec(*store, "INSERT INTO notes VALUES (6, 'after a quiet restart')");
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(Count(*store, "notes"), 3);
 }
 
 TEST_F(PostgresStoreTest, AWrongDsnFailsToOpenAsUnavailableWithoutTheSecret) {

@@ -59,8 +59,8 @@ std::unique_ptr<PostgresServer> PostgresServer::Launch() {
   if (init.exit_code != 0) throw std::runtime_error("postgres harness: initdb failed:\n" + init.out + init.err);
   server->port_ = FreePort();
   server->Start();
-  auto created = server->Run("createdb", {"-h", "127.0.0.1", "-p", std::to_string(server->port_), "-U", "postgres",
-                                          "salesboost"});
+  auto created =
+      server->Run("createdb", {"-h", "127.0.0.1", "-p", std::to_string(server->port_), "-U", "postgres", "salesboost"});
   if (created.exit_code != 0) throw std::runtime_error("postgres harness: createdb failed:\n" + created.err);
   return server;
 }
@@ -81,9 +81,8 @@ CommandResult PostgresServer::Run(const std::string& tool, const std::vector<std
 
 void PostgresServer::Start() {
   if (running_) return;
-  const std::string options = "-p " + std::to_string(port_) + " -h 127.0.0.1 -k " +
-                              (dir_.path() / "socket").string() + " -c fsync=off -c full_page_writes=off" +
-                              " -c max_connections=100";
+  const std::string options = "-p " + std::to_string(port_) + " -h 127.0.0.1 -k " + (dir_.path() / "socket").string() +
+                              " -c fsync=off -c full_page_writes=off" + " -c max_connections=100";
   auto started = Run("pg_ctl", {"-D", (dir_.path() / "data").string(), "-l", (dir_.path() / "server.log").string(),
                                 "-o", options, "-w", "-t", "30", "start"});
   if (started.exit_code != 0) {
@@ -105,7 +104,8 @@ std::string PostgresServer::Dsn(const std::string& database) const {
 
 std::string PostgresServer::CreateDatabase(const std::string& name) {
   auto created = Run("createdb", {"-h", "127.0.0.1", "-p", std::to_string(port_), "-U", "postgres", name});
-  if (created.exit_code != 0) throw std::runtime_error("postgres harness: createdb " + name + " failed:\n" + created.err);
+  if (created.exit_code != 0)
+    throw std::runtime_error("postgres harness: createdb " + name + " failed:\n" + created.err);
   return Dsn(name);
 }
 

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "core/blocking_pool.hpp"
@@ -23,6 +24,10 @@
 namespace salesboost::testing {
 
 enum class TestEngine { kSqlite, kPostgres };
+
+inline void PrintTo(TestEngine engine, std::ostream* os) {
+  *os << (engine == TestEngine::kSqlite ? "sqlite" : "postgres");
+}
 
 inline std::string EngineName(const ::testing::TestParamInfo<TestEngine>& info) {
   return info.param == TestEngine::kSqlite ? "Sqlite" : "Postgres";

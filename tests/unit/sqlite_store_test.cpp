@@ -64,7 +64,8 @@ TEST_F(SqliteStoreTest, MigrationsApplyOnceInOrder) {
 
 TEST_F(SqliteStoreTest, FailingMigrationLeavesNothingBehind) {
   auto store = Open();
-  const std::vector<Migration> broken = {{1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);", {}}};
+  const std::vector<Migration> broken = {
+      {1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);", {}}};
   auto result = core::RunSync(storage::ApplyMigrations(*store, broken));
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("migration 1 (half) failed"), std::string::npos) << result.error().message;

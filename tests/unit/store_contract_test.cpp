@@ -88,7 +88,8 @@ TEST_P(StoreContract, TheShippedMigrationsApplyAndTheirChecksumsAreRecorded) {
 }
 
 TEST_P(StoreContract, FailingMigrationLeavesNothingBehind) {
-  const std::vector<Migration> broken = {{1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);", {}}};
+  const std::vector<Migration> broken = {
+      {1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);", {}}};
   auto result = core::RunSync(storage::ApplyMigrations(*store_, broken));
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("migration 1 (half) failed"), std::string::npos) << result.error().message;

@@ -150,8 +150,11 @@ TEST_P(RepositoryContract, UsersAreCreatedFoundCountedAndUniquePerTenant) {
   auto missing = core::RunSync(users.FindByUsername("default", "bob"));
   ASSERT_TRUE(missing);
   EXPECT_FALSE(missing->has_value());
-  auto again = core::RunSync(users.Create(
-      {.tenant_id = "default", .username = "alice", .display_name = "", .password_hash = "h", .role = identity::Role::kTrainee}));
+  auto again = core::RunSync(users.Create({.tenant_id = "default",
+                                           .username = "alice",
+                                           .display_name = "",
+                                           .password_hash = "h",
+                                           .role = identity::Role::kTrainee}));
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, core::ErrorCode::kAlreadyExists);
   EXPECT_EQ(again.error().message, "user 'alice' already exists");

@@ -58,9 +58,8 @@ core::Error Unavailable(std::string_view detail) {
 // The error of a failed command: by SQLSTATE, or kUnavailable when the connection is gone.
 core::Error PgError(PGconn* conn, const PGresult* result, std::string_view what) {
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-  const std::string message =
-      FirstLine(result != nullptr && *PQresultErrorMessage(result) != '\0' ? PQresultErrorMessage(result)
-                                                                             : PQerrorMessage(conn));
+  const std::string message = FirstLine(
+      result != nullptr && *PQresultErrorMessage(result) != '\0' ? PQresultErrorMessage(result) : PQerrorMessage(conn));
   const std::string_view sqlstate = state != nullptr ? state : "";
   if (IsBroken(conn) || sqlstate.starts_with("08") || sqlstate == "57P01" || sqlstate == "57P02" ||
       sqlstate == "57P03") {
@@ -211,8 +210,8 @@ class PostgresTransaction final : public storage::Transaction {
     for (std::size_t i = 0; i < params.size(); ++i) {
       pointers.push_back(std::holds_alternative<std::nullptr_t>(params[i]) ? nullptr : values[i].c_str());
     }
-    ResultPtr result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), types.data(),
-                                  pointers.data(), nullptr, nullptr, 0));
+    ResultPtr result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), types.data(), pointers.data(),
+                                  nullptr, nullptr, 0));
     const auto status = result != nullptr ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       return core::Fail(PgError(conn_, result.get(), "query"));
@@ -288,9 +287,7 @@ core::Result<PGconn*> PostgresStore::Acquire() {
   const std::uint64_t ticket = next_ticket_++;
   waiters_.push_back(ticket);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.pool_wait_ms);
-  const auto my_turn = [&] {
-    return waiters_.front() == ticket && (!idle_.empty() || open_ < options_.pool_size);
-  };
+  const auto my_turn = [&] { return waiters_.front() == ticket && (!idle_.empty() || open_ < options_.pool_size); };
   if (!freed_.wait_until(lock, deadline, my_turn)) {
     std::erase(waiters_, ticket);
     freed_.notify_all();  // the next in line may be able to go now
@@ -321,6 +318,18 @@ core::Result<PGconn*> PostgresStore::Acquire() {
   return *fresh;
 }
 
+void PostgresStore::DropIdle() {
+  std::vector<PGconn*> stale;
+  {
+    std::lock_guard lock(mutex_);
+    stale.swap(idle_);
+    open_ -= static_cast<int>(stale.size());
+    UpdateGauges();
+    freed_.notify_all();
+  }
+  for (PGconn* conn : stale) PQfinish(conn);
+}
+
 void PostgresStore::Release(PGconn* conn, bool broken) {
   if (broken || IsBroken(conn) || PQtransactionStatus(conn) != PQTRANS_IDLE) {
     PQfinish(conn);
@@ -341,12 +350,17 @@ core::Result<void> PostgresStore::RunOnce(const storage::TransactionFn& fn, bool
   auto conn = Acquire();
   if (!conn) return core::Fail(conn.error());
   PGconn* c = *conn;
-  const char* begin = read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                                : "BEGIN ISOLATION LEVEL SERIALIZABLE";
+  const char* begin =
+      read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL SERIALIZABLE";
   if (auto begun = Exec(c, begin, "begin"); !begun) {
     const bool broken = IsBroken(c);
     Release(c, broken);
-    retry = broken;  // a stale connection (e.g. the server restarted): nothing ran yet
+    if (broken) {
+      // A stale connection (the server restarted): the idle ones are as old, so they go too, and
+      // the transaction is tried once more on a fresh connection (nothing of it ran yet).
+      DropIdle();
+      retry = true;
+    }
     return core::Fail(begun.error());
   }
   PostgresTransaction tx(c);

@@ -18,7 +18,8 @@
 // timeout -> kDeadlineExceeded; a write in a read-only transaction ->
 // kFailedPrecondition. A failed callback or COMMIT rolls back. A connection
 // found broken is closed and replaced; a transaction whose BEGIN fails on a
-// stale connection is retried once on a fresh one (nothing ran yet).
+// stale connection closes the idle ones too (they predate the same restart)
+// and is retried once on a fresh connection (nothing of it ran yet).
 //
 // Thread-safe. The pool (and the registry, when given) must outlive the store.
 #pragma once
@@ -63,6 +64,7 @@ class PostgresStore final : public storage::Store {
   core::Result<pg_conn*> Connect() const;
   core::Result<pg_conn*> Acquire();
   void Release(pg_conn* conn, bool broken);
+  void DropIdle();      // closes every idle connection
   void UpdateGauges();  // mutex_ held
   core::Result<void> RunTransaction(const storage::TransactionFn& fn, bool read_only);
   core::Result<void> RunOnce(const storage::TransactionFn& fn, bool read_only, bool& retry);

@@ -186,8 +186,7 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesyst
   if (auto ok = Exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !ok) return core::Fail(ok.error());
 
   // The reader: opened after the switch to WAL, so it reads beside the writer.
-  const int rrc =
-      sqlite3_open_v2(path.c_str(), &store->reader_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rrc = sqlite3_open_v2(path.c_str(), &store->reader_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rrc != SQLITE_OK) return core::Fail(SqliteError(store->reader_, rrc, "open reader " + path.string()));
   sqlite3_busy_timeout(store->reader_, static_cast<int>(options.busy_timeout_ms));
   sqlite3_extended_result_codes(store->reader_, 1);
