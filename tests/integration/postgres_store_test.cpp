@@ -30,7 +30,7 @@ class PostgresStoreTest : public ::testing::Test {
   std::unique_ptr<infra::PostgresStore> OpenFresh(const std::string& name) {
     return Open(testing::TestPostgresOptions(server_->CreateDatabase(name)));
   }
-  static core::Result<void> Exec(storage::Store& store, std::string sql) {
+  static core::Result<void> Exec(storage::Store& store, const std::string& sql) {
     TransactionFn fn = [sql](Transaction& tx) -> core::Result<void> {
       auto done = tx.Execute(sql);
       return done ? core::Ok() : core::Fail(done.error());
@@ -174,6 +174,7 @@ TEST_F(PostgresStoreTest, AnOutageIsUnavailableLeavesNothingHalfWrittenAndThePoo
   // Several idle connections, all stale after a restart nobody saw: the next call still succeeds.
   std::latch together(3);
   std::vector<std::future<core::Result<void>>> readers;
+  readers.reserve(3);
   for (int i = 0; i < 3; ++i) {
     readers.push_back(std::async(std::launch::async, [&] {
       TransactionFn meet = [&](Transaction&) -> core::Result<void> {
