@@ -16,7 +16,8 @@
 // kAlreadyExists (as SQLite); serialization failure or deadlock -> kAborted,
 // not retried (callbacks may have effects outside the database); statement
 // timeout -> kDeadlineExceeded; a write in a read-only transaction ->
-// kFailedPrecondition. A failed callback or COMMIT rolls back. A connection
+// kFailedPrecondition. A failed callback or COMMIT rolls back (a connection
+// lost during COMMIT itself leaves the outcome unknown: kUnavailable). A connection
 // found broken is closed and replaced; a transaction whose BEGIN fails on a
 // stale connection closes the idle ones too (they predate the same restart)
 // and is retried once on a fresh connection (nothing of it ran yet).
