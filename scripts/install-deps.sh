@@ -15,6 +15,8 @@ PACKAGES=(
   libhnswlib-dev libarchive-dev libxml2-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl
+  # the PostgreSQL store (store.driver = postgres): libpq, and the server its tests start
+  libpq-dev postgresql-15
   # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
   poppler-utils tesseract-ocr
 )

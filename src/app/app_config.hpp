@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 
+#include "infra/postgres/postgres_options.hpp"
 #include "infra/sqlite/sqlite_options.hpp"
 #include "server/server_options.hpp"
 
@@ -17,8 +18,9 @@ struct DataOptions {
 };
 
 struct StoreOptions {
-  std::string driver = "sqlite";  // only "sqlite" for now
+  std::string driver = "sqlite";  // "sqlite" (embedded) or "postgres"
   infra::SqliteOptions sqlite;
+  infra::PostgresOptions postgres;    // driver "postgres"; dsn is a secret reference until resolved
   std::int64_t blocking_threads = 4;  // threads for blocking store calls
 };
 

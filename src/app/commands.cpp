@@ -20,10 +20,10 @@
 namespace salesboost::app {
 
 int RunMigrate(const ConfigInput& input) {
-  auto loaded = LoadOrReport(input);
-  if (!loaded) return kExitConfigError;
+  auto config = LoadResolvedOrReport(input);  // store.postgres_dsn is a secret reference
+  if (!config) return kExitConfigError;
   core::BlockingPool pool(1);
-  auto store = OpenStore(loaded->config, pool);
+  auto store = OpenStore(*config, pool);
   if (!store) {
     std::fprintf(stderr, "error: %s\n", store.error().message.c_str());
     return kExitFailure;
@@ -110,15 +110,15 @@ int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags) {
 }
 
 int RunCatalogImport(const ConfigInput& input, const std::vector<std::string>& paths) {
-  auto loaded = LoadOrReport(input);
-  if (!loaded) return kExitConfigError;
+  auto config = LoadResolvedOrReport(input);  // store.postgres_dsn is a secret reference
+  if (!config) return kExitConfigError;
   const auto files = CourseFiles(paths);
   if (files.empty()) {
     std::fprintf(stderr, "error: no course files (*.json) in the given paths\n");
     return kExitConfigError;
   }
   core::BlockingPool pool(1);
-  auto store = OpenMigratedStoreOrReport(loaded->config, pool);
+  auto store = OpenMigratedStoreOrReport(*config, pool);
   if (!store) return kExitFailure;
   core::SystemClock clock;
   catalog::CatalogRepository catalog(*store, clock);

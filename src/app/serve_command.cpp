@@ -156,8 +156,9 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                            {"commit", build_info::kGitCommit},
                            {"config_file", loaded->file ? loaded->file->string() : std::string("none")}});
 
+  core::MetricsRegistry metrics;  // before the store, which reports into it
   core::BlockingPool blocking(static_cast<int>(config.store.blocking_threads));
-  auto store = OpenStore(config, blocking);
+  auto store = OpenStore(config, blocking, &metrics);
   if (!store) {
     logger.Error("store_open_failed", {{"error", store.error().message}});
     return kExitFailure;
@@ -201,7 +202,6 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   conversation::StoreTurnLedger turn_ledger(session_store);
   // Everything connections refer to is declared before the I/O pool, so it
   // outlives any coroutine frame the pool's contexts destroy.
-  core::MetricsRegistry metrics;
   llm::ProviderSet providers(ProviderConfigs(config), {.extra_ca_file = config.llm.extra_ca_file}, clock, metrics,
                              logger);
   KnowledgeRuntime knowledge(config, **store, providers, clock, *ids, logger);

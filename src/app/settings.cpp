@@ -116,13 +116,25 @@ std::vector<Setting> MakeSettings() {
                      "comma-separated Origins allowed to open /ws (e.g. \"https://app.example.com\"); empty: any", {},
                      SB_FIELD(websocket_app.allowed_origins)));
 
-  s.push_back(String("store.driver", "database engine", {"sqlite"}, SB_FIELD(store.driver)));
+  s.push_back(String("store.driver", "database engine: sqlite (embedded) or postgres", {"sqlite", "postgres"},
+                     SB_FIELD(store.driver)));
   s.push_back(
       String("store.sqlite_path", "SQLite file; relative paths are under data.dir", {}, SB_FIELD(store.sqlite.path)));
   s.push_back(Int("store.busy_timeout_ms", "wait this long for a database lock", 0, kDay,
                   SB_FIELD(store.sqlite.busy_timeout_ms)));
   s.push_back(Int("store.blocking_threads", "threads that run blocking database calls", 1, 64,
                   SB_FIELD(store.blocking_threads)));
+  s.push_back(Secret("store.postgres_dsn",
+                     "secret reference for the PostgreSQL connection string (libpq DSN or URI); driver postgres",
+                     SB_FIELD(store.postgres.dsn)));
+  s.push_back(
+      Int("store.postgres_pool_size", "PostgreSQL connections at most", 1, 1024, SB_FIELD(store.postgres.pool_size)));
+  s.push_back(Int("store.postgres_connect_timeout_ms", "give up connecting to PostgreSQL after this long", 1, kDay,
+                  SB_FIELD(store.postgres.connect_timeout_ms)));
+  s.push_back(Int("store.postgres_statement_timeout_ms", "PostgreSQL statement_timeout per connection; 0 = none", 0,
+                  kDay, SB_FIELD(store.postgres.statement_timeout_ms)));
+  s.push_back(Int("store.postgres_pool_wait_ms", "wait this long for a free PostgreSQL connection", 0, kDay,
+                  SB_FIELD(store.postgres.pool_wait_ms)));
 
   s.push_back(String("log.level", "debug, info, warn, error or off", {"debug", "info", "warn", "error", "off"},
                      SB_FIELD(log.level)));

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/run_sync.hpp"
+#include "infra/postgres/postgres_store.hpp"
 #include "infra/secrets/env_secret_store.hpp"
 #include "infra/secrets/file_secret_store.hpp"
 #include "infra/sqlite/sqlite_store.hpp"
@@ -49,7 +50,8 @@ std::optional<AppConfig> LoadResolvedOrReport(const ConfigInput& input) {
   return ResolveOrReport(*loaded, *secrets);
 }
 
-core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool) {
+core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool,
+                                                        core::MetricsRegistry* metrics) {
   const std::filesystem::path data_dir(config.data.dir);
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
@@ -57,8 +59,17 @@ core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config,
     return core::Fail(core::ErrorCode::kUnavailable,
                       "cannot create data directory " + data_dir.string() + ": " + ec.message());
   }
+  if (config.store.driver == "postgres") {
+    if (config.store.postgres.dsn.empty()) {
+      return core::Fail(core::ErrorCode::kInvalidArgument,
+                        "store.postgres_dsn must be set when store.driver = postgres");
+    }
+    auto store = infra::PostgresStore::Open(config.store.postgres, pool, metrics);
+    if (!store) return core::Fail(store.error());
+    return std::unique_ptr<storage::Store>(std::move(*store));
+  }
   const std::filesystem::path path = data_dir / config.store.sqlite.path;  // absolute paths stay absolute
-  auto store = infra::SqliteStore::Open(path, config.store.sqlite, pool);
+  auto store = infra::SqliteStore::Open(path, config.store.sqlite, pool, metrics);
   if (!store) return core::Fail(store.error());
   return std::unique_ptr<storage::Store>(std::move(*store));
 }

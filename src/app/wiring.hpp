@@ -7,6 +7,7 @@
 
 #include "app/config_loader.hpp"
 #include "core/blocking_pool.hpp"
+#include "core/metrics.hpp"
 #include "core/secret_store.hpp"
 #include "llm/provider.hpp"
 #include "storage/store.hpp"
@@ -27,8 +28,10 @@ std::optional<AppConfig> ResolveOrReport(const LoadedConfig& loaded, core::Secre
 // configuration a command runs with, or nullopt after printing why not.
 std::optional<AppConfig> LoadResolvedOrReport(const ConfigInput& input);
 
-// Opens the configured store (creating data.dir if needed).
-core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool);
+// Opens the configured store (creating data.dir if needed): SQLite or
+// PostgreSQL (store.driver). Its metrics go to `metrics` when given.
+core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config, core::BlockingPool& pool,
+                                                        core::MetricsRegistry* metrics = nullptr);
 
 // OpenStore, then applies pending migrations; for command-line tools. On
 // failure prints "error: ..." to stderr and returns nullptr.

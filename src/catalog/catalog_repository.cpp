@@ -114,7 +114,7 @@ boost::asio::awaitable<core::Result<std::vector<json::object>>> CatalogRepositor
     out = Documents(tx, "SELECT document FROM courses WHERE tenant_id = ? ORDER BY id", {tenant_id});
     return core::Ok();
   };
-  if (auto done = co_await store_.Transact(std::move(read)); !done) co_return core::Fail(done.error());
+  if (auto done = co_await store_.Read(std::move(read)); !done) co_return core::Fail(done.error());
   co_return out;
 }
 
@@ -129,7 +129,7 @@ boost::asio::awaitable<core::Result<std::vector<json::object>>> CatalogRepositor
                     {tenant_id, course_id});
     return core::Ok();
   };
-  if (auto done = co_await store_.Transact(std::move(read)); !done) co_return core::Fail(done.error());
+  if (auto done = co_await store_.Read(std::move(read)); !done) co_return core::Fail(done.error());
   co_return out;
 }
 
@@ -147,7 +147,7 @@ boost::asio::awaitable<core::Result<std::vector<json::object>>> CatalogRepositor
                     {tenant_id, scenario_id});
     return core::Ok();
   };
-  if (auto done = co_await store_.Transact(std::move(read)); !done) co_return core::Fail(done.error());
+  if (auto done = co_await store_.Read(std::move(read)); !done) co_return core::Fail(done.error());
   co_return out;
 }
 
@@ -160,7 +160,7 @@ boost::asio::awaitable<core::Result<json::object>> CatalogRepository::FindDocume
     out = Documents(tx, sql, {tenant_id, id});
     return core::Ok();
   };
-  if (auto done = co_await store_.Transact(std::move(read)); !done) co_return core::Fail(done.error());
+  if (auto done = co_await store_.Read(std::move(read)); !done) co_return core::Fail(done.error());
   if (!out) co_return core::Fail(out.error());
   if (out->empty()) {
     // "scenarios" -> "no scenario 'x'"
@@ -210,7 +210,7 @@ boost::asio::awaitable<core::Result<std::int64_t>> CatalogRepository::CourseCoun
     count = rows->front().Int(0);
     return core::Ok();
   };
-  if (auto done = co_await store_.Transact(std::move(read)); !done) co_return core::Fail(done.error());
+  if (auto done = co_await store_.Read(std::move(read)); !done) co_return core::Fail(done.error());
   co_return count;
 }
 

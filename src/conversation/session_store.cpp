@@ -162,7 +162,7 @@ boost::asio::awaitable<core::Result<Session>> SessionStore::Get(std::string tena
     if (!rows->empty()) found = SessionFromRow(rows->front());
     return core::Ok();
   };
-  auto result = co_await store_.Transact(std::move(read));
+  auto result = co_await store_.Read(std::move(read));
   if (!result) co_return core::Fail(result.error());
   if (!found) co_return core::Fail(core::ErrorCode::kNotFound, "no such session");
   co_return std::move(*found);
@@ -188,7 +188,7 @@ boost::asio::awaitable<core::Result<SessionPage>> SessionStore::List(std::string
     for (const auto& row : *rows) page.sessions.push_back(SessionFromRow(row));
     return core::Ok();
   };
-  auto result = co_await store_.Transact(std::move(read));
+  auto result = co_await store_.Read(std::move(read));
   if (!result) co_return core::Fail(result.error());
   co_return page;
 }
@@ -253,7 +253,7 @@ boost::asio::awaitable<core::Result<std::vector<SessionStore::TurnMark>>> Sessio
     for (const auto& row : *rows) marks.push_back(TurnMark{.seq = row.Int(0), .type = row.Text(1)});
     return core::Ok();
   };
-  auto result = co_await store_.Transact(std::move(read));
+  auto result = co_await store_.Read(std::move(read));
   if (!result) co_return core::Fail(result.error());
   co_return marks;
 }
@@ -274,7 +274,7 @@ boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::EventsAft
     std::erase_if(events, [after_seq](const Event& e) { return e.seq <= after_seq; });
     return core::Ok();
   };
-  auto result = co_await store_.Transact(std::move(read));
+  auto result = co_await store_.Read(std::move(read));
   if (!result) co_return core::Fail(result.error());
   co_return events;
 }
@@ -294,7 +294,7 @@ boost::asio::awaitable<core::Result<std::optional<Event>>> SessionStore::LastEve
     found = std::move(events.back());
     return core::Ok();
   };
-  auto result = co_await store_.Transact(std::move(read));
+  auto result = co_await store_.Read(std::move(read));
   if (!result) co_return core::Fail(result.error());
   co_return found;
 }

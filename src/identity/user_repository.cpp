@@ -76,7 +76,7 @@ boost::asio::awaitable<core::Result<std::optional<User>>> UserRepository::FindBy
     if (!rows->empty()) found = FromRow(rows->front());
     return core::Ok();
   };
-  auto result = co_await store_.Transact(std::move(find));
+  auto result = co_await store_.Read(std::move(find));
   if (!result) co_return core::Fail(result.error());
   co_return found;
 }
@@ -90,7 +90,7 @@ boost::asio::awaitable<core::Result<std::int64_t>> UserRepository::CountByRole(s
     count = rows->front().Int(0);
     return core::Ok();
   };
-  auto result = co_await store_.Transact(std::move(query));
+  auto result = co_await store_.Read(std::move(query));
   if (!result) co_return core::Fail(result.error());
   co_return count;
 }

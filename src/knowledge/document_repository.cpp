@@ -140,7 +140,7 @@ DocumentRecord DocumentFromRow(const storage::SqlRow& row) {
 
 asio::awaitable<core::Result<std::vector<StoredDocument>>> DocumentRepository::LoadAll() {
   std::vector<StoredDocument> documents;
-  auto loaded = co_await store_.Transact([&](Transaction& tx) -> core::Result<void> {
+  storage::TransactionFn reader = [&](Transaction& tx) -> core::Result<void> {
     auto docs = tx.Query(
         "SELECT id, tenant_id, collection, name, type, language, version, format FROM knowledge_documents", {});
     if (!docs) return core::Fail(docs.error());
@@ -177,7 +177,8 @@ asio::awaitable<core::Result<std::vector<StoredDocument>>> DocumentRepository::L
       (chunk.parent_id.empty() ? doc.parents : doc.children).push_back(std::move(chunk));
     }
     return core::Ok();
-  });
+  };
+  auto loaded = co_await store_.Read(std::move(reader));
   if (!loaded) co_return core::Fail(loaded.error());
   co_return documents;
 }
@@ -195,7 +196,7 @@ asio::awaitable<core::Result<std::vector<SameContent>>> DocumentRepository::With
                                                                                         std::string collection,
                                                                                         std::string version) {
   std::vector<SameContent> out;
-  auto read = co_await store_.Transact([&](Transaction& tx) -> core::Result<void> {
+  storage::TransactionFn reader = [&](Transaction& tx) -> core::Result<void> {
     auto rows = tx.Query(
         "SELECT id, name, route, pages FROM knowledge_documents WHERE tenant_id = ? AND collection = ? "
         "AND version = ?",
@@ -209,7 +210,8 @@ asio::awaitable<core::Result<std::vector<SameContent>>> DocumentRepository::With
                                 .pages = static_cast<int>(row.Int(3))});
     }
     return core::Ok();
-  });
+  };
+  auto read = co_await store_.Read(std::move(reader));
   if (!read) co_return core::Fail(read.error());
   co_return out;
 }
@@ -257,7 +259,7 @@ asio::awaitable<core::Result<void>> DocumentRepository::Replace(NewDocument docu
 asio::awaitable<core::Result<std::vector<DocumentRecord>>> DocumentRepository::List(std::string tenant_id,
                                                                                     std::string collection) {
   std::vector<DocumentRecord> out;
-  auto read = co_await store_.Transact([&](Transaction& tx) -> core::Result<void> {
+  storage::TransactionFn reader = [&](Transaction& tx) -> core::Result<void> {
     const std::string sql =
         fmt::format("SELECT {} FROM knowledge_documents WHERE tenant_id = ?{} ORDER BY collection, name",
                     kDocumentColumns, collection.empty() ? "" : " AND collection = ?");
@@ -267,14 +269,15 @@ asio::awaitable<core::Result<std::vector<DocumentRecord>>> DocumentRepository::L
     if (!rows) return core::Fail(rows.error());
     for (const auto& row : *rows) out.push_back(DocumentFromRow(row));
     return core::Ok();
-  });
+  };
+  auto read = co_await store_.Read(std::move(reader));
   if (!read) co_return core::Fail(read.error());
   co_return out;
 }
 
 asio::awaitable<core::Result<DocumentDetail>> DocumentRepository::Get(std::string tenant_id, std::string document_id) {
   DocumentDetail out;
-  auto read = co_await store_.Transact([&](Transaction& tx) -> core::Result<void> {
+  storage::TransactionFn reader = [&](Transaction& tx) -> core::Result<void> {
     auto rows =
         tx.Query(fmt::format("SELECT {} FROM knowledge_documents WHERE tenant_id = ? AND id = ?", kDocumentColumns),
                  {tenant_id, document_id});
@@ -291,7 +294,8 @@ asio::awaitable<core::Result<DocumentDetail>> DocumentRepository::Get(std::strin
     out.parents = row.IsNull(0) ? 0 : row.Int(0);
     out.children = row.IsNull(1) ? 0 : row.Int(1);
     return core::Ok();
-  });
+  };
+  auto read = co_await store_.Read(std::move(reader));
   if (!read) co_return core::Fail(read.error());
   co_return out;
 }
@@ -326,7 +330,7 @@ asio::awaitable<core::Result<void>> DocumentRepository::SaveJob(JobView job) {
 
 asio::awaitable<core::Result<JobView>> DocumentRepository::FindJob(std::string tenant_id, std::string job_id) {
   JobView view;
-  auto read = co_await store_.Transact([&](Transaction& tx) -> core::Result<void> {
+  storage::TransactionFn reader = [&](Transaction& tx) -> core::Result<void> {
     auto rows = tx.Query(
         "SELECT id, collection, status, files, created_at, updated_at FROM knowledge_jobs "
         "WHERE tenant_id = ? AND id = ?",
@@ -355,7 +359,8 @@ asio::awaitable<core::Result<JobView>> DocumentRepository::FindJob(std::string t
       view.files.push_back(std::move(entry));
     }
     return core::Ok();
-  });
+  };
+  auto read = co_await store_.Read(std::move(reader));
   if (!read) co_return core::Fail(read.error());
   co_return view;
 }

@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -16,8 +17,12 @@ namespace salesboost::storage {
 struct Migration {
   int version = 0;
   std::string name;
-  std::string sql;  // portable SQL (SQLite and PostgreSQL)
+  std::string sql;           // portable SQL (SQLite, and PostgreSQL unless postgres_sql is set)
+  std::string postgres_sql;  // NNNN_name.postgres.sql: what PostgreSQL runs instead; empty: `sql`
 };
+
+// The SQL `engine` ("sqlite" or "postgres") runs for `migration`.
+const std::string& MigrationSql(const Migration& migration, std::string_view engine);
 
 // The migrations shipped with this binary, in version order.
 const std::vector<Migration>& BuiltinMigrations();
@@ -28,8 +33,10 @@ struct SchemaStatus {
   bool IsCurrent() const { return current == latest; }
 };
 
-// 64-bit FNV-1a of the SQL text as 16 hex characters (change detection, not security).
-std::string MigrationChecksum(const Migration& migration);
+// 64-bit FNV-1a of the SQL text `engine` runs as 16 hex characters (change
+// detection, not security). Each database records the checksum of the variant
+// it applied, so SQLite checksums never change when a PostgreSQL variant is added.
+std::string MigrationChecksum(const Migration& migration, std::string_view engine = "sqlite");
 
 boost::asio::awaitable<core::Result<SchemaStatus>> ReadSchemaStatus(Store& store, std::vector<Migration> migrations);
 

@@ -51,6 +51,15 @@ class Store {
   // Runs `fn` in one transaction on a blocking thread; commits when it returns
   // ok, rolls back otherwise. Busy or unreachable databases give kUnavailable.
   virtual boost::asio::awaitable<core::Result<void>> Transact(TransactionFn fn) = 0;
+  // Runs `fn` in one read-only transaction that sees one consistent snapshot;
+  // a write inside it fails with kFailedPrecondition. Readers never queue
+  // behind a writer's transaction (a reader connection beside the writer on
+  // SQLite, a pooled connection on PostgreSQL). The default, for stores
+  // without a separate read path, runs `fn` through Transact.
+  virtual boost::asio::awaitable<core::Result<void>> Read(TransactionFn fn) {
+    auto result = co_await Transact(std::move(fn));
+    co_return result;
+  }
 };
 
 }  // namespace salesboost::storage

@@ -37,8 +37,8 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 const std::vector<Migration> kTwo = {
-    {1, "notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);"},
-    {2, "tags", "CREATE TABLE tags (note_id INTEGER NOT NULL, tag TEXT NOT NULL);"},
+    {1, "notes", "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);", {}},
+    {2, "tags", "CREATE TABLE tags (note_id INTEGER NOT NULL, tag TEXT NOT NULL);", {}},
 };
 
 TEST_F(SqliteStoreTest, OpensInWalModeCreatingDirectories) {
@@ -64,7 +64,8 @@ TEST_F(SqliteStoreTest, MigrationsApplyOnceInOrder) {
 
 TEST_F(SqliteStoreTest, FailingMigrationLeavesNothingBehind) {
   auto store = Open();
-  const std::vector<Migration> broken = {{1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);"}};
+  const std::vector<Migration> broken = {
+      {1, "half", "CREATE TABLE half (id INTEGER); INSERT INTO nosuch VALUES (1);", {}}};
   auto result = core::RunSync(storage::ApplyMigrations(*store, broken));
   ASSERT_FALSE(result);
   EXPECT_NE(result.error().message.find("migration 1 (half) failed"), std::string::npos) << result.error().message;
@@ -157,6 +158,32 @@ TEST_F(SqliteStoreTest, BuiltinMigrationsApplyCleanly) {
   auto tenants = Query(*store, "SELECT id FROM tenants");
   ASSERT_TRUE(tenants);
   EXPECT_EQ(tenants->front().Text(0), "default");
+}
+
+// Existing installs recorded these when they applied the shipped migrations; a
+// changed SQLite checksum would stop them from starting. PostgreSQL variants
+// (NNNN_name.postgres.sql) have checksums of their own and change none of these.
+TEST(MigrationChecksums, TheShippedSqliteChecksumsNeverChange) {
+  const std::vector<std::string> expected = {"f2b830760fa4bba4", "931d2681daf5a597", "2628a3dcf21e9a4d",
+                                             "c4b6c166726c31a7", "628d0eaacb5a53e4", "fb12147c1961e81f",
+                                             "1c03fffd2aa0bbb8"};
+  const auto& migrations = storage::BuiltinMigrations();
+  ASSERT_GE(migrations.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_EQ(storage::MigrationChecksum(migrations[i]), expected[i]) << migrations[i].name;
+    EXPECT_EQ(storage::MigrationChecksum(migrations[i], "sqlite"), expected[i]) << migrations[i].name;
+  }
+}
+
+TEST_F(SqliteStoreTest, ReadsRunOnAQueryOnlyConnection) {
+  auto store = Open();
+  TransactionFn read = [](Transaction& tx) -> core::Result<void> {
+    auto mode = tx.Query("PRAGMA query_only");
+    if (!mode) return core::Fail(mode.error());
+    return mode->front().Int(0) == 1 ? core::Ok() : core::Fail(core::ErrorCode::kInternal, "writable reader");
+  };
+  auto checked = core::RunSync(store->Read(std::move(read)));
+  EXPECT_TRUE(checked) << checked.error().message;
 }
 
 }  // namespace

@@ -105,7 +105,7 @@ class Statement {
 
 class SqliteTransaction final : public storage::Transaction {
  public:
-  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+  explicit SqliteTransaction(sqlite3* db, bool read_only = false) : db_(db), read_only_(read_only) {}
 
   core::Result<void> ExecuteScript(std::string_view sql) override {
     const std::string text(sql);
@@ -115,26 +115,35 @@ class SqliteTransaction final : public storage::Transaction {
       core::Error error = SqliteError(db_, rc, "exec");
       if (message != nullptr) error.message = fmt::format("sqlite exec: {}", message);
       sqlite3_free(message);
-      return core::Fail(std::move(error));
+      return core::Fail(Refine(std::move(error)));
     }
     return core::Ok();
   }
 
   core::Result<std::int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& params) override {
     auto stmt = Statement::Prepare(db_, sql, params);
-    if (!stmt) return core::Fail(stmt.error());
-    if (auto run = (*stmt)->Run(); !run) return core::Fail(run.error());
+    if (!stmt) return core::Fail(Refine(stmt.error()));
+    if (auto run = (*stmt)->Run(); !run) return core::Fail(Refine(run.error()));
     return std::int64_t{sqlite3_changes(db_)};
   }
 
   core::Result<std::vector<SqlRow>> Query(std::string_view sql, const std::vector<SqlValue>& params) override {
     auto stmt = Statement::Prepare(db_, sql, params);
-    if (!stmt) return core::Fail(stmt.error());
-    return (*stmt)->Run();
+    if (!stmt) return core::Fail(Refine(stmt.error()));
+    auto rows = (*stmt)->Run();
+    if (!rows) return core::Fail(Refine(rows.error()));
+    return rows;
   }
 
  private:
+  // A write refused by a query-only connection is the caller's mistake, not an outage.
+  core::Error Refine(core::Error error) const {
+    if (read_only_ && (sqlite3_errcode(db_) & 0xFF) == SQLITE_READONLY) error.code = ErrorCode::kFailedPrecondition;
+    return error;
+  }
+
   sqlite3* db_;
+  bool read_only_;
 };
 
 core::Result<void> Exec(sqlite3* db, const char* sql) {
@@ -145,7 +154,8 @@ core::Result<void> Exec(sqlite3* db, const char* sql) {
 }  // namespace
 
 core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesystem::path& path,
-                                                             const SqliteOptions& options, core::BlockingPool& pool) {
+                                                             const SqliteOptions& options, core::BlockingPool& pool,
+                                                             core::MetricsRegistry* metrics) {
   std::error_code ec;
   if (path.has_parent_path()) {
     std::filesystem::create_directories(path.parent_path(), ec);
@@ -174,33 +184,98 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesyst
     }
   }
   if (auto ok = Exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !ok) return core::Fail(ok.error());
+
+  // The reader: opened after the switch to WAL, so it reads beside the writer.
+  const int rrc = sqlite3_open_v2(path.c_str(), &store->reader_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rrc != SQLITE_OK) return core::Fail(SqliteError(store->reader_, rrc, "open reader " + path.string()));
+  sqlite3_busy_timeout(store->reader_, static_cast<int>(options.busy_timeout_ms));
+  sqlite3_extended_result_codes(store->reader_, 1);
+  if (auto ok = Exec(store->reader_, "PRAGMA query_only=ON; PRAGMA foreign_keys=ON;"); !ok) {
+    return core::Fail(ok.error());
+  }
+  if (metrics != nullptr) {
+    store->metrics_.emplace(*metrics, "sqlite");
+    store->metrics_->Idle().Set(2);  // the writer and the reader
+  }
   return store;
 }
 
 SqliteStore::~SqliteStore() {
+  if (metrics_) metrics_->Idle().Set(0);
+  const int reader_rc = sqlite3_close(reader_);  // no-op on null
   const int rc = sqlite3_close(db_);
-  SB_CHECK(rc == SQLITE_OK);  // every statement is finalised by Statement's destructor
+  SB_CHECK(rc == SQLITE_OK && reader_rc == SQLITE_OK);  // every statement is finalised by Statement's destructor
+}
+
+void SqliteStore::Observe(bool read_only, std::chrono::steady_clock::time_point start,
+                          const core::Result<void>& result) {
+  if (!metrics_) return;
+  metrics_->ObserveTransaction(read_only,
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (!result) metrics_->CountError(result.error().code);
 }
 
 core::Result<void> SqliteStore::RunTransaction(const storage::TransactionFn& fn) {
   std::lock_guard lock(mutex_);
-  if (auto begun = Exec(db_, "BEGIN IMMEDIATE"); !begun) return begun;
-  SqliteTransaction tx(db_);
-  auto result = fn(tx);
-  if (result) {
-    if (auto committed = Exec(db_, "COMMIT"); !committed) {
-      (void)Exec(db_, "ROLLBACK");
-      return committed;
-    }
-    return result;
+  const auto start = std::chrono::steady_clock::now();
+  if (metrics_) {
+    metrics_->Idle().Dec();
+    metrics_->Busy().Inc();
   }
-  (void)Exec(db_, "ROLLBACK");
+  auto result = [&]() -> core::Result<void> {
+    if (auto begun = Exec(db_, "BEGIN IMMEDIATE"); !begun) return begun;
+    SqliteTransaction tx(db_);
+    auto done = fn(tx);
+    if (done) {
+      if (auto committed = Exec(db_, "COMMIT"); !committed) {
+        (void)Exec(db_, "ROLLBACK");
+        return committed;
+      }
+      return done;
+    }
+    (void)Exec(db_, "ROLLBACK");
+    return done;
+  }();
+  if (metrics_) {
+    metrics_->Busy().Dec();
+    metrics_->Idle().Inc();
+  }
+  Observe(false, start, result);
+  return result;
+}
+
+core::Result<void> SqliteStore::RunRead(const storage::TransactionFn& fn) {
+  std::lock_guard lock(reader_mutex_);
+  const auto start = std::chrono::steady_clock::now();
+  if (metrics_) {
+    metrics_->Idle().Dec();
+    metrics_->Busy().Inc();
+  }
+  auto result = [&]() -> core::Result<void> {
+    if (auto begun = Exec(reader_, "BEGIN DEFERRED"); !begun) return begun;
+    SqliteTransaction tx(reader_, true);
+    auto done = fn(tx);
+    // Nothing to keep: a read-only transaction ends the same either way.
+    (void)Exec(reader_, "ROLLBACK");
+    return done;
+  }();
+  if (metrics_) {
+    metrics_->Busy().Dec();
+    metrics_->Idle().Inc();
+  }
+  Observe(true, start, result);
   return result;
 }
 
 boost::asio::awaitable<core::Result<void>> SqliteStore::Transact(storage::TransactionFn fn) {
   // Named before the co_await: g++ 12 destroys non-trivial temporaries in a co_await expression twice.
   auto task = [this, fn = std::move(fn)] { return RunTransaction(fn); };
+  auto result = co_await pool_.Run(std::move(task));
+  co_return result;
+}
+
+boost::asio::awaitable<core::Result<void>> SqliteStore::Read(storage::TransactionFn fn) {
+  auto task = [this, fn = std::move(fn)] { return RunRead(fn); };
   auto result = co_await pool_.Run(std::move(task));
   co_return result;
 }
