@@ -240,7 +240,10 @@ TEST_P(SessionContract, ACommitOnAStaleSeqIsRefusedWholeAndReservationsStick) {
   std::vector<conversation::Event> gap = {E(5, "turn.started", "u", {})};
   EXPECT_FALSE(core::RunSync(sessions_->Append("s1", SessionStore::Commit{.expected_last_seq = 3, .events = gap})));
   EXPECT_EQ(Count("session_events"), 3);
-  ASSERT_TRUE(core::RunSync(sessions_->Reserve("s1", "u", 9)));
+  auto fenced = core::RunSync(sessions_->Reserve("s1", "u", 1, 9));
+  ASSERT_FALSE(fenced) << "a reservation naming a stale last seq is refused";
+  EXPECT_EQ(fenced.error().code, core::ErrorCode::kAborted);
+  ASSERT_TRUE(core::RunSync(sessions_->Reserve("s1", "u", 3, 9)));
   auto session = core::RunSync(sessions_->Get("default", "s1"));
   ASSERT_TRUE(session);
   EXPECT_EQ(session->reserved_seq, 9);
