@@ -311,13 +311,7 @@ class Core : public std::enable_shared_from_this<Core> {
     auto executor = co_await asio::this_coro::executor;
     auto done = std::make_shared<ReplyCompletion>(executor);
     asio::post(strand_, [self = shared_from_this(), channel = std::move(channel), done] {
-      self->channels_.erase(channel);
-      Conn& conn = *self->conns_.front();
-      if (conn.state == Conn::State::kReady && conn.ac != nullptr) {
-        const char* argv[] = {"UNSUBSCRIBE", channel.c_str()};
-        const std::size_t lengths[] = {11, channel.size()};
-        redisAsyncCommandArgv(conn.ac, nullptr, nullptr, 2, argv, lengths);
-      }
+      self->UnsubscribeOnStrand(channel);
       ReplyCompletion::Set(done, RedisValue{});
     });
     auto reply = co_await done->Wait();
@@ -688,6 +682,22 @@ class Core : public std::enable_shared_from_this<Core> {
   }
 
   // --- subscriptions (strand) ---
+  void UnsubscribeOnStrand(const std::string& channel) {
+    if (channels_.erase(channel) == 0) return;
+    Conn& conn = *conns_.front();
+    if (conn.state == Conn::State::kReady && conn.ac != nullptr) {
+      const char* argv[] = {"UNSUBSCRIBE", channel.c_str()};
+      const std::size_t lengths[] = {11, channel.size()};
+      redisAsyncCommandArgv(conn.ac, nullptr, nullptr, 2, argv, lengths);
+    }
+  }
+
+ public:
+  void Forget(std::string channel) {
+    asio::post(strand_, [self = shared_from_this(), channel = std::move(channel)] { self->UnsubscribeOnStrand(channel); });
+  }
+
+ private:
   void SubscribeOnStrand(std::string channel, RedisSubscriber::MessageHandler handler,
                          const std::shared_ptr<ReplyCompletion>& done) {
     if (closed_) {
@@ -836,6 +846,8 @@ RedisSubscriber::~RedisSubscriber() { core_->Close(); }
 asio::awaitable<Result<void>> RedisSubscriber::Subscribe(std::string channel, MessageHandler handler) {
   co_return co_await core_->Subscribe(std::move(channel), std::move(handler));
 }
+
+void RedisSubscriber::Forget(std::string channel) { core_->Forget(std::move(channel)); }
 
 asio::awaitable<Result<void>> RedisSubscriber::Unsubscribe(std::string channel) {
   co_return co_await core_->Unsubscribe(std::move(channel));

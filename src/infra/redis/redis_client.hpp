@@ -97,6 +97,8 @@ class RedisSubscriber {
   boost::asio::awaitable<core::Result<void>> Subscribe(std::string channel, MessageHandler handler);
   // Forgets `channel`; its handler is not called after this returns.
   boost::asio::awaitable<core::Result<void>> Unsubscribe(std::string channel);
+  // Unsubscribe without waiting (from a message handler).
+  void Forget(std::string channel);
 
  private:
   std::shared_ptr<redis_detail::Core> core_;
