@@ -25,12 +25,17 @@ class RedisLeasesTest : public ::testing::Test {
     std::unique_ptr<RedisClient> client;
     std::unique_ptr<InstanceRegistry> registry;
     std::unique_ptr<RedisSessionLeases> leases;
+    void Reset() {  // the adapters before the client they use
+      leases.reset();
+      registry.reset();
+      client.reset();
+    }
   };
 
   void SetUp() override { ASSERT_TRUE(server_.Start()) << "redis-server did not start"; }
   void TearDown() override {
-    a_ = {};
-    b_ = {};
+    a_.Reset();
+    b_.Reset();
     io_.Join();
   }
 
@@ -135,7 +140,7 @@ TEST_F(RedisLeasesTest, ADeadHoldersLeaseIsTakenOverAtOnce) {
   b_ = Make("b", 60s);
   ASSERT_TRUE(Acquire(b_, "s1"));
   // b dies: its connections close (its heartbeat key stays until it expires).
-  b_ = {};
+  b_.Reset();
   const auto started = std::chrono::steady_clock::now();
   auto taken = Acquire(a_, "s1", 2000ms);
   const auto waited = std::chrono::steady_clock::now() - started;
@@ -194,7 +199,7 @@ TEST_F(RedisLeasesTest, RegistryListsLiveInstancesAndTellsAliveFromGone) {
   EXPECT_FALSE(*unknown);
   const auto heartbeat = testing::RedisCommand(server_.Port(), {"GET", "sb:instance:a"});
   EXPECT_NE(heartbeat.find("\"address\":\"a\""), std::string::npos) << heartbeat;
-  b_ = {};
+  b_.Reset();
   bool gone = false;
   for (int i = 0; i < 50 && !gone; ++i) {
     auto b_alive = io_.Run(a_.registry->Alive("b"));
