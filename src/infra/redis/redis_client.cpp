@@ -261,6 +261,7 @@ class Core : public std::enable_shared_from_this<Core> {
   void Start() {
     asio::post(strand_, [self = shared_from_this()] {
       for (auto& conn : self->conns_) self->Connect(*conn);
+      if (!self->options_.sentinels.empty()) self->Watch(0);
     });
   }
 
@@ -597,6 +598,84 @@ class Core : public std::enable_shared_from_this<Core> {
     acks_.clear();
     if (ask_) ask_->timer.cancel();
     ask_.reset();
+    watch_timer_.cancel();
+    if (redisAsyncContext* ac = std::exchange(watch_ac_, nullptr)) {
+      ac->data = nullptr;
+      redisAsyncFree(ac);
+    }
+  }
+
+  // --- the sentinels' +switch-master announcements (strand) ---
+  // A failover is followed as soon as a sentinel announces it, rather than
+  // when the old primary, demoted later, first answers READONLY.
+  void Watch(std::size_t index) {
+    if (closed_) return;
+    index %= options_.sentinels.size();
+    const auto address = ParseHostPort(options_.sentinels[index]);
+    redisAsyncContext* ac = address ? redisAsyncConnect(address->host.c_str(), address->port) : nullptr;
+    if (ac == nullptr || ac->err != 0) {
+      if (ac != nullptr) redisAsyncFree(ac);
+      WatchLater(index + 1);
+      return;
+    }
+    watch_ac_ = ac;
+    watch_index_ = index;
+    ac->data = this;
+    AsioAdapter::Attach(strand_, ac);
+    redisAsyncSetConnectCallback(ac, &Core::OnWatchConnect);
+    redisAsyncSetDisconnectCallback(ac, &Core::OnWatchDisconnect);
+    const char* argv[] = {"SUBSCRIBE", "+switch-master"};
+    const std::size_t lengths[] = {9, 14};
+    redisAsyncCommandArgv(ac, &Core::OnSwitchMaster, nullptr, 2, argv, lengths);
+  }
+
+  void WatchLater(std::size_t index) {
+    watch_timer_.expires_after(options_.reconnect_max);
+    watch_timer_.async_wait([self = shared_from_this(), index](boost::system::error_code ec) {
+      if (!ec && !self->closed_) self->Watch(index);
+    });
+  }
+
+  static void OnWatchConnect(const redisAsyncContext* ac, int status) {
+    auto* self = static_cast<Core*>(ac->data);
+    if (self == nullptr || status == REDIS_OK) return;
+    const_cast<redisAsyncContext*>(ac)->data = nullptr;  // hiredis frees it after this callback
+    self->watch_ac_ = nullptr;
+    self->WatchLater(self->watch_index_ + 1);
+  }
+
+  static void OnWatchDisconnect(const redisAsyncContext* ac, int /*status*/) {
+    auto* self = static_cast<Core*>(ac->data);
+    if (self == nullptr) return;
+    const_cast<redisAsyncContext*>(ac)->data = nullptr;
+    self->watch_ac_ = nullptr;
+    self->WatchLater(self->watch_index_ + 1);
+  }
+
+  // "<master> <old ip> <old port> <new ip> <new port>"
+  static void OnSwitchMaster(redisAsyncContext* ac, void* reply_ptr, void* /*privdata*/) {
+    auto* self = static_cast<Core*>(ac->data);
+    const auto* reply = static_cast<const redisReply*>(reply_ptr);
+    if (self == nullptr || reply == nullptr || reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) return;
+    if (reply->element[0]->type != REDIS_REPLY_STRING || reply->element[2]->type != REDIS_REPLY_STRING ||
+        std::string_view(reply->element[0]->str, reply->element[0]->len) != "message") {
+      return;
+    }
+    std::vector<std::string> words;
+    std::string word;
+    for (const char c : std::string_view(reply->element[2]->str, reply->element[2]->len)) {
+      if (c == ' ') {
+        words.push_back(std::move(word));
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+    words.push_back(std::move(word));
+    if (words.size() != 5 || words[0] != self->options_.master_name) return;
+    const auto primary = ParseHostPort(words[3] + ":" + words[4]);
+    if (!primary) return;
+    asio::post(self->strand_, [core = self->shared_from_this(), address = *primary] { core->Resolved(address); });
   }
 
   // --- sentinels (strand) ---
@@ -790,6 +869,9 @@ class Core : public std::enable_shared_from_this<Core> {
   bool had_primary_ = false;
   bool resolving_ = false;
   std::shared_ptr<SentinelAsk> ask_;
+  redisAsyncContext* watch_ac_ = nullptr;  // subscribed to +switch-master on a sentinel
+  std::size_t watch_index_ = 0;
+  asio::steady_timer watch_timer_{strand_};
   std::map<std::string, RedisSubscriber::MessageHandler> channels_;
   struct Ack {
     std::shared_ptr<ReplyCompletion> done;
