@@ -136,8 +136,10 @@ bool RedisServer::Start() {
   pid_ = pid;
   paused_ = false;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  // Our process, not another test's server that took the same port meanwhile.
+  const std::string ours = "process_id:" + std::to_string(pid_) + "\r\n";
   while (std::chrono::steady_clock::now() < deadline) {
-    if (RedisCommand(port_, {"PING"}) == "PONG") return true;
+    if (RedisCommand(port_, {"INFO", "server"}).find(ours) != std::string::npos) return true;
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {  // exited: cannot start
       pid_ = -1;

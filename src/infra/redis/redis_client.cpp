@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <chrono>
 #include <deque>
@@ -18,7 +21,6 @@
 #include <optional>
 #include <utility>
 
-#include "core/completion.hpp"
 
 namespace salesboost::infra {
 
@@ -171,7 +173,67 @@ struct AsioAdapter : std::enable_shared_from_this<AsioAdapter> {
 };
 
 using Reply = Result<RedisValue>;
-using ReplyCompletion = core::Completion<Reply>;
+
+// One reply handed from the client's strand to one awaiting coroutine on any
+// executor (a multi-threaded io_context too): the value and the waiting
+// handler meet under a mutex, and the handler runs on its own executor.
+class ReplySlot {
+ public:
+  static void Set(const std::shared_ptr<ReplySlot>& slot, Reply reply) { slot->Complete(std::move(reply)); }
+
+  asio::awaitable<Reply> Wait() {
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(Reply)>(
+        [this](auto handler) {
+          auto waiter = std::make_unique<Waiter<decltype(handler)>>(std::move(handler));
+          std::unique_lock lock(mutex_);
+          if (value_) {
+            Reply reply = std::move(*value_);
+            value_.reset();
+            lock.unlock();
+            waiter->Resume(std::move(reply));
+            return;
+          }
+          waiter_ = std::move(waiter);
+        },
+        asio::use_awaitable);
+  }
+
+ private:
+  struct WaiterBase {
+    virtual ~WaiterBase() = default;
+    virtual void Resume(Reply reply) = 0;
+  };
+  template <typename Handler>
+  struct Waiter final : WaiterBase {
+    explicit Waiter(Handler h) : handler(std::move(h)) {}
+    void Resume(Reply reply) override {
+      auto executor = asio::get_associated_executor(handler);
+      asio::post(executor, [h = std::move(handler), reply = std::move(reply)]() mutable { std::move(h)(std::move(reply)); });
+    }
+    Handler handler;
+  };
+
+  void Complete(Reply reply) {
+    std::unique_ptr<WaiterBase> waiter;
+    {
+      std::lock_guard lock(mutex_);
+      if (done_) return;
+      done_ = true;
+      if (!waiter_) {
+        value_ = std::move(reply);
+        return;
+      }
+      waiter = std::move(waiter_);
+    }
+    waiter->Resume(std::move(reply));
+  }
+
+  std::mutex mutex_;
+  bool done_ = false;                   // guarded by mutex_
+  std::optional<Reply> value_;          // guarded by mutex_: set before anyone waited
+  std::unique_ptr<WaiterBase> waiter_;  // guarded by mutex_
+};
+using ReplyCompletion = ReplySlot;  // NOLINT(readability-identifier-naming)
 
 }  // namespace
 
@@ -283,10 +345,9 @@ class Core : public std::enable_shared_from_this<Core> {
       co_return Fail(ErrorCode::kUnavailable, "redis unavailable (breaker open)");
     }
     const auto started = SteadyClock::now();
-    auto executor = co_await asio::this_coro::executor;
     auto pending = std::make_shared<Pending>();
     pending->args = std::move(args);
-    pending->done = std::make_shared<ReplyCompletion>(executor);
+    pending->done = std::make_shared<ReplyCompletion>();
     pending->core = shared_from_this();
     asio::post(strand_, [pending] { pending->core->Submit(pending); });
     auto reply = co_await pending->done->Wait();
@@ -299,8 +360,7 @@ class Core : public std::enable_shared_from_this<Core> {
 
   // --- subscriber ---
   asio::awaitable<Result<void>> Subscribe(std::string channel, RedisSubscriber::MessageHandler handler) {
-    auto executor = co_await asio::this_coro::executor;
-    auto done = std::make_shared<ReplyCompletion>(executor);
+    auto done = std::make_shared<ReplyCompletion>();
     asio::post(strand_, [self = shared_from_this(), channel = std::move(channel), handler = std::move(handler),
                          done]() mutable { self->SubscribeOnStrand(std::move(channel), std::move(handler), done); });
     auto reply = co_await done->Wait();
@@ -309,8 +369,7 @@ class Core : public std::enable_shared_from_this<Core> {
   }
 
   asio::awaitable<Result<void>> Unsubscribe(std::string channel) {
-    auto executor = co_await asio::this_coro::executor;
-    auto done = std::make_shared<ReplyCompletion>(executor);
+    auto done = std::make_shared<ReplyCompletion>();
     asio::post(strand_, [self = shared_from_this(), channel = std::move(channel), done] {
       self->UnsubscribeOnStrand(channel);
       ReplyCompletion::Set(done, RedisValue{});
