@@ -209,10 +209,12 @@ TEST_F(RedisClientTest, SubscriberDeliversAndResubscribesAfterARestart) {
 
   server_.Stop();
   ASSERT_TRUE(server_.Start());
-  ASSERT_TRUE(WaitFor([&] {
-    auto receivers = Run(*client, {"PUBLISH", "sb:{s1}:events", "back"});
-    return receivers && receivers->integer == 1;
-  }, 5s));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto receivers = Run(*client, {"PUBLISH", "sb:{s1}:events", "back"});
+        return receivers && receivers->integer == 1;
+      },
+      5s));
   ASSERT_TRUE(WaitFor([&] { return inbox->Size() >= 3; }));
   EXPECT_EQ(inbox->messages.back().second, "back");
 }

@@ -63,8 +63,8 @@ std::string Text(const Event& event) { return boost::json::serialize(EncodeRedis
 std::vector<Event> Deltas(std::int64_t first, std::int64_t last) {
   std::vector<Event> events;
   for (auto seq = first; seq <= last; ++seq) {
-    events.push_back(Event{.seq = seq, .turn_id = "t1", .body = conversation::NpcDelta{.text = std::to_string(seq)},
-                           .created_at = {}});
+    events.push_back(Event{
+        .seq = seq, .turn_id = "t1", .body = conversation::NpcDelta{.text = std::to_string(seq)}, .created_at = {}});
   }
   return events;
 }
@@ -101,8 +101,8 @@ class RedisHubTest : public ::testing::Test {
     instance.client = std::make_unique<RedisClient>(io_.Executor(), options, metrics_, clock_, testing::QuietLogger());
     instance.subscriber =
         std::make_unique<RedisSubscriber>(io_.Executor(), options, metrics_, clock_, testing::QuietLogger());
-    instance.hub = std::make_unique<RedisSessionHub>(*instance.client, *instance.subscriber, metrics_,
-                                                     testing::QuietLogger());
+    instance.hub =
+        std::make_unique<RedisSessionHub>(*instance.client, *instance.subscriber, metrics_, testing::QuietLogger());
     instance.buffer = std::make_unique<RedisLiveBuffer>(
         *instance.client, RedisLiveBufferOptions{.max_events = 100, .ttl = 60s}, metrics_, testing::QuietLogger());
     // Wait until both connections are up, so the tests start from a steady state.

@@ -39,7 +39,7 @@ class RedisLeasesTest : public ::testing::Test {
     io_.Join();
   }
 
-  Instance Make(std::string id, std::chrono::milliseconds ttl = 10s) {
+  Instance Make(const std::string& id, std::chrono::milliseconds ttl = 10s) {
     Instance instance;
     instance.client = std::make_unique<RedisClient>(io_.Executor(), testing::TestRedisOptions(server_.Url(), id),
                                                     metrics_, clock_, testing::QuietLogger());
@@ -47,8 +47,7 @@ class RedisLeasesTest : public ::testing::Test {
                                                            clock_, testing::QuietLogger());
     EXPECT_TRUE(io_.Run(instance.registry->Beat()));
     instance.leases = std::make_unique<RedisSessionLeases>(
-        *instance.client, *instance.registry, RedisSessionLeasesOptions{.ttl = ttl}, metrics_,
-        testing::QuietLogger());
+        *instance.client, *instance.registry, RedisSessionLeasesOptions{.ttl = ttl}, metrics_, testing::QuietLogger());
     return instance;
   }
 

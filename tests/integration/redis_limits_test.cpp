@@ -58,14 +58,14 @@ class RedisLimitsTest : public ::testing::Test {
     io_.Join();
   }
   std::unique_ptr<RedisClient> MakeClient(const std::string& id) {
-    return std::make_unique<RedisClient>(io_.Executor(), testing::TestRedisOptions(server_.Url(), id), metrics_,
-                                         clock_, testing::QuietLogger());
+    return std::make_unique<RedisClient>(io_.Executor(), testing::TestRedisOptions(server_.Url(), id), metrics_, clock_,
+                                         testing::QuietLogger());
   }
   void MakeLedgers() {
-    ledger_a_ = std::make_unique<RedisTurnLedger>(store_, *a_, RedisTurnLedgerOptions{}, metrics_,
-                                                  testing::QuietLogger());
-    ledger_b_ = std::make_unique<RedisTurnLedger>(store_, *b_, RedisTurnLedgerOptions{}, metrics_,
-                                                  testing::QuietLogger());
+    ledger_a_ =
+        std::make_unique<RedisTurnLedger>(store_, *a_, RedisTurnLedgerOptions{}, metrics_, testing::QuietLogger());
+    ledger_b_ =
+        std::make_unique<RedisTurnLedger>(store_, *b_, RedisTurnLedgerOptions{}, metrics_, testing::QuietLogger());
   }
   void MakeLimiters(core::RateLimit limit) {
     limiter_a_ = std::make_unique<RedisRateLimiter>(*a_, RedisRateLimiterOptions{.name = "turns", .limit = limit},

@@ -51,8 +51,7 @@ class RedisSentinelTest : public ::testing::Test {
             const auto replicas = testing::RedisCommand(sentinel->Port(), {"SENTINEL", "REPLICAS", "salesboost"});
             const auto peers = testing::RedisCommand(sentinel->Port(), {"SENTINEL", "SENTINELS", "salesboost"});
             return replicas.find(std::to_string(replica_->Port())) != std::string::npos &&
-                   std::count(peers.begin(), peers.end(), '\n') > 0 &&
-                   peers.find("127.0.0.1") != std::string::npos;
+                   std::count(peers.begin(), peers.end(), '\n') > 0 && peers.find("127.0.0.1") != std::string::npos;
           },
           15s))
           << "sentinel never saw the replica and its peers";

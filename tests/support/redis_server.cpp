@@ -45,9 +45,21 @@ std::string ReplyText(const redisReply* reply) {
 }
 
 std::vector<std::string> ServerArgv(int port, const std::filesystem::path& dir, int replica_of) {
-  std::vector<std::string> argv{"redis-server", "--port", std::to_string(port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no", "--dir", dir.string(),
-                                "--logfile", (dir / "redis.log").string(), "--daemonize", "no"};
+  std::vector<std::string> argv{"redis-server",
+                                "--port",
+                                std::to_string(port),
+                                "--bind",
+                                "127.0.0.1",
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--dir",
+                                dir.string(),
+                                "--logfile",
+                                (dir / "redis.log").string(),
+                                "--daemonize",
+                                "no"};
   if (replica_of > 0) {
     argv.insert(argv.end(), {"--replicaof", "127.0.0.1", std::to_string(replica_of)});
   }
@@ -96,8 +108,8 @@ std::string RedisCommand(int port, const std::vector<std::string>& args) {
     argv.push_back(arg.data());
     lengths.push_back(arg.size());
   }
-  auto* reply = static_cast<redisReply*>(
-      redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data()));
+  auto* reply =
+      static_cast<redisReply*>(redisCommandArgv(context, static_cast<int>(argv.size()), argv.data(), lengths.data()));
   std::string text = reply != nullptr ? ReplyText(reply) : "";
   if (reply != nullptr) freeReplyObject(reply);
   redisFree(context);
@@ -175,7 +187,7 @@ void RedisServer::Resume() {
 
 RedisSentinel::RedisSentinel(int primary_port) : RedisSentinel(FreeLoopbackPort(), primary_port, {}) {}
 
-RedisSentinel::RedisSentinel(int port, int primary_port, std::filesystem::path /*unused*/)
+RedisSentinel::RedisSentinel(int port, int primary_port, const std::filesystem::path& /*unused*/)
     : RedisServer(port, {}, WriteSentinelConfig(port, primary_port)) {
   argv_ = {"redis-sentinel", (dir_ / "sentinel.conf").string()};
 }

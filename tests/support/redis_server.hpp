@@ -47,7 +47,7 @@ class RedisSentinel : public RedisServer {
   explicit RedisSentinel(int primary_port);
 
  private:
-  RedisSentinel(int port, int primary_port, std::filesystem::path dir);
+  RedisSentinel(int port, int primary_port, const std::filesystem::path& dir);
 };
 
 // A free TCP port on 127.0.0.1 (bound to port 0 and released).

@@ -17,7 +17,7 @@ using core::Result;
 
 // What the renewing coroutine owns; it never touches the registry itself.
 struct InstanceRegistry::Loop {
-  explicit Loop(asio::any_io_executor executor) : timer(std::move(executor)) {}
+  explicit Loop(const asio::any_io_executor& executor) : timer(executor) {}
   asio::steady_timer timer;
   std::atomic<bool> stopped{false};
 };
@@ -47,7 +47,10 @@ asio::awaitable<void> Renew(std::shared_ptr<InstanceRegistry::Loop> loop, RedisC
 
 InstanceRegistry::InstanceRegistry(RedisClient& redis, InstanceRegistryOptions options, const core::Clock& clock,
                                    core::Logger logger)
-    : redis_(redis), options_(std::move(options)), logger_(std::move(logger)), started_at_(core::IsoSeconds(clock.Now())) {}
+    : redis_(redis),
+      options_(std::move(options)),
+      logger_(std::move(logger)),
+      started_at_(core::IsoSeconds(clock.Now())) {}
 
 InstanceRegistry::~InstanceRegistry() {
   if (loop_) {
@@ -60,11 +63,11 @@ std::string InstanceRegistry::HeartbeatKey(std::string_view instance_id) {
   return "sb:instance:" + std::string(instance_id);
 }
 
-void InstanceRegistry::Start(asio::any_io_executor executor) {
+void InstanceRegistry::Start(const asio::any_io_executor& executor) {
   if (loop_) return;
   loop_ = std::make_shared<Loop>(executor);
-  const std::string value = boost::json::serialize(boost::json::object{
-      {"id", InstanceId()}, {"address", options_.address}, {"started_at", started_at_}});
+  const std::string value = boost::json::serialize(
+      boost::json::object{{"id", InstanceId()}, {"address", options_.address}, {"started_at", started_at_}});
   asio::co_spawn(executor, Renew(loop_, &redis_, HeartbeatKey(InstanceId()), value, options_.ttl, logger_),
                  asio::detached);
 }
@@ -81,8 +84,8 @@ asio::awaitable<Result<void>> InstanceRegistry::Stop() {
 }
 
 asio::awaitable<Result<void>> InstanceRegistry::Beat() {
-  const std::string value = boost::json::serialize(boost::json::object{
-      {"id", InstanceId()}, {"address", options_.address}, {"started_at", started_at_}});
+  const std::string value = boost::json::serialize(
+      boost::json::object{{"id", InstanceId()}, {"address", options_.address}, {"started_at", started_at_}});
   co_return co_await WriteHeartbeat(&redis_, HeartbeatKey(InstanceId()), value, options_.ttl);
 }
 

@@ -24,20 +24,19 @@
 namespace salesboost::infra {
 
 struct InstanceRegistryOptions {
-  std::string address;                   // where this instance serves (host:port), for operators
+  std::string address;                  // where this instance serves (host:port), for operators
   std::chrono::milliseconds ttl{6000};  // lifetime of the heartbeat key; renewed every ttl/3
 };
 
 class InstanceRegistry {
  public:
-  InstanceRegistry(RedisClient& redis, InstanceRegistryOptions options, const core::Clock& clock,
-                   core::Logger logger);
+  InstanceRegistry(RedisClient& redis, InstanceRegistryOptions options, const core::Clock& clock, core::Logger logger);
   ~InstanceRegistry();
   InstanceRegistry(const InstanceRegistry&) = delete;
   InstanceRegistry& operator=(const InstanceRegistry&) = delete;
 
   // Writes the heartbeat on `executor` at once and keeps renewing it until Stop.
-  void Start(boost::asio::any_io_executor executor);
+  void Start(const boost::asio::any_io_executor& executor);
   // Stops renewing and deletes this instance's heartbeat key.
   boost::asio::awaitable<core::Result<void>> Stop();
   // One heartbeat now.

@@ -21,7 +21,6 @@
 #include <optional>
 #include <utility>
 
-
 namespace salesboost::infra {
 
 namespace asio = boost::asio;
@@ -208,7 +207,8 @@ class ReplySlot {
     explicit Waiter(Handler h) : handler(std::move(h)) {}
     void Resume(Reply reply) override {
       auto executor = asio::get_associated_executor(handler);
-      asio::post(executor, [h = std::move(handler), reply = std::move(reply)]() mutable { std::move(h)(std::move(reply)); });
+      asio::post(executor,
+                 [h = std::move(handler), reply = std::move(reply)]() mutable { std::move(h)(std::move(reply)); });
     }
     Handler handler;
   };
@@ -243,8 +243,8 @@ struct Pending {
   std::shared_ptr<ReplyCompletion> done;
   std::optional<asio::steady_timer> timer;
   bool finished = false;
-  int redirects = 0;          // READONLY replies followed
-  int conn = -1;              // the connection it was sent on
+  int redirects = 0;             // READONLY replies followed
+  int conn = -1;                 // the connection it was sent on
   std::uint64_t generation = 0;  // of that connection
   std::shared_ptr<Core> core;
 };
@@ -277,9 +277,9 @@ struct SentinelAsk {
 
 class Core : public std::enable_shared_from_this<Core> {
  public:
-  Core(asio::any_io_executor executor, RedisOptions options, core::MetricsRegistry& metrics, const core::Clock& clock,
-       core::Logger logger, bool subscriber)
-      : strand_(asio::make_strand(std::move(executor))),
+  Core(const asio::any_io_executor& executor, RedisOptions options, core::MetricsRegistry& metrics,
+       const core::Clock& clock, core::Logger logger, bool subscriber)
+      : strand_(asio::make_strand(executor)),
         options_(std::move(options)),
         logger_(std::move(logger)),
         subscriber_(subscriber),
@@ -288,17 +288,14 @@ class Core : public std::enable_shared_from_this<Core> {
                                     "Redis commands from submission to reply", {}, core::DefaultLatencyBuckets())
                       .Get()),
         errors_(metrics.AddCounter("salesboost_redis_errors_total", "Redis command failures by kind", {"kind"})),
-        breaker_gauge_(metrics
-                           .AddGauge("salesboost_redis_breaker_state",
-                                     "The Redis breaker: 0 closed, 1 open, 2 half open")
-                           .Get()),
+        breaker_gauge_(
+            metrics.AddGauge("salesboost_redis_breaker_state", "The Redis breaker: 0 closed, 1 open, 2 half open")
+                .Get()),
         reconnects_(
             metrics.AddCounter("salesboost_redis_reconnects_total", "Redis connections opened again after a loss")
                 .Get()),
-        failovers_(metrics
-                       .AddCounter("salesboost_redis_failovers_total",
-                                   "Primary changes learnt from the sentinels")
-                       .Get()),
+        failovers_(
+            metrics.AddCounter("salesboost_redis_failovers_total", "Primary changes learnt from the sentinels").Get()),
         breaker_("redis", options_.breaker, clock, [this](resilience::BreakerState from, resilience::BreakerState to) {
           breaker_gauge_.Set(static_cast<std::int64_t>(to));
           logger_.Warn("redis breaker",
@@ -362,7 +359,7 @@ class Core : public std::enable_shared_from_this<Core> {
   asio::awaitable<Result<void>> Subscribe(std::string channel, RedisSubscriber::MessageHandler handler) {
     auto done = std::make_shared<ReplyCompletion>();
     asio::post(strand_, [self = shared_from_this(), channel = std::move(channel), handler = std::move(handler),
-                         done]() mutable { self->SubscribeOnStrand(std::move(channel), std::move(handler), done); });
+                         done]() mutable { self->SubscribeOnStrand(channel, std::move(handler), done); });
     auto reply = co_await done->Wait();
     if (!reply) co_return Fail(reply.error());
     co_return core::Ok();
@@ -832,11 +829,12 @@ class Core : public std::enable_shared_from_this<Core> {
 
  public:
   void Forget(std::string channel) {
-    asio::post(strand_, [self = shared_from_this(), channel = std::move(channel)] { self->UnsubscribeOnStrand(channel); });
+    asio::post(strand_,
+               [self = shared_from_this(), channel = std::move(channel)] { self->UnsubscribeOnStrand(channel); });
   }
 
  private:
-  void SubscribeOnStrand(std::string channel, RedisSubscriber::MessageHandler handler,
+  void SubscribeOnStrand(const std::string& channel, RedisSubscriber::MessageHandler handler,
                          const std::shared_ptr<ReplyCompletion>& done) {
     if (closed_) {
       ReplyCompletion::Set(done, Fail(ErrorCode::kUnavailable, "redis subscriber closed"));
@@ -944,10 +942,10 @@ class Core : public std::enable_shared_from_this<Core> {
 
 }  // namespace redis_detail
 
-RedisClient::RedisClient(asio::any_io_executor executor, RedisOptions options, core::MetricsRegistry& metrics,
+RedisClient::RedisClient(const asio::any_io_executor& executor, RedisOptions options, core::MetricsRegistry& metrics,
                          const core::Clock& clock, core::Logger logger)
-    : core_(std::make_shared<redis_detail::Core>(std::move(executor), std::move(options), metrics, clock,
-                                                 std::move(logger), false)) {
+    : core_(std::make_shared<redis_detail::Core>(executor, std::move(options), metrics, clock, std::move(logger),
+                                                 false)) {
   core_->Start();
 }
 
@@ -975,10 +973,10 @@ resilience::BreakerState RedisClient::BreakerState() const { return core_->Break
 
 std::string RedisClient::PrimaryAddress() const { return core_->PrimaryAddress(); }
 
-RedisSubscriber::RedisSubscriber(asio::any_io_executor executor, RedisOptions options, core::MetricsRegistry& metrics,
-                                 const core::Clock& clock, core::Logger logger)
-    : core_(std::make_shared<redis_detail::Core>(std::move(executor), std::move(options), metrics, clock,
-                                                 std::move(logger), true)) {
+RedisSubscriber::RedisSubscriber(const asio::any_io_executor& executor, RedisOptions options,
+                                 core::MetricsRegistry& metrics, const core::Clock& clock, core::Logger logger)
+    : core_(
+          std::make_shared<redis_detail::Core>(executor, std::move(options), metrics, clock, std::move(logger), true)) {
   core_->Start();
 }
 

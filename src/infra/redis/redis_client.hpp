@@ -57,7 +57,7 @@ class RedisScript {
 
 class RedisClient {
  public:
-  RedisClient(boost::asio::any_io_executor executor, RedisOptions options, core::MetricsRegistry& metrics,
+  RedisClient(const boost::asio::any_io_executor& executor, RedisOptions options, core::MetricsRegistry& metrics,
               const core::Clock& clock, core::Logger logger);
   ~RedisClient();
   RedisClient(const RedisClient&) = delete;
@@ -85,7 +85,7 @@ class RedisSubscriber {
   // Runs on the subscriber's strand, once per message; must not block.
   using MessageHandler = std::function<void(const std::string& channel, const std::string& payload)>;
 
-  RedisSubscriber(boost::asio::any_io_executor executor, RedisOptions options, core::MetricsRegistry& metrics,
+  RedisSubscriber(const boost::asio::any_io_executor& executor, RedisOptions options, core::MetricsRegistry& metrics,
                   const core::Clock& clock, core::Logger logger);
   ~RedisSubscriber();
   RedisSubscriber(const RedisSubscriber&) = delete;

@@ -83,8 +83,8 @@ asio::awaitable<Result<std::vector<Event>>> RedisLiveBuffer::Read(std::string se
         if (ec) continue;
         auto event = DecodeRedisEvent(value);
         if (!event) {
-          logger_.Error("live buffer: undecodable event", {{"session_id", session_id},
-                                                           {"error", event.error().message}});
+          logger_.Error("live buffer: undecodable event",
+                        {{"session_id", session_id}, {"error", event.error().message}});
           continue;
         }
         if (event->seq > after_seq) by_seq.try_emplace(event->seq, std::move(*event));

@@ -23,7 +23,7 @@
 namespace salesboost::infra {
 
 struct RedisLiveBufferOptions {
-  std::size_t max_events = 5000;         // a stream keeps about this many events (MAXLEN ~)
+  std::size_t max_events = 5000;          // a stream keeps about this many events (MAXLEN ~)
   std::chrono::milliseconds ttl{600000};  // a stream not appended to for this long is deleted
 };
 

@@ -24,7 +24,7 @@ struct RedisOptions {
   // This process; every connection is named salesboost:<instance_id> (CLIENT SETNAME),
   // which is how other instances tell that this one is alive.
   std::string instance_id;
-  std::size_t pool_size = 2;  // command connections (each one pipelines)
+  std::size_t pool_size = 2;                        // command connections (each one pipelines)
   std::chrono::milliseconds command_timeout{1000};  // a command not answered by then breaks its connection
   std::chrono::milliseconds connect_timeout{1000};  // TCP connect plus AUTH/SELECT/SETNAME
   std::chrono::milliseconds reconnect_min{50};      // first reconnect delay, doubled per failure

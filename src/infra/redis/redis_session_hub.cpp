@@ -106,8 +106,7 @@ asio::awaitable<Result<void>> RedisSessionHub::Attach(std::string session_id, st
   if (previous && previous != sink) previous->Replaced();
 
   const std::string channel = Channel(session_id);
-  const std::string control =
-      json::serialize(json::object{{"from", local_->instance_id}, {"kind", "replaced"}});
+  const std::string control = json::serialize(json::object{{"from", local_->instance_id}, {"kind", "replaced"}});
   std::vector<std::string> publish{"PUBLISH", channel, control};
   auto published = co_await redis_.Command(std::move(publish));
   if (!published) {

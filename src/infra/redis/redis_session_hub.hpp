@@ -27,8 +27,7 @@ namespace salesboost::infra {
 
 class RedisSessionHub final : public conversation::SessionHub {
  public:
-  RedisSessionHub(RedisClient& redis, RedisSubscriber& subscriber, core::MetricsRegistry& metrics,
-                  core::Logger logger);
+  RedisSessionHub(RedisClient& redis, RedisSubscriber& subscriber, core::MetricsRegistry& metrics, core::Logger logger);
   ~RedisSessionHub() override;
 
   boost::asio::awaitable<core::Result<void>> Attach(std::string session_id,

@@ -80,7 +80,7 @@ std::string RedisSessionLeases::Value(const Lease& lease) const {
 }
 
 asio::awaitable<Result<RedisSessionLeases::Attempt>> RedisSessionLeases::TryAcquire(std::string session_id,
-                                                                                     std::string replace) {
+                                                                                    std::string replace) {
   const std::string tag = Tag(session_id);
   std::vector<std::string> keys{tag + "lease", tag + "epoch", tag + "last"};
   std::vector<std::string> args{redis_.InstanceId(), std::to_string(options_.ttl.count()),
@@ -129,8 +129,12 @@ asio::awaitable<Result<Lease>> RedisSessionLeases::Acquire(std::string session_i
     }
     const auto now = std::chrono::steady_clock::now();
     if (now >= deadline) {
-      co_return core::Fail(core::ErrorCode::kResourceExhausted,
-                           "session " + session_id + " is held by another instance (" + holder + ")");
+      std::string message = "session ";
+      message += session_id;
+      message += " is held by another instance (";
+      message += holder;
+      message += ")";
+      co_return core::Fail(core::ErrorCode::kResourceExhausted, std::move(message));
     }
     if (!timer) timer.emplace(co_await asio::this_coro::executor);
     timer->expires_after(std::min<std::chrono::steady_clock::duration>(delay, deadline - now));

@@ -23,9 +23,9 @@
 namespace salesboost::infra {
 
 struct RedisSessionLeasesOptions {
-  std::chrono::milliseconds ttl{15000};                  // a lease not renewed for this long expires
-  std::chrono::milliseconds poll_min{20};                // first wait between tries of a held lease
-  std::chrono::milliseconds poll_max{200};               // longest wait between tries
+  std::chrono::milliseconds ttl{15000};                      // a lease not renewed for this long expires
+  std::chrono::milliseconds poll_min{20};                    // first wait between tries of a held lease
+  std::chrono::milliseconds poll_max{200};                   // longest wait between tries
   std::chrono::milliseconds history_ttl{7 * 24 * 3600'000};  // lifetime of the epoch and last-holder keys
 };
 
