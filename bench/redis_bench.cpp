@@ -171,6 +171,7 @@ void BM_PingPipelined32(benchmark::State& state) {
   constexpr int kPerCoroutine = 100;
   for (auto _ : state) {
     std::vector<std::future<int>> done;
+    done.reserve(32);
     for (int i = 0; i < 32; ++i) {
       done.push_back(asio::co_spawn(env.io, Pings(env.client.get(), kPerCoroutine), asio::use_future));
     }

@@ -41,8 +41,9 @@ asio::awaitable<Result<TurnRecord>> RedisTurnLedger::Find(std::string session_id
   if (!stored || stored->state == TurnRecord::State::kCommitted || stored->state == TurnRecord::State::kRunning) {
     co_return stored;
   }
-  const std::string attempt =
-      stored->state == TurnRecord::State::kAborted ? "a" + std::to_string(stored->last_seq) : "u";
+  // The attempt a claim is for: "u" (never ended) or "a<seq>" (aborted at seq).
+  std::string attempt = stored->state == TurnRecord::State::kAborted ? "a" : "u";
+  if (stored->state == TurnRecord::State::kAborted) attempt += std::to_string(stored->last_seq);
   std::vector<std::string> keys{ClaimKey(session_id, turn_id)};
   std::vector<std::string> args{redis_.InstanceId(), attempt, std::to_string(options_.claim_ttl.count())};
   auto claimed = co_await redis_.Eval(claim_, std::move(keys), std::move(args));
