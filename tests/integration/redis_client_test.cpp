@@ -169,6 +169,31 @@ TEST_F(RedisClientTest, UnreachableServerFailsFastWithUnavailable) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 400ms);
 }
 
+TEST(RedisClientAuth, AuthenticatesWithThePasswordAndSelectsTheDatabase) {
+  RedisServer server(0, {"--requirepass", "s3cret"});
+  ASSERT_TRUE(server.Start()) << "redis-server did not start";
+  core::MetricsRegistry metrics;
+  core::SystemClock clock;
+  IoThreads io;
+  auto options = testing::TestRedisOptions("redis://127.0.0.1:" + std::to_string(server.Port()) + "/3", "a");
+  options.password = "s3cret";
+  {
+    RedisClient client(io.Executor(), options, metrics, clock, testing::QuietLogger());
+    auto set = io.Run(client.Command({"SET", "in-db-3", "yes"}));
+    ASSERT_TRUE(set) << set.error().message;
+    EXPECT_EQ(testing::RedisCommand(server.Port(), {"EXISTS", "in-db-3"}, "s3cret"), "0");  // db 0
+  }
+  {
+    options.password = "wrong";
+    RedisClient refused(io.Executor(), options, metrics, clock, testing::QuietLogger());
+    auto reply = io.Run(refused.Command({"PING"}));
+    ASSERT_FALSE(reply);
+    EXPECT_EQ(reply.error().code, core::ErrorCode::kUnavailable);
+  }
+  io.Join();
+  EXPECT_NE(metrics.WritePrometheus().find("salesboost_redis_errors_total{kind=\"handshake\"}"), std::string::npos);
+}
+
 struct Inbox {
   std::mutex mutex;
   std::vector<std::pair<std::string, std::string>> messages;

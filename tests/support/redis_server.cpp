@@ -94,7 +94,7 @@ int FreeLoopbackPort() {
   return port;
 }
 
-std::string RedisCommand(int port, const std::vector<std::string>& args) {
+std::string RedisCommand(int port, const std::vector<std::string>& args, const std::string& password) {
   const timeval timeout{1, 0};
   redisContext* context = redisConnectWithTimeout("127.0.0.1", port, timeout);
   if (context == nullptr || context->err != 0) {
@@ -102,6 +102,11 @@ std::string RedisCommand(int port, const std::vector<std::string>& args) {
     return "";
   }
   redisSetTimeout(context, timeout);
+  if (!password.empty()) {
+    if (auto* auth = static_cast<redisReply*>(redisCommand(context, "AUTH %s", password.c_str()))) {
+      freeReplyObject(auth);
+    }
+  }
   std::vector<const char*> argv;
   std::vector<std::size_t> lengths;
   for (const auto& arg : args) {
@@ -116,8 +121,13 @@ std::string RedisCommand(int port, const std::vector<std::string>& args) {
   return text;
 }
 
-RedisServer::RedisServer(int replica_of) : dir_(MakeTempDir()), port_(FreeLoopbackPort()) {
+RedisServer::RedisServer(int replica_of, const std::vector<std::string>& extra_args)
+    : dir_(MakeTempDir()), port_(FreeLoopbackPort()) {
   argv_ = ServerArgv(port_, dir_, replica_of);
+  argv_.insert(argv_.end(), extra_args.begin(), extra_args.end());
+  for (std::size_t i = 0; i + 1 < extra_args.size(); ++i) {
+    if (extra_args[i] == "--requirepass") password_ = extra_args[i + 1];
+  }
 }
 
 RedisServer::RedisServer(int port, std::vector<std::string> argv, std::filesystem::path dir)
@@ -151,7 +161,7 @@ bool RedisServer::Start() {
   // Our process, not another test's server that took the same port meanwhile.
   const std::string ours = "process_id:" + std::to_string(pid_) + "\r\n";
   while (std::chrono::steady_clock::now() < deadline) {
-    if (RedisCommand(port_, {"INFO", "server"}).find(ours) != std::string::npos) return true;
+    if (RedisCommand(port_, {"INFO", "server"}, password_).find(ours) != std::string::npos) return true;
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {  // exited: cannot start
       pid_ = -1;

@@ -16,7 +16,8 @@ namespace salesboost::testing {
 class RedisServer {
  public:
   // A primary; with `replica_of` > 0, a replica of the server on that port.
-  explicit RedisServer(int replica_of = 0);
+  // `extra_args` go to redis-server as they are (e.g. --requirepass secret).
+  explicit RedisServer(int replica_of = 0, const std::vector<std::string>& extra_args = {});
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -38,6 +39,7 @@ class RedisServer {
   int port_ = 0;
   pid_t pid_ = -1;
   bool paused_ = false;
+  std::string password_;  // --requirepass, for the start-up check
 };
 
 // A sentinel watching the primary on `primary_port` as master "salesboost"
@@ -55,6 +57,6 @@ int FreeLoopbackPort();
 // A command through a blocking connection (1 s timeout): the reply as text
 // (arrays: elements joined by '\n'; errors prefixed "ERR:"), or "" when the
 // server cannot be reached.
-std::string RedisCommand(int port, const std::vector<std::string>& args);
+std::string RedisCommand(int port, const std::vector<std::string>& args, const std::string& password = {});
 
 }  // namespace salesboost::testing

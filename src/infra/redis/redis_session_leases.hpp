@@ -6,7 +6,9 @@
 // the last holder was this instance). Renew is a compare-and-PEXPIRE, Release a
 // compare-and-DEL. Acquire polls a held lease with backoff (poll_min growing to
 // poll_max) up to its wait; a lease whose holder is gone (InstanceRegistry::
-// Alive is false) is taken over at once, before its expiry. Keys of a session
+// Alive is false) is taken over at once, before its expiry; a lease this
+// instance already holds is granted to it again (a new epoch), as the
+// embedded InProcessSessionLeases grants every call. Keys of a session
 // share the hash tag {S}. Thread-safe; `redis` and `instances` must outlive it.
 //
 // Metrics: salesboost_session_takeovers_total, salesboost_session_leases_held.
