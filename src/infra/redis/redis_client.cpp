@@ -406,7 +406,8 @@ class Core : public std::enable_shared_from_this<Core> {
       Send(conn, pending);
       return;
     }
-    if (AnyConnecting()) {
+    // A command that met READONLY waits (up to its deadline) for the new primary.
+    if (AnyConnecting() || pending->redirects > 0) {
       waiting_.push_back(pending);
       return;
     }
@@ -616,6 +617,10 @@ class Core : public std::enable_shared_from_this<Core> {
       auto waiting = std::move(waiting_);
       waiting_.clear();
       for (const auto& pending : waiting) {
+        if (pending->redirects > 0) {
+          waiting_.push_back(pending);
+          continue;
+        }
         errors_.With({"connection"}).Inc();
         Finish(pending, Fail(ErrorCode::kUnavailable, "redis not connected"));
       }
