@@ -59,6 +59,9 @@ TEST_F(RedisClientTest, CommandsRoundTripAsValues) {
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error().code, core::ErrorCode::kInternal);
   EXPECT_NE(wrong.error().message.find("WRONGTYPE"), std::string::npos);
+  const auto metrics = metrics_.WritePrometheus();
+  EXPECT_NE(metrics.find("salesboost_redis_command_duration_seconds_count 7"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("salesboost_redis_errors_total{kind=\"reply\"} 1"), std::string::npos) << metrics;
 }
 
 TEST_F(RedisClientTest, ManyConcurrentCommandsAllAnswered) {

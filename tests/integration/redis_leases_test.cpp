@@ -209,6 +209,22 @@ TEST_F(RedisLeasesTest, RegistryListsLiveInstancesAndTellsAliveFromGone) {
   ASSERT_TRUE(io_.Run(a_.registry->Stop()));
 }
 
+TEST_F(RedisLeasesTest, TheHeartbeatIsRenewedUntilStopped) {
+  a_.client = std::make_unique<RedisClient>(io_.Executor(), testing::TestRedisOptions(server_.Url(), "a"), metrics_,
+                                            clock_, testing::QuietLogger());
+  a_.registry = std::make_unique<InstanceRegistry>(
+      *a_.client, InstanceRegistryOptions{.address = "10.0.0.1:8080", .ttl = 300ms}, clock_, testing::QuietLogger());
+  a_.registry->Start(io_.Executor());
+  std::this_thread::sleep_for(900ms);  // three times the key's lifetime
+  EXPECT_EQ(testing::RedisCommand(server_.Port(), {"EXISTS", "sb:instance:a"}), "1");
+  const auto ttl = std::stoll(testing::RedisCommand(server_.Port(), {"PTTL", "sb:instance:a"}));
+  EXPECT_GT(ttl, 0);
+  EXPECT_LE(ttl, 300);
+  ASSERT_TRUE(io_.Run(a_.registry->Stop()));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(testing::RedisCommand(server_.Port(), {"EXISTS", "sb:instance:a"}), "0");
+}
+
 TEST_F(RedisLeasesTest, UnreachableRedisIsUnavailable) {
   a_ = Make("a");
   server_.Stop();

@@ -6,6 +6,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
@@ -20,6 +21,7 @@ struct InstanceRegistry::Loop {
   explicit Loop(const asio::any_io_executor& executor) : timer(executor) {}
   asio::steady_timer timer;
   std::atomic<bool> stopped{false};
+  std::atomic<bool> running{true};  // false once the coroutine returned
 };
 
 namespace {
@@ -41,6 +43,7 @@ asio::awaitable<void> Renew(std::shared_ptr<InstanceRegistry::Loop> loop, RedisC
     loop->timer.expires_after(std::max(std::chrono::milliseconds(10), ttl / 3));
     co_await loop->timer.async_wait(asio::as_tuple(asio::use_awaitable));
   }
+  loop->running = false;
 }
 
 }  // namespace
@@ -76,6 +79,13 @@ asio::awaitable<Result<void>> InstanceRegistry::Stop() {
   if (loop_) {
     loop_->stopped = true;
     asio::post(loop_->timer.get_executor(), [loop = loop_] { loop->timer.cancel(); });
+    // A heartbeat in flight must not write the key again after the DEL
+    // (it ends within the command timeout).
+    asio::steady_timer pause(co_await asio::this_coro::executor);
+    while (loop_->running) {
+      pause.expires_after(std::chrono::milliseconds(5));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
   }
   std::vector<std::string> command{"DEL", HeartbeatKey(InstanceId())};
   auto reply = co_await redis_.Command(std::move(command));
