@@ -63,7 +63,7 @@ std::string Shell(const std::string& command) {
   return out;
 }
 
-// A redis-server for the whole run, and one client on one I/O thread.
+// A redis-server of one benchmark, and one client on one I/O thread.
 struct Environment {
   Environment()
       : port(FreePort()), dir(std::filesystem::temp_directory_path() / ("sb-redis-bench-" + std::to_string(port))) {
@@ -131,11 +131,6 @@ struct Environment {
   std::thread thread;
 };
 
-Environment& Env() {
-  static Environment environment;  // one server for the whole run
-  return environment;
-}
-
 asio::awaitable<int> Pings(infra::RedisClient* client, int count) {
   int ok = 0;
   for (int i = 0; i < count; ++i) {
@@ -148,7 +143,7 @@ asio::awaitable<int> Pings(infra::RedisClient* client, int count) {
 
 // Sequential round trips: each PING waits for the previous reply.
 void BM_PingRoundTrip(benchmark::State& state) {
-  auto& env = Env();
+  Environment env;
   constexpr int kBatch = 1000;
   for (auto _ : state) {
     state.PauseTiming();
@@ -167,7 +162,7 @@ BENCHMARK(BM_PingRoundTrip)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // 32 coroutines at once on one connection: the pipelined throughput.
 void BM_PingPipelined32(benchmark::State& state) {
-  auto& env = Env();
+  Environment env;
   constexpr int kPerCoroutine = 100;
   for (auto _ : state) {
     std::vector<std::future<int>> done;
