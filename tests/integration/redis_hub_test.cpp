@@ -172,6 +172,23 @@ TEST_F(RedisHubTest, AttachingOnAnotherInstanceReplacesTheSubscriber) {
   EXPECT_EQ(second->Count(), 2u);
 }
 
+TEST_F(RedisHubTest, ALateReplacementNeverReplacesALaterSubscriber) {
+  auto sink = std::make_shared<RecordingSink>();
+  ASSERT_TRUE(Attach(a_, "s1", sink));
+  ASSERT_TRUE(Attach(a_, "s1", sink));  // the session's second attach
+  EXPECT_EQ(testing::RedisCommand(server_.Port(), {"GET", "sb:{s1}:attach"}), "2");
+  // An announcement of the first attach from another instance, arriving late.
+  ASSERT_EQ(testing::RedisCommand(server_.Port(),
+                                  {"PUBLISH", "sb:{s1}:events", R"({"from":"x","kind":"replaced","generation":1})"}),
+            "1");
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(sink->ReplacedCount(), 0);
+  ASSERT_EQ(testing::RedisCommand(server_.Port(),
+                                  {"PUBLISH", "sb:{s1}:events", R"({"from":"x","kind":"replaced","generation":3})"}),
+            "1");
+  ASSERT_TRUE(WaitFor([&] { return sink->ReplacedCount() == 1; }));
+}
+
 TEST_F(RedisHubTest, DetachedSinksGetNothing) {
   auto sink = std::make_shared<RecordingSink>();
   ASSERT_TRUE(Attach(b_, "s1", sink));

@@ -2,6 +2,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <limits>
 #include <mutex>
 #include <unordered_map>
 
@@ -22,12 +23,18 @@ struct RedisSessionHub::Local {
   core::Logger logger;
   RedisSubscriber* subscriber = nullptr;  // null once the hub is gone
   std::mutex mutex;
-  std::unordered_map<std::string, std::weak_ptr<EventSink>> sinks;  // guarded by mutex
+  struct Slot {
+    std::weak_ptr<EventSink> sink;
+    // The session's attach count when this subscriber attached (INCR
+    // sb:{S}:attach): only a later attach replaces it. Max until known.
+    std::int64_t generation = std::numeric_limits<std::int64_t>::max();
+  };
+  std::unordered_map<std::string, Slot> sinks;  // guarded by mutex
 
   std::shared_ptr<EventSink> Find(const std::string& session_id) {
     std::lock_guard lock(mutex);
     const auto it = sinks.find(session_id);
-    return it == sinks.end() ? nullptr : it->second.lock();
+    return it == sinks.end() ? nullptr : it->second.sink.lock();
   }
 
   // A message on sb:{session}:events, on the subscriber's strand.
@@ -41,12 +48,17 @@ struct RedisSessionHub::Local {
     const auto* kind = object->if_contains("kind");
     if (kind == nullptr || !kind->is_string()) return;
     if (kind->get_string() == "replaced") {
+      const auto* generation = object->if_contains("generation");
+      const std::int64_t later = generation != nullptr && generation->is_int64()
+                                     ? generation->get_int64()
+                                     : std::numeric_limits<std::int64_t>::max();
       std::shared_ptr<EventSink> previous;
       {
         std::lock_guard lock(mutex);
         const auto it = sinks.find(session_id);
+        if (it != sinks.end() && it->second.generation >= later) return;  // a late message: ours is newer
         if (it != sinks.end()) {
-          previous = it->second.lock();
+          previous = it->second.sink.lock();
           sinks.erase(it);
         }
         if (subscriber != nullptr) subscriber->Forget(Channel(session_id));
@@ -70,6 +82,19 @@ struct RedisSessionHub::Local {
   }
 };
 
+namespace {
+
+// KEYS: the session's attach counter. ARGV: the channel, the announcement
+// without its closing brace, the counter's lifetime in ms. Returns the count.
+constexpr const char* kAnnounce = R"lua(
+local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PUBLISH', ARGV[1], ARGV[2] .. ',"generation":' .. n .. '}')
+return n
+)lua";
+
+}  // namespace
+
 RedisSessionHub::RedisSessionHub(RedisClient& redis, RedisSubscriber& subscriber, core::MetricsRegistry& metrics,
                                  core::Logger logger)
     : redis_(redis),
@@ -77,7 +102,8 @@ RedisSessionHub::RedisSessionHub(RedisClient& redis, RedisSubscriber& subscriber
       logger_(logger),
       fallbacks_(metrics.AddCounter("salesboost_redis_fallbacks_total",
                                     "Calls served without Redis (unreachable) by port operation", {"port"})),
-      local_(std::make_shared<Local>(redis.InstanceId(), std::move(logger), &subscriber)) {}
+      local_(std::make_shared<Local>(redis.InstanceId(), std::move(logger), &subscriber)),
+      announce_(kAnnounce) {}
 
 RedisSessionHub::~RedisSessionHub() {
   std::vector<std::string> sessions;
@@ -99,16 +125,24 @@ asio::awaitable<Result<void>> RedisSessionHub::Attach(std::string session_id, st
   {
     std::lock_guard lock(local_->mutex);
     auto& slot = local_->sinks[session_id];
-    previous = slot.lock();
-    slot = sink;
+    previous = slot.sink.lock();
+    slot = Local::Slot{.sink = sink};
   }
   // Outside the lock: the previous sink may call back into the hub.
   if (previous && previous != sink) previous->Replaced();
 
+  // Counts the attach and announces it with its number, in one round trip.
   const std::string channel = Channel(session_id);
-  const std::string control = json::serialize(json::object{{"from", local_->instance_id}, {"kind", "replaced"}});
-  std::vector<std::string> publish{"PUBLISH", channel, control};
-  auto published = co_await redis_.Command(std::move(publish));
+  std::string announcement = json::serialize(json::object{{"from", local_->instance_id}, {"kind", "replaced"}});
+  announcement.pop_back();  // '}': the script appends ,"generation":<n>}
+  std::vector<std::string> keys{"sb:{" + session_id + "}:attach"};
+  std::vector<std::string> args{channel, announcement, "86400000"};
+  auto published = co_await redis_.Eval(announce_, std::move(keys), std::move(args));
+  if (published && published->IsInteger()) {
+    std::lock_guard lock(local_->mutex);
+    const auto it = local_->sinks.find(session_id);
+    if (it != local_->sinks.end() && it->second.sink.lock() == sink) it->second.generation = published->integer;
+  }
   if (!published) {
     fallbacks_.With({"hub_attach"}).Inc();
     logger_.Warn("session hub: replacement not announced, redis unreachable",
@@ -133,7 +167,7 @@ asio::awaitable<Result<void>> RedisSessionHub::Detach(std::string session_id, co
     std::lock_guard lock(local_->mutex);
     const auto it = local_->sinks.find(session_id);
     if (it != local_->sinks.end()) {
-      const auto current = it->second.lock();
+      const auto current = it->second.sink.lock();
       if (!current || current.get() == sink) {
         local_->sinks.erase(it);
         detached = true;

@@ -3,8 +3,10 @@
 // Each instance keeps its own map session -> subscriber (the sockets it
 // holds), as InProcessSessionHub does, and subscribes the channel
 // sb:{S}:events while it holds session S's subscriber. Attach first publishes
-// a "replaced" message on the channel (the instance holding the previous
-// subscriber calls its Replaced() and unsubscribes), then subscribes. Publish
+// a "replaced" message on the channel, numbered by the session's attach
+// counter sb:{S}:attach (the instance holding an earlier subscriber calls its
+// Replaced() and unsubscribes; a late message never replaces a later
+// subscriber), then subscribes. Publish
 // delivers to this instance's subscriber directly and PUBLISHes the events
 // (EncodeRedisEvent) for the instance that holds it.
 //
@@ -46,6 +48,7 @@ class RedisSessionHub final : public conversation::SessionHub {
   core::Logger logger_;
   core::Family<core::Counter>& fallbacks_;
   std::shared_ptr<Local> local_;
+  const RedisScript announce_;
 };
 
 }  // namespace salesboost::infra
