@@ -14,6 +14,9 @@
 #   llm      the customer through tools/mock-llm with a fixed LLM_TTFT_MS (500) to its first
 #            token: 1 session, then LLM_SESSIONS (1000) at LLM_RATE turns/s in total (100,
 #            one turn per session every 10 s), LLM_STEP s (40): the backend's overhead on TTFT
+#   cluster  CLUSTER_SESSIONS (100) closed-loop offline sessions for CLUSTER_STEP s (20), first
+#            against one embedded instance, then against two instances on Redis and
+#            PostgreSQL behind nginx (scripts/cluster.sh): the cost of scaling out, as a ratio
 #   soak     SOAK_SESSIONS (100) at SOAK_RATE turns/s (500) for SOAK_SECONDS (120; the
 #            target is stated for 600): memory growth and slope after SOAK_WARMUP s (30)
 #
@@ -22,7 +25,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-SCENARIO=${1:?usage: bench/load.sh idle|offline|llm|soak [OUT]}
+SCENARIO=${1:?usage: bench/load.sh idle|offline|llm|soak|cluster [OUT]}
 OUT=${2:-build/bench}
 LOAD=build/release/tools/salesboost-load
 MOCK=build/release/tools/mock-llm
@@ -81,6 +84,27 @@ case $SCENARIO in
     run_llm llm-1 1 0 "${LLM_STEP:-40}"
     run_llm llm "${LLM_SESSIONS:-1000}" "${LLM_RATE:-100}" "${LLM_STEP:-40}"
     ;;
+  cluster)
+    n=${CLUSTER_SESSIONS:-100}
+    step=${CLUSTER_STEP:-20}
+    start_server --set conversation.npc_delta_interval_ms=0 "${LIFTED[@]}"
+    SCENARIO=cluster-embedded load --label cluster-embedded -n "$n" --rate 0 --step-seconds "$step" \
+      --step-warmup 3 || true
+    stop_server
+    cluster_dir=$(mktemp -u /tmp/salesboost-bench-cluster.XXXXXX)
+    trap 'scripts/cluster.sh down --dir "$cluster_dir" >/dev/null 2>&1 || true' EXIT
+    SALESBOOST_BIN=$BIN CLUSTER_FLAGS="--set conversation.npc_delta_interval_ms=0 ${LIFTED[*]} \
+      --set log.access_log=false --set auth.password_hash_memory_kib=64" \
+      scripts/cluster.sh up --dir "$cluster_dir" >/dev/null
+    lb_port=$(sed -n 's/^LB_PORT=//p' "$cluster_dir/cluster.env")
+    $LOAD --port "$lb_port" --password-file "$cluster_dir/demo-trainee.password" --label cluster-redis-postgres \
+      --json "$OUT/cluster-redis-postgres.json" --markdown "$OUT/cluster-redis-postgres.md" \
+      -n "$n" --rate 0 --step-seconds "$step" --step-warmup 3 || true
+    scripts/cluster.sh down --dir "$cluster_dir" >/dev/null
+    SCENARIO=cluster
+    cat "$OUT"/cluster-embedded.md "$OUT"/cluster-redis-postgres.md
+    exit 0
+    ;;
   soak)
     seconds=${SOAK_SECONDS:-120}
     start_server --set conversation.npc_delta_interval_ms=0 "${LIFTED[@]}"
@@ -89,7 +113,7 @@ case $SCENARIO in
     stop_server
     ;;
   *)
-    echo "bench: unknown scenario $SCENARIO (idle, offline, llm, soak)" >&2
+    echo "bench: unknown scenario $SCENARIO (idle, offline, llm, soak, cluster)" >&2
     exit 2
     ;;
 esac

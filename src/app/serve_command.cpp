@@ -25,19 +25,15 @@
 #include "api/system_routes.hpp"
 #include "api/websocket_api.hpp"
 #include "app/catalog_setup.hpp"
+#include "app/cluster_setup.hpp"
 #include "app/commands.hpp"
 #include "app/identity_setup.hpp"
 #include "app/knowledge_setup.hpp"
 #include "app/wiring.hpp"
 #include "brain/agent_factory.hpp"
 #include "build_info.hpp"
-#include "conversation/in_process_live_buffer.hpp"
-#include "conversation/in_process_session_hub.hpp"
-#include "conversation/in_process_session_leases.hpp"
 #include "conversation/session_feed.hpp"
-#include "conversation/store_turn_ledger.hpp"
 #include "core/clock.hpp"
-#include "core/in_process_rate_limiter.hpp"
 #include "core/io_context_pool.hpp"
 #include "core/run_sync.hpp"
 #include "core/system_clock.hpp"
@@ -195,11 +191,14 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     if (*imported > 0) logger.Info("demo_catalog_imported", {{"courses", *imported}});
   }
   conversation::SessionStore session_store(**store, clock);
-  conversation::InProcessSessionHub session_hub;
-  conversation::InProcessLiveBuffer live_buffer;
-  conversation::InProcessSessionLeases session_leases;
   conversation::SessionService session_service(session_store, catalog, *ids);
-  conversation::StoreTurnLedger turn_ledger(session_store);
+  // Shared with other instances through Redis, or held in this process.
+  auto cluster = MakeClusterPorts(config, fmt::format("{}:{}", config.server.host, config.server.port), session_store,
+                                  metrics, clock, logger);
+  if (!cluster) {
+    logger.Error("cluster_setup_failed", {{"error", cluster.error().message}});
+    return kExitFailure;
+  }
   // Everything connections refer to is declared before the I/O pool, so it
   // outlives any coroutine frame the pool's contexts destroy.
   llm::ProviderSet providers(ProviderConfigs(config), {.extra_ca_file = config.llm.extra_ca_file}, clock, metrics,
@@ -261,26 +260,24 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
       .With({build_info::kVersion, build_info::kGitCommit})
       .Set(1);
   storage::StoreReadiness store_ready(**store, migrations);
-  core::InProcessRateLimiter turn_limiter({.per_minute = static_cast<double>(config.limits.turn_per_minute),
-                                           .burst = static_cast<double>(config.limits.turn_burst)},
-                                          clock);
   conversation::TurnCoordinator coordinator(
       {.max_text_chars = static_cast<std::size_t>(config.limits.turn_max_chars),
        .max_queued_turns = static_cast<std::size_t>(config.limits.turn_queue),
        .turn_deadline = std::chrono::milliseconds(config.conversation.turn_deadline_ms),
-       .part_deadline = std::chrono::milliseconds(config.conversation.part_deadline_ms)},
+       .part_deadline = std::chrono::milliseconds(config.conversation.part_deadline_ms),
+       .lease_wait = std::chrono::milliseconds(config.cluster.lease_wait_ms)},
       conversation::CoordinatorDeps{.sessions = session_store,
                                     .service = session_service,
                                     .catalog = catalog,
-                                    .hub = session_hub,
-                                    .live = live_buffer,
-                                    .leases = session_leases,
-                                    .ledger = turn_ledger,
-                                    .turn_limiter = turn_limiter,
+                                    .hub = *cluster->hub,
+                                    .live = *cluster->live,
+                                    .leases = *cluster->leases,
+                                    .ledger = *cluster->ledger,
+                                    .turn_limiter = *cluster->turn_limiter,
                                     .agents = *agents,
                                     .metrics = metrics,
                                     .logger = logger});
-  conversation::SessionFeed feed({}, session_service, coordinator, session_hub, live_buffer);
+  conversation::SessionFeed feed({}, session_service, coordinator, *cluster->hub, *cluster->live);
   api::WebSocketApi websocket({.allowed_origins = core::SplitCommaList(config.websocket_app.allowed_origins)}, auth,
                               feed, coordinator, logger);
   server::Router router;
@@ -300,16 +297,10 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                                      .is_draining = [&http] { return http.IsDraining(); },
                                                      .metrics_token = config.server.metrics_token});
 
-  core::InProcessRateLimiter login_limiter({.per_minute = static_cast<double>(config.limits.login_per_minute),
-                                            .burst = static_cast<double>(config.limits.login_burst)},
-                                           clock);
-  api::AddAuthRoutes(router, auth, login_limiter);
+  api::AddAuthRoutes(router, auth, *cluster->login_limiter);
   api::AddCatalogRoutes(router, auth, catalog);
   api::AddSessionRoutes(router, auth, session_service, coordinator);
-  core::InProcessRateLimiter assist_limiter({.per_minute = static_cast<double>(config.limits.assist_per_minute),
-                                             .burst = static_cast<double>(config.limits.assist_burst)},
-                                            clock);
-  api::AddAssistRoutes(router, auth, *agents, catalog, assist_limiter);
+  api::AddAssistRoutes(router, auth, *agents, catalog, *cluster->assist_limiter);
   api::AddKnowledgeRoutes(router, auth, knowledge.base, config.knowledge.max_upload_bytes);
 
   auto port = http.Start();
@@ -342,6 +333,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
 
   pool.Run();
   providers.CloseIdle();  // pooled provider connections belong to the pool's contexts
+  StopCluster(*cluster);
   blocking.Stop();
   logger.Flush();
   return kExitOk;

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "infra/redis/instance_registry.hpp"
+#include "infra/redis/redis_live_buffer.hpp"
+#include "infra/redis/redis_session_hub.hpp"
 #include "infra/redis/redis_session_leases.hpp"
 #include "support/redis_server.hpp"
 #include "support/redis_test_env.hpp"
@@ -159,6 +161,40 @@ TEST_F(RedisLeasesTest, AHolderWithoutAHeartbeatIsGone) {
   auto taken = Acquire(a_, "s1");
   ASSERT_TRUE(taken);
   EXPECT_EQ(taken->epoch, 2);
+}
+
+TEST_F(RedisLeasesTest, AnOwnerThatLostItsLeaseCanNeitherBufferNorPublish) {
+  a_ = Make("a");
+  b_ = Make("b", 60s);
+  auto subscriber = std::make_unique<RedisSubscriber>(io_.Executor(), testing::TestRedisOptions(server_.Url(), "b"),
+                                                      metrics_, clock_, testing::QuietLogger());
+  auto hub = std::make_unique<RedisSessionHub>(*b_.client, *subscriber, metrics_, testing::QuietLogger(),
+                                               b_.leases.get());
+  auto buffer = std::make_unique<RedisLiveBuffer>(*b_.client, RedisLiveBufferOptions{}, metrics_,
+                                                  testing::QuietLogger(), b_.leases.get());
+  auto event = [](std::int64_t seq) {
+    std::vector<conversation::Event> events;
+    events.push_back(conversation::Event{
+        .seq = seq, .turn_id = "t1", .body = conversation::NpcDelta{.text = "x"}, .created_at = {}});
+    return events;
+  };
+  ASSERT_TRUE(Acquire(b_, "s1"));
+  ASSERT_TRUE(io_.Run(buffer->Append("s1", event(2))));
+  ASSERT_TRUE(io_.Run(hub->Publish("s1", event(2))));
+  // b pauses past its heartbeat: a takes the session over.
+  ASSERT_TRUE(io_.Run(b_.registry->Stop()));
+  ASSERT_TRUE(Acquire(a_, "s1"));
+  // b wakes up and goes on with its turn: Redis refuses both writes.
+  auto buffered = io_.Run(buffer->Append("s1", event(3)));
+  ASSERT_FALSE(buffered);
+  EXPECT_EQ(buffered.error().code, core::ErrorCode::kAborted);
+  auto published = io_.Run(hub->Publish("s1", event(3)));
+  ASSERT_FALSE(published);
+  EXPECT_EQ(published.error().code, core::ErrorCode::kAborted);
+  EXPECT_EQ(testing::RedisCommand(server_.Port(), {"XLEN", "sb:{s1}:live"}), "1") << "the stale event was not added";
+  buffer.reset();
+  hub.reset();
+  subscriber.reset();
 }
 
 TEST_F(RedisLeasesTest, ContinuedWhenNoOtherInstanceHeldItSince) {

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "infra/redis/instance_registry.hpp"
 #include "infra/redis/redis_rate_limiter.hpp"
 #include "infra/redis/redis_turn_ledger.hpp"
 #include "support/redis_server.hpp"
@@ -110,6 +111,24 @@ TEST_F(RedisLimitsTest, TheSameTurnSentToTwoInstancesAtOnceRunsOnce) {
   const auto ttl = std::stoll(testing::RedisCommand(server_.Port(), {"TTL", "sb:{s1}:turn:t0"}));
   EXPECT_GT(ttl, 100);
   EXPECT_LE(ttl, 120);
+}
+
+TEST_F(RedisLimitsTest, AClaimOfAGoneInstanceIsTakenOverAtOnce) {
+  // b claims a turn, then dies (its connections close; the claim would last 120 s).
+  InstanceRegistry registry_a(*a_, InstanceRegistryOptions{.address = "a"}, clock_, testing::QuietLogger());
+  InstanceRegistry registry_b(*b_, InstanceRegistryOptions{.address = "b"}, clock_, testing::QuietLogger());
+  ASSERT_TRUE(io_.Run(registry_b.Beat()));
+  ledger_a_ = std::make_unique<RedisTurnLedger>(store_, *a_, RedisTurnLedgerOptions{}, metrics_,
+                                                testing::QuietLogger(), &registry_a);
+  ledger_b_ = std::make_unique<RedisTurnLedger>(store_, *b_, RedisTurnLedgerOptions{}, metrics_,
+                                                testing::QuietLogger(), &registry_b);
+  EXPECT_EQ(Find(*ledger_b_, "t1"), TurnRecord::State::kUnknown);
+  EXPECT_EQ(Find(*ledger_a_, "t1"), TurnRecord::State::kRunning) << "b is alive: its claim holds";
+  ledger_b_.reset();
+  b_.reset();
+  EXPECT_EQ(Find(*ledger_a_, "t1"), TurnRecord::State::kUnknown) << "b is gone: a runs the turn";
+  EXPECT_EQ(testing::RedisCommand(server_.Port(), {"GET", "sb:{s1}:turn:t1"}), "a|u");
+  ledger_a_.reset();
 }
 
 TEST_F(RedisLimitsTest, ACommittedTurnIsTheStoresAnswerEverywhere) {

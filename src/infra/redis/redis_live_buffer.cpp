@@ -15,25 +15,29 @@ using core::Result;
 
 namespace {
 
-// KEYS: the stream. ARGV: max length, ttl ms, then seq and event pairs.
+// KEYS: the stream, the session's lease. ARGV: max length, ttl ms, the lease
+// value the writer holds ("" when it writes without one), then seq and event
+// pairs. The events appended, or -1 when the lease moved on.
 constexpr const char* kAppend = R"lua(
-for i = 3, #ARGV, 2 do
+if ARGV[3] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[3] then return -1 end
+for i = 4, #ARGV, 2 do
   redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 's', ARGV[i], 'e', ARGV[i + 1])
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return (#ARGV - 2) / 2
+return (#ARGV - 3) / 2
 )lua";
 
 }  // namespace
 
 RedisLiveBuffer::RedisLiveBuffer(RedisClient& redis, RedisLiveBufferOptions options, core::MetricsRegistry& metrics,
-                                 core::Logger logger)
+                                 core::Logger logger, const RedisSessionLeases* fence)
     : redis_(redis),
       options_(options),
       logger_(std::move(logger)),
       fallbacks_(metrics.AddCounter("salesboost_redis_fallbacks_total",
                                     "Calls served without Redis (unreachable) by port operation", {"port"})),
-      append_(kAppend) {}
+      append_(kAppend),
+      fence_(fence) {}
 
 std::string RedisLiveBuffer::StreamKey(std::string_view session_id) {
   return "sb:{" + std::string(session_id) + "}:live";
@@ -41,14 +45,19 @@ std::string RedisLiveBuffer::StreamKey(std::string_view session_id) {
 
 asio::awaitable<Result<void>> RedisLiveBuffer::Append(std::string session_id, std::vector<Event> events) {
   if (events.empty()) co_return core::Ok();
-  std::vector<std::string> args{std::to_string(options_.max_events), std::to_string(options_.ttl.count())};
+  const auto lease = fence_ != nullptr ? fence_->HeldValue(session_id) : std::nullopt;
+  std::vector<std::string> args{std::to_string(options_.max_events), std::to_string(options_.ttl.count()),
+                                lease.value_or(std::string())};
   for (const auto& event : events) {
     args.push_back(std::to_string(event.seq));
     args.push_back(json::serialize(EncodeRedisEvent(event)));
   }
   auto local = co_await local_.Append(session_id, std::move(events));
-  std::vector<std::string> keys{StreamKey(session_id)};
+  std::vector<std::string> keys{StreamKey(session_id), RedisSessionLeases::LeaseKey(session_id)};
   auto reply = co_await redis_.Eval(append_, std::move(keys), std::move(args));
+  if (reply && reply->integer < 0) {
+    co_return core::Fail(core::ErrorCode::kAborted, "this instance no longer holds the session: not buffered");
+  }
   if (!reply) {
     if (!local) co_return core::Fail(reply.error());
     fallbacks_.With({"live_buffer_append"}).Inc();

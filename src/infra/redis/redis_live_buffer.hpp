@@ -19,6 +19,7 @@
 #include "core/logging.hpp"
 #include "core/metrics.hpp"
 #include "infra/redis/redis_client.hpp"
+#include "infra/redis/redis_session_leases.hpp"
 
 namespace salesboost::infra {
 
@@ -29,8 +30,11 @@ struct RedisLiveBufferOptions {
 
 class RedisLiveBuffer final : public conversation::LiveBuffer {
  public:
+  // With `fence`, events are appended only while this instance's lease on
+  // the session is still current (checked in Redis, atomically with the
+  // XADDs): kAborted otherwise.
   RedisLiveBuffer(RedisClient& redis, RedisLiveBufferOptions options, core::MetricsRegistry& metrics,
-                  core::Logger logger);
+                  core::Logger logger, const RedisSessionLeases* fence = nullptr);
 
   boost::asio::awaitable<core::Result<void>> Append(std::string session_id,
                                                     std::vector<conversation::Event> events) override;
@@ -47,6 +51,7 @@ class RedisLiveBuffer final : public conversation::LiveBuffer {
   core::Family<core::Counter>& fallbacks_;
   conversation::InProcessLiveBuffer local_;
   const RedisScript append_;
+  const RedisSessionLeases* fence_;
 };
 
 }  // namespace salesboost::infra

@@ -93,17 +93,26 @@ redis.call('PUBLISH', ARGV[1], ARGV[2] .. ',"generation":' .. n .. '}')
 return n
 )lua";
 
+// KEYS: the session's lease. ARGV: the lease value the publisher holds, the
+// channel, the payload. The subscriber count, or -1 when the lease moved on.
+constexpr const char* kFencedPublish = R"lua(
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+return redis.call('PUBLISH', ARGV[2], ARGV[3])
+)lua";
+
 }  // namespace
 
 RedisSessionHub::RedisSessionHub(RedisClient& redis, RedisSubscriber& subscriber, core::MetricsRegistry& metrics,
-                                 core::Logger logger)
+                                 core::Logger logger, const RedisSessionLeases* fence)
     : redis_(redis),
       subscriber_(subscriber),
       logger_(logger),
       fallbacks_(metrics.AddCounter("salesboost_redis_fallbacks_total",
                                     "Calls served without Redis (unreachable) by port operation", {"port"})),
       local_(std::make_shared<Local>(redis.InstanceId(), std::move(logger), &subscriber)),
-      announce_(kAnnounce) {}
+      announce_(kAnnounce),
+      fence_(fence),
+      fenced_publish_(kFencedPublish) {}
 
 RedisSessionHub::~RedisSessionHub() {
   std::vector<std::string> sessions;
@@ -184,10 +193,21 @@ asio::awaitable<Result<void>> RedisSessionHub::Publish(std::string session_id, s
   for (const auto& event : events) encoded.push_back(EncodeRedisEvent(event));
   const std::string payload =
       json::serialize(json::object{{"from", local_->instance_id}, {"kind", "events"}, {"events", std::move(encoded)}});
-  std::vector<std::string> publish{"PUBLISH", Channel(session_id), payload};
   const auto sink = local_->Find(session_id);
   if (sink) sink->Deliver(events);  // our own socket: no round trip through Redis
-  auto published = co_await redis_.Command(std::move(publish));
+  const auto lease = fence_ != nullptr ? fence_->HeldValue(session_id) : std::nullopt;
+  Result<RedisValue> published;
+  if (lease) {
+    std::vector<std::string> keys{RedisSessionLeases::LeaseKey(session_id)};
+    std::vector<std::string> args{*lease, Channel(session_id), payload};
+    published = co_await redis_.Eval(fenced_publish_, std::move(keys), std::move(args));
+    if (published && published->integer < 0) {
+      co_return core::Fail(core::ErrorCode::kAborted, "this instance no longer holds the session: not published");
+    }
+  } else {
+    std::vector<std::string> publish{"PUBLISH", Channel(session_id), payload};
+    published = co_await redis_.Command(std::move(publish));
+  }
   if (!published) {
     if (sink) {
       fallbacks_.With({"hub_publish"}).Inc();

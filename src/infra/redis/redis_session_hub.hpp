@@ -24,12 +24,17 @@
 #include "core/logging.hpp"
 #include "core/metrics.hpp"
 #include "infra/redis/redis_client.hpp"
+#include "infra/redis/redis_session_leases.hpp"
 
 namespace salesboost::infra {
 
 class RedisSessionHub final : public conversation::SessionHub {
  public:
-  RedisSessionHub(RedisClient& redis, RedisSubscriber& subscriber, core::MetricsRegistry& metrics, core::Logger logger);
+  // With `fence`, a session's events are published only while this
+  // instance's lease on it is still current (checked in Redis, atomically with
+  // the PUBLISH): kAborted otherwise.
+  RedisSessionHub(RedisClient& redis, RedisSubscriber& subscriber, core::MetricsRegistry& metrics, core::Logger logger,
+                  const RedisSessionLeases* fence = nullptr);
   ~RedisSessionHub() override;
 
   boost::asio::awaitable<core::Result<void>> Attach(std::string session_id,
@@ -49,6 +54,8 @@ class RedisSessionHub final : public conversation::SessionHub {
   core::Family<core::Counter>& fallbacks_;
   std::shared_ptr<Local> local_;
   const RedisScript announce_;
+  const RedisSessionLeases* fence_;
+  const RedisScript fenced_publish_;
 };
 
 }  // namespace salesboost::infra

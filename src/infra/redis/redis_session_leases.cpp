@@ -110,6 +110,7 @@ asio::awaitable<Result<Lease>> RedisSessionLeases::Acquire(std::string session_i
     if (!attempt) co_return core::Fail(attempt.error());
     if (attempt->granted) {
       held_.Inc();
+      Remember(session_id, attempt->lease);
       co_return attempt->lease;
     }
     const std::string holder = attempt->holder_value.substr(0, attempt->holder_value.rfind(':'));
@@ -121,6 +122,7 @@ asio::awaitable<Result<Lease>> RedisSessionLeases::Acquire(std::string session_i
       if (takeover->granted) {
         takeovers_.Inc();
         held_.Inc();
+        Remember(session_id, takeover->lease);
         logger_.Warn("session lease taken over",
                      {{"session_id", session_id}, {"from", holder}, {"epoch", takeover->lease.epoch}});
         co_return takeover->lease;
@@ -151,6 +153,7 @@ asio::awaitable<Result<bool>> RedisSessionLeases::Renew(std::string session_id, 
   const bool renewed = reply->integer == 1;
   if (!renewed) {
     held_.Dec();
+    Forget(session_id, lease);
     logger_.Warn("session lease lost", {{"session_id", session_id}, {"epoch", lease.epoch}});
   }
   co_return renewed;
@@ -160,9 +163,28 @@ asio::awaitable<Result<void>> RedisSessionLeases::Release(std::string session_id
   std::vector<std::string> keys{LeaseKey(session_id)};
   std::vector<std::string> args{Value(lease)};
   auto reply = co_await redis_.Eval(release_, std::move(keys), std::move(args));
+  Forget(session_id, lease);  // released or not, this instance no longer writes under it
   if (!reply) co_return core::Fail(reply.error());
   if (reply->integer == 1) held_.Dec();
   co_return core::Ok();
+}
+
+void RedisSessionLeases::Remember(const std::string& session_id, const Lease& lease) {
+  std::lock_guard lock(held_mutex_);
+  held_values_[session_id] = Value(lease);
+}
+
+void RedisSessionLeases::Forget(const std::string& session_id, const Lease& lease) {
+  std::lock_guard lock(held_mutex_);
+  const auto it = held_values_.find(session_id);
+  if (it != held_values_.end() && it->second == Value(lease)) held_values_.erase(it);
+}
+
+std::optional<std::string> RedisSessionLeases::HeldValue(std::string_view session_id) const {
+  std::lock_guard lock(held_mutex_);
+  const auto it = held_values_.find(std::string(session_id));
+  if (it == held_values_.end()) return std::nullopt;
+  return it->second;
 }
 
 }  // namespace salesboost::infra

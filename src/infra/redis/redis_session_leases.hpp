@@ -15,6 +15,9 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 
 #include "conversation/session_leases.hpp"
 #include "core/logging.hpp"
@@ -42,6 +45,13 @@ class RedisSessionLeases final : public conversation::SessionLeases {
   boost::asio::awaitable<core::Result<void>> Release(std::string session_id, conversation::Lease lease) override;
   std::chrono::milliseconds RenewInterval() const override { return options_.ttl / 3; }
 
+  // The value of the session's lease while this instance holds it
+  // ("<instance>:<epoch>"), for writes fenced by it: the hub's publishes and
+  // the live buffer's appends go through only while the lease key still holds
+  // this value, so an owner that lost the session (paused, cut off) cannot
+  // reach its subscriber after the next owner took over.
+  std::optional<std::string> HeldValue(std::string_view session_id) const;
+
   static std::string LeaseKey(std::string_view session_id);
 
  private:
@@ -58,6 +68,10 @@ class RedisSessionLeases final : public conversation::SessionLeases {
   const RedisScript acquire_;
   const RedisScript renew_;
   const RedisScript release_;
+  mutable std::mutex held_mutex_;
+  std::unordered_map<std::string, std::string> held_values_;  // guarded by held_mutex_: session -> lease value
+  void Remember(const std::string& session_id, const conversation::Lease& lease);
+  void Forget(const std::string& session_id, const conversation::Lease& lease);
 };
 
 }  // namespace salesboost::infra

@@ -16,6 +16,7 @@
 #include "conversation/turn_ledger.hpp"
 #include "core/logging.hpp"
 #include "core/metrics.hpp"
+#include "infra/redis/instance_registry.hpp"
 #include "infra/redis/redis_client.hpp"
 
 namespace salesboost::infra {
@@ -26,8 +27,10 @@ struct RedisTurnLedgerOptions {
 
 class RedisTurnLedger final : public conversation::TurnLedger {
  public:
+  // With `instances`, a claim whose instance is gone (killed, paused past its
+  // heartbeat) is taken over at once instead of after its expiry.
   RedisTurnLedger(conversation::TurnLedger& store, RedisClient& redis, RedisTurnLedgerOptions options,
-                  core::MetricsRegistry& metrics, core::Logger logger);
+                  core::MetricsRegistry& metrics, core::Logger logger, InstanceRegistry* instances = nullptr);
 
   boost::asio::awaitable<core::Result<conversation::TurnRecord>> Find(std::string session_id,
                                                                       std::string turn_id) override;
@@ -41,6 +44,7 @@ class RedisTurnLedger final : public conversation::TurnLedger {
   core::Logger logger_;
   core::Family<core::Counter>& fallbacks_;
   const RedisScript claim_;
+  InstanceRegistry* instances_;
 };
 
 }  // namespace salesboost::infra
