@@ -13,8 +13,9 @@ PACKAGES=(
   # knowledge base: PDF text and rendering, OCR (Chinese + English), vectors, DOCX and HTML
   libpoppler-cpp-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim
   libhnswlib-dev libarchive-dev libxml2-dev
-  # scale-out state: the Redis client library, and the servers the integration tests start
-  libhiredis-dev redis-server redis-sentinel
+  # scale-out state: the Redis client library, and the servers the integration tests start;
+  # nginx balances the instances of the cluster tests and scripts/cluster.sh
+  libhiredis-dev redis-server redis-sentinel nginx-light
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev openssl
   # the PostgreSQL store (store.driver = postgres): libpq, and the server its tests start
