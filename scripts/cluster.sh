@@ -170,7 +170,7 @@ up() {
     servers+="  server 127.0.0.1:${!port_var} max_fails=1 fail_timeout=2s;"$'\n'
   done
   SERVERS="$servers" LISTEN="127.0.0.1:$lb_port" awk '
-    /\{\{SERVERS\}\}/ { printf "%s", ENVIRON["SERVERS"]; next }
+    /^\{\{SERVERS\}\}$/ { printf "%s", ENVIRON["SERVERS"]; next }
     { gsub(/\{\{LISTEN\}\}/, ENVIRON["LISTEN"]); print }' \
     "$ROOT/deploy/nginx/salesboost.conf" >"$DIR/nginx/salesboost.conf"
   cat >"$DIR/nginx/nginx.conf" <<EOF

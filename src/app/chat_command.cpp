@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "app/commands.hpp"
@@ -29,6 +30,7 @@ constexpr milliseconds kReadyTimeout{120000};
 // How long one wait for a server event lasts before typed lines are looked at;
 // the socket is served (pings answered) during the wait.
 constexpr milliseconds kPoll{50};
+constexpr milliseconds kReconnectFor{30000};  // how long a lost connection is tried again
 constexpr milliseconds kForever{std::chrono::hours(24 * 365)};
 constexpr std::size_t kEvidenceExcerptChars = 60;
 
@@ -142,6 +144,7 @@ class Chat {
     if (auto sent = session_->Join(session_id_); !sent) return Fail(sent.error());
     zh_ = flags.language == "zh";
     if (auto shown = ShowReady(); !shown) return Fail(shown.error());
+    shown_seq_ = session_->last_seq();
     ShowRubric(scenario, flags.language);
     Print(L("Type your message; /end ends the session and shows the report.\n",
             "输入你的话；/end 结束练习并显示报告。\n"));
@@ -150,8 +153,22 @@ class Chat {
       // Events first: waiting for one serves the socket (pings are answered).
       auto event = session_->Next(kPoll);
       if (event) {
+        // After a reconnect the server may send again what was shown (a resent turn's replay).
+        if (event->seq && *event->seq <= shown_seq_) continue;
+        if (event->seq) shown_seq_ = *event->seq;
         Handle(*event);
         if (refused_end_) return Fail(*refused_end_);
+        if (std::exchange(resend_, false)) {
+          if (auto sent = session_->SendTurn(turn_.id, turn_.text); !sent) {
+            if (auto back = Reconnect(sent.error()); !back) return Fail(back.error());
+          }
+        }
+        continue;
+      }
+      if (event.error().code == core::ErrorCode::kUnavailable) {
+        // The server went away (a restart, a deploy, an instance of a cluster
+        // that died): join again, possibly on another instance, and go on.
+        if (auto back = Reconnect(event.error()); !back) return Fail(back.error());
         continue;
       }
       if (event.error().code != core::ErrorCode::kDeadlineExceeded) return Fail(event.error());
@@ -176,6 +193,44 @@ class Chat {
     kRetrying,  // a turn was rate limited; it is sent again at retry_at_
     kEnding,    // session.end was sent; the report is coming
   };
+
+  // Joins the session again after the events seen, for up to kReconnectFor;
+  // a turn in flight is sent again (same turn_id: the server answers it once).
+  core::Result<void> Reconnect(const core::Error& lost) {
+    {
+      auto lock = in_.LockOutput();
+      fmt::print(out_, "{}", L("\n  (connection lost; reconnecting...)\n", "\n  （连接断开，正在重连……）\n"));
+      std::fflush(out_);
+      prompt_shown_ = false;
+      prompt_due_ = phase_ == Phase::kTyping;
+    }
+    const auto until = Clock::now() + kReconnectFor;
+    auto delay = milliseconds(200);
+    core::Error last = lost;
+    while (Clock::now() < until) {
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, milliseconds(2000));
+      auto socket = client::SessionClient::Connect(api_.endpoint(), api_.token());
+      if (!socket) {
+        last = socket.error();
+        continue;
+      }
+      (*socket)->set_last_seq(shown_seq_);
+      if (auto joined = (*socket)->Join(session_id_, shown_seq_); !joined) {
+        last = joined.error();
+        continue;
+      }
+      session_ = std::move(*socket);
+      Print(L("  (reconnected)\n", "  （已重新连接）\n"));
+      if (phase_ == Phase::kTurn) return session_->SendTurn(turn_.id, turn_.text);
+      if (phase_ == Phase::kEnding) return session_->End();
+      return core::Ok();
+    }
+    return core::Fail(core::ErrorCode::kUnavailable,
+                      fmt::format("the server could not be reached again within {} s: {}",
+                                  std::chrono::duration_cast<std::chrono::seconds>(kReconnectFor).count(),
+                                  last.message));
+  }
 
   // Prints events until session.ready.
   core::Result<void> ShowReady() {
@@ -285,6 +340,7 @@ class Chat {
         prompt_due_ = true;
       }
       if (kind == "error" && OnTurnError(event)) return;
+      if (kind == "turn.aborted" && OnInterrupted(event)) return;
       Show(kind, event.body);
       std::fflush(out_);
     }
@@ -311,6 +367,23 @@ class Chat {
     shown_seconds_ = -1;
     phase_ = Phase::kRetrying;
     fmt::print(out_, "  (too many turns in a row; the server asks to wait {:.1f} s)\n", wait.count() / 1000.0);
+    return true;
+  }
+
+  // The turn in flight was cut by a server that stopped (or lost the session
+  // to another instance): it is sent again at once (true).
+  bool OnInterrupted(const client::ServerEvent& event) {
+    const auto reason = event.String("reason");
+    if (phase_ != Phase::kTurn || event.String("turn_id") != turn_.id ||
+        (reason != "interrupted" && reason != "taken_over")) {
+      return false;
+    }
+    streaming_ = false;
+    held_tip_.clear();
+    fmt::print(out_, "{}",
+               L("\n  (the server running this turn stopped; sending it again)\n",
+                 "\n  （处理这一轮的服务器中断了，正在重新发送）\n"));
+    resend_ = true;
     return true;
   }
 
@@ -459,6 +532,8 @@ class Chat {
   bool prompt_shown_ = false;           // the prompt is the screen's last line
   std::uint64_t prompt_completed_ = 0;  // lines typed when the prompt was last drawn
   bool streaming_ = false;
+  bool resend_ = false;          // the turn in flight was interrupted: send it again
+  std::int64_t shown_seq_ = 0;  // the last event shown
   std::string held_tip_;
   bool reported_ = false;
   std::optional<core::Error> refused_end_;  // the server refused session.end
