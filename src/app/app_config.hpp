@@ -88,19 +88,19 @@ struct KnowledgeSettings {
 // this process (one instance); "redis" shares it so that any instance serves
 // any session (docs/operations.md).
 struct ClusterOptions {
-  std::string backend = "none";                          // "none" or "redis"
-  std::string redis_url = "redis://127.0.0.1:6379/0";   // the primary (its db number is used with sentinels too)
-  std::string redis_password;                            // secret reference; empty: no AUTH
-  std::string sentinels;                                 // comma-separated host:port; empty: no Sentinel
-  std::string sentinel_master = "salesboost";            // the primary's name in Sentinel
-  std::string instance_id;                               // empty: <hostname>-<pid>-<random>
-  std::int64_t pool_size = 2;                            // command connections to Redis
-  std::int64_t command_timeout_ms = 1000;                // a Redis command not answered by then fails
-  std::int64_t lease_ttl_ms = 3000;                      // a session lease lapses this long after its last renewal
-  std::int64_t lease_wait_ms = 60000;                    // a turn waits this long for another instance's lease
-  std::int64_t heartbeat_ttl_ms = 3000;                  // an instance silent this long is gone
-  std::int64_t live_buffer_max_events = 10000;           // a running turn's events kept in its stream
-  std::int64_t turn_claim_ttl_ms = 120000;               // how long a turn_id stays claimed by its instance
+  std::string backend = "none";                        // "none" or "redis"
+  std::string redis_url = "redis://127.0.0.1:6379/0";  // the primary (its db number is used with sentinels too)
+  std::string redis_password;                          // secret reference; empty: no AUTH
+  std::string sentinels;                               // comma-separated host:port; empty: no Sentinel
+  std::string sentinel_master = "salesboost";          // the primary's name in Sentinel
+  std::string instance_id;                             // empty: <hostname>-<pid>-<random>
+  std::int64_t pool_size = 2;                          // command connections to Redis
+  std::int64_t command_timeout_ms = 1000;              // a Redis command not answered by then fails
+  std::int64_t lease_ttl_ms = 3000;                    // a session lease lapses this long after its last renewal
+  std::int64_t lease_wait_ms = 60000;                  // a turn waits this long for another instance's lease
+  std::int64_t heartbeat_ttl_ms = 3000;                // an instance silent this long is gone
+  std::int64_t live_buffer_max_events = 10000;         // a running turn's events kept in its stream
+  std::int64_t turn_claim_ttl_ms = 120000;             // how long a turn_id stays claimed by its instance
 };
 
 struct SecretsOptions {

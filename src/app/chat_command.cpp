@@ -226,10 +226,10 @@ class Chat {
       if (phase_ == Phase::kEnding) return session_->End();
       return core::Ok();
     }
-    return core::Fail(core::ErrorCode::kUnavailable,
-                      fmt::format("the server could not be reached again within {} s: {}",
-                                  std::chrono::duration_cast<std::chrono::seconds>(kReconnectFor).count(),
-                                  last.message));
+    return core::Fail(
+        core::ErrorCode::kUnavailable,
+        fmt::format("the server could not be reached again within {} s: {}",
+                    std::chrono::duration_cast<std::chrono::seconds>(kReconnectFor).count(), last.message));
   }
 
   // Prints events until session.ready.
@@ -532,7 +532,7 @@ class Chat {
   bool prompt_shown_ = false;           // the prompt is the screen's last line
   std::uint64_t prompt_completed_ = 0;  // lines typed when the prompt was last drawn
   bool streaming_ = false;
-  bool resend_ = false;          // the turn in flight was interrupted: send it again
+  bool resend_ = false;         // the turn in flight was interrupted: send it again
   std::int64_t shown_seq_ = 0;  // the last event shown
   std::string held_tip_;
   bool reported_ = false;

@@ -2,12 +2,12 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
-#include <fmt/format.h>
 #include <future>
 #include <optional>
 #include <random>
@@ -116,8 +116,8 @@ core::Result<ClusterPorts> MakeClusterPorts(const AppConfig& config, const std::
   options.command_timeout = milliseconds(c.command_timeout_ms);
   options.connect_timeout = milliseconds(c.command_timeout_ms);
   ports.instance_id = options.instance_id;
-  ports.runtime = std::make_unique<ClusterRuntime>(options, address, milliseconds(c.heartbeat_ttl_ms), metrics, clock,
-                                                   logger);
+  ports.runtime =
+      std::make_unique<ClusterRuntime>(options, address, milliseconds(c.heartbeat_ttl_ms), metrics, clock, logger);
   auto& runtime = *ports.runtime;
   ports.store_ledger = std::make_unique<conversation::StoreTurnLedger>(sessions);
   auto leases = std::make_unique<infra::RedisSessionLeases>(
@@ -132,20 +132,20 @@ core::Result<ClusterPorts> MakeClusterPorts(const AppConfig& config, const std::
   ports.hub = std::make_unique<infra::RedisSessionHub>(runtime.redis, runtime.subscriber, metrics, logger, fence);
   ports.live = std::make_unique<infra::RedisLiveBuffer>(
       runtime.redis,
-      infra::RedisLiveBufferOptions{.max_events = static_cast<std::size_t>(c.live_buffer_max_events),
-                                    .ttl = milliseconds(std::max<std::int64_t>(config.conversation.turn_deadline_ms * 2,
-                                                                               600'000))},
+      infra::RedisLiveBufferOptions{
+          .max_events = static_cast<std::size_t>(c.live_buffer_max_events),
+          .ttl = milliseconds(std::max<std::int64_t>(config.conversation.turn_deadline_ms * 2, 600'000))},
       metrics, logger, fence);
   ports.leases = std::move(leases);
   ports.ledger = std::make_unique<infra::RedisTurnLedger>(
       *ports.store_ledger, runtime.redis,
-      infra::RedisTurnLedgerOptions{
-          .claim_ttl = std::chrono::seconds(std::max<std::int64_t>(1, c.turn_claim_ttl_ms / 1000))},
+      infra::RedisTurnLedgerOptions{.claim_ttl =
+                                        std::chrono::seconds(std::max<std::int64_t>(1, c.turn_claim_ttl_ms / 1000))},
       metrics, logger, &runtime.instances);
   ports.turn_limiter = std::make_unique<infra::RedisRateLimiter>(
       runtime.redis,
-      infra::RedisRateLimiterOptions{.name = "turns", .limit = Limit(limits.turn_per_minute, limits.turn_burst)},
-      clock, metrics, logger);
+      infra::RedisRateLimiterOptions{.name = "turns", .limit = Limit(limits.turn_per_minute, limits.turn_burst)}, clock,
+      metrics, logger);
   ports.login_limiter = std::make_unique<infra::RedisRateLimiter>(
       runtime.redis,
       infra::RedisRateLimiterOptions{.name = "logins", .limit = Limit(limits.login_per_minute, limits.login_burst)},

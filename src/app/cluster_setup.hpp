@@ -31,9 +31,9 @@ struct ClusterPorts {
   ClusterPorts(ClusterPorts&&) noexcept;
   ClusterPorts& operator=(ClusterPorts&&) noexcept;
 
-  std::unique_ptr<ClusterRuntime> runtime;  // null when embedded; declared first so it goes last
+  std::unique_ptr<ClusterRuntime> runtime;                 // null when embedded; declared first so it goes last
   std::unique_ptr<conversation::TurnLedger> store_ledger;  // what the Redis ledger is in front of
-  std::unique_ptr<conversation::SessionLeases> leases;  // before the hub and live buffer: they fence by it
+  std::unique_ptr<conversation::SessionLeases> leases;     // before the hub and live buffer: they fence by it
   std::unique_ptr<conversation::SessionHub> hub;
   std::unique_ptr<conversation::LiveBuffer> live;
   std::unique_ptr<conversation::TurnLedger> ledger;

@@ -261,28 +261,30 @@ std::vector<Setting> MakeSettings() {
 
   s.push_back(String("cluster.backend", "where state shared by instances lives: none (this process) or redis",
                      {"none", "redis"}, SB_FIELD(cluster.backend)));
-  s.push_back(String("cluster.redis_url", "redis://host:port/db of the Redis primary", {}, SB_FIELD(cluster.redis_url)));
+  s.push_back(
+      String("cluster.redis_url", "redis://host:port/db of the Redis primary", {}, SB_FIELD(cluster.redis_url)));
   s.push_back(Secret("cluster.redis_password", "secret reference for the Redis password; empty: no AUTH",
                      SB_FIELD(cluster.redis_password)));
   s.push_back(String("cluster.sentinels",
                      "comma-separated host:port of Redis Sentinels; when set, the primary is found (and followed "
                      "after a failover) through them",
                      {}, SB_FIELD(cluster.sentinels)));
-  s.push_back(String("cluster.sentinel_master", "the primary's name in Sentinel", {}, SB_FIELD(cluster.sentinel_master)));
+  s.push_back(
+      String("cluster.sentinel_master", "the primary's name in Sentinel", {}, SB_FIELD(cluster.sentinel_master)));
   s.push_back(String("cluster.instance_id", "this instance's name in Redis; empty: <hostname>-<pid>-<random>", {},
                      SB_FIELD(cluster.instance_id)));
   s.push_back(Int("cluster.pool_size", "command connections to Redis", 1, 64, SB_FIELD(cluster.pool_size)));
   s.push_back(Int("cluster.command_timeout_ms", "a Redis command not answered by then fails", 10, 60'000,
                   SB_FIELD(cluster.command_timeout_ms)));
   s.push_back(Int("cluster.lease_ttl_ms",
-                  "a session's lease lapses this long after its holder's last renewal (renewed every third of it)",
-                  300, 600'000, SB_FIELD(cluster.lease_ttl_ms)));
+                  "a session's lease lapses this long after its holder's last renewal (renewed every third of it)", 300,
+                  600'000, SB_FIELD(cluster.lease_ttl_ms)));
   s.push_back(Int("cluster.lease_wait_ms", "a turn waits this long for another instance to release its session", 0,
                   600'000, SB_FIELD(cluster.lease_wait_ms)));
   s.push_back(Int("cluster.heartbeat_ttl_ms", "an instance whose heartbeat is this old is gone", 300, 600'000,
                   SB_FIELD(cluster.heartbeat_ttl_ms)));
-  s.push_back(Int("cluster.live_buffer_max_events", "a running turn's events kept in its Redis stream", 100,
-                  1'000'000, SB_FIELD(cluster.live_buffer_max_events)));
+  s.push_back(Int("cluster.live_buffer_max_events", "a running turn's events kept in its Redis stream", 100, 1'000'000,
+                  SB_FIELD(cluster.live_buffer_max_events)));
   s.push_back(Int("cluster.turn_claim_ttl_ms", "how long a turn_id stays claimed by the instance running it", 1000,
                   kDay, SB_FIELD(cluster.turn_claim_ttl_ms)));
 

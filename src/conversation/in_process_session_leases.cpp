@@ -7,8 +7,7 @@ boost::asio::awaitable<core::Result<Lease>> InProcessSessionLeases::Acquire(std:
   co_return Lease{.epoch = 1, .continued = true};
 }
 
-boost::asio::awaitable<core::Result<bool>> InProcessSessionLeases::Renew(std::string /*session_id*/,
-                                                                         Lease /*lease*/) {
+boost::asio::awaitable<core::Result<bool>> InProcessSessionLeases::Renew(std::string /*session_id*/, Lease /*lease*/) {
   co_return true;
 }
 

@@ -9,8 +9,7 @@ namespace salesboost::conversation {
 
 class InProcessSessionLeases final : public SessionLeases {
  public:
-  boost::asio::awaitable<core::Result<Lease>> Acquire(std::string session_id,
-                                                      std::chrono::milliseconds wait) override;
+  boost::asio::awaitable<core::Result<Lease>> Acquire(std::string session_id, std::chrono::milliseconds wait) override;
   boost::asio::awaitable<core::Result<bool>> Renew(std::string session_id, Lease lease) override;
   boost::asio::awaitable<core::Result<void>> Release(std::string session_id, Lease lease) override;
   std::chrono::milliseconds RenewInterval() const override;

@@ -135,8 +135,8 @@ asio::awaitable<void> SessionActor::Drain() {
         draining_ = false;
         co_return;
       }
-      loads_only = std::all_of(jobs_.begin(), jobs_.end(),
-                               [](const ActorJob& j) { return j.kind == ActorJob::Kind::kLoad; });
+      loads_only =
+          std::all_of(jobs_.begin(), jobs_.end(), [](const ActorJob& j) { return j.kind == ActorJob::Kind::kLoad; });
     }
     // A recovery load never waits: a live holder is running the session, so nothing was lost.
     const auto wait = loads_only ? std::chrono::milliseconds(0) : ctx_.lease_wait;

@@ -66,7 +66,7 @@ struct ActorJob {
 // What every actor of a coordinator shares.
 struct ActorContext {
   std::chrono::milliseconds turn_deadline{60000};
-  std::int64_t seq_reservation = 64;  // seqs reserved in the store at a time
+  std::int64_t seq_reservation = 64;            // seqs reserved in the store at a time
   std::chrono::milliseconds lease_wait{60000};  // how long a job waits for another instance to release the session
   SessionStore& sessions;
   SessionLeases& leases;

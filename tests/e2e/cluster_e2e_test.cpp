@@ -99,9 +99,9 @@ std::vector<json::object> StoredEvents(const client::Endpoint& endpoint, const s
   std::vector<json::object> out;
   std::int64_t after = 0;
   for (;;) {
-    auto reply = client::Fetch(endpoint, "GET",
-                               "/api/v1/sessions/" + session_id + "/events?after_seq=" + std::to_string(after), "",
-                               {{"Authorization", "Bearer " + token}});
+    auto reply =
+        client::Fetch(endpoint, "GET", "/api/v1/sessions/" + session_id + "/events?after_seq=" + std::to_string(after),
+                      "", {{"Authorization", "Bearer " + token}});
     EXPECT_TRUE(reply && reply->status == 200) << (reply ? reply->body : reply.error().message);
     if (!reply || reply->status != 200) return out;
     const auto page = json::parse(reply->body);
@@ -254,7 +254,7 @@ struct Worker {
     if (!connect()) return;
     for (int t = 0; t < turns; ++t) {
       const std::string turn_id = "w" + std::to_string(t);
-      const std::string text = kScript[static_cast<std::size_t>(t) % kScript.size()];
+      const std::string& text = kScript[static_cast<std::size_t>(t) % kScript.size()];
       bool send = true;
       auto reconnected_at = std::chrono::steady_clock::time_point{};
       for (;;) {

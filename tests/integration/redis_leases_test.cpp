@@ -168,8 +168,8 @@ TEST_F(RedisLeasesTest, AnOwnerThatLostItsLeaseCanNeitherBufferNorPublish) {
   b_ = Make("b", 60s);
   auto subscriber = std::make_unique<RedisSubscriber>(io_.Executor(), testing::TestRedisOptions(server_.Url(), "b"),
                                                       metrics_, clock_, testing::QuietLogger());
-  auto hub = std::make_unique<RedisSessionHub>(*b_.client, *subscriber, metrics_, testing::QuietLogger(),
-                                               b_.leases.get());
+  auto hub =
+      std::make_unique<RedisSessionHub>(*b_.client, *subscriber, metrics_, testing::QuietLogger(), b_.leases.get());
   auto buffer = std::make_unique<RedisLiveBuffer>(*b_.client, RedisLiveBufferOptions{}, metrics_,
                                                   testing::QuietLogger(), b_.leases.get());
   auto event = [](std::int64_t seq) {

@@ -118,10 +118,10 @@ TEST_F(RedisLimitsTest, AClaimOfAGoneInstanceIsTakenOverAtOnce) {
   InstanceRegistry registry_a(*a_, InstanceRegistryOptions{.address = "a"}, clock_, testing::QuietLogger());
   InstanceRegistry registry_b(*b_, InstanceRegistryOptions{.address = "b"}, clock_, testing::QuietLogger());
   ASSERT_TRUE(io_.Run(registry_b.Beat()));
-  ledger_a_ = std::make_unique<RedisTurnLedger>(store_, *a_, RedisTurnLedgerOptions{}, metrics_,
-                                                testing::QuietLogger(), &registry_a);
-  ledger_b_ = std::make_unique<RedisTurnLedger>(store_, *b_, RedisTurnLedgerOptions{}, metrics_,
-                                                testing::QuietLogger(), &registry_b);
+  ledger_a_ = std::make_unique<RedisTurnLedger>(store_, *a_, RedisTurnLedgerOptions{}, metrics_, testing::QuietLogger(),
+                                                &registry_a);
+  ledger_b_ = std::make_unique<RedisTurnLedger>(store_, *b_, RedisTurnLedgerOptions{}, metrics_, testing::QuietLogger(),
+                                                &registry_b);
   EXPECT_EQ(Find(*ledger_b_, "t1"), TurnRecord::State::kUnknown);
   EXPECT_EQ(Find(*ledger_a_, "t1"), TurnRecord::State::kRunning) << "b is alive: its claim holds";
   ledger_b_.reset();

@@ -86,6 +86,7 @@ std::unique_ptr<NginxServer> NginxServer::Start(const std::vector<std::uint16_t>
   const std::string error_log = (dir / "error.log").string();
   std::vector<std::string> args = {"nginx", "-p", prefix, "-c", conf, "-e", error_log};
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   if (posix_spawnp(&nginx->pid_, "nginx", nullptr, nullptr, argv.data(), environ) != 0) {

@@ -321,7 +321,8 @@ TEST_F(TurnCoordinatorTest, TheTurnDeadlineAbortsTheTurn) {
 }
 
 TEST_F(TurnCoordinatorTest, SeqsReservedByADeadProcessAreRecordedAsLostNotReused) {
-  ASSERT_TRUE(core::RunSync(sessions_->Reserve(session_.id, "t9", 1, 4)));  // a turn held seqs 2..4, then the process died
+  ASSERT_TRUE(
+      core::RunSync(sessions_->Reserve(session_.id, "t9", 1, 4)));  // a turn held seqs 2..4, then the process died
   auto session = core::RunSync(sessions_->Get("default", session_.id));
   ASSERT_TRUE(session);
   ASSERT_TRUE(core::RunSync(coordinator_->Recover(*session)));
@@ -488,10 +489,9 @@ TEST_F(TurnCoordinatorTest, TwoInstancesTakingTurnsReadEachOthersWrites) {
                                             .metrics = other_metrics,
                                             .logger = core::Logger::ToString(log_, core::LogLevel::kError)});
   other_leases.continued = false;
-  ASSERT_TRUE(core::RunSync(other.Submit(who_, TurnRequest{.session_id = session_.id,
-                                                           .turn_id = "t2",
-                                                           .text = "What matters most to you?",
-                                                           .on_refused = {}})));
+  ASSERT_TRUE(core::RunSync(other.Submit(
+      who_,
+      TurnRequest{.session_id = session_.id, .turn_id = "t2", .text = "What matters most to you?", .on_refused = {}})));
   ASSERT_EQ(Log().back().Type(), "turn.done");
   leases_.continued = false;  // the lease comes back after the other instance held it
   ASSERT_TRUE(core::RunSync(Submit("t3")));
@@ -518,13 +518,13 @@ TEST_F(TurnCoordinatorTest, AStaleWriterIsFencedByTheStore) {
   // Another instance wrote since, but this process believes its lease continued (a paused owner).
   ASSERT_TRUE(core::RunSync(sessions_->Reserve(session_.id, "x", last, last + 2)));
   ASSERT_TRUE(core::RunSync(sessions_->Append(
-      session_.id, SessionStore::Commit{.expected_last_seq = last,
-                                        .events = {Event{.seq = last + 1,
-                                                         .turn_id = "x",
-                                                         .body = TurnAborted{.reason = "interrupted"},
-                                                         .created_at = {}}},
-                                        .turns = 0,
-                                        .ends = false})));
+      session_.id,
+      SessionStore::Commit{
+          .expected_last_seq = last,
+          .events = {Event{
+              .seq = last + 1, .turn_id = "x", .body = TurnAborted{.reason = "interrupted"}, .created_at = {}}},
+          .turns = 0,
+          .ends = false})));
   auto stale = core::RunSync(sessions_->Reserve(session_.id, "t2", last, last + 64));
   ASSERT_FALSE(stale);
   EXPECT_EQ(stale.error().code, core::ErrorCode::kAborted) << "a reservation over another writer is refused";
