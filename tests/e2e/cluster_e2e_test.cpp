@@ -34,13 +34,7 @@ using testing::Deltas;
 using testing::Type;
 namespace json = boost::json;
 
-const std::vector<std::string> kScript = {
-    "Hello Mr Li, this is Anna from Lumen.",
-    "How do you follow up with customers who visit your stores today?",
-    "What happens when one of your salespeople quits?",
-    "Our CRM sends follow-up reminders to every salesperson, so no lead is forgotten.",
-    "Our price is 300 yuan per store per month.",
-};
+const auto& kScript = testing::kRetailScript;
 
 // Redis, PostgreSQL and instances of salesboost configured as a cluster.
 class Cluster {
@@ -355,6 +349,9 @@ TEST(ClusterE2e, TheSameTurnIdSentToTwoInstancesAtOnceRunsOnce) {
   auto on_b = client::SessionClient::Connect(b.endpoint(), token);
   ASSERT_TRUE(on_a && on_b);
   ASSERT_TRUE((*on_a)->Join(session_id));
+  // A's join is attached once its replay starts: B's join below is then the later one.
+  auto ready = (*on_a)->Next(milliseconds(10000));
+  ASSERT_TRUE(ready && ready->type == "session.ready");
   ASSERT_TRUE((*on_a)->SendTurn("same", kScript[1]));
   ASSERT_TRUE((*on_b)->Join(session_id));  // takes the session's events over from the socket on A
   ASSERT_TRUE((*on_b)->SendTurn("same", kScript[1]));

@@ -1,5 +1,5 @@
-// One event of every type with every member set (the same values as
-// tests/unit/events_test.cpp), for codec round trips through adapters.
+// One event of every type with every member set, for codec round trips
+// (tests/unit/events_test.cpp, and through the Redis adapters).
 #pragma once
 
 #include <boost/json/object.hpp>

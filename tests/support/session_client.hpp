@@ -82,6 +82,21 @@ class Client {
   std::unique_ptr<client::SessionClient> session_;
 };
 
+// The scripted trainee of the demo scenario "first-call-retail" in English:
+// discovery, a pitch tied to the needs, the price objection answered with
+// value, a trial close that surfaces the second objection, its answer, a close.
+inline const std::vector<std::string> kRetailScript = {
+    "Hello Mr Li, this is Anna from Lumen.",
+    "How do you follow up with customers who visit your stores today?",
+    "What happens when one of your salespeople quits?",
+    "Our CRM sends follow-up reminders to every salesperson, so no lead is forgotten.",
+    "Our price is 300 yuan per store per month.",
+    "I understand your concern. Most stores pay back the cost within three months because fewer leads are lost.",
+    "Would you like to start with a trial in one store?",
+    "Many customers felt the same; the training takes one hour and your staff use the mobile app.",
+    "Shall we start the trial in one store next Monday?",
+};
+
 // Starts a session of the demo scenario "first-call-retail"; its id, or empty.
 inline std::string CreateSession(const client::Endpoint& endpoint, const std::string& token,
                                  const std::string& language, std::optional<std::int64_t> seed = std::nullopt) {
