@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <set>
@@ -18,6 +19,7 @@
 #include "client/blocking_client.hpp"
 #include "client/session_client.hpp"
 #include "core/percentiles.hpp"
+#include "core/read_file.hpp"
 #include "support/nginx_server.hpp"
 #include "support/postgres_server.hpp"
 #include "support/redis_server.hpp"
@@ -489,6 +491,33 @@ TEST(ClusterE2e, WithPostgresDownTurnsFailClearlyAndGoOnWhenItReturns) {
   }
   EXPECT_TRUE(committed) << "the turn goes through once PostgreSQL is back";
   ExpectWholeLog(StoredEvents(a.endpoint(), token, session_id), {"t1", "t2"});
+}
+
+TEST(ClusterScript, UpServesThroughTheLoadBalancerAndDownRemovesEverything) {
+  testing::TempDir scratch;
+  const auto dir = scratch.path() / "cluster";
+  const std::string script = std::string(SALESBOOST_SOURCE_DIR) + "/scripts/cluster.sh";
+  const std::map<std::string, std::string> env = {{"SALESBOOST_BIN", SALESBOOST_BINARY_PATH}};
+  const auto up = testing::RunProgram("/bin/bash", {script, "up", "--dir", dir.string()}, env);
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("instance 2"), std::string::npos) << up.out;
+  const auto settings = core::ReadWholeFile(dir / "cluster.env");
+  ASSERT_TRUE(settings);
+  const auto at = settings->find("LB_PORT=");
+  ASSERT_NE(at, std::string::npos);
+  const auto port = static_cast<std::uint16_t>(std::stoi(settings->substr(at + 8)));
+  const client::Endpoint lb{"127.0.0.1", port};
+  auto ready = client::Fetch(lb, "GET", "/readyz", "", {});
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  const auto password = core::ReadWholeFile(dir / "demo-trainee.password");
+  ASSERT_TRUE(password);
+  client::ApiClient api(lb);
+  EXPECT_TRUE(api.Login("trainee", password->substr(0, password->find('\n'))));
+  const auto down = testing::RunProgram("/bin/bash", {script, "down", "--dir", dir.string()}, env);
+  EXPECT_EQ(down.exit_code, 0) << down.out << down.err;
+  EXPECT_FALSE(std::filesystem::exists(dir));
+  EXPECT_FALSE(client::Fetch(lb, "GET", "/readyz", "", {})) << "nothing listens any more";
 }
 
 }  // namespace
