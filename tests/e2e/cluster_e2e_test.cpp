@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -338,6 +339,77 @@ TEST(ClusterE2e, AHundredSessionsLoseNoCommittedTurnWhenAnInstanceIsKilledUnderL
     std::printf("[ cluster ] %zu resumes after kill -9: p50 %.1f ms, p99 %.1f ms\n", resumes.size(), summary.p50,
                 summary.p99);
   }
+}
+
+bool Eventually(const std::function<bool()>& condition, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  return condition();
+}
+
+TEST(ClusterE2e, ASentinelFailoverDuringTurnsLosesNothing) {
+  // A primary, its replica and three sentinels; the instances find the primary through the sentinels.
+  testing::RedisServer primary;
+  ASSERT_TRUE(primary.Start());
+  testing::RedisServer replica(primary.Port());
+  ASSERT_TRUE(replica.Start());
+  std::vector<std::unique_ptr<testing::RedisSentinel>> sentinels;
+  std::string addresses;
+  for (int i = 0; i < 3; ++i) {
+    sentinels.push_back(std::make_unique<testing::RedisSentinel>(primary.Port()));
+    ASSERT_TRUE(sentinels.back()->Start());
+    addresses += (addresses.empty() ? "" : ",") + sentinels.back()->Address();
+  }
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return testing::RedisCommand(replica.Port(), {"INFO", "replication"}).find("master_link_status:up") !=
+               std::string::npos;
+      },
+      milliseconds(10000)));
+  for (auto& sentinel : sentinels) {
+    ASSERT_TRUE(Eventually(
+        [&] {
+          return testing::RedisCommand(sentinel->Port(), {"SENTINEL", "REPLICAS", "salesboost"})
+                     .find(std::to_string(replica.Port())) != std::string::npos;
+        },
+        milliseconds(15000)));
+  }
+  Cluster cluster;
+  const std::vector<std::string> through_sentinels = {"--set", "cluster.sentinels=" + addresses, "--set",
+                                                      "cluster.sentinel_master=salesboost"};
+  auto& a = cluster.Start(0, through_sentinels);
+  auto& b = cluster.Start(1, through_sentinels);
+  ASSERT_NE(testing::RedisCommand(primary.Port(), {"KEYS", "sb:instance:*"}).find("instance-1"), std::string::npos)
+      << "the instances use the sentinels' primary";
+  const auto token = cluster.Token(a.endpoint());
+  std::vector<Worker> workers(4);
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    workers[i].session_id = CreateSession(i % 2 == 0 ? a.endpoint() : b.endpoint(), token, "en");
+    ASSERT_FALSE(workers[i].session_id.empty());
+  }
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    const client::Endpoint at = i % 2 == 0 ? a.endpoint() : b.endpoint();
+    threads.emplace_back([&workers, i, at, &token] { workers[i].Run(at, token, 6); });
+  }
+  std::this_thread::sleep_for(milliseconds(800));
+  EXPECT_EQ(testing::RedisCommand(sentinels.front()->Port(), {"SENTINEL", "FAILOVER", "salesboost"}), "OK");
+  for (auto& t : threads) t.join();
+  for (const auto& w : workers) {
+    EXPECT_TRUE(w.failure.empty()) << w.session_id << ": " << w.failure;
+    EXPECT_EQ(w.committed.size(), 6u) << w.session_id;
+    ExpectWholeLog(StoredEvents(a.endpoint(), token, w.session_id), w.committed);
+  }
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return testing::RedisCommand(replica.Port(), {"ROLE"}).rfind("master", 0) == 0 &&
+               testing::RedisCommand(replica.Port(), {"KEYS", "sb:instance:*"}).find("instance-0") != std::string::npos;
+      },
+      milliseconds(10000)))
+      << "the old replica is the primary and the instances write to it";
 }
 
 TEST(ClusterE2e, TheSameTurnIdSentToTwoInstancesAtOnceRunsOnce) {
