@@ -131,13 +131,31 @@ up() {
   echo "cluster: redis on 127.0.0.1:$redis_port"
   redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
     --dir "$DIR" --pidfile "$DIR/redis.pid" --logfile "$DIR/redis.log"
+  local answered=""
+  for _ in $(seq 1 50); do
+    answered=$( (exec 3<>"/dev/tcp/127.0.0.1/$redis_port" && printf 'PING\r\n' >&3 && head -c 7 <&3) 2>/dev/null || true)
+    [[ $answered == +PONG* ]] && break
+    sleep 0.1
+  done
+  [[ $answered == +PONG* ]] || { tail -5 "$DIR/redis.log" >&2 || true; die "redis did not start on port $redis_port"; }
 
   echo "cluster: postgresql on 127.0.0.1:$pg_port"
   mkdir -p "$DIR/pg"
   [[ $(id -u) -eq 0 ]] && chown postgres: "$DIR/pg"
   as_pg "$PG_BIN/initdb" -D "$DIR/pg/data" -U salesboost --auth=trust -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log"
-  as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/postgres.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $DIR/pg -c fsync=off" start >/dev/null
+  # A port free a moment ago may be taken before the server binds it: try another, saying why.
+  local attempt
+  for attempt in 1 2 3; do
+    if as_pg "$PG_BIN/pg_ctl" -D "$DIR/pg/data" -l "$DIR/pg/postgres.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $DIR/pg -c fsync=off" start >/dev/null; then
+      break
+    fi
+    echo "cluster: postgresql did not start on port $pg_port:" >&2
+    tail -5 "$DIR/pg/postgres.log" >&2 || true
+    ((attempt < 3)) || die "postgresql did not start (log: $DIR/pg/postgres.log)"
+    pg_port=$(free_port)
+    echo "cluster: postgresql on 127.0.0.1:$pg_port"
+  done
   as_pg "$PG_BIN/createdb" -h 127.0.0.1 -p "$pg_port" -U salesboost salesboost
 
   head -c 48 /dev/urandom | base64 | tr -d '\n' >"$DIR/jwt.key"
