@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -14,6 +15,10 @@
 
 int main(int argc, char** argv) {
   using namespace salesboost::app;
+  // What the server writes (the database and its journal, the demo password,
+  // indexes, uploads) holds password hashes and transcripts: readable by its
+  // owner only.
+  umask(S_IRWXG | S_IRWXO);
   // Tesseract's OpenMP runtime reads OMP_THREAD_LIMIT when it loads, before
   // main; its threads fight page-level parallelism, so restart once with it set.
   if (std::getenv("OMP_THREAD_LIMIT") == nullptr && setenv("OMP_THREAD_LIMIT", "1", 1) == 0) {

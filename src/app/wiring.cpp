@@ -54,11 +54,13 @@ core::Result<std::unique_ptr<storage::Store>> OpenStore(const AppConfig& config,
                                                         core::MetricsRegistry* metrics) {
   const std::filesystem::path data_dir(config.data.dir);
   std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
+  const bool created = std::filesystem::create_directories(data_dir, ec);
   if (ec) {
     return core::Fail(core::ErrorCode::kUnavailable,
                       "cannot create data directory " + data_dir.string() + ": " + ec.message());
   }
+  // A directory the server makes is its own alone (one an operator made keeps its mode).
+  if (created) std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all, ec);
   if (config.store.driver == "postgres") {
     if (config.store.postgres.dsn.empty()) {
       return core::Fail(core::ErrorCode::kInvalidArgument,

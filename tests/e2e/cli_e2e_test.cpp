@@ -1,6 +1,8 @@
 // The salesboost command line: version, config check, migrate, bad configuration.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include <fstream>
 
 #include "storage/migration.hpp"
@@ -11,6 +13,25 @@ namespace {
 
 using testing::RunCommand;
 using testing::TempDir;
+
+TEST(Cli, WhatTheServerWritesIsReadableByItsOwnerOnly) {
+  namespace fs = std::filesystem;
+  testing::TempDir scratch;
+  const auto data = scratch.path() / "fresh";  // the server creates it
+  {
+    auto server = testing::ServerProcess::Start({"--set", "data.dir=" + data.string()});
+    // Logging in reads the database the server created, beside its journal and the demo password.
+    ASSERT_FALSE(server->Login("trainee", testing::DemoTraineePasswordIn(data)).empty());
+  }
+  EXPECT_EQ(fs::status(data).permissions() & fs::perms::all, fs::perms::owner_all);
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(data)) {
+    ++files;
+    EXPECT_EQ(entry.status().permissions() & (fs::perms::group_all | fs::perms::others_all), fs::perms::none)
+        << entry.path();
+  }
+  EXPECT_GT(files, 2);
+}
 
 TEST(Cli, VersionPrintsTheVersion) {
   const auto result = RunCommand({"version"});

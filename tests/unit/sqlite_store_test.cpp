@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/run_sync.hpp"
 #include "storage/migration.hpp"
 #include "storage/store_readiness.hpp"
@@ -46,6 +48,31 @@ TEST_F(SqliteStoreTest, OpensInWalModeCreatingDirectories) {
   auto mode = Query(*store, "PRAGMA journal_mode");
   ASSERT_TRUE(mode);
   EXPECT_EQ(mode->front().Text(0), "wal");
+}
+
+TEST_F(SqliteStoreTest, TheDatabaseAndItsJournalAreReadableByTheOwnerOnly) {
+  namespace fs = std::filesystem;
+  const auto path = dir_.path() / "nested" / "test.db";
+  {
+    auto first = Open();  // creates the database and its journal
+    ASSERT_TRUE(first);
+  }
+  // As an earlier release left them: readable by everyone.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    fs::path file = path;
+    file += suffix;
+    if (fs::exists(file))
+      fs::permissions(file,
+                      fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read | fs::perms::others_read);
+  }
+  auto store = Open();
+  ASSERT_TRUE(store);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    fs::path file = path;
+    file += suffix;
+    if (!fs::exists(file)) continue;
+    EXPECT_EQ(fs::status(file).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write) << file;
+  }
 }
 
 TEST_F(SqliteStoreTest, MigrationsApplyOnceInOrder) {

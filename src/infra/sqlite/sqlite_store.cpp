@@ -184,6 +184,17 @@ core::Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::filesyst
     }
   }
   if (auto ok = Exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"); !ok) return core::Fail(ok.error());
+  // The database and its journal hold password hashes and transcripts: owner
+  // only, also for files an earlier release created readable by all.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::path file = path;
+    file += suffix;
+    std::error_code perms_ec;
+    if (std::filesystem::exists(file, perms_ec)) {
+      std::filesystem::permissions(file, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                   perms_ec);
+    }
+  }
 
   // The reader: opened after the switch to WAL, so it reads beside the writer.
   const int rrc = sqlite3_open_v2(path.c_str(), &store->reader_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
