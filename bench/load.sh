@@ -35,9 +35,11 @@ MOCK=build/release/tools/mock-llm
 }
 mkdir -p "$OUT"
 ulimit -n "$(ulimit -Hn)"
-# Turns come from one user in these scenarios: lift the per-user limits.
+# Turns come from one user, and connections from a few addresses, in these
+# scenarios: lift the per-user and per-address limits.
 LIFTED=(--set limits.turn_per_minute=1000000 --set limits.turn_burst=1000000
-        --set websocket.write_queue_max_messages=100000)
+        --set websocket.write_queue_max_messages=100000
+        --set server.max_connections=0 --set server.max_connections_per_address=0)
 
 load() {
   $LOAD --port "$PORT" --password-file "$WORK/data/demo-trainee.password" --pid "$PID" \
@@ -53,7 +55,7 @@ case $SCENARIO in
     # slows sharply past ~14k connections from one address to one port (and
     # stops at ~28k): 5,000 per source address keeps port selection cheap.
     sources=127.0.0.1-127.0.0.$(( n / 5000 + 1 ))
-    start_server
+    start_server --set server.max_connections=0 --set server.max_connections_per_address=0
     load --label idle --idle -n "$n" --hold "${IDLE_HOLD:-10}" --sources "$sources" || true
     stop_server
     ;;

@@ -96,7 +96,7 @@ start_instance() {  # index (1-based)
     --set store.driver=postgres --set store.postgres_dsn=secret:postgres_dsn \
     --set auth.jwt_signing_key=secret:jwt_signing_key \
     --set cluster.backend=redis --set "cluster.redis_url=redis://127.0.0.1:$REDIS_PORT/0" \
-    --set "cluster.instance_id=instance-$i" ${CLUSTER_FLAGS:-} \
+    --set "cluster.instance_id=instance-$i" --set server.max_connections_per_address=0 ${CLUSTER_FLAGS:-} \
     >"$DIR/instance-$i.log" 2>&1 &
   echo $! >"$DIR/instance-$i.pid"
   wait_ready "$port" "instance $i" "$DIR/instance-$i.log"

@@ -45,7 +45,7 @@ boost::asio::awaitable<core::Result<std::vector<std::string>>> Collections(catal
 
 }  // namespace
 
-void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, conversation::Agents& agents,
+void AddAssistRoutes(server::Router& router, identity::AuthService& auth, conversation::Agents& agents,
                      catalog::CatalogRepository& catalog, core::RateLimiter& limiter) {
   router.Add(
       "POST", "/api/v1/classify",

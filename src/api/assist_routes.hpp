@@ -16,7 +16,7 @@
 
 namespace salesboost::api {
 
-void AddAssistRoutes(server::Router& router, const identity::AuthService& auth, conversation::Agents& agents,
+void AddAssistRoutes(server::Router& router, identity::AuthService& auth, conversation::Agents& agents,
                      catalog::CatalogRepository& catalog, core::RateLimiter& limiter);
 
 }  // namespace salesboost::api

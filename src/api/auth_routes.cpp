@@ -55,8 +55,22 @@ void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::Ra
                                          tenant ? nullptr : &tenant.error()}) {
                  if (error != nullptr) co_return server::ErrorResponse(*error, request.request_id);
                }
-               auto login = co_await auth.Login(tenant->value_or("default"), *username, *password);
-               if (!login) co_return Unauthenticated(login.error(), request);
+               identity::LoginRequest attempt{.tenant_id = tenant->value_or("default"),
+                                              .username = *username,
+                                              .password = *password,
+                                              .remote = request.remote_address};
+               auto login = co_await auth.Login(std::move(attempt));
+               if (!login) {
+                 const auto& failure = login.error();
+                 if (failure.error.code == core::ErrorCode::kUnauthenticated) {
+                   co_return Unauthenticated(failure.error, request);
+                 }
+                 auto response = server::ErrorResponse(failure.error, request.request_id);
+                 if (failure.retry_after.count() > 0) {
+                   response.headers.emplace_back("Retry-After", std::to_string(failure.retry_after.count()));
+                 }
+                 co_return response;
+               }
                co_return JsonResponse(200, json::object{{"token", login->token.token},
                                                         {"token_type", "Bearer"},
                                                         {"expires_at", core::IsoSeconds(login->token.expires_at)},
@@ -68,6 +82,42 @@ void AddAuthRoutes(server::Router& router, identity::AuthService& auth, core::Ra
       Authenticated(auth, [](HttpRequest, identity::Principal principal) -> boost::asio::awaitable<HttpResponse> {
         co_return JsonResponse(200, UserJson(principal, principal.username));
       }));
+
+  // The caller's own password: the current one proves it is them; every token issued before stops working.
+  router.Add(
+      "POST", "/api/v1/auth/password",
+      Authenticated(auth,
+                    [&auth, &login_limiter](HttpRequest request,
+                                            identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+                      auto decision = co_await login_limiter.Acquire(request.remote_address);
+                      if (!decision) co_return server::ErrorResponse(decision.error(), request.request_id);
+                      if (!decision->allowed) {
+                        co_return RateLimited(*decision, "too many password attempts; retry later", request);
+                      }
+                      auto body = ParseJsonObject(request);
+                      if (!body) co_return ErrorReply(body.error(), request);
+                      auto current = RequiredString(*body, "current_password", 1024);
+                      auto next = RequiredString(*body, "new_password", 1024);
+                      if (!current) co_return ErrorReply(current.error(), request);
+                      if (!next) co_return ErrorReply(next.error(), request);
+                      identity::LoginRequest attempt{.tenant_id = who.tenant_id,
+                                                     .username = who.username,
+                                                     .password = *current,
+                                                     .remote = request.remote_address};
+                      auto proven = co_await auth.Login(std::move(attempt));
+                      if (!proven) {
+                        if (proven.error().error.code == core::ErrorCode::kUnauthenticated) {
+                          co_return server::ErrorResponse(
+                              core::Error{core::ErrorCode::kPermissionDenied, "the current password is wrong"},
+                              request.request_id);
+                        }
+                        co_return server::ErrorResponse(proven.error().error, request.request_id);
+                      }
+                      identity::Actor actor{.id = who.user_id, .remote = request.remote_address};
+                      auto changed = co_await auth.SetPassword(who.tenant_id, who.user_id, *next, std::move(actor));
+                      if (!changed) co_return ErrorReply(changed.error(), request);
+                      co_return JsonResponse(200, json::object{{"password_changed", true}, {"tokens_revoked", true}});
+                    }));
 }
 
 }  // namespace salesboost::api

@@ -35,7 +35,7 @@ json::object StoredRubric(const json::object& scenario) {
 
 }  // namespace
 
-void AddCatalogRoutes(server::Router& router, const identity::AuthService& auth, catalog::CatalogRepository& catalog) {
+void AddCatalogRoutes(server::Router& router, identity::AuthService& auth, catalog::CatalogRepository& catalog) {
   router.Add(
       "GET", "/api/v1/courses",
       Authenticated(

@@ -18,6 +18,6 @@
 
 namespace salesboost::api {
 
-void AddCatalogRoutes(server::Router& router, const identity::AuthService& auth, catalog::CatalogRepository& catalog);
+void AddCatalogRoutes(server::Router& router, identity::AuthService& auth, catalog::CatalogRepository& catalog);
 
 }  // namespace salesboost::api

@@ -26,7 +26,7 @@ bool ValidName(std::string_view name) {
 
 }  // namespace
 
-void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& auth, knowledge::KnowledgeBase& base,
+void AddKnowledgeRoutes(server::Router& router, identity::AuthService& auth, knowledge::KnowledgeBase& base,
                         std::int64_t max_upload_bytes) {
   router.Add(
       "POST", "/api/v1/knowledge/documents",
@@ -71,7 +71,7 @@ void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& aut
             response.headers.emplace_back("Location", "/api/v1/knowledge/jobs/" + *job);
             co_return response;
           }),
-      max_upload_bytes);
+      max_upload_bytes, BearerBeforeBody(auth, identity::Role::kAdmin));
 
   router.Add(
       "GET", "/api/v1/knowledge/jobs/{id}",

@@ -15,7 +15,7 @@
 namespace salesboost::api {
 
 // `max_upload_bytes`: the upload route's body limit.
-void AddKnowledgeRoutes(server::Router& router, const identity::AuthService& auth, knowledge::KnowledgeBase& base,
+void AddKnowledgeRoutes(server::Router& router, identity::AuthService& auth, knowledge::KnowledgeBase& base,
                         std::int64_t max_upload_bytes);
 
 }  // namespace salesboost::api

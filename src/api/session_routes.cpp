@@ -37,7 +37,7 @@ json::array EventsJson(const std::vector<conversation::Event>& events) {
 
 }  // namespace
 
-void AddSessionRoutes(server::Router& router, const identity::AuthService& auth, conversation::SessionService& sessions,
+void AddSessionRoutes(server::Router& router, identity::AuthService& auth, conversation::SessionService& sessions,
                       conversation::TurnCoordinator& coordinator) {
   router.Add(
       "POST", "/api/v1/sessions",

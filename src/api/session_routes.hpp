@@ -14,7 +14,7 @@
 
 namespace salesboost::api {
 
-void AddSessionRoutes(server::Router& router, const identity::AuthService& auth, conversation::SessionService& sessions,
+void AddSessionRoutes(server::Router& router, identity::AuthService& auth, conversation::SessionService& sessions,
                       conversation::TurnCoordinator& coordinator);
 
 }  // namespace salesboost::api

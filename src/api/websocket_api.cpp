@@ -175,13 +175,13 @@ class ConnectionHandler final : public server::WebSocketHandler {
 
 }  // namespace
 
-core::Result<server::AcceptedWebSocket> WebSocketApi::Accept(const server::HttpRequest& upgrade,
-                                                             std::shared_ptr<server::WebSocketSender> sender) {
+boost::asio::awaitable<core::Result<server::AcceptedWebSocket>> WebSocketApi::Accept(
+    server::HttpRequest upgrade, std::shared_ptr<server::WebSocketSender> sender) {
   if (const auto origin = upgrade.Header("origin");
       origin && !options_.allowed_origins.empty() &&
       std::find(options_.allowed_origins.begin(), options_.allowed_origins.end(), *origin) ==
           options_.allowed_origins.end()) {
-    return core::Fail(core::ErrorCode::kPermissionDenied, "origin not allowed");
+    co_return core::Fail(core::ErrorCode::kPermissionDenied, "origin not allowed");
   }
   std::string token = upgrade.QueryParam("access_token").value_or("");
   std::string subprotocol;
@@ -189,10 +189,10 @@ core::Result<server::AcceptedWebSocket> WebSocketApi::Accept(const server::HttpR
     if (offered == kSubprotocol) subprotocol = kSubprotocol;
     if (offered.starts_with(kBearerPrefix) && token.empty()) token = offered.substr(kBearerPrefix.size());
   }
-  auto who = auth_.Authenticate(token);
-  if (!who) return core::Fail(who.error());
+  auto who = co_await auth_.Authenticate(std::move(token));
+  if (!who) co_return core::Fail(who.error());
   logger_.Debug("websocket_accepted", {{"request_id", upgrade.request_id}, {"user_id", who->user_id}});
-  return server::AcceptedWebSocket{
+  co_return server::AcceptedWebSocket{
       .handler = std::make_unique<ConnectionHandler>(std::move(*who), std::move(sender), feed_, coordinator_),
       .subprotocol = subprotocol};
 }

@@ -31,8 +31,8 @@ class WebSocketApi final : public server::WebSocketEndpoint {
                conversation::TurnCoordinator& coordinator, core::Logger logger)
       : options_(std::move(options)), auth_(auth), feed_(feed), coordinator_(coordinator), logger_(std::move(logger)) {}
 
-  core::Result<server::AcceptedWebSocket> Accept(const server::HttpRequest& upgrade,
-                                                 std::shared_ptr<server::WebSocketSender> sender) override;
+  boost::asio::awaitable<core::Result<server::AcceptedWebSocket>> Accept(
+      server::HttpRequest upgrade, std::shared_ptr<server::WebSocketSender> sender) override;
 
  private:
   WebSocketApiOptions options_;

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/catalog_setup.hpp"
+#include "app/identity_setup.hpp"
 #include "app/settings.hpp"
 #include "app/wiring.hpp"
 #include "build_info.hpp"
@@ -59,54 +60,131 @@ int RunConfigCheck(const ConfigInput& input) {
   return resolved_config ? kExitOk : kExitConfigError;
 }
 
-int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags) {
+namespace {
+
+// A password from `file` ("-": standard input), or nullopt after saying why not.
+std::optional<std::string> ReadPasswordFile(const std::string& path) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path);
+    if (!file) {
+      std::fprintf(stderr, "error: cannot read %s\n", path.c_str());
+      return std::nullopt;
+    }
+    in = &file;
+  }
+  std::string password;
+  std::getline(*in, password);
+  return password;
+}
+
+// Runs `fn` with the identity services over the configured store, as the
+// command line (the actor "cli" in the audit log).
+template <typename Fn>
+int WithIdentity(const ConfigInput& input, Fn fn) {
   auto config = LoadResolvedOrReport(input);
   if (!config) return kExitConfigError;
-
-  std::string password;
-  bool generated = false;
-  if (flags.password_file) {
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (*flags.password_file != "-") {
-      file.open(*flags.password_file);
-      if (!file) {
-        std::fprintf(stderr, "error: cannot read %s\n", flags.password_file->c_str());
-        return kExitFailure;
-      }
-      in = &file;
-    }
-    std::getline(*in, password);
-  } else {
-    password = identity::GeneratePassword();
-    generated = true;
-  }
-
   core::BlockingPool pool(1);
   auto store = OpenMigratedStoreOrReport(*config, pool);
   if (!store) return kExitFailure;
   core::SystemClock clock;
   auto ids = core::MakeRandomIdGenerator();
-  const identity::PasswordHasher hasher(
-      {.memory_kib = config->auth.password_hash_memory_kib, .iterations = config->auth.password_hash_iterations});
-  // Creating users needs no signing key; a throwaway one satisfies the service.
+  // Account changes need no signing key; a throwaway one satisfies the service.
   const identity::TokenService tokens(std::string(32, 'x'), std::chrono::seconds(1), clock);
-  identity::UserRepository users(*store, *ids, clock);
-  identity::AuthService auth(users, hasher, tokens, pool);
-  auto created = core::RunSync(
-      auth.CreateUser(identity::NewUser{.tenant_id = "default",
-                                        .username = flags.username,
-                                        .display_name = flags.display_name,
-                                        .password_hash = {},
-                                        .role = flags.admin ? identity::Role::kAdmin : identity::Role::kTrainee},
-                      password));
-  if (!created) {
-    std::fprintf(stderr, "error: %s\n", created.error().message.c_str());
-    return created.error().code == core::ErrorCode::kInvalidArgument ? kExitConfigError : kExitFailure;
+  IdentityServices identity(*config, *store, *ids, clock, core::Logger::Stdout(core::LogLevel::kOff), tokens);
+  return fn(identity.auth);
+}
+
+int Report(const core::Error& error) {
+  std::fprintf(stderr, "error: %s\n", error.message.c_str());
+  return error.code == core::ErrorCode::kInvalidArgument ? kExitConfigError : kExitFailure;
+}
+
+const identity::Actor kCli{.id = "cli", .remote = {}};
+
+// The user called `username`, or an error said.
+std::optional<identity::User> FindOrReport(identity::AuthService& auth, const std::string& username) {
+  auto found = core::RunSync(auth.FindUser("default", username));
+  if (!found) {
+    Report(found.error());
+    return std::nullopt;
   }
-  fmt::print("created {} \"{}\" (id {})\n", identity::RoleName(created->role), created->username, created->id);
-  if (generated) fmt::print("password: {}\n", password);
-  return kExitOk;
+  if (!found->has_value()) std::fprintf(stderr, "error: no user \"%s\"\n", username.c_str());
+  return *found;
+}
+
+}  // namespace
+
+int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags) {
+  std::string password;
+  const bool generated = !flags.password_file;
+  if (flags.password_file) {
+    auto read = ReadPasswordFile(*flags.password_file);
+    if (!read) return kExitFailure;
+    password = std::move(*read);
+  } else {
+    password = identity::GeneratePassword();
+  }
+  return WithIdentity(input, [&](identity::AuthService& auth) {
+    auto created = core::RunSync(
+        auth.CreateUser(identity::NewUser{.tenant_id = "default",
+                                          .username = flags.username,
+                                          .display_name = flags.display_name,
+                                          .password_hash = {},
+                                          .role = flags.admin ? identity::Role::kAdmin : identity::Role::kTrainee},
+                        password, kCli));
+    if (!created) return Report(created.error());
+    fmt::print("created {} \"{}\" (id {})\n", identity::RoleName(created->role), created->username, created->id);
+    if (generated) fmt::print("password: {}\n", password);
+    return kExitOk;
+  });
+}
+
+int RunUserList(const ConfigInput& input) {
+  return WithIdentity(input, [&](identity::AuthService& auth) {
+    auto users = core::RunSync(auth.ListUsers("default"));
+    if (!users) return Report(users.error());
+    fmt::print("{:<24} {:<8} {:<21} {}\n", "USERNAME", "ROLE", "CREATED", "DISPLAY NAME");
+    for (const auto& user : *users) {
+      fmt::print("{:<24} {:<8} {:<21} {}\n", user.username, identity::RoleName(user.role), user.created_at,
+                 user.display_name);
+    }
+    return kExitOk;
+  });
+}
+
+int RunUserPasswd(const ConfigInput& input, const UserPasswdFlags& flags) {
+  std::string password;
+  const bool generated = !flags.password_file;
+  if (flags.password_file) {
+    auto read = ReadPasswordFile(*flags.password_file);
+    if (!read) return kExitFailure;
+    password = std::move(*read);
+  } else {
+    password = identity::GeneratePassword();
+  }
+  return WithIdentity(input, [&](identity::AuthService& auth) {
+    auto user = FindOrReport(auth, flags.username);
+    if (!user) return kExitFailure;
+    auto changed = core::RunSync(auth.SetPassword("default", user->id, password, kCli));
+    if (!changed) return Report(changed.error());
+    fmt::print("password of \"{}\" changed; its earlier tokens no longer work\n", changed->username);
+    if (generated) fmt::print("password: {}\n", password);
+    return kExitOk;
+  });
+}
+
+int RunUserDelete(const ConfigInput& input, const std::string& username) {
+  return WithIdentity(input, [&](identity::AuthService& auth) {
+    auto user = FindOrReport(auth, username);
+    if (!user) return kExitFailure;
+    auto deleted = core::RunSync(auth.DeleteUser("default", user->id, kCli));
+    if (!deleted) return Report(deleted.error());
+    fmt::print("deleted \"{}\" (id {}); its tokens no longer work, its sessions and reports are kept\n", user->username,
+               user->id);
+    return kExitOk;
+  });
 }
 
 int RunCatalogImport(const ConfigInput& input, const std::vector<std::string>& paths) {

@@ -31,6 +31,18 @@ struct UserAddFlags {
 
 int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags);
 
+struct UserPasswdFlags {
+  std::string username;
+  std::optional<std::string> password_file;  // "-" reads standard input; absent: a password is generated
+};
+
+// Lists the users that exist.
+int RunUserList(const ConfigInput& input);
+// Sets a user's password and revokes its tokens.
+int RunUserPasswd(const ConfigInput& input, const UserPasswdFlags& flags);
+// Deletes a user (tokens revoked; sessions and reports kept).
+int RunUserDelete(const ConfigInput& input, const std::string& username);
+
 // Imports course files (or directories of them); one line per file.
 int RunCatalogImport(const ConfigInput& input, const std::vector<std::string>& paths);
 

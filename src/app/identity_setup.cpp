@@ -38,6 +38,27 @@ std::optional<std::string> ReadTrimmed(const std::filesystem::path& path) {
 
 }  // namespace
 
+IdentityServices::IdentityServices(const AppConfig& config, storage::Store& store, core::IdGenerator& ids,
+                                   const core::Clock& clock, const core::Logger& logger,
+                                   const identity::TokenService& tokens)
+    : hasher({.memory_kib = config.auth.password_hash_memory_kib, .iterations = config.auth.password_hash_iterations}),
+      policy({.min_length = config.auth.password_min_length}),
+      hashing(static_cast<int>(config.auth.password_hash_threads), static_cast<int>(config.auth.password_hash_queue)),
+      users(store, ids, clock),
+      lockout(store, clock,
+              {.threshold = config.auth.lockout_threshold,
+               .base_s = config.auth.lockout_base_s,
+               .max_s = config.auth.lockout_max_s,
+               .forget_s = identity::LockoutOptions{}.forget_s}),
+      audit(store, ids, clock, logger),
+      auth({.users = users,
+            .lockout = lockout,
+            .audit = audit,
+            .hasher = hasher,
+            .policy = policy,
+            .tokens = tokens,
+            .hashing = hashing}) {}
+
 core::Result<std::string> LoadOrCreateSigningKey(const AppConfig& config) {
   if (!config.auth.jwt_signing_key.empty()) {
     if (config.auth.jwt_signing_key.size() < kMinKeyBytes) {
@@ -76,7 +97,9 @@ boost::asio::awaitable<core::Result<std::optional<std::filesystem::path>>> Boots
                               .display_name = "Administrator",
                               .password_hash = {},
                               .role = identity::Role::kAdmin};
-      auto created = co_await auth.CreateUser(std::move(admin), config.auth.bootstrap_admin_password);
+      identity::Actor system{.id = "system", .remote = {}};
+      auto created =
+          co_await auth.CreateUser(std::move(admin), config.auth.bootstrap_admin_password, std::move(system));
       if (!created) co_return core::Fail(created.error().code, "bootstrap admin: " + created.error().message);
       std::fprintf(stderr, "Created the admin user \"admin\" from auth.bootstrap_admin_password.\n");
     }
@@ -92,7 +115,8 @@ boost::asio::awaitable<core::Result<std::optional<std::filesystem::path>>> Boots
                                    .display_name = "Demo Trainee",
                                    .password_hash = {},
                                    .role = identity::Role::kTrainee};
-    auto created = co_await auth.CreateUser(std::move(trainee_user), password);
+    identity::Actor system{.id = "system", .remote = {}};
+    auto created = co_await auth.CreateUser(std::move(trainee_user), password, std::move(system));
     if (!created) co_return core::Fail(created.error().code, "demo trainee: " + created.error().message);
     std::error_code ec;
     std::filesystem::remove(password_file, ec);

@@ -7,9 +7,31 @@
 #include <string>
 
 #include "app/app_config.hpp"
+#include "core/bounded_pool.hpp"
+#include "identity/audit_log.hpp"
 #include "identity/auth_service.hpp"
+#include "identity/login_lockout.hpp"
+#include "identity/password_policy.hpp"
 
 namespace salesboost::app {
+
+// The identity services over one store, configured from [auth]: password
+// hashing on a pool of its own, the password policy, account lockout, the
+// audit log and the AuthService over them. Built in place; not movable.
+struct IdentityServices {
+  IdentityServices(const AppConfig& config, storage::Store& store, core::IdGenerator& ids, const core::Clock& clock,
+                   const core::Logger& logger, const identity::TokenService& tokens);
+  IdentityServices(const IdentityServices&) = delete;
+  IdentityServices& operator=(const IdentityServices&) = delete;
+
+  identity::PasswordHasher hasher;
+  identity::PasswordPolicy policy;
+  core::BoundedPool hashing;
+  identity::UserRepository users;
+  identity::LoginLockout lockout;
+  identity::AuditLog audit;
+  identity::AuthService auth;
+};
 
 // auth.jwt_signing_key when configured (resolved, at least 32 bytes); else the
 // key in <data.dir>/jwt-signing.key, created (mode 0600) on first use.

@@ -80,6 +80,17 @@ int main(int argc, char** argv) {
   user_add->add_flag("--admin", user_flags.admin, "create an admin instead of a trainee");
   user_add->add_option("--password-file", user_flags.password_file,
                        "read the password from this file's first line ('-' for standard input)");
+  auto* user_list = user->add_subcommand("list", "list the users");
+  auto* user_passwd = user->add_subcommand(
+      "passwd", "set a user's password and revoke its tokens; prints a generated one unless given");
+  UserPasswdFlags passwd_flags;
+  user_passwd->add_option("username", passwd_flags.username, "login name")->required();
+  user_passwd->add_option("--password-file", passwd_flags.password_file,
+                          "read the password from this file's first line ('-' for standard input)");
+  auto* user_delete =
+      user->add_subcommand("delete", "delete a user: its tokens stop working, its sessions and reports are kept");
+  std::string delete_username;
+  user_delete->add_option("username", delete_username, "login name")->required();
 
   auto* chat = cli.add_subcommand("chat", "practise in the terminal against a running server");
   ChatFlags chat_flags;
@@ -139,6 +150,9 @@ int main(int argc, char** argv) {
   if (*check) return RunConfigCheck(input);
   if (*version) return RunVersion();
   if (*user_add) return RunUserAdd(input, user_flags);
+  if (*user_list) return RunUserList(input);
+  if (*user_passwd) return RunUserPasswd(input, passwd_flags);
+  if (*user_delete) return RunUserDelete(input, delete_username);
   if (*catalog_import) return RunCatalogImport(input, catalog_paths);
   if (*ingest) return RunIngest(input, ingest_flags);
   if (*search) return RunSearch(input, search_flags);

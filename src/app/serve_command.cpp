@@ -17,12 +17,15 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/resource.h>
+
 #include "api/assist_routes.hpp"
 #include "api/auth_routes.hpp"
 #include "api/catalog_routes.hpp"
 #include "api/knowledge_routes.hpp"
 #include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
+#include "api/user_routes.hpp"
 #include "api/websocket_api.hpp"
 #include "app/catalog_setup.hpp"
 #include "app/cluster_setup.hpp"
@@ -136,6 +139,18 @@ asio::awaitable<void> AwaitShutdown(core::IoContextPool& pool, asio::signal_set&
   logger.Info("shutdown_complete", {{"forced", remaining > 0}, {"open_connections", server.OpenConnections()}});
 }
 
+// Every connection is a descriptor: the soft open-files limit goes up to the hard one.
+void RaiseOpenFilesLimit(const core::Logger& logger) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  const auto before = limit.rlim_cur;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) == 0) {
+    logger.Info("open_files_limit_raised",
+                {{"from", static_cast<std::int64_t>(before)}, {"to", static_cast<std::int64_t>(limit.rlim_cur)}});
+  }
+}
+
 }  // namespace
 
 int RunServe(const ConfigInput& input, const ServeFlags& flags) {
@@ -151,6 +166,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   logger.Info("starting", {{"version", build_info::kVersion},
                            {"commit", build_info::kGitCommit},
                            {"config_file", loaded->file ? loaded->file->string() : std::string("none")}});
+  RaiseOpenFilesLimit(logger);
 
   core::MetricsRegistry metrics;  // before the store, which reports into it
   core::BlockingPool blocking(static_cast<int>(config.store.blocking_threads));
@@ -174,13 +190,11 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     logger.Error("signing_key_failed", {{"error", signing_key.error().message}});
     return kExitFailure;
   }
-  const identity::PasswordHasher hasher(
-      {.memory_kib = config.auth.password_hash_memory_kib, .iterations = config.auth.password_hash_iterations});
   const identity::TokenService tokens(
       *signing_key,
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.token_ttl_ms)), clock);
-  identity::UserRepository users(**store, *ids, clock);
-  identity::AuthService auth(users, hasher, tokens, blocking);
+  IdentityServices identity(config, **store, *ids, clock, logger, tokens);
+  identity::AuthService& auth = identity.auth;
   catalog::CatalogRepository catalog(**store, clock);
   if (config.catalog.import_demo) {
     auto imported = core::RunSync(ImportDemoIfEmpty(catalog, "default"));
@@ -247,7 +261,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     logger.Info("llm_agents",
                 {{"npc", config.llm.npc}, {"coach", config.llm.coach}, {"evaluator", config.llm.evaluator}});
   }
-  auto demo_login = core::RunSync(BootstrapUsers(auth, users, config));
+  auto demo_login = core::RunSync(BootstrapUsers(auth, identity.users, config));
   if (!demo_login) {
     logger.Error("bootstrap_users_failed", {{"error", demo_login.error().message}});
     return kExitFailure;
@@ -298,6 +312,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                                                      .metrics_token = config.server.metrics_token});
 
   api::AddAuthRoutes(router, auth, *cluster->login_limiter);
+  api::AddUserRoutes(router, auth);
   api::AddCatalogRoutes(router, auth, catalog);
   api::AddSessionRoutes(router, auth, session_service, coordinator);
   api::AddAssistRoutes(router, auth, *agents, catalog, *cluster->assist_limiter);

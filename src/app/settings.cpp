@@ -87,10 +87,19 @@ std::vector<Setting> MakeSettings() {
                   SB_FIELD(server.body_limit_bytes)));
   s.push_back(Int("server.header_limit_bytes", "largest request header block; larger gets 431", 1024, kMiB,
                   SB_FIELD(server.header_limit_bytes)));
-  s.push_back(Int("server.header_timeout_ms", "time allowed to receive a request's headers", 100, kDay,
-                  SB_FIELD(server.header_timeout_ms)));
+  s.push_back(Int("server.header_timeout_ms",
+                  "time allowed to receive a request's headers; a new connection's first request counts from accept",
+                  100, kDay, SB_FIELD(server.header_timeout_ms)));
   s.push_back(Int("server.body_timeout_ms", "time allowed to receive a request's body", 100, kDay,
                   SB_FIELD(server.body_timeout_ms)));
+  s.push_back(Int("server.max_connections",
+                  "open connections (HTTP and WebSocket) in all, at most the open-files limit less 256; more are "
+                  "refused with 503; 0 = only the open-files limit",
+                  0, 10'000'000, SB_FIELD(server.max_connections)));
+  s.push_back(Int("server.max_connections_per_address",
+                  "open connections from one peer address; more are refused with 503; 0 = no cap (behind a load "
+                  "balancer every client has its address)",
+                  0, 10'000'000, SB_FIELD(server.max_connections_per_address)));
   s.push_back(Int("server.idle_timeout_ms", "keep-alive connection idle time before it is closed", 100, kDay,
                   SB_FIELD(server.idle_timeout_ms)));
   s.push_back(Int("server.shutdown_deadline_ms", "on SIGTERM, in-flight work may finish within this", 0, kDay,
@@ -148,6 +157,21 @@ std::vector<Setting> MakeSettings() {
                   std::int64_t{4} * 1024 * 1024, SB_FIELD(auth.password_hash_memory_kib)));
   s.push_back(Int("auth.password_hash_iterations", "argon2id passes per password hash", 1, 100,
                   SB_FIELD(auth.password_hash_iterations)));
+  s.push_back(Int("auth.password_hash_threads",
+                  "threads hashing passwords, apart from the store's; logins beyond them queue", 1, 64,
+                  SB_FIELD(auth.password_hash_threads)));
+  s.push_back(Int("auth.password_hash_queue",
+                  "password checks waiting for a hashing thread; more get 503 unavailable with Retry-After", 0, 100'000,
+                  SB_FIELD(auth.password_hash_queue)));
+  s.push_back(Int("auth.password_min_length",
+                  "characters a new password needs at least (common passwords and runs are refused too)", 8, 1024,
+                  SB_FIELD(auth.password_min_length)));
+  s.push_back(Int("auth.lockout_threshold",
+                  "consecutive failed logins for one username before it is locked; 0 = no account lockout", 0, 1000,
+                  SB_FIELD(auth.lockout_threshold)));
+  s.push_back(Int("auth.lockout_base_s", "the first lock's length; each further failure doubles it", 1, kDay / 1000,
+                  SB_FIELD(auth.lockout_base_s)));
+  s.push_back(Int("auth.lockout_max_s", "the longest account lock", 1, kDay / 1000, SB_FIELD(auth.lockout_max_s)));
   s.push_back(Secret("auth.bootstrap_admin_password",
                      "secret reference; at start, creates user \"admin\" with it if the tenant has no admin",
                      SB_FIELD(auth.bootstrap_admin_password)));

@@ -1,6 +1,7 @@
 // Principal: who is making a request, as proven by a verified token.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@ struct Principal {
   std::string tenant_id;
   std::string username;
   Role role = Role::kTrainee;
+  std::int64_t token_version = 0;  // the user's token version when the token was issued
 
   bool IsAdmin() const { return role == Role::kAdmin; }
 };

@@ -61,9 +61,10 @@ TokenService::TokenService(std::string key, std::chrono::seconds ttl, const core
 IssuedToken TokenService::Issue(const Principal& principal) const {
   const auto now = clock_.Now();
   const auto expires = now + ttl_;
-  const json::object claims{{"sub", principal.user_id},   {"tid", principal.tenant_id},
-                            {"name", principal.username}, {"role", RoleName(principal.role)},
-                            {"iat", Seconds(now)},        {"exp", Seconds(expires)}};
+  const json::object claims{{"sub", principal.user_id},     {"tid", principal.tenant_id},
+                            {"name", principal.username},   {"role", RoleName(principal.role)},
+                            {"iat", Seconds(now)},          {"exp", Seconds(expires)},
+                            {"tv", principal.token_version}};
   std::string input = Base64Url(kHeader) + "." + Base64Url(json::serialize(claims));
   const std::string signature = Base64Url(Sign(key_, input));
   input.append(".").append(signature);
@@ -106,8 +107,13 @@ core::Result<Principal> TokenService::Verify(std::string_view token) const {
   }
   const auto parsed_role = ParseRole(role->get_string());
   if (!parsed_role || exp->get_int64() <= Seconds(clock_.Now())) return core::Fail(Rejected());
-  return Principal{std::string(sub->get_string()), std::string(tid->get_string()), std::string(name->get_string()),
-                   *parsed_role};
+  const auto* version = claims.if_contains("tv");  // tokens issued before revocation existed carry none
+  if (version != nullptr && !version->is_int64()) return core::Fail(Rejected());
+  return Principal{.user_id = std::string(sub->get_string()),
+                   .tenant_id = std::string(tid->get_string()),
+                   .username = std::string(name->get_string()),
+                   .role = *parsed_role,
+                   .token_version = version != nullptr ? version->get_int64() : 0};
 }
 
 }  // namespace salesboost::identity

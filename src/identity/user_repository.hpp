@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "core/id_generator.hpp"
@@ -21,9 +22,15 @@ struct User {
   std::string display_name;
   std::string password_hash;
   Role role = Role::kTrainee;
-  std::string created_at;  // ISO 8601 UTC
+  std::string created_at;          // ISO 8601 UTC
+  std::int64_t token_version = 0;  // tokens of another version are revoked
+  std::string deleted_at;          // ISO 8601 UTC; empty while the user exists
 
-  Principal ToPrincipal() const { return Principal{id, tenant_id, username, role}; }
+  bool Deleted() const { return !deleted_at.empty(); }
+  Principal ToPrincipal() const {
+    return Principal{
+        .user_id = id, .tenant_id = tenant_id, .username = username, .role = role, .token_version = token_version};
+  }
 };
 
 struct NewUser {
@@ -44,8 +51,20 @@ class UserRepository {
 
   // kAlreadyExists when the tenant already has this username.
   boost::asio::awaitable<core::Result<User>> Create(NewUser user);
+  // Users that exist (not deleted).
   boost::asio::awaitable<core::Result<std::optional<User>>> FindByUsername(std::string tenant_id, std::string username);
+  // Deleted users too (their deleted_at is set).
+  boost::asio::awaitable<core::Result<std::optional<User>>> FindById(std::string tenant_id, std::string id);
+  // Users that exist, by username.
+  boost::asio::awaitable<core::Result<std::vector<User>>> List(std::string tenant_id);
   boost::asio::awaitable<core::Result<std::int64_t>> CountByRole(std::string tenant_id, Role role);
+  // Replaces the password hash and bumps the token version, which revokes every
+  // token issued before. kNotFound when the user does not exist.
+  boost::asio::awaitable<core::Result<User>> SetPasswordHash(std::string tenant_id, std::string id, std::string hash);
+  // Deletes a user: tokens revoked, password removed, username freed (renamed
+  // to "<username>~<id>", which no login can name); sessions and reports keep
+  // the row they refer to. kNotFound when the user does not exist.
+  boost::asio::awaitable<core::Result<User>> Delete(std::string tenant_id, std::string id);
 
  private:
   storage::Store& store_;

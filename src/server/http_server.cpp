@@ -14,6 +14,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <boost/url/parse.hpp>
+#include <variant>
+
+#include <sys/resource.h>
 
 #include "build_info.hpp"
 #include "server/internal/beast_glue.hpp"
@@ -61,8 +64,8 @@ core::Result<HttpRequest> FromBeast(const BeastRequest& req, std::string remote)
 // dispatches them and writes responses; hands off on a WebSocket upgrade.
 class HttpConnection final : public internal::Connection, public std::enable_shared_from_this<HttpConnection> {
  public:
-  HttpConnection(std::shared_ptr<ServerContext> ctx, tcp::socket socket)
-      : Connection(ctx->live), ctx_(std::move(ctx)), stream_(std::move(socket)) {}
+  HttpConnection(std::shared_ptr<ServerContext> ctx, tcp::socket socket, internal::ConnectionQuota::Ticket ticket)
+      : Connection(ctx->live, std::move(ticket)), ctx_(std::move(ctx)), stream_(std::move(socket)) {}
 
   // `self` keeps the connection alive for the coroutine's whole life.
   static asio::awaitable<void> Run(std::shared_ptr<HttpConnection> self) { co_await self->Serve(); }
@@ -86,6 +89,13 @@ class HttpConnection final : public internal::Connection, public std::enable_sha
                               const RequestRecord& record);
   asio::awaitable<void> Reject(int status, std::string_view code, std::string message, std::string_view method,
                                std::string_view path, std::chrono::steady_clock::time_point start);
+  // Answers a request refused before its body was read, then closes.
+  asio::awaitable<void> Refuse(const HttpResponse& response, const HttpRequest& request,
+                               std::chrono::steady_clock::time_point start);
+  // Reads the body; a body not complete within body_timeout_ms gets 408 (the
+  // socket stays open for the answer). False when the connection must end.
+  asio::awaitable<bool> ReadBody(beast::flat_buffer& buffer, http::request_parser<http::string_body>& parser,
+                                 std::int64_t body_limit, std::chrono::steady_clock::time_point start);
   asio::awaitable<void> Linger();
   void Unregister();
 
@@ -118,11 +128,15 @@ asio::awaitable<void> HttpConnection::Serve() {
   }
 
   beast::flat_buffer buffer;
+  // A new connection's first request headers are due header_timeout_ms after
+  // accept: a silent connection does not get the keep-alive idle time.
+  bool fresh = true;
+  stream_.expires_after(milliseconds(opt.header_timeout_ms));
   for (;;) {
     if (buffer.size() == 0) {
       if (ctx_->draining) break;
       idle_ = true;
-      stream_.expires_after(milliseconds(opt.idle_timeout_ms));
+      if (!fresh) stream_.expires_after(milliseconds(opt.idle_timeout_ms));
       auto [ec, n] = co_await stream_.async_read_some(buffer.prepare(kReadChunk), kTuple);
       idle_ = false;
       if (ec) break;  // peer closed, idle timeout, or shutdown
@@ -134,7 +148,8 @@ asio::awaitable<void> HttpConnection::Serve() {
     // The largest limit until the headers tell the route (a Content-Length over it fails the header read).
     const std::int64_t largest_limit = std::max(opt.body_limit_bytes, ctx_->deps.router.LargestBodyLimit());
     parser.body_limit(static_cast<std::uint64_t>(largest_limit));
-    stream_.expires_after(milliseconds(opt.header_timeout_ms));
+    if (!fresh) stream_.expires_after(milliseconds(opt.header_timeout_ms));
+    fresh = false;
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer, parser, kTuple);
     if (hec) {
       if (hec == http::error::header_limit) {
@@ -159,7 +174,8 @@ asio::awaitable<void> HttpConnection::Serve() {
         Unregister();
         // Handed over, not awaited: this connection's frames (buffers, parser) end
         // here instead of living as long as the WebSocket session.
-        internal::StartWebSocket(ctx_, std::move(stream_), std::move(upgrade), std::move(*request), start);
+        internal::StartWebSocket(ctx_, std::move(stream_), std::move(upgrade), std::move(*request), start,
+                                 TakeTicket());
         co_return;
       }
       co_await Reject(404, "not_found", "no WebSocket endpoint at this path", upgrade.method_string(), "", start);
@@ -174,6 +190,15 @@ asio::awaitable<void> HttpConnection::Serve() {
                       header.method_string(), header.target(), start);
       break;
     }
+    if (const HeaderCheck* admit = ctx_->deps.router.Admission(header.method_string(), header.target())) {
+      if (auto head = FromBeast(header, remote_ip_)) {
+        head->request_id = internal::ChooseRequestId(head->Header("x-request-id").value_or(""), ctx_->deps.ids);
+        if (auto refusal = (*admit)(*head)) {
+          co_await Refuse(*refusal, *head, start);
+          break;
+        }
+      }
+    }
     if (!parser.is_done()) {
       if (beast::iequals(header[http::field::expect], "100-continue")) {
         static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -181,21 +206,7 @@ asio::awaitable<void> HttpConnection::Serve() {
         auto [cec, cn] = co_await asio::async_write(stream_, asio::buffer(kContinue), kTuple);
         if (cec) break;
       }
-      stream_.expires_after(milliseconds(opt.body_timeout_ms));
-      auto [bec, bn] = co_await http::async_read(stream_, buffer, parser, kTuple);
-      if (bec) {
-        const std::string method(parser.get().method_string());
-        if (bec == http::error::body_limit) {
-          co_await Reject(413, "payload_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes",
-                          method, "", start);
-        } else if (bec == beast::error::timeout) {
-          co_await Reject(408, "request_timeout", "request body not received in time", method, "", start);
-        } else if (bec != http::error::end_of_stream && bec != asio::error::eof &&
-                   bec != asio::error::operation_aborted && bec != asio::error::connection_reset) {
-          co_await Reject(400, "bad_request", "malformed HTTP request body: " + bec.message(), method, "", start);
-        }
-        break;
-      }
+      if (!co_await ReadBody(buffer, parser, body_limit, start)) break;
     }
 
     auto beast_request = parser.release();
@@ -280,6 +291,51 @@ asio::awaitable<void> HttpConnection::Reject(int status, std::string_view code, 
   if (co_await Write(response, 11, false, record)) co_await Linger();
 }
 
+asio::awaitable<bool> HttpConnection::ReadBody(beast::flat_buffer& buffer,
+                                               http::request_parser<http::string_body>& parser, std::int64_t body_limit,
+                                               std::chrono::steady_clock::time_point start) {
+  // Not the stream's own timer: on expiry it closes the socket, and the 408 could never be sent.
+  stream_.expires_never();
+  auto late = std::make_shared<bool>(false);
+  asio::steady_timer deadline(stream_.get_executor(), milliseconds(ctx_->options.body_timeout_ms));
+  deadline.async_wait([self = shared_from_this(), late](beast::error_code ec) {
+    if (ec) return;
+    *late = true;
+    beast::error_code ignored;
+    self->stream_.socket().cancel(ignored);
+  });
+  auto [ec, n] = co_await http::async_read(stream_, buffer, parser, kTuple);
+  deadline.cancel();
+  if (!ec) co_return true;
+  const std::string method(parser.get().method_string());
+  if (*late) {
+    co_await Reject(408, "request_timeout",
+                    "request body not received within " + std::to_string(ctx_->options.body_timeout_ms) + " ms", method,
+                    "", start);
+  } else if (ec == http::error::body_limit) {
+    co_await Reject(413, "payload_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes", method,
+                    "", start);
+  } else if (ec != http::error::end_of_stream && ec != asio::error::eof && ec != asio::error::operation_aborted &&
+             ec != asio::error::connection_reset) {
+    co_await Reject(400, "bad_request", "malformed HTTP request body: " + ec.message(), method, "", start);
+  }
+  co_return false;
+}
+
+asio::awaitable<void> HttpConnection::Refuse(const HttpResponse& response, const HttpRequest& request,
+                                             std::chrono::steady_clock::time_point start) {
+  const RequestRecord record{.method = request.method,
+                             .path = request.path,
+                             .route = "refused",
+                             .status = response.status,
+                             .request_id = request.request_id,
+                             .remote = remote_,
+                             .start = start,
+                             .bytes_in = 0,
+                             .bytes_out = response.body.size()};
+  if (co_await Write(response, 11, false, record)) co_await Linger();
+}
+
 // After an error response sent while the client may still be sending, stop
 // writing and drain its bytes for a moment, so the kernel does not reset the
 // connection and destroy the response before the client reads it.
@@ -319,9 +375,13 @@ struct HttpServer::Impl : internal::ServerContext, std::enable_shared_from_this<
       : ServerContext(std::move(o), std::move(d)), pool(io_pool), acceptor(asio::make_strand(io_pool.At(0))) {}
 
   asio::awaitable<void> Accept();
+  // Answers 503 without reading and closes: a cap is reached. Never blocks.
+  template <typename Socket>
+  void RefuseConnection(Socket& socket, internal::ConnectionQuota::Refusal refusal);
 
   core::IoContextPool& pool;
   tcp::acceptor acceptor;
+  std::atomic<std::int64_t> last_refusal_log{0};  // steady_clock ticks
 };
 
 asio::awaitable<void> HttpServer::Impl::Accept() {
@@ -338,16 +398,68 @@ asio::awaitable<void> HttpServer::Impl::Accept() {
       co_await backoff.async_wait(kTuple);
       continue;
     }
+    beast::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec);
+    auto admitted = quota.Admit(peer_ec ? std::string("unknown") : peer.address().to_string());
+    if (const auto* refusal = std::get_if<internal::ConnectionQuota::Refusal>(&admitted)) {
+      RefuseConnection(socket, *refusal);
+      continue;
+    }
     beast::error_code nodelay_ec;
     socket.set_option(tcp::no_delay(true), nodelay_ec);
     auto strand = socket.get_executor();
-    auto connection = std::make_shared<HttpConnection>(self, std::move(socket));
+    auto connection = std::make_shared<HttpConnection>(
+        self, std::move(socket), std::move(std::get<internal::ConnectionQuota::Ticket>(admitted)));
     asio::co_spawn(strand, HttpConnection::Run(std::move(connection)), asio::detached);
   }
 }
 
-HttpServer::HttpServer(core::IoContextPool& pool, ServerOptions options, HttpServerDeps deps)
-    : impl_(std::make_shared<Impl>(pool, std::move(options), std::move(deps))) {}
+template <typename Socket>
+void HttpServer::Impl::RefuseConnection(Socket& socket, internal::ConnectionQuota::Refusal refusal) {
+  const bool total = refusal == internal::ConnectionQuota::Refusal::kTotal;
+  metrics.refused.With({total ? "total" : "address"}).Inc();
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  // One log line per second at most: a flood must not flood the log too.
+  if (auto last = last_refusal_log.load();
+      now - last > std::chrono::steady_clock::duration(std::chrono::seconds(1)).count() &&
+      last_refusal_log.compare_exchange_strong(last, now)) {
+    deps.logger.Warn(
+        "connection_refused",
+        {{"cap", total ? "server.max_connections" : "server.max_connections_per_address"}, {"open", quota.Open()}});
+  }
+  const std::string request_id = deps.ids.Next();
+  const auto response = ErrorResponse(
+      503, "unavailable",
+      total ? "too many open connections; retry later" : "too many open connections from this address; retry later",
+      request_id);
+  auto res = internal::ToBeast(response, 11, false, request_id);
+  res.set(http::field::retry_after, "1");
+  beast::error_code ec;
+  socket.non_blocking(true, ec);
+  http::write(socket, res, ec);  // best effort: a few hundred bytes fit the socket buffer
+  socket.shutdown(tcp::socket::shutdown_both, ec);
+  socket.close(ec);
+}
+
+namespace {
+
+// The connection cap the open-files limit allows: `configured`, or lower.
+std::int64_t EffectiveMaxConnections(std::int64_t configured) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return configured;
+  // Descriptors the process needs beside its connections: the database, indexes, logs, outgoing clients.
+  constexpr std::int64_t kReserve = 256;
+  const auto soft = static_cast<std::int64_t>(limit.rlim_cur);
+  const std::int64_t ceiling = soft > 2 * kReserve ? soft - kReserve : soft / 2;
+  return configured == 0 ? ceiling : std::min(configured, ceiling);
+}
+
+}  // namespace
+
+HttpServer::HttpServer(core::IoContextPool& pool, ServerOptions options, HttpServerDeps deps) {
+  options.max_connections = EffectiveMaxConnections(options.max_connections);
+  impl_ = std::make_shared<Impl>(pool, std::move(options), std::move(deps));
+}
 
 HttpServer::~HttpServer() {
   beast::error_code ec;
@@ -374,6 +486,9 @@ core::Result<std::uint16_t> HttpServer::Start() {
     return core::Fail(core::ErrorCode::kUnavailable, "listen failed: " + ec.message());
   }
   const auto port = acceptor.local_endpoint(ec).port();
+  impl_->deps.logger.Info("connection_caps",
+                          {{"max_connections", impl_->options.max_connections},
+                           {"max_connections_per_address", impl_->options.max_connections_per_address}});
   asio::co_spawn(acceptor.get_executor(), impl_->Accept(), asio::detached);
   return port;
 }

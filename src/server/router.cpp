@@ -24,12 +24,13 @@ bool IsCapture(std::string_view segment) {
 
 }  // namespace
 
-void Router::Add(std::string method, std::string pattern, Handler handler, std::int64_t body_limit) {
+void Router::Add(std::string method, std::string pattern, Handler handler, std::int64_t body_limit, HeaderCheck admit) {
   SB_CHECK(!pattern.empty() && pattern.front() == '/');
   std::vector<std::string> segments;
   for (auto s : Split(pattern)) segments.emplace_back(s);
   largest_body_limit_ = std::max(largest_body_limit_, body_limit);
-  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler), body_limit});
+  routes_.push_back(Route{std::move(method), std::move(pattern), std::move(segments), std::move(handler), body_limit,
+                          std::move(admit)});
 }
 
 const Router::Route* Router::Lookup(std::string_view method, std::string_view path,
@@ -78,6 +79,11 @@ std::int64_t Router::BodyLimit(std::string_view method, std::string_view path, s
   if (largest_body_limit_ == 0) return fallback;
   const Route* route = Lookup(method, path.substr(0, path.find('?')), nullptr, nullptr);
   return route != nullptr && route->body_limit > 0 ? route->body_limit : fallback;
+}
+
+const HeaderCheck* Router::Admission(std::string_view method, std::string_view path) const {
+  const Route* route = Lookup(method, path.substr(0, path.find('?')), nullptr, nullptr);
+  return route != nullptr && route->admit ? &route->admit : nullptr;
 }
 
 }  // namespace salesboost::server

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -17,6 +18,12 @@
 namespace salesboost::server {
 
 using Handler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest)>;
+
+// Runs on a request's headers before its body is read (the request's body is
+// empty): a response refuses the request without reading the body, nullopt
+// admits it. For routes taking large bodies, so that an unauthenticated client
+// cannot make the server buffer them. Must not block.
+using HeaderCheck = std::function<std::optional<HttpResponse>(const HttpRequest&)>;
 
 class Router {
  public:
@@ -32,10 +39,14 @@ class Router {
   using FindResult = std::variant<Match, NotFound, MethodNotAllowed>;
 
   // `body_limit`: the largest request body this route takes; 0 keeps the server's default.
-  void Add(std::string method, std::string pattern, Handler handler, std::int64_t body_limit = 0);
+  // `admit`: checked on the headers before the body is read; empty admits every request.
+  void Add(std::string method, std::string pattern, Handler handler, std::int64_t body_limit = 0,
+           HeaderCheck admit = {});
   FindResult Find(std::string_view method, std::string_view path) const;
   // The body limit for a request to `path` (query allowed), `fallback` unless its route sets one.
   std::int64_t BodyLimit(std::string_view method, std::string_view path, std::int64_t fallback) const;
+  // The header check of the route for a request to `path` (query allowed); nullptr when it has none.
+  const HeaderCheck* Admission(std::string_view method, std::string_view path) const;
   // The largest body limit any route sets (0 when none does).
   std::int64_t LargestBodyLimit() const { return largest_body_limit_; }
 
@@ -46,6 +57,7 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     std::int64_t body_limit = 0;
+    HeaderCheck admit;
   };
   const Route* Lookup(std::string_view method, std::string_view path, std::map<std::string, std::string>* params,
                       std::vector<std::string>* allowed) const;

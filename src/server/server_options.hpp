@@ -22,9 +22,12 @@ struct ServerOptions {
   std::int64_t io_threads = 0;                                // 0 means one per CPU core
   std::int64_t body_limit_bytes = 1 << 20;                    // larger request bodies get 413
   std::int64_t header_limit_bytes = std::int64_t{16} * 1024;  // larger request headers get 431
-  std::int64_t header_timeout_ms = 10'000;                    // time to receive a request's headers
+  std::int64_t header_timeout_ms = 10'000;                    // time to receive a request's headers,
+                                                              // for a new connection counted from accept
   std::int64_t body_timeout_ms = 30'000;                      // time to receive a request's body
   std::int64_t idle_timeout_ms = 60'000;                      // keep-alive connection idle time before close
+  std::int64_t max_connections = 10'000;                      // open connections in all; 0 = no cap
+  std::int64_t max_connections_per_address = 256;             // open connections per peer address; 0 = no cap
   std::int64_t shutdown_deadline_ms = 10'000;                 // in-flight work may finish within this on SIGTERM
   std::string metrics_token;                                  // bearer token guarding /metrics; empty = open
   WebSocketOptions websocket;

@@ -59,10 +59,10 @@ struct AcceptedWebSocket {
 class WebSocketEndpoint {
  public:
   virtual ~WebSocketEndpoint() = default;
-  // Decides before the 101 response; an error refuses the upgrade with the
-  // matching HTTP status and error envelope.
-  virtual core::Result<AcceptedWebSocket> Accept(const HttpRequest& upgrade,
-                                                 std::shared_ptr<WebSocketSender> sender) = 0;
+  // Decides before the 101 response (it may wait, e.g. for the store); an
+  // error refuses the upgrade with the matching HTTP status and error envelope.
+  virtual boost::asio::awaitable<core::Result<AcceptedWebSocket>> Accept(HttpRequest upgrade,
+                                                                         std::shared_ptr<WebSocketSender> sender) = 0;
 };
 
 }  // namespace salesboost::server

@@ -41,8 +41,8 @@ class WsConnection final : public Connection,
  public:
   // A plain socket under the WebSocket stream: Beast's own timers cover the
   // handshake and keep-alive, so a tcp_stream's two timers would be dead weight.
-  WsConnection(std::shared_ptr<ServerContext> ctx, asio::ip::tcp::socket socket)
-      : Connection(ctx->live),
+  WsConnection(std::shared_ptr<ServerContext> ctx, asio::ip::tcp::socket socket, ConnectionQuota::Ticket ticket)
+      : Connection(ctx->live, std::move(ticket)),
         ctx_(std::move(ctx)),
         ws_(std::move(socket)),
         idle_timer_(ws_.get_executor()),
@@ -229,7 +229,9 @@ asio::awaitable<void> WsConnection::Accept(std::shared_ptr<WsConnection> self, B
 
   // Registered from the start, so shutdown reaches a socket still in its handshake.
   registry_id_ = ctx_->connections.Add(weak_from_this());
-  auto accepted = ctx_->deps.websocket->Accept(request, self);
+  std::shared_ptr<WebSocketSender> sender = self;
+  auto deciding = ctx_->deps.websocket->Accept(request, std::move(sender));
+  auto accepted = co_await std::move(deciding);
   if (!accepted || ctx_->draining) {
     const auto response = accepted ? ErrorResponse(503, "unavailable", "server is shutting down", request_id_)
                                    : ErrorResponse(accepted.error(), request_id_);
@@ -379,10 +381,10 @@ void WsConnection::Finish() {
 }  // namespace
 
 void StartWebSocket(std::shared_ptr<ServerContext> ctx, beast::tcp_stream stream, BeastRequest upgrade,
-                    HttpRequest request, std::chrono::steady_clock::time_point start) {
+                    HttpRequest request, std::chrono::steady_clock::time_point start, ConnectionQuota::Ticket ticket) {
   auto executor = stream.get_executor();
   stream.expires_never();  // the HTTP side's timers end here; Beast's WebSocket timeouts take over
-  auto connection = std::make_shared<WsConnection>(std::move(ctx), stream.release_socket());
+  auto connection = std::make_shared<WsConnection>(std::move(ctx), stream.release_socket(), std::move(ticket));
   WsConnection* raw = connection.get();
   asio::co_spawn(executor, raw->Accept(std::move(connection), std::move(upgrade), std::move(request), start),
                  asio::detached);

@@ -103,5 +103,46 @@ TEST(AuthE2eCli, UserAddCreatesAUserWhoCanLogIn) {
   EXPECT_EQ(json::parse(login->body).at("user").at("role").as_string(), "admin");
 }
 
+TEST(AuthE2eCli, UserListPasswdAndDeleteManageAccounts) {
+  testing::TempDir dir;
+  const std::vector<std::string> common = {"--set", "data.dir=" + dir.path().string(),
+                                           "--set", "auth.password_hash_memory_kib=64",
+                                           "--set", "auth.password_hash_iterations=1"};
+  auto run = [&](std::vector<std::string> args, const std::string& stdin_text = {}) {
+    args.insert(args.end(), common.begin(), common.end());
+    return testing::RunCommand(args, {}, {}, stdin_text);
+  };
+  const auto weak = run({"user", "add", "dora", "--password-file", "-"}, "password123\n");
+  EXPECT_EQ(weak.exit_code, 2) << weak.out;
+  EXPECT_NE(weak.err.find("too common"), std::string::npos) << weak.err;
+  ASSERT_EQ(run({"user", "add", "dora", "--password-file", "-"}, "dora's own passphrase\n").exit_code, 0);
+  ASSERT_EQ(run({"user", "add", "eve"}).exit_code, 0);
+
+  const auto listed = run({"user", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("dora"), std::string::npos) << listed.out;
+  EXPECT_NE(listed.out.find("eve"), std::string::npos) << listed.out;
+
+  auto server = testing::ServerProcess::Start(common);
+  const auto before = server->Login("dora", "dora's own passphrase");
+  ASSERT_FALSE(before.empty());
+  const auto changed = run({"user", "passwd", "dora"});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_NE(changed.out.find("earlier tokens no longer work"), std::string::npos) << changed.out;
+  const std::string generated = changed.out.substr(changed.out.find("password: ") + 10, 20);
+  auto me = client::Fetch(server->endpoint(), "GET", "/api/v1/auth/me", {}, {{"Authorization", "Bearer " + before}});
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 401);
+  EXPECT_FALSE(server->Login("dora", generated).empty());
+
+  const auto deleted = run({"user", "delete", "eve"});
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_NE(deleted.out.find("deleted \"eve\""), std::string::npos) << deleted.out;
+  EXPECT_EQ(run({"user", "list"}).out.find("eve"), std::string::npos);
+  const auto missing = run({"user", "delete", "eve"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_NE(missing.err.find("no user \"eve\""), std::string::npos) << missing.err;
+}
+
 }  // namespace
 }  // namespace salesboost

@@ -52,16 +52,14 @@ class Cluster {
     if (instances_.size() <= i) instances_.resize(i + 1);
     while (dirs_.size() <= i) dirs_.push_back(std::make_unique<testing::TempDir>());
     instances_[i].reset();
-    std::vector<std::string> flags = {"--set", "data.dir=" + dirs_[i]->path().string(),
-                                      "--set", "store.driver=postgres",
-                                      "--set", "store.postgres_dsn=secret:pg_dsn",
-                                      "--set", "auth.jwt_signing_key=secret:jwt",
-                                      "--set", "cluster.backend=redis",
-                                      "--set", "cluster.redis_url=" + redis_.Url(),
-                                      "--set", "cluster.instance_id=instance-" + std::to_string(i),
-                                      "--set", "limits.turn_burst=100000",
-                                      "--set", "limits.turn_per_minute=100000",
-                                      "--set", "conversation.npc_delta_interval_ms=20"};
+    std::vector<std::string> flags = {
+        "--set", "data.dir=" + dirs_[i]->path().string(), "--set", "store.driver=postgres", "--set",
+        "store.postgres_dsn=secret:pg_dsn", "--set", "auth.jwt_signing_key=secret:jwt", "--set",
+        "cluster.backend=redis", "--set", "cluster.redis_url=" + redis_.Url(), "--set",
+        "cluster.instance_id=instance-" + std::to_string(i), "--set", "limits.turn_burst=100000", "--set",
+        "limits.turn_per_minute=100000", "--set", "conversation.npc_delta_interval_ms=20",
+        // behind nginx every client has nginx's address
+        "--set", "server.max_connections_per_address=0"};
     flags.insert(flags.end(), flags_.begin(), flags_.end());
     flags.insert(flags.end(), more.begin(), more.end());
     instances_[i] = testing::ServerProcess::Start(

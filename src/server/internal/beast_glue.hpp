@@ -22,7 +22,8 @@ BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_
 // Takes over an upgraded connection: asks the endpoint, completes the
 // handshake and runs the session on the stream's executor until it closes.
 // Returns at once.
+// `ticket` is the connection's place in the quota, held until the socket closes.
 void StartWebSocket(std::shared_ptr<ServerContext> ctx, boost::beast::tcp_stream stream, BeastRequest upgrade,
-                    HttpRequest request, std::chrono::steady_clock::time_point start);
+                    HttpRequest request, std::chrono::steady_clock::time_point start, ConnectionQuota::Ticket ticket);
 
 }  // namespace salesboost::server::internal

@@ -16,6 +16,40 @@ std::string_view MethodLabel(std::string_view method) {
 
 }  // namespace
 
+ConnectionQuota::Ticket& ConnectionQuota::Ticket::operator=(Ticket&& other) noexcept {
+  if (this != &other) {
+    Release();
+    quota_ = std::exchange(other.quota_, nullptr);
+    address_ = std::move(other.address_);
+  }
+  return *this;
+}
+
+void ConnectionQuota::Ticket::Release() {
+  if (quota_ != nullptr) std::exchange(quota_, nullptr)->Release(address_);
+}
+
+std::variant<ConnectionQuota::Ticket, ConnectionQuota::Refusal> ConnectionQuota::Admit(const std::string& address) {
+  std::lock_guard lock(mutex_);
+  if (max_total_ > 0 && open_ >= max_total_) return Refusal::kTotal;
+  auto& mine = by_address_[address];
+  if (max_per_address_ > 0 && mine >= max_per_address_) return Refusal::kAddress;
+  ++mine;
+  ++open_;
+  return Ticket(this, address);
+}
+
+void ConnectionQuota::Release(const std::string& address) {
+  std::lock_guard lock(mutex_);
+  --open_;
+  if (auto it = by_address_.find(address); it != by_address_.end() && --it->second <= 0) by_address_.erase(it);
+}
+
+std::int64_t ConnectionQuota::Open() const {
+  std::lock_guard lock(mutex_);
+  return open_;
+}
+
 std::uint64_t ConnectionRegistry::Add(std::weak_ptr<Connection> connection) {
   std::lock_guard lock(mutex_);
   const auto id = next_id_++;
@@ -53,7 +87,9 @@ ServerMetrics::ServerMetrics(core::MetricsRegistry& registry)
       ws_received(registry.AddCounter("salesboost_ws_messages_received_total", "WebSocket messages received").Get()),
       ws_sent(registry.AddCounter("salesboost_ws_messages_sent_total", "WebSocket messages sent").Get()),
       ws_server_closes(registry.AddCounter("salesboost_ws_server_closes_total",
-                                           "WebSocket connections closed by the server, by close code", {"code"})) {}
+                                           "WebSocket connections closed by the server, by close code", {"code"})),
+      refused(registry.AddCounter("salesboost_http_connections_refused_total",
+                                  "Connections refused at accept by a connection cap, by cap", {"reason"})) {}
 
 void RecordRequest(ServerContext& ctx, const RequestRecord& r) {
   const auto elapsed = std::chrono::steady_clock::now() - r.start;

@@ -10,7 +10,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "core/metrics.hpp"
@@ -18,19 +22,70 @@
 
 namespace salesboost::server::internal {
 
+// Caps on open connections (HTTP and WebSocket alike), in total and per peer
+// address; a cap of 0 is no cap. A Ticket is one admitted connection: it
+// counts until destroyed, and moves with the socket from HTTP to WebSocket.
+// Thread-safe.
+class ConnectionQuota {
+ public:
+  class Ticket {
+   public:
+    Ticket() = default;
+    Ticket(Ticket&& other) noexcept
+        : quota_(std::exchange(other.quota_, nullptr)), address_(std::move(other.address_)) {}
+    Ticket& operator=(Ticket&& other) noexcept;
+    Ticket(const Ticket&) = delete;
+    Ticket& operator=(const Ticket&) = delete;
+    ~Ticket() { Release(); }
+
+   private:
+    friend class ConnectionQuota;
+    Ticket(ConnectionQuota* quota, std::string address) : quota_(quota), address_(std::move(address)) {}
+    void Release();
+    ConnectionQuota* quota_ = nullptr;
+    std::string address_;
+  };
+  enum class Refusal { kTotal, kAddress };
+
+  ConnectionQuota(std::int64_t max_total, std::int64_t max_per_address)
+      : max_total_(max_total), max_per_address_(max_per_address) {}
+
+  // A ticket, or which cap refused the connection.
+  std::variant<Ticket, Refusal> Admit(const std::string& address);
+  std::int64_t Open() const;
+
+ private:
+  void Release(const std::string& address);
+
+  const std::int64_t max_total_;
+  const std::int64_t max_per_address_;
+  mutable std::mutex mutex_;
+  std::int64_t open_ = 0;                                     // guarded by mutex_
+  std::unordered_map<std::string, std::int64_t> by_address_;  // guarded by mutex_
+};
+
 // An open connection, as the server sees it during shutdown. Counts itself
-// in ServerContext::live for as long as the object exists.
+// in ServerContext::live for as long as the object exists, and holds its
+// place in the connection quota.
 class Connection {
  public:
-  explicit Connection(std::atomic<std::int64_t>& live) : live_(live) { live_.fetch_add(1); }
+  Connection(std::atomic<std::int64_t>& live, ConnectionQuota::Ticket ticket)
+      : live_(live), ticket_(std::move(ticket)) {
+    live_.fetch_add(1);
+  }
   virtual ~Connection() { live_.fetch_sub(1); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
   virtual void Shutdown() = 0;    // finish in-flight work, then close; thread-safe
   virtual void ForceClose() = 0;  // close now; thread-safe
 
+ protected:
+  // The quota place, for the connection that takes over the socket.
+  ConnectionQuota::Ticket TakeTicket() { return std::move(ticket_); }
+
  private:
   std::atomic<std::int64_t>& live_;
+  ConnectionQuota::Ticket ticket_;
 };
 
 class ConnectionRegistry {
@@ -56,15 +111,21 @@ struct ServerMetrics {
   core::Counter& ws_received;
   core::Counter& ws_sent;
   core::Family<core::Counter>& ws_server_closes;  // {code}
+  core::Family<core::Counter>& refused;           // {reason}: connections refused by a cap
 };
 
 struct ServerContext {
-  ServerContext(ServerOptions o, HttpServerDeps d) : options(std::move(o)), deps(std::move(d)), metrics(deps.metrics) {}
+  ServerContext(ServerOptions o, HttpServerDeps d)
+      : options(std::move(o)),
+        deps(std::move(d)),
+        metrics(deps.metrics),
+        quota(options.max_connections, options.max_connections_per_address) {}
 
   ServerOptions options;
   HttpServerDeps deps;
   ServerMetrics metrics;
   ConnectionRegistry connections;
+  ConnectionQuota quota;
   std::atomic<bool> draining{false};
   // Connection objects alive, including ones still unwinding after close.
   std::atomic<std::int64_t> live{0};
