@@ -188,13 +188,15 @@ TEST_F(SecurityE2e, AnAnonymousUploadIsRefusedBeforeItsBodyIsRead) {
 
   // Twenty anonymous clients each pushing 6 MiB: the server buffers none of it.
   const auto before = RssKib(server().pid());
+  constexpr int kClients = 20;
   std::vector<std::thread> clients;
+  clients.reserve(kClients);
   std::atomic<int> refused{0};
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 0; i < kClients; ++i) {
     clients.emplace_back([&, i] {
       RawSocket socket("127.0.0." + std::to_string(30 + i), server().port());
       socket.Send(headers);
-      const std::string chunk(64 * 1024, 'x');
+      const std::string chunk(std::size_t{64} * 1024, 'x');
       for (int sent = 0; sent < 96; ++sent) socket.Send(chunk);
       if (socket.ReadUntilClosed(milliseconds(3'000)).rfind("HTTP/1.1 401", 0) == 0) ++refused;
     });
