@@ -67,21 +67,26 @@ def rss_kib(pid):
 
 
 def probe_silent(args):
-    held, refused, failed = [], 0, 0
+    opened, refused, failed = [], 0, 0
     for _ in range(args.silent):
         try:
-            s = connect(args.port, "127.0.0.50", timeout=2.0)
-            s.settimeout(0.05)
-            try:
-                if s.recv(64).startswith(b"HTTP/1.1 503"):
-                    refused += 1
-                    s.close()
-                    continue
-            except socket.timeout:
-                pass
-            held.append(s)
+            opened.append(connect(args.port, "127.0.0.50", timeout=2.0))
         except OSError:
             failed += 1
+    time.sleep(1.0)  # a refused connection has its 503 by now
+    held = []
+    for s in opened:
+        s.settimeout(0.01)
+        try:
+            if s.recv(64).startswith(b"HTTP/1.1 503"):
+                refused += 1
+                s.close()
+                continue
+        except socket.timeout:
+            pass
+        except OSError:
+            pass
+        held.append(s)
     status, _, seconds = request(args.port, "GET", "/healthz", timeout=10)
     start = time.monotonic()
     closed = 0
