@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <random>
@@ -31,6 +32,13 @@ namespace {
 
 std::string Fixture(const std::string& name) {
   auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/knowledge/" + name);
+  EXPECT_TRUE(bytes) << name;
+  return bytes ? *bytes : std::string();
+}
+
+// tests/fixtures/hostile/: files an attacker uploads (make_hostile_fixtures.py writes them).
+std::string Hostile(const std::string& name) {
+  auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/hostile/" + name);
   EXPECT_TRUE(bytes) << name;
   return bytes ? *bytes : std::string();
 }
@@ -105,6 +113,23 @@ TEST(Markup, DocxKeepsHeadingsAndTablesAndRefusesZipBombs) {
   ASSERT_FALSE(bomb);
   EXPECT_TRUE(Has(bomb.error().message, "zip bomb")) << bomb.error().message;
   EXPECT_FALSE(DocxToMarkdown("PK\x03\x04 not really a zip"));
+}
+
+// A DTD in word/document.xml is refused before its declarations are read: a quadratic entity
+// (64 KiB referenced 4,000 times), "billion laughs" and an external entity naming /etc/passwd
+// all fail alike, and none of their text comes out.
+TEST(Markup, DocxWithADoctypeIsRefusedBeforeAnyEntityExpands) {
+  for (const auto* name : {"entity_quadratic.docx", "entity_nested.docx", "entity_external.docx"}) {
+    SCOPED_TRACE(name);
+    const std::string bytes = Hostile(name);
+    ASSERT_LT(bytes.size(), 4096u);
+    const auto started = std::chrono::steady_clock::now();
+    auto md = DocxToMarkdown(bytes);
+    ASSERT_FALSE(md) << md->size() << " bytes of Markdown";
+    EXPECT_EQ(md.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_TRUE(Has(md.error().message, "declares a DTD")) << md.error().message;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // a safety net, not a target
+  }
 }
 
 TEST(IngestRouter, RatesEachFileAndSaysWhy) {
