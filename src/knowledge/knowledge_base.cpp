@@ -76,8 +76,8 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
     deps_.logger.Warn("knowledge_ingest_failed", {{"file", out.name}, {"error", error.message}});
     return out;
   };
-  if (request.file.name.empty() || request.file.name.size() > 255) {
-    co_return fail({core::ErrorCode::kInvalidArgument, "a file name of 1 to 255 bytes is required"});
+  if (const auto problem = FileNameProblem(request.file.name); !problem.empty()) {
+    co_return fail({core::ErrorCode::kInvalidArgument, problem});
   }
   out.document_id = DocumentId(request.tenant_id, request.collection, request.file.name);
   out.version = ContentVersion(request.file.bytes);

@@ -190,9 +190,14 @@ TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {
   const std::pair<std::string, std::string> bad[] = {
       {"not multipart at all", "application/json"},
       {"--" + std::string(kBoundary) + "\r\nno headers end", type},
-      {Multipart({}, "docs"), type},                           // no file part
-      {Multipart({{"a.txt", "x"}}, "bad collection!"), type},  // invalid collection name
-      {Multipart({{"", "x"}}, "docs"), type},                  // a file without a name
+      {Multipart({}, "docs"), type},                                       // no file part
+      {Multipart({{"a.txt", "x"}}, "bad collection!"), type},              // invalid collection name
+      {Multipart({{"", "x"}}, "docs"), type},                              // a file without a name
+      {Multipart({{std::string("a\0.pdf.txt", 10), "x"}}, "docs"), type},  // a NUL cuts the name short
+      {Multipart({{"a\x1b[2J.txt", "x"}}, "docs"), type},                  // a terminal escape
+      {Multipart({{"a\tb.txt", "x"}}, "docs"), type},                      // a tab
+      {Multipart({{"a\xe2\x80\xaetxt.exe", "x"}}, "docs"), type},          // right-to-left override
+      {Multipart({{"a\xff\xfe.txt", "x"}}, "docs"), type},                 // not UTF-8
   };
   for (const auto& [body, content_type] : bad) {
     auto reply = Call(admin, "POST", "/api/v1/knowledge/documents", body, content_type);
@@ -200,6 +205,15 @@ TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {
     EXPECT_EQ(reply->status, 400) << body.substr(0, 40) << " -> " << reply->body;
     EXPECT_NE(reply->body.find("\"error\""), std::string::npos);
   }
+  auto nul =
+      Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{std::string("a\0b.txt", 7), "x"}}, "d"), type);
+  ASSERT_TRUE(nul);
+  EXPECT_EQ(nul->status, 400);
+  EXPECT_NE(nul->body.find("control character (U+0000)"), std::string::npos) << nul->body;
+  auto bad_utf8 = Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"a\xff.txt", "x"}}, "d"), type);
+  ASSERT_TRUE(bad_utf8);
+  EXPECT_EQ(bad_utf8->status, 400);
+  EXPECT_NE(bad_utf8->body.find("not valid UTF-8"), std::string::npos) << bad_utf8->body;
   auto big =
       Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"big.txt", std::string(300000, 'a')}}, "d"), type);
   ASSERT_TRUE(big);

@@ -16,6 +16,7 @@
 #include "infra/pdf/pdf_file.hpp"
 #include "infra/pdf/poppler_pdf_reader.hpp"
 #include "infra/vector/hnsw_vector_index.hpp"
+#include "knowledge/document_identity.hpp"
 #include "knowledge/index/knowledge_index.hpp"
 #include "knowledge/index/search_lexicon.hpp"
 #include "knowledge/index/sparse_index.hpp"
@@ -130,6 +131,21 @@ TEST(Markup, DocxWithADoctypeIsRefusedBeforeAnyEntityExpands) {
     EXPECT_TRUE(Has(md.error().message, "declares a DTD")) << md.error().message;
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // a safety net, not a target
   }
+}
+
+TEST(DocumentIdentity, FileNamesWithControlCharactersOrInvalidUtf8AreRefused) {
+  EXPECT_EQ(FileNameProblem("报价单 v2.pdf"), "");
+  EXPECT_EQ(FileNameProblem("Q&A (final).docx"), "");
+  EXPECT_EQ(FileNameProblem(std::string("a\0.pdf", 6)), "the file name contains a control character (U+0000)");
+  EXPECT_EQ(FileNameProblem("a\nb.txt"), "the file name contains a control character (U+000A)");
+  EXPECT_EQ(FileNameProblem("a\x1b[31m.txt"), "the file name contains a control character (U+001B)");
+  EXPECT_EQ(FileNameProblem("a\x7f.txt"), "the file name contains a control character (U+007F)");
+  EXPECT_EQ(FileNameProblem("a\xc2\x85.txt"), "the file name contains a control character (U+0085)");
+  EXPECT_EQ(FileNameProblem("a\xe2\x80\xaetxt.exe"), "the file name contains a control character (U+202E)");
+  EXPECT_EQ(FileNameProblem("a\xff.txt"), "the file name is not valid UTF-8");
+  EXPECT_EQ(FileNameProblem("a\xc0\xae.txt"), "the file name is not valid UTF-8");  // overlong '.'
+  EXPECT_EQ(FileNameProblem(""), "a file name of 1 to 255 bytes is required");
+  EXPECT_EQ(FileNameProblem(std::string(256, 'a')), "a file name of 1 to 255 bytes is required");
 }
 
 TEST(IngestRouter, RatesEachFileAndSaysWhy) {
