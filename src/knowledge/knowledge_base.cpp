@@ -27,7 +27,11 @@ KnowledgeBase::KnowledgeBase(KnowledgeOptions options, Deps deps)
       repository_(deps_.store),
       pipeline_(
           IngestOptions{.chunking = options_.chunking, .limits = options_.limits, .ocr_lanes = options_.ocr_lanes},
-          IngestPipeline::Deps{.workers = deps_.workers, .ocr = deps_.ocr, .pdf = deps_.pdf, .images = deps_.images}),
+          IngestPipeline::Deps{.workers = deps_.workers,
+                               .ocr = deps_.ocr,
+                               .pdf = deps_.pdf,
+                               .images = deps_.images,
+                               .clock = deps_.clock}),
       dense_(DenseOptions{.file = options_.dense_file,
                           .embed_batch = options_.embed_batch,
                           .embed_budget = options_.embed_budget,

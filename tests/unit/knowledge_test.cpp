@@ -9,8 +9,10 @@
 #include <random>
 #include <set>
 
+#include "core/manual_clock.hpp"
 #include "core/read_file.hpp"
 #include "core/run_sync.hpp"
+#include "core/system_clock.hpp"
 #include "infra/ocr/leptonica_image_decoder.hpp"
 #include "infra/ocr/tesseract_ocr.hpp"
 #include "infra/pdf/pdf_file.hpp"
@@ -21,6 +23,7 @@
 #include "knowledge/index/search_lexicon.hpp"
 #include "knowledge/index/sparse_index.hpp"
 #include "knowledge/ingest/markup.hpp"
+#include "knowledge/ingest/pdf_image_scan.hpp"
 #include "knowledge/ingest/router.hpp"
 #include "knowledge/ingest_pipeline.hpp"
 #include "knowledge/text/pdf_layout.hpp"
@@ -381,7 +384,8 @@ TEST(IngestPipeline, ParsesEachPdfAndImageOnceFromRoutingToChunks) {
   FixedOcr ocr;
   CountingPdfReader pdf;
   CountingImageDecoder images;
-  IngestPipeline pipeline({}, {.workers = workers, .ocr = ocr, .pdf = pdf, .images = images});
+  core::SystemClock clock;
+  IngestPipeline pipeline({}, {.workers = workers, .ocr = ocr, .pdf = pdf, .images = images, .clock = clock});
   for (const auto* name : {"digital.pdf", "scanned.pdf", "scan.png"}) {
     pdf.opened = 0;
     images.decoded = 0;
@@ -392,6 +396,158 @@ TEST(IngestPipeline, ParsesEachPdfAndImageOnceFromRoutingToChunks) {
     EXPECT_EQ(pdf.opened, is_pdf ? 1 : 0) << name;
     EXPECT_EQ(images.decoded, is_pdf ? 0 : 1) << name;
   }
+}
+
+// A one-page PDF around `image` (the body of object 4, a stream) and any `extra` objects from 6 on.
+std::string PdfWithImage(const std::string& image, const std::string& extra = {}) {
+  return "%PDF-1.5\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+         "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+         "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im0 4 0 R >> >> "
+         "/Contents 5 0 R >> endobj\n"
+         "4 0 obj\n" +
+         image +
+         "\nstream\nxx\nendstream\nendobj\n"
+         "5 0 obj << /Length 30 >> stream\nq 612 0 0 792 0 0 cm /Im0 Do Q\nendstream endobj\n" +
+         extra + "trailer << /Root 1 0 R >>\n%%EOF\n";
+}
+
+TEST(PdfImageScan, AnImageDeclaredOverTheBudgetIsRefusedBeforeAnyEngineReadsIt) {
+  const PdfImageBudget budget;  // 60 megapixels, 256 MiB decoded
+  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf"}) {
+    auto checked = CheckPdfImages(Hostile(name), budget);
+    ASSERT_FALSE(checked) << name;
+    EXPECT_EQ(checked.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(checked.error().message,
+              "PDF: the image in object 4 declares 100000x100000 pixels (10000 million), over "
+              "knowledge.max_megapixels (60)");
+  }
+  // Decoded size: 20000 x 20000 RGB at 8 bits is 1144 MiB, however many pixels are allowed.
+  const PdfImageBudget bytes_only{.max_pixels = 1'000'000'000, .max_decoded_bytes = 256 << 20};
+  auto rgb =
+      CheckPdfImages(PdfWithImage("<< /Type /XObject /Subtype /Image /Width 20000 /Height 20000 /ColorSpace /DeviceRGB "
+                                  "/BitsPerComponent 8 /Length 2 >>"),
+                     bytes_only);
+  ASSERT_FALSE(rgb);
+  EXPECT_TRUE(Has(rgb.error().message, "decode to 1144 MiB, over knowledge.max_image_bytes (256 MiB)"))
+      << rgb.error().message;
+  // A 1-bit mask of the same size is 48 MiB: within.
+  EXPECT_TRUE(CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 20000 /Height 20000 /ImageMask true "
+                                          "/Length 2 >>"),
+                             bytes_only));
+  // What the engine would read, the check reads: a reference, an escaped name, a comment.
+  auto referenced =
+      CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 6 0 R /Height 100000 /BitsPerComponent 1 /Length 2 >>",
+                                  "6 0 obj\n100000\nendobj\n"),
+                     budget);
+  ASSERT_FALSE(referenced);
+  EXPECT_TRUE(Has(referenced.error().message, "100000x100000")) << referenced.error().message;
+  EXPECT_FALSE(CheckPdfImages(PdfWithImage("<< /Subtype /Im#61ge %comment\n /Width 100000 /Height 100000 /Length 2 >>"),
+                              budget));
+  // A size that cannot be followed (a missing object, or one in a compressed object stream) is refused.
+  auto unknown = CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 9 0 R /Height 10 /Length 2 >>"), budget);
+  ASSERT_FALSE(unknown);
+  EXPECT_TRUE(Has(unknown.error().message, "cannot be checked")) << unknown.error().message;
+  // Ordinary images and every knowledge fixture pass.
+  EXPECT_TRUE(CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 2480 /Height 3508 /ColorSpace [/ICCBased 7 0 R] "
+                                          "/BitsPerComponent 8 /Filter /DCTDecode /Length 2 >>"),
+                             budget));
+  for (const auto* name : {"digital.pdf", "scanned.pdf", "garbled.pdf", "japanese.pdf", "two_column.pdf",
+                           "key_table.pdf", "spanning.pdf", "encrypted.pdf", "truncated.pdf"}) {
+    EXPECT_TRUE(CheckPdfImages(Fixture(name), budget)) << name;
+  }
+}
+
+TEST(PdfImageScan, FilesBuiltToMakeTheCheckSlowAreRefusedQuickly) {
+  // Deep nesting.
+  auto deep = CheckPdfImages("%PDF-1.5\n1 0 obj " + std::string(100000, '[') + " endobj\n", {});
+  ASSERT_FALSE(deep);
+  EXPECT_TRUE(Has(deep.error().message, "nested more than")) << deep.error().message;
+  // Object headers planted so that each parse reads to the end of the file.
+  std::string planted = "%PDF-1.5\n";
+  for (int i = 0; i < 200000; ++i) planted += "1 0 obj (";
+  const auto started = std::chrono::steady_clock::now();
+  auto slow = CheckPdfImages(planted, {});
+  ASSERT_FALSE(slow);
+  EXPECT_TRUE(Has(slow.error().message, "too many overlapping objects")) << slow.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // a safety net, not a target
+}
+
+TEST(IngestRouter, APdfWithAnImageBombIsRefusedWithoutBeingOpened) {
+  CountingPdfReader pdf;
+  const infra::LeptonicaImageDecoder images;
+  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf"}) {
+    auto routed = RouteFile({name, Hostile(name)}, {}, {.pdf = pdf, .images = images});
+    ASSERT_FALSE(routed) << name;
+    EXPECT_TRUE(Has(routed.error().message, "100000x100000")) << routed.error().message;
+  }
+  EXPECT_EQ(pdf.opened, 0);
+}
+
+// An OCR engine that takes `per_page` of a manual clock's time for each page it reads.
+class SlowOcr final : public Ocr {
+ public:
+  SlowOcr(core::ManualClock& clock, std::chrono::seconds per_page) : clock_(clock), per_page_(per_page) {}
+  boost::asio::awaitable<core::Result<OcrText>> Recognize(const GrayImage&) override {
+    clock_.Advance(per_page_);
+    ++pages;
+    co_return OcrText{.text = "Refunds are available within 30 days of purchase.", .confidence = 90, .engine = "slow"};
+  }
+  std::atomic<int> pages{0};
+
+ private:
+  core::ManualClock& clock_;
+  std::chrono::seconds per_page_;
+};
+
+TEST(IngestPipeline, AFileOverABudgetFailsWithTheLimitNamed) {
+  core::BlockingPool workers(2);
+  core::ManualClock clock(std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000)));
+  SlowOcr ocr(clock, std::chrono::seconds(200));
+  CountingPdfReader pdf;
+  CountingImageDecoder images;
+  const IngestPipeline::Deps deps{.workers = workers, .ocr = ocr, .pdf = pdf, .images = images, .clock = clock};
+  auto prepare = [](IngestPipeline& pipeline, SourceFile file) {
+    return core::RunSync(pipeline.Prepare("doc", "v1", std::move(file), {}));
+  };
+  std::string long_text = "# Refunds\n\n";
+  for (int i = 0; i < 300; ++i) long_text += "Paragraph " + std::to_string(i) + ": refunds within thirty days.\n\n";
+
+  // Characters: a text file, and a PDF stopped at the page that crosses the limit.
+  IngestOptions chars;
+  chars.limits.max_chars = 1000;
+  IngestPipeline few_chars(chars, deps);
+  auto text = prepare(few_chars, {"long.md", long_text});
+  ASSERT_TRUE(text.error);
+  EXPECT_EQ(text.error->code, core::ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(Has(text.error->message, "exceeds knowledge.max_file_chars (1000)")) << text.error->message;
+  EXPECT_TRUE(text.document.chunks.children.empty());
+  chars.limits.max_chars = 200;
+  IngestPipeline fewer_chars(chars, deps);
+  auto pdf_text = prepare(fewer_chars, {"digital.pdf", Fixture("digital.pdf")});
+  ASSERT_TRUE(pdf_text.error);
+  EXPECT_TRUE(Has(pdf_text.error->message, "exceeds knowledge.max_file_chars (200)")) << pdf_text.error->message;
+  EXPECT_TRUE(Has(pdf_text.error->message, "by page 1 of 2")) << pdf_text.error->message;
+
+  // Chunks.
+  IngestOptions chunks;
+  chunks.limits.max_chunks = 3;
+  chunks.chunking.child_tokens = 32;
+  IngestPipeline few_chunks(chunks, deps);
+  auto chunked = prepare(few_chunks, {"long.md", long_text});
+  ASSERT_TRUE(chunked.error);
+  EXPECT_TRUE(Has(chunked.error->message, "exceeds knowledge.max_file_chunks (3)")) << chunked.error->message;
+  EXPECT_TRUE(chunked.document.chunks.children.empty());
+
+  // Time: the scan's one page takes 200 s of a 120 s budget.
+  IngestPipeline pipeline({}, deps);
+  auto scanned = prepare(pipeline, {"scanned.pdf", Fixture("scanned.pdf")});
+  ASSERT_TRUE(scanned.error);
+  EXPECT_EQ(scanned.error->code, core::ErrorCode::kDeadlineExceeded);
+  EXPECT_EQ(scanned.error->message, "exceeds knowledge.file_deadline_ms (120000): stopped after extraction");
+  EXPECT_EQ(ocr.pages, 1);
+  // Within every budget, the same files pass.
+  EXPECT_FALSE(prepare(pipeline, {"long.md", long_text}).error);
+  EXPECT_FALSE(prepare(pipeline, {"digital.pdf", Fixture("digital.pdf")}).error);
 }
 
 TEST(Ocr, JoinsSpacesBetweenHanCharactersOnly) {
