@@ -19,7 +19,7 @@ knowledge::KnowledgeOptions Options(const AppConfig& config) {
   options.limits.max_bytes = static_cast<std::size_t>(config.knowledge.max_upload_bytes);
   options.limits.max_pages = static_cast<int>(k.max_pages);
   options.limits.max_pixels = k.max_megapixels * 1'000'000;
-  options.limits.max_image_bytes = k.max_image_bytes;
+  options.limits.max_decoded_bytes = k.max_decoded_bytes;
   options.limits.file_deadline = std::chrono::milliseconds(k.file_deadline_ms);
   options.limits.max_chars = static_cast<std::size_t>(k.max_file_chars);
   options.limits.max_chunks = static_cast<std::size_t>(k.max_file_chunks);

@@ -186,10 +186,10 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Int("knowledge.max_megapixels",
                   "pixels per image or rendered page, in millions; a PDF declaring a larger image is refused", 1, 1000,
                   SB_FIELD(knowledge.max_megapixels)));
-  s.push_back(Int("knowledge.max_image_bytes",
-                  "decoded size of one image a PDF declares (width x height x components x bits); a PDF declaring "
-                  "a larger one is refused before it is read",
-                  1 << 20, 4 * kGiB, SB_FIELD(knowledge.max_image_bytes)));
+  s.push_back(Int("knowledge.max_decoded_bytes",
+                  "decoded size of one image a PDF declares (width x height x components x bits), or of one of its "
+                  "streams; a PDF with a larger one is refused before it is read",
+                  1 << 20, 4 * kGiB, SB_FIELD(knowledge.max_decoded_bytes)));
   s.push_back(Int("knowledge.file_deadline_ms",
                   "time one file may take to route, extract and chunk; checked between pages, then the file fails",
                   1000, 86'400'000, SB_FIELD(knowledge.file_deadline_ms)));

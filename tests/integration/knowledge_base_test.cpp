@@ -239,8 +239,8 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
 TEST_F(KnowledgeBaseTest, HostileFilesFailAloneAndTheFilesAfterThemAreIndexed) {
   auto kb = Make();
   std::vector<SourceFile> files;
-  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf", "entity_quadratic.docx",
-                           "entity_nested.docx", "entity_external.docx", "after.md"}) {
+  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf", "image_bomb_inline.pdf",
+                           "entity_quadratic.docx", "entity_nested.docx", "entity_external.docx", "after.md"}) {
     files.push_back(Hostile(name));
   }
   const auto started = std::chrono::steady_clock::now();
@@ -257,6 +257,7 @@ TEST_F(KnowledgeBaseTest, HostileFilesFailAloneAndTheFilesAfterThemAreIndexed) {
   }
   const std::map<std::string, std::string> errors = {{"image_bomb_jbig2.pdf", "declares 100000x100000 pixels"},
                                                      {"image_bomb_flate.pdf", "declares 100000x100000 pixels"},
+                                                     {"image_bomb_inline.pdf", "declares 100000x100000 pixels"},
                                                      {"entity_quadratic.docx", "declares a DTD"},
                                                      {"entity_nested.docx", "declares a DTD"},
                                                      {"entity_external.docx", "declares a DTD"}};

@@ -1,6 +1,7 @@
 // The knowledge base's pure parts: decoding, Markdown conversion, routing,
 // PDF text, the sparse and dense indexes and hybrid fusion.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -428,7 +429,7 @@ TEST(PdfImageScan, AnImageDeclaredOverTheBudgetIsRefusedBeforeAnyEngineReadsIt) 
                                   "/BitsPerComponent 8 /Length 2 >>"),
                      bytes_only);
   ASSERT_FALSE(rgb);
-  EXPECT_TRUE(Has(rgb.error().message, "decode to 1144 MiB, over knowledge.max_image_bytes (256 MiB)"))
+  EXPECT_TRUE(Has(rgb.error().message, "decode to 1144 MiB, over knowledge.max_decoded_bytes (256 MiB)"))
       << rgb.error().message;
   // A 1-bit mask of the same size is 48 MiB: within.
   EXPECT_TRUE(CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 20000 /Height 20000 /ImageMask true "
@@ -457,6 +458,44 @@ TEST(PdfImageScan, AnImageDeclaredOverTheBudgetIsRefusedBeforeAnyEngineReadsIt) 
   }
 }
 
+// Page contents are decoded to find what they draw: inline images, and the stream's own size.
+TEST(PdfImageScan, ContentStreamsAreCheckedForInlineImagesAndTheirDecodedSize) {
+  const PdfImageBudget budget;
+  auto inline_bomb = CheckPdfImages(Hostile("image_bomb_inline.pdf"), budget);
+  ASSERT_FALSE(inline_bomb);
+  EXPECT_EQ(inline_bomb.error().message,
+            "PDF: an inline image in object 5 declares 100000x100000 pixels (10000 million), over "
+            "knowledge.max_megapixels (60)");
+  const std::string image = "<< /Subtype /Image /Width 1 /Height 1 /Length 2 >>";
+  auto with_contents = [&](const std::string& dict, const std::string& data) {
+    return PdfWithImage(image, "6 0 obj\n" + dict + "\nstream\n" + data + "\nendstream\nendobj\n");
+  };
+  auto hex =
+      CheckPdfImages(with_contents("<< /Filter /AHx /Length 60 >>",
+                                   "4249202f57203530303030202f48203530303030202f4250432031202f494d2074727565204944>"),
+                     budget);  // "BI /W 50000 /H 50000 /BPC 1 /IM true ID" in hex
+  ASSERT_FALSE(hex);
+  EXPECT_TRUE(Has(hex.error().message, "an inline image in object 6 declares 50000x50000")) << hex.error().message;
+  EXPECT_TRUE(CheckPdfImages(with_contents("<< /Length 40 >>", "BI /W 100 /H 100 /BPC 8 /CS /RGB ID xyz EI"), budget));
+  // A content stream that inflates past the budget.
+  const std::string zeros(3u << 20, '0');
+  std::string deflated(compressBound(zeros.size()), '\0');
+  uLongf size = deflated.size();
+  ASSERT_EQ(compress2(reinterpret_cast<Bytef*>(deflated.data()), &size, reinterpret_cast<const Bytef*>(zeros.data()),
+                      zeros.size(), 9),
+            Z_OK);
+  deflated.resize(size);
+  const std::string flate_bomb = with_contents("<< /Filter /FlateDecode >>", deflated);
+  auto inflated = CheckPdfImages(flate_bomb, {.max_pixels = 60'000'000, .max_decoded_bytes = 1 << 20});
+  ASSERT_FALSE(inflated);
+  EXPECT_EQ(inflated.error().message, "PDF: the stream in object 6 decodes past knowledge.max_decoded_bytes (1 MiB)");
+  EXPECT_TRUE(CheckPdfImages(flate_bomb, budget));
+  // A filter the check cannot read on a stream the engine may draw.
+  auto lzw = CheckPdfImages(with_contents("<< /Filter [/ASCII85Decode /LZWDecode] >>", "!!!!!~>"), budget);
+  ASSERT_FALSE(lzw);
+  EXPECT_TRUE(Has(lzw.error().message, "uses the LZWDecode filter")) << lzw.error().message;
+}
+
 TEST(PdfImageScan, FilesBuiltToMakeTheCheckSlowAreRefusedQuickly) {
   // Deep nesting.
   auto deep = CheckPdfImages("%PDF-1.5\n1 0 obj " + std::string(100000, '[') + " endobj\n", {});
@@ -475,7 +514,7 @@ TEST(PdfImageScan, FilesBuiltToMakeTheCheckSlowAreRefusedQuickly) {
 TEST(IngestRouter, APdfWithAnImageBombIsRefusedWithoutBeingOpened) {
   CountingPdfReader pdf;
   const infra::LeptonicaImageDecoder images;
-  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf"}) {
+  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf", "image_bomb_inline.pdf"}) {
     auto routed = RouteFile({name, Hostile(name)}, {}, {.pdf = pdf, .images = images});
     ASSERT_FALSE(routed) << name;
     EXPECT_TRUE(Has(routed.error().message, "100000x100000")) << routed.error().message;

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <zlib.h>
+
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -242,36 +246,156 @@ std::map<std::int64_t, std::vector<std::size_t>> FindObjects(std::string_view by
   return objects;
 }
 
+constexpr double kMiB = 1 << 20;
+
+// A stream's data through the filters we read (Flate, ASCIIHex, ASCII85, none), at most `cap` bytes.
+struct Decoded {
+  enum class Status { kOk, kUnsupported, kTooBig };
+  Status status = Status::kOk;
+  std::string filter;  // the filter not read, for kUnsupported
+  std::string data;
+};
+
+// Appends what `in` inflates to, up to `cap` bytes; false when it would be more. Damaged data ends the
+// output where it breaks, as it ends the engine's.
+bool Inflate(std::string_view in, std::size_t cap, std::string& out) {
+  z_stream z{};
+  if (inflateInit(&z) != Z_OK) return true;
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+  z.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), std::numeric_limits<uInt>::max()));
+  char buffer[64 * 1024];
+  bool within = true;
+  while (true) {
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    const int status = inflate(&z, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - z.avail_out);
+    if (out.size() > cap) {
+      within = false;
+      break;
+    }
+    if (status != Z_OK || (z.avail_out != 0 && z.avail_in == 0)) break;
+  }
+  inflateEnd(&z);
+  return within;
+}
+
+void AsciiHex(std::string_view in, std::string& out) {
+  int high = -1;
+  for (const char c : in) {
+    if (c == '>') break;
+    const int v = HexValue(c);
+    if (v < 0) continue;
+    if (high < 0) {
+      high = v;
+    } else {
+      out += static_cast<char>(high * 16 + v);
+      high = -1;
+    }
+  }
+  if (high >= 0) out += static_cast<char>(high * 16);
+}
+
+void Ascii85(std::string_view in, std::string& out) {
+  std::uint32_t group = 0;
+  int n = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '~') break;
+    if (c == 'z' && n == 0) {
+      out.append(4, '\0');
+      continue;
+    }
+    if (c < '!' || c > 'u') continue;
+    group = group * 85 + static_cast<std::uint32_t>(c - '!');
+    if (++n == 5) {
+      for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((group >> shift) & 0xFF);
+      group = 0;
+      n = 0;
+    }
+  }
+  if (n > 1) {
+    for (int k = n; k < 5; ++k) group = group * 85 + 84;
+    for (int k = 0; k < n - 1; ++k) out += static_cast<char>((group >> (24 - 8 * k)) & 0xFF);
+  }
+}
+
 class ImageCheck {
  public:
   ImageCheck(std::string_view bytes, const PdfImageBudget& budget)
       : bytes_(bytes), budget_(budget), objects_(FindObjects(bytes)) {}
 
   core::Result<void> Run() {
+    // First every object's dictionary (and whether the file is encrypted: then stream data is
+    // ciphertext that only the engine can read), then the checks.
+    struct Stream {
+      std::int64_t number = 0;
+      Value dict;
+      std::size_t data = 0;
+    };
+    std::vector<Stream> streams;
     for (const auto& [number, bodies] : objects_) {
       for (const std::size_t body : bodies) {
-        bool stream = false;
-        auto value = ParseAt(body, &stream);
+        auto parsed = ParseAt(body);
         if (too_deep_) {
           return core::Fail(core::ErrorCode::kInvalidArgument,
                             fmt::format("PDF: object {} is nested more than {} levels deep", number, kMaxDepth));
         }
-        if (exhausted_) break;
-        if (!value || value->kind != Value::Kind::kDict || !stream) continue;
-        if (auto checked = CheckImage(number, *value); !checked) return checked;
-        if (exhausted_) break;
+        if (exhausted_) return core::Fail(Exhausted());
+        if (!parsed.value || parsed.value->kind != Value::Kind::kDict || parsed.data == 0) continue;
+        encrypted_ = encrypted_ || parsed.value->Find("Encrypt") != nullptr;  // a cross-reference stream's
+        streams.push_back({number, std::move(*parsed.value), parsed.data});
       }
-      if (exhausted_) {
-        // Legitimate files are read about once; this many bytes means object headers planted to make the
-        // check itself slow.
-        return core::Fail(core::ErrorCode::kInvalidArgument,
-                          "PDF: too many overlapping objects to check its images before decoding");
+    }
+    for (std::size_t at = bytes_.find("trailer"); at != std::string_view::npos; at = bytes_.find("trailer", at + 7)) {
+      auto trailer = ParseAt(at + 7);
+      if (exhausted_) return core::Fail(Exhausted());
+      encrypted_ = encrypted_ || (trailer.value && trailer.value->Find("Encrypt") != nullptr);
+    }
+    for (const auto& stream : streams) {
+      if (NameOf(stream.dict.Find("Subtype")) == "Image") {
+        auto checked = CheckDeclared(fmt::format("the image in object {}", stream.number), stream.dict, false);
+        if (!checked) return checked;
+      } else if (!encrypted_) {
+        if (auto checked = CheckStream(stream.number, stream.dict, stream.data); !checked) return checked;
       }
+      if (exhausted_) return core::Fail(Exhausted());
     }
     return core::Ok();
   }
 
  private:
+  struct Parsed {
+    std::optional<Value> value;
+    std::size_t data = 0;  // where the stream's data starts, when a stream follows; else 0
+  };
+
+  static core::Error Exhausted() {
+    // Legitimate files are read about once; this many bytes means headers planted to make the check
+    // itself slow.
+    return core::Error{core::ErrorCode::kInvalidArgument,
+                       "PDF: too many overlapping objects to check its images before decoding"};
+  }
+
+  // The value at `body`, and its stream's data if one follows. Every byte read counts against
+  // `remaining_`; a parse cut short by it sets `exhausted_`.
+  Parsed ParseAt(std::size_t body) {
+    const std::size_t end = std::min(bytes_.size(), body + remaining_);
+    Parser parser(bytes_.substr(0, end), body);
+    Parsed out;
+    out.value = parser.Parse();
+    if (out.value && parser.Keyword("stream")) {
+      std::size_t data = parser.At();
+      if (data < bytes_.size() && bytes_[data] == '\r') ++data;
+      if (data < bytes_.size() && bytes_[data] == '\n') ++data;
+      out.data = data;
+    }
+    too_deep_ = too_deep_ || parser.TooDeep();
+    remaining_ -= std::min(remaining_, parser.At() - body);
+    if (!out.value && end < bytes_.size() && parser.At() >= end) exhausted_ = true;
+    return out;
+  }
+
   // An integer, directly or through references; nullopt when it cannot be found.
   std::optional<std::int64_t> Integer(const Value& value, int hops = 0) {
     if (value.kind == Value::Kind::kNumber) return value.integer;
@@ -280,7 +404,7 @@ class ImageCheck {
     if (found == objects_.end()) return std::nullopt;
     std::optional<std::int64_t> largest;  // of all its definitions: an incremental update may change it
     for (const std::size_t body : found->second) {
-      const auto target = ParseAt(body, nullptr);
+      const auto target = ParseAt(body).value;
       const auto n = target ? Integer(*target, hops + 1) : std::nullopt;
       if (!n) return std::nullopt;
       largest = std::max(largest.value_or(*n), *n);
@@ -297,71 +421,161 @@ class ImageCheck {
     std::string name = NameOf(space);
     if (space != nullptr && space->kind == Value::Kind::kArray && !space->array.empty()) {
       name = NameOf(&space->array.front());
-      if (name == "Indexed" || name == "I") return 1;
-      if (name == "ICCBased" || name == "Separation") return name == "Separation" ? 1 : 3;
+      if (name == "Indexed" || name == "I" || name == "Separation") return 1;
     }
     if (name == "DeviceGray" || name == "CalGray" || name == "G") return 1;
     if (name == "DeviceCMYK" || name == "CMYK") return 4;
     return 3;
   }
 
-  core::Result<void> CheckImage(std::int64_t number, const Value& dict) {
-    if (NameOf(dict.Find("Subtype")) != "Image") return core::Ok();
-    const Value* width_value = dict.Find("Width");
-    const Value* height_value = dict.Find("Height");
+  // An image's declared size against the budget; an inline image's keys may be abbreviated.
+  core::Result<void> CheckDeclared(const std::string& what, const Value& dict, bool is_inline) {
+    auto find = [&](std::string_view key, std::string_view short_key) {
+      const Value* v = dict.Find(key);
+      return v == nullptr && is_inline ? dict.Find(short_key) : v;
+    };
+    const Value* width_value = find("Width", "W");
+    const Value* height_value = find("Height", "H");
     const auto width = width_value != nullptr ? Integer(*width_value) : std::nullopt;
     const auto height = height_value != nullptr ? Integer(*height_value) : std::nullopt;
     if (!width || !height) {
       return core::Fail(core::ErrorCode::kInvalidArgument,
-                        fmt::format("PDF: the image in object {} has a /Width or /Height that cannot be checked "
-                                    "before decoding",
-                                    number));
+                        fmt::format("PDF: {} has a /Width or /Height that cannot be checked before decoding", what));
     }
-    const Value* mask = dict.Find("ImageMask");
+    const Value* mask = find("ImageMask", "IM");
     const bool is_mask = mask != nullptr && mask->kind == Value::Kind::kKeyword && mask->text == "true";
-    const Value* bits_value = dict.Find("BitsPerComponent");
+    const Value* bits_value = find("BitsPerComponent", "BPC");
     const auto bits = bits_value != nullptr ? Integer(*bits_value) : std::nullopt;
     const std::int64_t bpc = is_mask ? 1 : bits && *bits >= 1 && *bits <= 16 ? *bits : 8;
-    const int components = is_mask ? 1 : Components(dict.Find("ColorSpace"));
+    const int components = is_mask ? 1 : Components(find("ColorSpace", "CS"));
     // In doubles: the declared sizes may be anything up to 2^60.
     const double pixels = static_cast<double>(std::max<std::int64_t>(*width, 0)) *
                           static_cast<double>(std::max<std::int64_t>(*height, 0));
     const double decoded = pixels * components * static_cast<double>(bpc) / 8;
-    constexpr double kMiB = 1 << 20;
     if (pixels > static_cast<double>(budget_.max_pixels)) {
       return core::Fail(core::ErrorCode::kInvalidArgument,
-                        fmt::format("PDF: the image in object {} declares {}x{} pixels ({:.0f} million), over "
+                        fmt::format("PDF: {} declares {}x{} pixels ({:.0f} million), over "
                                     "knowledge.max_megapixels ({})",
-                                    number, *width, *height, pixels / 1e6, budget_.max_pixels / 1'000'000));
+                                    what, *width, *height, pixels / 1e6, budget_.max_pixels / 1'000'000));
     }
     if (decoded > static_cast<double>(budget_.max_decoded_bytes)) {
       return core::Fail(
           core::ErrorCode::kInvalidArgument,
-          fmt::format("PDF: the image in object {} declares {}x{} pixels that decode to {:.0f} MiB, "
-                      "over knowledge.max_image_bytes ({} MiB)",
-                      number, *width, *height, decoded / kMiB, static_cast<double>(budget_.max_decoded_bytes) / kMiB));
+          fmt::format("PDF: {} declares {}x{} pixels that decode to {:.0f} MiB, "
+                      "over knowledge.max_decoded_bytes ({} MiB)",
+                      what, *width, *height, decoded / kMiB, static_cast<double>(budget_.max_decoded_bytes) / kMiB));
     }
     return core::Ok();
   }
 
-  // The value whose body starts at `body`, and whether a stream follows it. Every byte read counts
-  // against `remaining_`; a parse cut short by it sets `exhausted_`.
-  std::optional<Value> ParseAt(std::size_t body, bool* stream) {
-    const std::size_t end = std::min(bytes_.size(), body + remaining_);
-    Parser parser(bytes_.substr(0, end), body);
-    auto value = parser.Parse();
-    const bool followed = value && stream != nullptr && parser.Keyword("stream");
-    if (stream != nullptr) *stream = followed;
-    too_deep_ = too_deep_ || parser.TooDeep();
-    remaining_ -= std::min(remaining_, parser.At() - body);
-    if (!value && end < bytes_.size() && parser.At() >= end) exhausted_ = true;
-    return value;
+  // A stream other than an image (page contents, forms, fonts, ...): its decoded size against the
+  // budget, and the inline images in it.
+  core::Result<void> CheckStream(std::int64_t number, const Value& dict, std::size_t data) {
+    // Where the data ends: past both its /Length and the first "endstream", whichever the engine takes.
+    std::size_t end = std::min(bytes_.find("endstream", data), bytes_.size());
+    if (const Value* length = dict.Find("Length");
+        length != nullptr && length->kind == Value::Kind::kNumber && length->integer > 0) {
+      end = std::max(end, static_cast<std::size_t>(std::min<std::int64_t>(
+                              length->integer, static_cast<std::int64_t>(bytes_.size() - data))) +
+                              data);
+    }
+    auto decoded = Decode(dict, bytes_.substr(data, end - data));
+    if (decoded.status == Decoded::Status::kUnsupported) {
+      return core::Fail(core::ErrorCode::kInvalidArgument,
+                        fmt::format("PDF: the stream in object {} uses the {} filter, which cannot be checked before "
+                                    "decoding",
+                                    number, decoded.filter));
+    }
+    if (decoded.status == Decoded::Status::kTooBig || total_decoded_ > 4 * MaxDecoded()) {
+      return core::Fail(
+          core::ErrorCode::kInvalidArgument,
+          fmt::format("PDF: the stream in object {} decodes past knowledge.max_decoded_bytes ({} MiB){}", number,
+                      static_cast<double>(budget_.max_decoded_bytes) / kMiB,
+                      decoded.status == Decoded::Status::kTooBig ? "" : ", four times over for the whole file"));
+    }
+    return CheckInlineImages(number, decoded.data);
+  }
+
+  std::size_t MaxDecoded() const {
+    return static_cast<std::size_t>(std::max<std::int64_t>(budget_.max_decoded_bytes, 0));
+  }
+
+  Decoded Decode(const Value& dict, std::string_view raw) {
+    std::vector<std::string> filters;
+    const Value* filter = dict.Find("Filter");
+    if (filter != nullptr && filter->kind == Value::Kind::kArray) {
+      for (const auto& f : filter->array) filters.push_back(f.kind == Value::Kind::kName ? f.text : "(indirect)");
+    } else if (filter != nullptr) {
+      filters.push_back(filter->kind == Value::Kind::kName ? filter->text : "(indirect)");
+    }
+    Decoded out;
+    out.data.assign(raw.substr(0, std::min(raw.size(), MaxDecoded() + 1)));
+    for (const auto& name : filters) {
+      std::string next;
+      if (name == "FlateDecode" || name == "Fl") {
+        if (!Inflate(out.data, MaxDecoded(), next)) out.status = Decoded::Status::kTooBig;
+      } else if (name == "ASCIIHexDecode" || name == "AHx") {
+        AsciiHex(out.data, next);
+      } else if (name == "ASCII85Decode" || name == "A85") {
+        Ascii85(out.data, next);
+      } else {
+        out.status = Decoded::Status::kUnsupported;
+        out.filter = name;
+      }
+      if (out.status != Decoded::Status::kOk) break;
+      out.data = std::move(next);
+    }
+    if (out.status == Decoded::Status::kOk && out.data.size() > MaxDecoded()) out.status = Decoded::Status::kTooBig;
+    total_decoded_ += out.data.size();
+    return out;
+  }
+
+  // "BI <dict> ID": each inline image's declared size.
+  core::Result<void> CheckInlineImages(std::int64_t number, std::string_view content) {
+    constexpr std::size_t kMaxInlineDict = 64 * 1024;
+    std::size_t budget = 2 * content.size() + kMaxInlineDict;  // bytes the dictionaries may take to read
+    for (std::size_t at = content.find("BI"); at != std::string_view::npos; at = content.find("BI", at + 2)) {
+      const bool starts =
+          at == 0 || IsSpace(content[at - 1]) || (IsDelimiter(content[at - 1]) && content[at - 1] != '/');
+      const bool ends = at + 2 >= content.size() || IsSpace(content[at + 2]) || IsDelimiter(content[at + 2]);
+      if (!starts || !ends) continue;
+      const std::size_t window = std::min(content.size(), at + 2 + std::min(kMaxInlineDict, budget));
+      Parser parser(content.substr(0, window), at + 2);
+      Value dict = Of(Value::Kind::kDict);
+      bool complete = false;
+      while (!parser.TooDeep()) {
+        if (parser.Keyword("ID")) {
+          complete = true;
+          break;
+        }
+        auto key = parser.Parse();
+        auto value = key && key->kind == Value::Kind::kName ? parser.Parse() : std::nullopt;
+        if (!value) break;
+        dict.dict.emplace_back(std::move(key->text), std::move(*value));
+      }
+      budget -= std::min(budget, parser.At() - at);
+      if (parser.TooDeep()) {
+        return core::Fail(
+            core::ErrorCode::kInvalidArgument,
+            fmt::format("PDF: an inline image in object {} is nested more than {} levels deep", number, kMaxDepth));
+      }
+      if (!complete && parser.At() >= window && window < content.size()) {
+        return core::Fail(core::ErrorCode::kInvalidArgument,
+                          fmt::format("PDF: an inline image in object {} cannot be checked before decoding", number));
+      }
+      if (!complete) continue;  // not an inline image: the engine will not draw it either
+      auto checked = CheckDeclared(fmt::format("an inline image in object {}", number), dict, true);
+      if (!checked) return checked;
+    }
+    return core::Ok();
   }
 
   std::string_view bytes_;
   const PdfImageBudget& budget_;
   std::map<std::int64_t, std::vector<std::size_t>> objects_;
   std::size_t remaining_ = 8 * bytes_.size() + (1u << 20);  // bytes the parses may read, all together
+  std::size_t total_decoded_ = 0;                           // bytes the streams decoded to, all together
+  bool encrypted_ = false;
   bool exhausted_ = false;
   bool too_deep_ = false;
 };

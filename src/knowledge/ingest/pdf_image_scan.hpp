@@ -1,8 +1,10 @@
-// CheckPdfImages: refuses a PDF whose images would decode past a budget,
-// before any PDF engine reads them. An image's declared /Width, /Height,
-// /BitsPerComponent and colour space say what decoding it costs, however
-// small its compressed stream (a JBIG2 page of 100000 x 100000 pixels fits
-// in 30 bytes and makes a decoder allocate 1.2 GB; Flate of zeros is 1000:1).
+// CheckPdfImages: refuses a PDF whose images or streams would decode past a
+// budget, before any PDF engine reads it. An image's declared /Width,
+// /Height, /BitsPerComponent and colour space say what decoding it costs,
+// however small its compressed stream (a JBIG2 page of 100000 x 100000
+// pixels fits in 30 bytes and makes a decoder allocate 1.2 GB; Flate of
+// zeros is 1000:1), and the engine loops over the declared size even when
+// the data runs out.
 //
 // How: every "N G obj" in the bytes is read with a small PDF object parser,
 // whatever the cross-reference table says (a broken one is rebuilt by the
@@ -11,10 +13,15 @@
 // sight; a /Width or /Height given as a reference is followed to its object,
 // and one that cannot be followed (compressed in an object stream) refuses
 // the file: what cannot be checked is not decoded. Names are read with their
-// #xx escapes decoded, as the engine reads them.
+// #xx escapes decoded, as the engine reads them. Every other stream (page
+// contents, forms, fonts) is decoded through its filters (Flate, ASCIIHex,
+// ASCII85; any other filter refuses the file) up to the byte budget, and the
+// inline images in it (BI ... ID) are checked like the others. The parser's
+// work is bounded by the file's size and its nesting depth.
 //
-// Not covered: inline images (BI ... ID ... EI) inside compressed content
-// streams; their data lives in the content stream, which bounds it.
+// Not covered: an encrypted PDF's streams (an owner password only, so the
+// engine opens it) are ciphertext here; only their image dictionaries,
+// which are not encrypted, are checked.
 // Pure; thread-safe.
 #pragma once
 
@@ -27,11 +34,12 @@ namespace salesboost::knowledge {
 
 struct PdfImageBudget {
   std::int64_t max_pixels = 60'000'000;          // per image: width x height
-  std::int64_t max_decoded_bytes = 256ll << 20;  // per image: width x height x components x bits / 8
+  std::int64_t max_decoded_bytes = 256ll << 20;  // per image (width x height x components x bits / 8) or
+                                                 // stream; the whole file's streams: four times this
 };
 
-// kInvalidArgument naming the first image over the budget (its object number, size and the limit),
-// or objects nested too deeply to check.
+// kInvalidArgument naming the first image or stream over the budget (its object number, size and
+// the limit), or what could not be checked.
 core::Result<void> CheckPdfImages(std::string_view pdf, const PdfImageBudget& budget);
 
 }  // namespace salesboost::knowledge

@@ -47,7 +47,7 @@ struct SourceFile {
 struct ExtractLimits {
   std::size_t max_bytes = 64u << 20;
   std::int64_t max_pixels = 60'000'000;                    // per image (declared in a PDF, or decoded) or rendered page
-  std::int64_t max_image_bytes = std::int64_t{256} << 20;  // per image declared in a PDF, decoded
+  std::int64_t max_decoded_bytes = std::int64_t{256} << 20;  // per image a PDF declares, or stream, decoded
   int max_pages = 2000;
   int ocr_dpi = 300;
   int min_text_chars_per_page = 40;                  // below: the page is treated as scanned
