@@ -472,13 +472,16 @@ class ImageCheck {
   // budget, and the inline images in it.
   core::Result<void> CheckStream(std::int64_t number, const Value& dict, std::size_t data) {
     // Where the data ends: past both its /Length and the first "endstream", whichever the engine takes.
-    std::size_t end = std::min(bytes_.find("endstream", data), bytes_.size());
+    // The bytes looked through count against the work budget, as parsing does.
+    const std::size_t window = std::min(bytes_.size(), data + remaining_);
+    std::size_t end = std::min(bytes_.substr(0, window).find("endstream", data), window);
     if (const Value* length = dict.Find("Length");
         length != nullptr && length->kind == Value::Kind::kNumber && length->integer > 0) {
-      end = std::max(end, static_cast<std::size_t>(std::min<std::int64_t>(
-                              length->integer, static_cast<std::int64_t>(bytes_.size() - data))) +
-                              data);
+      end = std::max(end, data + static_cast<std::size_t>(std::min<std::int64_t>(
+                                     length->integer, static_cast<std::int64_t>(window - data))));
     }
+    if (end == window && window < bytes_.size()) return core::Fail(Exhausted());
+    remaining_ -= end - data;
     auto decoded = Decode(dict, bytes_.substr(data, end - data));
     if (decoded.status == Decoded::Status::kUnsupported) {
       return core::Fail(core::ErrorCode::kInvalidArgument,
