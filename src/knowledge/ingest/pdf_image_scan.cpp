@@ -37,13 +37,18 @@ struct Value {
   Kind kind = Kind::kNone;
   std::int64_t integer = 0;  // kNumber (truncated; saturated when out of range), kRef (object number)
   bool is_integer = false;
-  std::string text;  // kName (decoded, without '/'), kKeyword
-  std::vector<std::pair<std::string, Value>> dict;
+  std::string text;               // kName (decoded, without '/'), kKeyword
+  std::vector<std::string> keys;  // kDict, with `values` (a pair would need Value complete)
+  std::vector<Value> values;      // kDict
   std::vector<Value> array;
 
+  void Add(std::string key, Value value) {
+    keys.push_back(std::move(key));
+    values.push_back(std::move(value));
+  }
   const Value* Find(std::string_view key) const {
-    for (const auto& [k, v] : dict) {
-      if (k == key) return &v;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if (keys[i] == key) return &values[i];
     }
     return nullptr;
   }
@@ -159,7 +164,7 @@ class Parser {
       if (!key || key->kind != Value::Kind::kName) return std::nullopt;
       auto value = Parse(depth + 1);
       if (!value) return std::nullopt;
-      v.dict.emplace_back(std::move(key->text), std::move(*value));
+      v.Add(std::move(key->text), std::move(*value));
     }
   }
 
@@ -535,7 +540,7 @@ class ImageCheck {
 
   // "BI <dict> ID": each inline image's declared size.
   core::Result<void> CheckInlineImages(std::int64_t number, std::string_view content) {
-    constexpr std::size_t kMaxInlineDict = 64 * 1024;
+    constexpr std::size_t kMaxInlineDict = std::size_t{64} << 10;
     std::size_t budget = 2 * content.size() + kMaxInlineDict;  // bytes the dictionaries may take to read
     for (std::size_t at = content.find("BI"); at != std::string_view::npos; at = content.find("BI", at + 2)) {
       const bool starts =
@@ -554,7 +559,7 @@ class ImageCheck {
         auto key = parser.Parse();
         auto value = key && key->kind == Value::Kind::kName ? parser.Parse() : std::nullopt;
         if (!value) break;
-        dict.dict.emplace_back(std::move(key->text), std::move(*value));
+        dict.Add(std::move(key->text), std::move(*value));
       }
       budget -= std::min(budget, parser.At() - at);
       if (parser.TooDeep()) {

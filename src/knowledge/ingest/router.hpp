@@ -46,7 +46,7 @@ struct SourceFile {
 // behind.
 struct ExtractLimits {
   std::size_t max_bytes = 64u << 20;
-  std::int64_t max_pixels = 60'000'000;                    // per image (declared in a PDF, or decoded) or rendered page
+  std::int64_t max_pixels = 60'000'000;  // per image (declared in a PDF, or decoded) or rendered page
   std::int64_t max_decoded_bytes = std::int64_t{256} << 20;  // per image a PDF declares, or stream, decoded
   int max_pages = 2000;
   int ocr_dpi = 300;
