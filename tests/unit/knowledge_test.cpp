@@ -414,14 +414,14 @@ TEST(IngestPipeline, ParsesEachPdfAndImageOnceFromRoutingToChunks) {
 }
 
 // A one-page PDF around `image` (the body of object 4, a stream) and any `extra` objects from 6 on.
-std::string PdfWithImage(const std::string& image, const std::string& extra = {}) {
+std::string PdfWithImage(const std::string& image, const std::string& extra = {}, const std::string& data = "xx") {
   return "%PDF-1.5\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
          "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
          "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im0 4 0 R >> >> "
          "/Contents 5 0 R >> endobj\n"
          "4 0 obj\n" +
-         image +
-         "\nstream\nxx\nendstream\nendobj\n"
+         image + "\nstream\n" + data +
+         "\nendstream\nendobj\n"
          "5 0 obj << /Length 30 >> stream\nq 612 0 0 792 0 0 cm /Im0 Do Q\nendstream endobj\n" +
          extra + "trailer << /Root 1 0 R >>\n%%EOF\n";
 }
@@ -508,6 +508,40 @@ TEST(PdfImageScan, ContentStreamsAreCheckedForInlineImagesAndTheirDecodedSize) {
   auto lzw = CheckPdfImages(with_contents("<< /Filter [/ASCII85Decode /LZWDecode] >>", "!!!!!~>"), budget);
   ASSERT_FALSE(lzw);
   EXPECT_TRUE(Has(lzw.error().message, "uses the LZWDecode filter")) << lzw.error().message;
+}
+
+// The decoders allocate what the codec's own header says, whatever the dictionary declares.
+TEST(PdfImageScan, AnImageCodecHeaderLargerThanItsDictionaryIsRefused) {
+  const PdfImageBudget budget;
+  auto be32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  // JBIG2: page information 100000 x 100000 under /Width 10 /Height 10.
+  const std::string page_info = be32(100000) + be32(100000) + be32(0) + be32(0) + std::string(3, '\0');
+  const std::string jbig2 = be32(0) + std::string{'\x30', '\0', '\x01'} + be32(19) + page_info;
+  auto big_page = CheckPdfImages(
+      PdfWithImage("<< /Subtype /Image /Width 10 /Height 10 /BitsPerComponent 1 /Filter /JBIG2Decode /Length 30 >>", {},
+                   jbig2),
+      budget);
+  ASSERT_FALSE(big_page);
+  EXPECT_TRUE(Has(big_page.error().message, "the JBIG2Decode data in object 4 declares 100000x100000 pixels"))
+      << big_page.error().message;
+  // JPEG: a progressive frame of 60000 x 60000 under /Width 10 /Height 10; a 640 x 480 frame passes.
+  auto jpeg = [](std::uint16_t side) {
+    return std::string("\xFF\xD8\xFF\xE0\x00\x04xx\xFF\xC2\x00\x11\x08", 13) +
+           std::string{static_cast<char>(side >> 8), static_cast<char>(side & 0xFF), static_cast<char>(side >> 8),
+                       static_cast<char>(side & 0xFF), '\x03'} +
+           std::string(9, '\x01') + "\xFF\xDA";
+  };
+  const std::string dct =
+      "<< /Subtype /Image /Width 10 /Height 10 /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+      "/Filter /DCTDecode /Length 30 >>";
+  auto big_jpeg = CheckPdfImages(PdfWithImage(dct, {}, jpeg(60000)), budget);
+  ASSERT_FALSE(big_jpeg);
+  EXPECT_TRUE(Has(big_jpeg.error().message, "the DCTDecode data in object 4 declares 60000x60000 pixels"))
+      << big_jpeg.error().message;
+  EXPECT_TRUE(CheckPdfImages(PdfWithImage(dct, {}, jpeg(640)), budget));
 }
 
 TEST(PdfImageScan, FilesBuiltToMakeTheCheckSlowAreRefusedQuickly) {

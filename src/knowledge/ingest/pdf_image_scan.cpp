@@ -255,11 +255,117 @@ constexpr double kMiB = 1 << 20;
 
 // A stream's data through the filters we read (Flate, ASCIIHex, ASCII85, none), at most `cap` bytes.
 struct Decoded {
-  enum class Status { kOk, kUnsupported, kTooBig };
+  enum class Status { kOk, kUnsupported, kTooBig, kCodec };
   Status status = Status::kOk;
-  std::string filter;  // the filter not read, for kUnsupported
-  std::string data;
+  std::string filter;  // the filter not read (kUnsupported), or the image codec reached (kCodec)
+  std::string data;    // kCodec: the codec's input
 };
+
+bool IsImageCodec(std::string_view filter) {
+  return filter == "DCTDecode" || filter == "DCT" || filter == "JPXDecode" || filter == "JBIG2Decode" ||
+         filter == "CCITTFaxDecode" || filter == "CCF";
+}
+
+std::uint32_t Big32(std::string_view b, std::size_t at) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) << 24 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 1])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 2])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 3]));
+}
+std::uint32_t Big16(std::string_view b, std::size_t at) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 1]));
+}
+
+// A picture size a codec's own header declares: what its decoder allocates, whatever the PDF says.
+struct CodecSize {
+  std::int64_t width = 0;
+  std::int64_t height = 0;
+  int components = 1;
+  double bytes_per_sample = 1;
+};
+
+// JPEG: the start-of-frame segment's size, found by walking the segments from the start of the image
+// (a progressive JPEG is decoded whole into memory).
+std::vector<CodecSize> JpegSizes(std::string_view data) {
+  std::size_t at = data.find("\xFF\xD8");
+  if (at == std::string_view::npos) return {};
+  at += 2;
+  while (at + 4 <= data.size()) {
+    if (static_cast<unsigned char>(data[at]) != 0xFF) return {};
+    const auto marker = static_cast<unsigned char>(data[at + 1]);
+    if (marker == 0xFF) {  // fill byte
+      ++at;
+      continue;
+    }
+    const std::uint32_t length = Big16(data, at + 2);
+    const bool sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    if (sof && at + 10 <= data.size()) {
+      return {{.width = Big16(data, at + 7),
+               .height = Big16(data, at + 5),
+               .components = static_cast<unsigned char>(data[at + 9]),
+               .bytes_per_sample = 2}};  // coefficients are 16-bit
+    }
+    if (marker == 0xDA || marker == 0xD9) return {};  // scan data or the end before any frame
+    at += 2 + length;
+  }
+  return {};
+}
+
+// JPEG 2000: the SIZ marker after the start of the codestream.
+std::vector<CodecSize> JpxSizes(std::string_view data) {
+  std::vector<CodecSize> out;
+  for (std::size_t at = data.find("\xFF\x4F\xFF\x51"); at != std::string_view::npos && at + 40 < data.size();
+       at = data.find("\xFF\x4F\xFF\x51", at + 4)) {
+    const std::int64_t width = std::int64_t{Big32(data, at + 8)} - Big32(data, at + 16);
+    const std::int64_t height = std::int64_t{Big32(data, at + 12)} - Big32(data, at + 20);
+    out.push_back({.width = width,
+                   .height = height,
+                   .components = static_cast<int>(Big16(data, at + 40)),
+                   .bytes_per_sample = 4});  // the decoder keeps 32-bit samples
+  }
+  return out;
+}
+
+// JBIG2 (embedded stream: segments without a file header): the page information and every region's size,
+// each a bitmap the decoder allocates. An unknown page height, or segments that cannot be followed, end
+// the list with a size that fails every budget.
+std::vector<CodecSize> Jbig2Sizes(std::string_view data) {
+  std::vector<CodecSize> out;
+  constexpr CodecSize kUnknown{.width = std::int64_t{1} << 40, .height = std::int64_t{1} << 40};
+  std::size_t at = 0;
+  while (at + 6 <= data.size()) {
+    const std::uint32_t number = Big32(data, at);
+    const auto flags = static_cast<unsigned char>(data[at + 4]);
+    const int type = flags & 0x3F;
+    at += 5;
+    std::uint32_t referred = static_cast<unsigned char>(data[at]) >> 5;
+    if (referred == 7) {
+      if (at + 4 > data.size()) break;
+      referred = Big32(data, at) & 0x1FFFFFFF;
+      at += 4 + (referred + 8) / 8;
+    } else {
+      at += 1;
+    }
+    const std::size_t reference_size = number <= 256 ? 1 : number <= 65536 ? 2 : 4;
+    at += referred * reference_size + ((flags & 0x40) != 0 ? 4 : 1);
+    if (at + 4 > data.size()) break;
+    const std::uint32_t length = Big32(data, at);
+    at += 4;
+    const bool region = type == 6 || type == 7 || type == 22 || type == 23 || type == 36 || type == 38 || type == 39 ||
+                        type == 40 || type == 42 || type == 43;
+    if ((type == 48 || region) && at + 8 <= data.size()) {
+      const std::uint32_t width = Big32(data, at);
+      const std::uint32_t height = Big32(data, at + 4);
+      out.push_back(height == 0xFFFFFFFF ? kUnknown : CodecSize{.width = width, .height = height});
+      if (height == 0xFFFFFFFF) break;
+    }
+    if (length == 0xFFFFFFFF) break;  // an immediate generic region of unknown length: its size is read above
+    at += length;
+    if (type == 51) break;  // end of file
+  }
+  return out;
+}
 
 // Appends what `in` inflates to, up to `cap` bytes; false when it would be more. Damaged data ends the
 // output where it breaks, as it ends the engine's.
@@ -361,6 +467,9 @@ class ImageCheck {
       if (NameOf(stream.dict.Find("Subtype")) == "Image") {
         auto checked = CheckDeclared(fmt::format("the image in object {}", stream.number), stream.dict, false);
         if (!checked) return checked;
+        if (!encrypted_ && HasImageCodec(stream.dict)) {
+          if (auto codec = CheckStream(stream.number, stream.dict, stream.data); !codec) return codec;
+        }
       } else if (!encrypted_) {
         if (auto checked = CheckStream(stream.number, stream.dict, stream.data); !checked) return checked;
       }
@@ -488,6 +597,7 @@ class ImageCheck {
     if (end == window && window < bytes_.size()) return core::Fail(Exhausted());
     remaining_ -= end - data;
     auto decoded = Decode(dict, bytes_.substr(data, end - data));
+    if (decoded.status == Decoded::Status::kCodec) return CheckCodec(number, decoded.filter, decoded.data);
     if (decoded.status == Decoded::Status::kUnsupported) {
       return core::Fail(core::ErrorCode::kInvalidArgument,
                         fmt::format("PDF: the stream in object {} uses the {} filter, which cannot be checked before "
@@ -504,11 +614,7 @@ class ImageCheck {
     return CheckInlineImages(number, decoded.data);
   }
 
-  std::size_t MaxDecoded() const {
-    return static_cast<std::size_t>(std::max<std::int64_t>(budget_.max_decoded_bytes, 0));
-  }
-
-  Decoded Decode(const Value& dict, std::string_view raw) {
+  static std::vector<std::string> Filters(const Value& dict) {
     std::vector<std::string> filters;
     const Value* filter = dict.Find("Filter");
     if (filter != nullptr && filter->kind == Value::Kind::kArray) {
@@ -516,6 +622,45 @@ class ImageCheck {
     } else if (filter != nullptr) {
       filters.push_back(filter->kind == Value::Kind::kName ? filter->text : "(indirect)");
     }
+    return filters;
+  }
+
+  static bool HasImageCodec(const Value& dict) {
+    const auto filters = Filters(dict);
+    return std::any_of(filters.begin(), filters.end(), [](const std::string& f) { return IsImageCodec(f); });
+  }
+
+  // The sizes an image codec's own header declares, against the same budget (CCITT has no header: its
+  // rows are drawn as the dictionary declares them).
+  core::Result<void> CheckCodec(std::int64_t number, const std::string& codec, std::string_view data) {
+    std::vector<CodecSize> sizes;
+    if (codec == "DCTDecode" || codec == "DCT") sizes = JpegSizes(data);
+    if (codec == "JPXDecode") sizes = JpxSizes(data);
+    if (codec == "JBIG2Decode") sizes = Jbig2Sizes(data);
+    const bool bits = codec == "JBIG2Decode";
+    for (const auto& size : sizes) {
+      const double pixels = static_cast<double>(std::max<std::int64_t>(size.width, 0)) *
+                            static_cast<double>(std::max<std::int64_t>(size.height, 0));
+      const double decoded = bits ? pixels / 8 : pixels * size.components * size.bytes_per_sample;
+      if (pixels > static_cast<double>(budget_.max_pixels) ||
+          decoded > static_cast<double>(budget_.max_decoded_bytes)) {
+        return core::Fail(
+            core::ErrorCode::kInvalidArgument,
+            fmt::format("PDF: the {} data in object {} declares {}x{} pixels ({:.0f} MiB decoded), "
+                        "over knowledge.max_megapixels ({}) or knowledge.max_decoded_bytes ({} MiB)",
+                        codec, number, size.width, size.height, decoded / kMiB, budget_.max_pixels / 1'000'000,
+                        static_cast<double>(budget_.max_decoded_bytes) / kMiB));
+      }
+    }
+    return core::Ok();
+  }
+
+  std::size_t MaxDecoded() const {
+    return static_cast<std::size_t>(std::max<std::int64_t>(budget_.max_decoded_bytes, 0));
+  }
+
+  Decoded Decode(const Value& dict, std::string_view raw) {
+    const auto filters = Filters(dict);
     Decoded out;
     out.data.assign(raw.substr(0, std::min(raw.size(), MaxDecoded() + 1)));
     for (const auto& name : filters) {
@@ -526,6 +671,9 @@ class ImageCheck {
         AsciiHex(out.data, next);
       } else if (name == "ASCII85Decode" || name == "A85") {
         Ascii85(out.data, next);
+      } else if (IsImageCodec(name)) {
+        out.status = Decoded::Status::kCodec;
+        out.filter = name;
       } else {
         out.status = Decoded::Status::kUnsupported;
         out.filter = name;

@@ -16,12 +16,18 @@
 // #xx escapes decoded, as the engine reads them. Every other stream (page
 // contents, forms, fonts) is decoded through its filters (Flate, ASCIIHex,
 // ASCII85; any other filter refuses the file) up to the byte budget, and the
-// inline images in it (BI ... ID) are checked like the others. The parser's
-// work is bounded by the file's size and its nesting depth.
+// inline images in it (BI ... ID) are checked like the others. Data for an
+// image codec is checked by the codec's own header too, since that is what
+// its decoder allocates: a JPEG's frame, a JPEG 2000 SIZ marker, a JBIG2
+// page and its regions. The parser's work is bounded by the file's size and
+// its nesting depth.
 //
 // Not covered: an encrypted PDF's streams (an owner password only, so the
 // engine opens it) are ciphertext here; only their image dictionaries,
-// which are not encrypted, are checked.
+// which are not encrypted, are checked. JBIG2 global segments and symbol
+// dictionaries, and CCITT data, are not read (CCITT rows are drawn as the
+// dictionary declares them). Decoding for the check holds one stream at a
+// time, up to the byte budget.
 // Pure; thread-safe.
 #pragma once
 
