@@ -12,7 +12,7 @@ PACKAGES=(
   libssl-dev ca-certificates libsqlite3-dev libsodium-dev libicu-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev libexpected-dev
   # knowledge base: PDF text and rendering, OCR (Chinese + English), vectors, DOCX and HTML
   libpoppler-cpp-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-chi-sim
-  libhnswlib-dev libarchive-dev libxml2-dev
+  libhnswlib-dev libarchive-dev libxml2-dev zlib1g-dev
   # scale-out state: the Redis client library, and the servers the integration tests start;
   # nginx balances the instances of the cluster tests and scripts/cluster.sh
   libhiredis-dev redis-server redis-sentinel nginx-light

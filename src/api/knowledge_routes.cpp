@@ -7,6 +7,7 @@
 #include "api/knowledge_json.hpp"
 #include "api/multipart.hpp"
 #include "core/utf8.hpp"
+#include "knowledge/document_identity.hpp"
 
 namespace salesboost::api {
 namespace {
@@ -46,10 +47,12 @@ void AddKnowledgeRoutes(server::Router& router, identity::AuthService& auth, kno
               else if (part.name == "file") {
                 // Only the last path segment of what the client calls the file.
                 std::string name = part.filename.substr(part.filename.find_last_of("/\\") + 1);
-                if (name.empty() || !core::IsValidUtf8(name) || name.size() > 255) {
-                  co_return ErrorReply(
-                      {core::ErrorCode::kInvalidArgument, "each file part needs a UTF-8 filename of 1 to 255 bytes"},
-                      request);
+                if (const auto problem = knowledge::FileNameProblem(name); !problem.empty()) {
+                  co_return ErrorReply({core::ErrorCode::kInvalidArgument,
+                                        "each file part needs a filename of 1 to 255 bytes of UTF-8 without "
+                                        "control characters: " +
+                                            problem},
+                                       request);
                 }
                 files.push_back({std::move(name), std::move(part.data)});
               }

@@ -81,9 +81,13 @@ struct KnowledgeSettings {
   std::int64_t child_tokens = 128;
   std::int64_t parent_tokens = 512;
   std::int64_t overlap_tokens = 16;
-  std::int64_t max_pages = 2000;     // per PDF
-  std::int64_t max_megapixels = 60;  // per image or rendered page
-  double rrf_k = 60;                 // reciprocal-rank fusion constant
+  std::int64_t max_pages = 2000;                             // per PDF
+  std::int64_t max_megapixels = 60;                          // per image or rendered page
+  std::int64_t max_decoded_bytes = std::int64_t{256} << 20;  // one image a PDF declares, or one stream, decoded
+  std::int64_t file_deadline_ms = 120'000;                   // one file: route, extract, chunk
+  std::int64_t max_file_chars = 2'000'000;                   // extracted from one file
+  std::int64_t max_file_chunks = 20'000;                     // retrieval chunks from one file
+  double rrf_k = 60;                                         // reciprocal-rank fusion constant
   double sparse_weight = 1;
   double dense_weight = 1;
   std::int64_t candidates = 50;  // from each retriever before fusion

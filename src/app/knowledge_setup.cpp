@@ -1,6 +1,7 @@
 #include "app/knowledge_setup.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 
 #include "brain/in_memory_knowledge.hpp"
@@ -18,6 +19,10 @@ knowledge::KnowledgeOptions Options(const AppConfig& config) {
   options.limits.max_bytes = static_cast<std::size_t>(config.knowledge.max_upload_bytes);
   options.limits.max_pages = static_cast<int>(k.max_pages);
   options.limits.max_pixels = k.max_megapixels * 1'000'000;
+  options.limits.max_decoded_bytes = k.max_decoded_bytes;
+  options.limits.file_deadline = std::chrono::milliseconds(k.file_deadline_ms);
+  options.limits.max_chars = static_cast<std::size_t>(k.max_file_chars);
+  options.limits.max_chunks = static_cast<std::size_t>(k.max_file_chunks);
   options.ocr_lanes = static_cast<int>(k.workers);
   options.dense_file = std::filesystem::path(config.data.dir) / "knowledge" / "dense.hnsw";
   options.rrf_k = k.rrf_k;

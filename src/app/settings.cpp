@@ -207,8 +207,20 @@ std::vector<Setting> MakeSettings() {
                   SB_FIELD(knowledge.overlap_tokens)));
   s.push_back(
       Int("knowledge.max_pages", "pages per PDF; longer files are refused", 1, 100'000, SB_FIELD(knowledge.max_pages)));
-  s.push_back(Int("knowledge.max_megapixels", "pixels per image or rendered page, in millions", 1, 1000,
+  s.push_back(Int("knowledge.max_megapixels",
+                  "pixels per image or rendered page, in millions; a PDF declaring a larger image is refused", 1, 1000,
                   SB_FIELD(knowledge.max_megapixels)));
+  s.push_back(Int("knowledge.max_decoded_bytes",
+                  "decoded size of one image a PDF declares (width x height x components x bits), or of one of its "
+                  "streams; a PDF with a larger one is refused before it is read",
+                  1 << 20, 4 * kGiB, SB_FIELD(knowledge.max_decoded_bytes)));
+  s.push_back(Int("knowledge.file_deadline_ms",
+                  "time one file may take to route, extract and chunk; checked between pages, then the file fails",
+                  1000, 86'400'000, SB_FIELD(knowledge.file_deadline_ms)));
+  s.push_back(Int("knowledge.max_file_chars", "characters extracted from one file; more and the file fails", 1000,
+                  1'000'000'000, SB_FIELD(knowledge.max_file_chars)));
+  s.push_back(Int("knowledge.max_file_chunks", "retrieval chunks from one file; more and the file fails", 1, 10'000'000,
+                  SB_FIELD(knowledge.max_file_chunks)));
   s.push_back(Double("knowledge.rrf_k", "reciprocal-rank fusion constant", 1, 1000, SB_FIELD(knowledge.rrf_k)));
   s.push_back(Double("knowledge.sparse_weight", "weight of the BM25 list in fusion", 0, 100,
                      SB_FIELD(knowledge.sparse_weight)));

@@ -13,4 +13,9 @@ std::string DocumentId(const std::string& tenant_id, const std::string& collecti
 // The content hash used as the version: SHA-256, hex.
 std::string ContentVersion(std::string_view bytes);
 
+// Why `name` cannot name a document, or empty when it can: 1 to 255 bytes of UTF-8 without control
+// characters (C0 including NUL, DEL, C1) or bidirectional controls, which would cut or disguise the
+// name in logs, listings and citations.
+std::string FileNameProblem(std::string_view name);
+
 }  // namespace salesboost::knowledge

@@ -11,6 +11,9 @@ boost::asio::awaitable<Preparation> IngestPipeline::Prepare(std::string document
                                                             SourceFile file, IngestProgress progress) {
   Preparation out;
   PreparedDocument& prepared = out.document;
+  const FileDeadline deadline{.clock = &deps_.clock,
+                              .at = deps_.clock.Now() + options_.limits.file_deadline,
+                              .budget = options_.limits.file_deadline};
   const DocumentReaders readers{.pdf = deps_.pdf, .images = deps_.images};
   auto route_file = [&] { return RouteFile(file, options_.limits, readers); };
   auto routed = co_await deps_.workers.Run(route_file);
@@ -19,9 +22,16 @@ boost::asio::awaitable<Preparation> IngestPipeline::Prepare(std::string document
     co_return out;
   }
   prepared.route = routed->route;
+  if (deadline.Passed()) {
+    out.error = deadline.Exceeded("after routing");
+    co_return out;
+  }
   const std::string name = file.name;
-  const ExtractDeps extract_deps{
-      .workers = deps_.workers, .ocr = deps_.ocr, .limits = options_.limits, .ocr_lanes = options_.ocr_lanes};
+  const ExtractDeps extract_deps{.workers = deps_.workers,
+                                 .ocr = deps_.ocr,
+                                 .limits = options_.limits,
+                                 .ocr_lanes = options_.ocr_lanes,
+                                 .deadline = deadline};
   auto extraction = co_await Extract(std::move(file), std::move(*routed), extract_deps, std::move(progress));
   if (!extraction) {
     out.error = extraction.error();
@@ -62,6 +72,16 @@ boost::asio::awaitable<Preparation> IngestPipeline::Prepare(std::string document
     return c;
   };
   auto chunked = co_await deps_.workers.Run(chunk);
+  if (chunked.chunks.children.size() > options_.limits.max_chunks) {
+    out.error = core::Error{core::ErrorCode::kResourceExhausted,
+                            fmt::format("exceeds knowledge.max_file_chunks ({}): {} chunks", options_.limits.max_chunks,
+                                        chunked.chunks.children.size())};
+    co_return out;
+  }
+  if (deadline.Passed()) {
+    out.error = deadline.Exceeded("after chunking");
+    co_return out;
+  }
   prepared.chunks = std::move(chunked.chunks);
   prepared.terms = std::move(chunked.terms);
   prepared.language = std::move(chunked.language);

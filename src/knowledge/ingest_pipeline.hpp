@@ -2,7 +2,9 @@
 // route (format and complexity; the router opens PDFs and images once and
 // hands them on), extract (Markdown pages, OCR where needed), chunk (parents
 // and children), count each child's BM25 terms and tell the language.
-// Nothing is stored here. Blocking work runs on the `workers` pool.
+// A file over one of its budgets (ExtractLimits: the deadline, extracted
+// characters, chunks, images) fails with the limit named. Nothing is stored
+// here. Blocking work runs on the `workers` pool.
 // Thread-safe: files may be prepared concurrently.
 #pragma once
 
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "core/blocking_pool.hpp"
+#include "core/clock.hpp"
 #include "core/result.hpp"
 #include "knowledge/file_outcome.hpp"
 #include "knowledge/index/sparse_index.hpp"
@@ -55,6 +58,7 @@ class IngestPipeline {
     Ocr& ocr;
     const PdfReader& pdf;
     const ImageDecoder& images;
+    const core::Clock& clock;  // the file deadline's
   };
   IngestPipeline(IngestOptions options, Deps deps) : options_(std::move(options)), deps_(deps) {}
 

@@ -27,7 +27,11 @@ KnowledgeBase::KnowledgeBase(KnowledgeOptions options, Deps deps)
       repository_(deps_.store),
       pipeline_(
           IngestOptions{.chunking = options_.chunking, .limits = options_.limits, .ocr_lanes = options_.ocr_lanes},
-          IngestPipeline::Deps{.workers = deps_.workers, .ocr = deps_.ocr, .pdf = deps_.pdf, .images = deps_.images}),
+          IngestPipeline::Deps{.workers = deps_.workers,
+                               .ocr = deps_.ocr,
+                               .pdf = deps_.pdf,
+                               .images = deps_.images,
+                               .clock = deps_.clock}),
       dense_(DenseOptions{.file = options_.dense_file,
                           .embed_batch = options_.embed_batch,
                           .embed_budget = options_.embed_budget,
@@ -76,8 +80,8 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
     deps_.logger.Warn("knowledge_ingest_failed", {{"file", out.name}, {"error", error.message}});
     return out;
   };
-  if (request.file.name.empty() || request.file.name.size() > 255) {
-    co_return fail({core::ErrorCode::kInvalidArgument, "a file name of 1 to 255 bytes is required"});
+  if (const auto problem = FileNameProblem(request.file.name); !problem.empty()) {
+    co_return fail({core::ErrorCode::kInvalidArgument, problem});
   }
   out.document_id = DocumentId(request.tenant_id, request.collection, request.file.name);
   out.version = ContentVersion(request.file.bytes);

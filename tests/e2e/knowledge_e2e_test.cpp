@@ -184,15 +184,66 @@ TEST_F(KnowledgeE2e, AHitCitesThePagesOfItsPassageAndThePageOfItsMatch) {
   EXPECT_EQ(hits[0].at("citation"), "spanning.pdf, pp. 1-2");
 }
 
+// The probe's bombs uploaded to the real server: each fails alone in moments with its reason, and the
+// file after them in the job, and the next job, are indexed.
+TEST_F(KnowledgeE2e, UploadedBombsFailAloneAndTheQueueMovesOn) {
+  const auto admin = Admin();
+  ASSERT_FALSE(admin.empty());
+  const std::string hostile = std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/hostile/";
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_inline.pdf", "entity_quadratic.docx", "after.md"}) {
+    const auto bytes = core::ReadWholeFile(hostile + name);
+    ASSERT_TRUE(bytes) << name;
+    files.emplace_back(name, *bytes);
+  }
+  auto wait_for = [&](const std::string& body) {
+    auto upload = Call(admin, "POST", "/api/v1/knowledge/documents", body,
+                       std::string("multipart/form-data; boundary=") + kBoundary);
+    EXPECT_TRUE(upload && upload->status == 202) << (upload ? upload->body : upload.error().message);
+    if (!upload || upload->status != 202) return json::object{};
+    const std::string job_id(json::parse(upload->body).at("job_id").as_string());
+    json::object job;
+    for (int i = 0; i < 600; ++i) {  // 30 s: a safety net, not a target
+      auto reply = Call(admin, "GET", "/api/v1/knowledge/jobs/" + job_id);
+      if (!reply || reply->status != 200) break;
+      job = json::parse(reply->body).as_object();
+      if (job.at("status") == "done" || job.at("status") == "failed") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return job;
+  };
+  const auto job = wait_for(Multipart(files, "hostile"));
+  ASSERT_EQ(job.at("status"), "done") << json::serialize(job);
+  const auto& outcomes = job.at("files").as_array();
+  ASSERT_EQ(outcomes.size(), 4u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(outcomes[i].at("status"), "failed") << json::serialize(outcomes[i]);
+  }
+  EXPECT_NE(std::string(outcomes[0].at("error").as_string()).find("declares 100000x100000 pixels"), std::string::npos);
+  EXPECT_NE(std::string(outcomes[1].at("error").as_string()).find("an inline image"), std::string::npos);
+  EXPECT_NE(std::string(outcomes[2].at("error").as_string()).find("declares a DTD"), std::string::npos);
+  EXPECT_EQ(outcomes[3].at("status"), "indexed") << json::serialize(outcomes[3]);
+  const auto next = wait_for(Multipart({{"next.md", "# Warranty\n\nTwo years on every device.\n"}}, "hostile"));
+  ASSERT_EQ(next.at("status"), "done") << json::serialize(next);
+  const auto hits = Search(admin, {{"query", "refund request approval ledger"}, {"collection", "hostile"}, {"k", 3}});
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].at("source").as_string(), "after.md");
+}
+
 TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {
   const auto admin = Admin();
   const std::string type = std::string("multipart/form-data; boundary=") + kBoundary;
   const std::pair<std::string, std::string> bad[] = {
       {"not multipart at all", "application/json"},
       {"--" + std::string(kBoundary) + "\r\nno headers end", type},
-      {Multipart({}, "docs"), type},                           // no file part
-      {Multipart({{"a.txt", "x"}}, "bad collection!"), type},  // invalid collection name
-      {Multipart({{"", "x"}}, "docs"), type},                  // a file without a name
+      {Multipart({}, "docs"), type},                                       // no file part
+      {Multipart({{"a.txt", "x"}}, "bad collection!"), type},              // invalid collection name
+      {Multipart({{"", "x"}}, "docs"), type},                              // a file without a name
+      {Multipart({{std::string("a\0.pdf.txt", 10), "x"}}, "docs"), type},  // a NUL cuts the name short
+      {Multipart({{"a\x1b[2J.txt", "x"}}, "docs"), type},                  // a terminal escape
+      {Multipart({{"a\tb.txt", "x"}}, "docs"), type},                      // a tab
+      {Multipart({{"a\xe2\x80\xaetxt.exe", "x"}}, "docs"), type},          // right-to-left override
+      {Multipart({{"a\xff\xfe.txt", "x"}}, "docs"), type},                 // not UTF-8
   };
   for (const auto& [body, content_type] : bad) {
     auto reply = Call(admin, "POST", "/api/v1/knowledge/documents", body, content_type);
@@ -200,6 +251,15 @@ TEST_F(KnowledgeE2e, MalformedAndOversizedUploadsAreRefusedClearly) {
     EXPECT_EQ(reply->status, 400) << body.substr(0, 40) << " -> " << reply->body;
     EXPECT_NE(reply->body.find("\"error\""), std::string::npos);
   }
+  auto nul =
+      Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{std::string("a\0b.txt", 7), "x"}}, "d"), type);
+  ASSERT_TRUE(nul);
+  EXPECT_EQ(nul->status, 400);
+  EXPECT_NE(nul->body.find("control character (U+0000)"), std::string::npos) << nul->body;
+  auto bad_utf8 = Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"a\xff.txt", "x"}}, "d"), type);
+  ASSERT_TRUE(bad_utf8);
+  EXPECT_EQ(bad_utf8->status, 400);
+  EXPECT_NE(bad_utf8->body.find("not valid UTF-8"), std::string::npos) << bad_utf8->body;
   auto big =
       Call(admin, "POST", "/api/v1/knowledge/documents", Multipart({{"big.txt", std::string(300000, 'a')}}, "d"), type);
   ASSERT_TRUE(big);

@@ -8,6 +8,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <tuple>
@@ -48,6 +49,13 @@ SourceFile Fixture(const std::string& name) {
   return {name, bytes ? *bytes : std::string()};
 }
 
+// tests/fixtures/hostile/: files an attacker uploads (make_hostile_fixtures.py writes them).
+SourceFile Hostile(const std::string& name) {
+  auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/hostile/" + name);
+  EXPECT_TRUE(bytes) << name;
+  return {name, bytes ? *bytes : std::string()};
+}
+
 // Levenshtein distance over code points, whitespace ignored, divided by the reference length.
 double CharacterErrorRate(std::string_view reference, std::string_view text) {
   auto points = [](std::string_view s) {
@@ -83,8 +91,7 @@ class KnowledgeBaseTest : public ::testing::Test {
     store_ = std::move(*opened);
     ASSERT_TRUE(core::RunOn(io_, storage::ApplyMigrations(*store_, storage::BuiltinMigrations())));
   }
-  std::unique_ptr<KnowledgeBase> Make(Embedder* embedder = nullptr) {
-    KnowledgeOptions options;
+  std::unique_ptr<KnowledgeBase> Make(Embedder* embedder = nullptr, KnowledgeOptions options = {}) {
     options.dense_file = dir_.path() / "dense.hnsw";
     auto kb = std::make_unique<KnowledgeBase>(
         options, KnowledgeBase::Deps{.store = *store_,
@@ -224,6 +231,85 @@ TEST_F(KnowledgeBaseTest, AJobIngestsEveryFormatAndReportsEachBadFileWithoutHarm
   hits = Find(*kb, "Dedicated manager Enterprise 399");
   ASSERT_FALSE(hits.empty());
   EXPECT_TRUE(hits[0].source == "sample.csv" || hits[0].source == "digital.pdf") << hits[0].source;
+}
+
+// The probe's attacks through the real pipeline (Poppler, libxml2, SQLite): each bomb fails alone in
+// moments with its reason, stores nothing, and the file after it in the same job, and the next job,
+// are indexed.
+TEST_F(KnowledgeBaseTest, HostileFilesFailAloneAndTheFilesAfterThemAreIndexed) {
+  auto kb = Make();
+  std::vector<SourceFile> files;
+  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf", "image_bomb_inline.pdf",
+                           "entity_quadratic.docx", "entity_nested.docx", "entity_external.docx", "after.md"}) {
+    files.push_back(Hostile(name));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  auto id = core::RunOn(io_, kb->Submit("default", "default", "", files));
+  ASSERT_TRUE(id) << id.error().message;
+  auto job = core::RunOn(io_, kb->Job("default", *id));
+  ASSERT_TRUE(job);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(30));  // a safety net, not a target
+  EXPECT_EQ(job->status, "done");
+  std::map<std::string, FileOutcome> by_name;
+  for (const auto& file : job->files) {
+    ASSERT_TRUE(file.outcome) << file.name;
+    by_name[file.name] = *file.outcome;
+  }
+  const std::map<std::string, std::string> errors = {{"image_bomb_jbig2.pdf", "declares 100000x100000 pixels"},
+                                                     {"image_bomb_flate.pdf", "declares 100000x100000 pixels"},
+                                                     {"image_bomb_inline.pdf", "declares 100000x100000 pixels"},
+                                                     {"entity_quadratic.docx", "declares a DTD"},
+                                                     {"entity_nested.docx", "declares a DTD"},
+                                                     {"entity_external.docx", "declares a DTD"}};
+  for (const auto& [name, message] : errors) {
+    EXPECT_EQ(by_name[name].status, "failed") << name;
+    EXPECT_NE(by_name[name].error.find(message), std::string::npos) << name << ": " << by_name[name].error;
+    EXPECT_EQ(by_name[name].children, 0u) << name;
+  }
+  EXPECT_EQ(by_name["after.md"].status, "indexed") << by_name["after.md"].error;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_documents"), 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_chunks WHERE text LIKE '%root:%'"), 0);  // no /etc/passwd
+  auto hits = Find(*kb, "refund request approval ledger");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(hits[0].source, "after.md");
+  // The next job runs at once.
+  auto next = core::RunOn(io_, kb->Submit("default", "default", "", {{"next.md", "# Warranty\n\nTwo years.\n"}}));
+  ASSERT_TRUE(next);
+  auto next_job = core::RunOn(io_, kb->Job("default", *next));
+  ASSERT_TRUE(next_job);
+  EXPECT_EQ(next_job->status, "done");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_documents"), 2);
+}
+
+// Output budgets through the knowledge base: the file over one fails with the limit named and
+// leaves nothing half-indexed; the file after it is indexed.
+TEST_F(KnowledgeBaseTest, AFileOverItsOutputBudgetFailsAloneAndLeavesNothing) {
+  KnowledgeOptions options;
+  options.limits.max_chars = 5000;
+  options.limits.max_chunks = 50;
+  auto kb = Make(nullptr, options);
+  std::string many_chars = "# Catalogue\n\n";
+  while (many_chars.size() < 6000) many_chars += "Every plan includes onboarding and refunds within thirty days. ";
+  std::string many_chunks = "# Tiny sections\n\n";
+  for (int i = 0; i < 200; ++i) many_chunks += "## S" + std::to_string(i) + "\n\nx" + std::to_string(i) + "\n\n";
+  auto id = core::RunOn(
+      io_, kb->Submit("default", "default", "",
+                      {{"many_chars.md", many_chars}, {"many_chunks.md", many_chunks}, Hostile("after.md")}));
+  ASSERT_TRUE(id);
+  auto job = core::RunOn(io_, kb->Job("default", *id));
+  ASSERT_TRUE(job);
+  ASSERT_EQ(job->files.size(), 3u);
+  ASSERT_TRUE(job->files[0].outcome && job->files[1].outcome && job->files[2].outcome);
+  EXPECT_EQ(job->files[0].outcome->status, "failed");
+  EXPECT_NE(job->files[0].outcome->error.find("exceeds knowledge.max_file_chars (5000)"), std::string::npos)
+      << job->files[0].outcome->error;
+  EXPECT_EQ(job->files[1].outcome->status, "failed");
+  EXPECT_NE(job->files[1].outcome->error.find("exceeds knowledge.max_file_chunks (50)"), std::string::npos)
+      << job->files[1].outcome->error;
+  EXPECT_EQ(job->files[2].outcome->status, "indexed") << job->files[2].outcome->error;
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM knowledge_documents"), 1);
+  EXPECT_EQ(static_cast<std::size_t>(Count("SELECT COUNT(*) FROM knowledge_chunks WHERE parent_id IS NOT NULL")),
+            kb->Stats().children);
 }
 
 TEST_F(KnowledgeBaseTest, APassageSpanningPagesCitesItsRangeAndAHitThePageOfItsMatch) {

@@ -1,24 +1,30 @@
 // The knowledge base's pure parts: decoding, Markdown conversion, routing,
 // PDF text, the sparse and dense indexes and hybrid fusion.
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <random>
 #include <set>
 
+#include "core/manual_clock.hpp"
 #include "core/read_file.hpp"
 #include "core/run_sync.hpp"
+#include "core/system_clock.hpp"
 #include "infra/ocr/leptonica_image_decoder.hpp"
 #include "infra/ocr/tesseract_ocr.hpp"
 #include "infra/pdf/pdf_file.hpp"
 #include "infra/pdf/poppler_pdf_reader.hpp"
 #include "infra/vector/hnsw_vector_index.hpp"
+#include "knowledge/document_identity.hpp"
 #include "knowledge/index/knowledge_index.hpp"
 #include "knowledge/index/search_lexicon.hpp"
 #include "knowledge/index/sparse_index.hpp"
 #include "knowledge/ingest/markup.hpp"
+#include "knowledge/ingest/pdf_image_scan.hpp"
 #include "knowledge/ingest/router.hpp"
 #include "knowledge/ingest_pipeline.hpp"
 #include "knowledge/text/pdf_layout.hpp"
@@ -31,6 +37,13 @@ namespace {
 
 std::string Fixture(const std::string& name) {
   auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/knowledge/" + name);
+  EXPECT_TRUE(bytes) << name;
+  return bytes ? *bytes : std::string();
+}
+
+// tests/fixtures/hostile/: files an attacker uploads (make_hostile_fixtures.py writes them).
+std::string Hostile(const std::string& name) {
+  auto bytes = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) + "/tests/fixtures/hostile/" + name);
   EXPECT_TRUE(bytes) << name;
   return bytes ? *bytes : std::string();
 }
@@ -80,6 +93,20 @@ TEST(Markup, HtmlKeepsHeadingsListsAndTablesAndDropsScripts) {
   EXPECT_FALSE(Has(*md, "color:red")) << *md;
 }
 
+// libxml2's HTML parser reads no entity declarations: a bomb in a DOCTYPE stays text or nothing.
+TEST(Markup, HtmlEntityDeclarationsAreNotExpanded) {
+  std::string declarations = "<!ENTITY l0 \"laugh \">";
+  for (int i = 1; i <= 10; ++i) {
+    std::string refs;
+    for (int j = 0; j < 10; ++j) refs += "&l" + std::to_string(i - 1) + ";";
+    declarations += "<!ENTITY l" + std::to_string(i) + " \"" + refs + "\">";
+  }
+  auto md = HtmlToMarkdown("<!DOCTYPE html [" + declarations + "]><html><body><p>Refunds &l10; end</p></body></html>");
+  ASSERT_TRUE(md);
+  EXPECT_LT(md->size(), 4096u) << md->substr(0, 200);
+  EXPECT_FALSE(Has(*md, "laugh laugh")) << *md;
+}
+
 TEST(Markup, CsvBecomesTablesThatRepeatTheirHeader) {
   auto md = CsvToMarkdown(Fixture("sample.csv"));
   ASSERT_TRUE(md);
@@ -105,6 +132,38 @@ TEST(Markup, DocxKeepsHeadingsAndTablesAndRefusesZipBombs) {
   ASSERT_FALSE(bomb);
   EXPECT_TRUE(Has(bomb.error().message, "zip bomb")) << bomb.error().message;
   EXPECT_FALSE(DocxToMarkdown("PK\x03\x04 not really a zip"));
+}
+
+// A DTD in word/document.xml is refused before its declarations are read: a quadratic entity
+// (64 KiB referenced 4,000 times), "billion laughs" and an external entity naming /etc/passwd
+// all fail alike, and none of their text comes out.
+TEST(Markup, DocxWithADoctypeIsRefusedBeforeAnyEntityExpands) {
+  for (const auto* name : {"entity_quadratic.docx", "entity_nested.docx", "entity_external.docx"}) {
+    SCOPED_TRACE(name);
+    const std::string bytes = Hostile(name);
+    ASSERT_LT(bytes.size(), 4096u);
+    const auto started = std::chrono::steady_clock::now();
+    auto md = DocxToMarkdown(bytes);
+    ASSERT_FALSE(md) << md->size() << " bytes of Markdown";
+    EXPECT_EQ(md.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_TRUE(Has(md.error().message, "declares a DTD")) << md.error().message;
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // a safety net, not a target
+  }
+}
+
+TEST(DocumentIdentity, FileNamesWithControlCharactersOrInvalidUtf8AreRefused) {
+  EXPECT_EQ(FileNameProblem("报价单 v2.pdf"), "");
+  EXPECT_EQ(FileNameProblem("Q&A (final).docx"), "");
+  EXPECT_EQ(FileNameProblem(std::string("a\0.pdf", 6)), "the file name contains a control character (U+0000)");
+  EXPECT_EQ(FileNameProblem("a\nb.txt"), "the file name contains a control character (U+000A)");
+  EXPECT_EQ(FileNameProblem("a\x1b[31m.txt"), "the file name contains a control character (U+001B)");
+  EXPECT_EQ(FileNameProblem("a\x7f.txt"), "the file name contains a control character (U+007F)");
+  EXPECT_EQ(FileNameProblem("a\xc2\x85.txt"), "the file name contains a control character (U+0085)");
+  EXPECT_EQ(FileNameProblem("a\xe2\x80\xaetxt.exe"), "the file name contains a control character (U+202E)");
+  EXPECT_EQ(FileNameProblem("a\xff.txt"), "the file name is not valid UTF-8");
+  EXPECT_EQ(FileNameProblem("a\xc0\xae.txt"), "the file name is not valid UTF-8");  // overlong '.'
+  EXPECT_EQ(FileNameProblem(""), "a file name of 1 to 255 bytes is required");
+  EXPECT_EQ(FileNameProblem(std::string(256, 'a')), "a file name of 1 to 255 bytes is required");
 }
 
 TEST(IngestRouter, RatesEachFileAndSaysWhy) {
@@ -340,7 +399,8 @@ TEST(IngestPipeline, ParsesEachPdfAndImageOnceFromRoutingToChunks) {
   FixedOcr ocr;
   CountingPdfReader pdf;
   CountingImageDecoder images;
-  IngestPipeline pipeline({}, {.workers = workers, .ocr = ocr, .pdf = pdf, .images = images});
+  core::SystemClock clock;
+  IngestPipeline pipeline({}, {.workers = workers, .ocr = ocr, .pdf = pdf, .images = images, .clock = clock});
   for (const auto* name : {"digital.pdf", "scanned.pdf", "scan.png"}) {
     pdf.opened = 0;
     images.decoded = 0;
@@ -351,6 +411,236 @@ TEST(IngestPipeline, ParsesEachPdfAndImageOnceFromRoutingToChunks) {
     EXPECT_EQ(pdf.opened, is_pdf ? 1 : 0) << name;
     EXPECT_EQ(images.decoded, is_pdf ? 0 : 1) << name;
   }
+}
+
+// A one-page PDF around `image` (the body of object 4, a stream) and any `extra` objects from 6 on.
+std::string PdfWithImage(const std::string& image, const std::string& extra = {}, const std::string& data = "xx") {
+  return "%PDF-1.5\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+         "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+         "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im0 4 0 R >> >> "
+         "/Contents 5 0 R >> endobj\n"
+         "4 0 obj\n" +
+         image + "\nstream\n" + data +
+         "\nendstream\nendobj\n"
+         "5 0 obj << /Length 30 >> stream\nq 612 0 0 792 0 0 cm /Im0 Do Q\nendstream endobj\n" +
+         extra + "trailer << /Root 1 0 R >>\n%%EOF\n";
+}
+
+TEST(PdfImageScan, AnImageDeclaredOverTheBudgetIsRefusedBeforeAnyEngineReadsIt) {
+  const PdfImageBudget budget;  // 60 megapixels, 256 MiB decoded
+  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf"}) {
+    auto checked = CheckPdfImages(Hostile(name), budget);
+    ASSERT_FALSE(checked) << name;
+    EXPECT_EQ(checked.error().code, core::ErrorCode::kInvalidArgument);
+    EXPECT_EQ(checked.error().message,
+              "PDF: the image in object 4 declares 100000x100000 pixels (10000 million), over "
+              "knowledge.max_megapixels (60)");
+  }
+  // Decoded size: 20000 x 20000 RGB at 8 bits is 1144 MiB, however many pixels are allowed.
+  const PdfImageBudget bytes_only{.max_pixels = 1'000'000'000, .max_decoded_bytes = 256 << 20};
+  auto rgb =
+      CheckPdfImages(PdfWithImage("<< /Type /XObject /Subtype /Image /Width 20000 /Height 20000 /ColorSpace /DeviceRGB "
+                                  "/BitsPerComponent 8 /Length 2 >>"),
+                     bytes_only);
+  ASSERT_FALSE(rgb);
+  EXPECT_TRUE(Has(rgb.error().message, "decode to 1144 MiB, over knowledge.max_decoded_bytes (256 MiB)"))
+      << rgb.error().message;
+  // A 1-bit mask of the same size is 48 MiB: within.
+  EXPECT_TRUE(CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 20000 /Height 20000 /ImageMask true "
+                                          "/Length 2 >>"),
+                             bytes_only));
+  // What the engine would read, the check reads: a reference, an escaped name, a comment.
+  auto referenced =
+      CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 6 0 R /Height 100000 /BitsPerComponent 1 /Length 2 >>",
+                                  "6 0 obj\n100000\nendobj\n"),
+                     budget);
+  ASSERT_FALSE(referenced);
+  EXPECT_TRUE(Has(referenced.error().message, "100000x100000")) << referenced.error().message;
+  EXPECT_FALSE(CheckPdfImages(PdfWithImage("<< /Subtype /Im#61ge %comment\n /Width 100000 /Height 100000 /Length 2 >>"),
+                              budget));
+  // A size that cannot be followed (a missing object, or one in a compressed object stream) is refused.
+  auto unknown = CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 9 0 R /Height 10 /Length 2 >>"), budget);
+  ASSERT_FALSE(unknown);
+  EXPECT_TRUE(Has(unknown.error().message, "cannot be checked")) << unknown.error().message;
+  // Ordinary images and every knowledge fixture pass.
+  EXPECT_TRUE(CheckPdfImages(PdfWithImage("<< /Subtype /Image /Width 2480 /Height 3508 /ColorSpace [/ICCBased 7 0 R] "
+                                          "/BitsPerComponent 8 /Filter /DCTDecode /Length 2 >>"),
+                             budget));
+  for (const auto* name : {"digital.pdf", "scanned.pdf", "garbled.pdf", "japanese.pdf", "two_column.pdf",
+                           "key_table.pdf", "spanning.pdf", "encrypted.pdf", "truncated.pdf"}) {
+    EXPECT_TRUE(CheckPdfImages(Fixture(name), budget)) << name;
+  }
+}
+
+// Page contents are decoded to find what they draw: inline images, and the stream's own size.
+TEST(PdfImageScan, ContentStreamsAreCheckedForInlineImagesAndTheirDecodedSize) {
+  const PdfImageBudget budget;
+  auto inline_bomb = CheckPdfImages(Hostile("image_bomb_inline.pdf"), budget);
+  ASSERT_FALSE(inline_bomb);
+  EXPECT_EQ(inline_bomb.error().message,
+            "PDF: an inline image in object 5 declares 100000x100000 pixels (10000 million), over "
+            "knowledge.max_megapixels (60)");
+  const std::string image = "<< /Subtype /Image /Width 1 /Height 1 /Length 2 >>";
+  auto with_contents = [&](const std::string& dict, const std::string& data) {
+    return PdfWithImage(image, "6 0 obj\n" + dict + "\nstream\n" + data + "\nendstream\nendobj\n");
+  };
+  auto hex =
+      CheckPdfImages(with_contents("<< /Filter /AHx /Length 60 >>",
+                                   "4249202f57203530303030202f48203530303030202f4250432031202f494d2074727565204944>"),
+                     budget);  // "BI /W 50000 /H 50000 /BPC 1 /IM true ID" in hex
+  ASSERT_FALSE(hex);
+  EXPECT_TRUE(Has(hex.error().message, "an inline image in object 6 declares 50000x50000")) << hex.error().message;
+  EXPECT_TRUE(CheckPdfImages(with_contents("<< /Length 40 >>", "BI /W 100 /H 100 /BPC 8 /CS /RGB ID xyz EI"), budget));
+  // A content stream that inflates past the budget.
+  const std::string zeros(3u << 20, '0');
+  std::string deflated(compressBound(zeros.size()), '\0');
+  uLongf size = deflated.size();
+  ASSERT_EQ(compress2(reinterpret_cast<Bytef*>(deflated.data()), &size, reinterpret_cast<const Bytef*>(zeros.data()),
+                      zeros.size(), 9),
+            Z_OK);
+  deflated.resize(size);
+  const std::string flate_bomb = with_contents("<< /Filter /FlateDecode >>", deflated);
+  auto inflated = CheckPdfImages(flate_bomb, {.max_pixels = 60'000'000, .max_decoded_bytes = 1 << 20});
+  ASSERT_FALSE(inflated);
+  EXPECT_EQ(inflated.error().message, "PDF: the stream in object 6 decodes past knowledge.max_decoded_bytes (1 MiB)");
+  EXPECT_TRUE(CheckPdfImages(flate_bomb, budget));
+  // A filter the check cannot read on a stream the engine may draw.
+  auto lzw = CheckPdfImages(with_contents("<< /Filter [/ASCII85Decode /LZWDecode] >>", "!!!!!~>"), budget);
+  ASSERT_FALSE(lzw);
+  EXPECT_TRUE(Has(lzw.error().message, "uses the LZWDecode filter")) << lzw.error().message;
+}
+
+// The decoders allocate what the codec's own header says, whatever the dictionary declares.
+TEST(PdfImageScan, AnImageCodecHeaderLargerThanItsDictionaryIsRefused) {
+  const PdfImageBudget budget;
+  auto be32 = [](std::uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  // JBIG2: page information 100000 x 100000 under /Width 10 /Height 10.
+  const std::string page_info = be32(100000) + be32(100000) + be32(0) + be32(0) + std::string(3, '\0');
+  const std::string jbig2 = be32(0) + std::string{'\x30', '\0', '\x01'} + be32(19) + page_info;
+  auto big_page = CheckPdfImages(
+      PdfWithImage("<< /Subtype /Image /Width 10 /Height 10 /BitsPerComponent 1 /Filter /JBIG2Decode /Length 30 >>", {},
+                   jbig2),
+      budget);
+  ASSERT_FALSE(big_page);
+  EXPECT_TRUE(Has(big_page.error().message, "the JBIG2Decode data in object 4 declares 100000x100000 pixels"))
+      << big_page.error().message;
+  // JPEG: a progressive frame of 60000 x 60000 under /Width 10 /Height 10; a 640 x 480 frame passes.
+  auto jpeg = [](std::uint16_t side) {
+    return std::string("\xFF\xD8\xFF\xE0\x00\x04xx\xFF\xC2\x00\x11\x08", 13) +
+           std::string{static_cast<char>(side >> 8), static_cast<char>(side & 0xFF), static_cast<char>(side >> 8),
+                       static_cast<char>(side & 0xFF), '\x03'} +
+           std::string(9, '\x01') + "\xFF\xDA";
+  };
+  const std::string dct =
+      "<< /Subtype /Image /Width 10 /Height 10 /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+      "/Filter /DCTDecode /Length 30 >>";
+  auto big_jpeg = CheckPdfImages(PdfWithImage(dct, {}, jpeg(60000)), budget);
+  ASSERT_FALSE(big_jpeg);
+  EXPECT_TRUE(Has(big_jpeg.error().message, "the DCTDecode data in object 4 declares 60000x60000 pixels"))
+      << big_jpeg.error().message;
+  EXPECT_TRUE(CheckPdfImages(PdfWithImage(dct, {}, jpeg(640)), budget));
+}
+
+TEST(PdfImageScan, FilesBuiltToMakeTheCheckSlowAreRefusedQuickly) {
+  // Deep nesting.
+  auto deep = CheckPdfImages("%PDF-1.5\n1 0 obj " + std::string(100000, '[') + " endobj\n", {});
+  ASSERT_FALSE(deep);
+  EXPECT_TRUE(Has(deep.error().message, "nested more than")) << deep.error().message;
+  // Object headers planted so that each parse reads to the end of the file.
+  std::string planted = "%PDF-1.5\n";
+  for (int i = 0; i < 200000; ++i) planted += "1 0 obj (";
+  const auto started = std::chrono::steady_clock::now();
+  auto slow = CheckPdfImages(planted, {});
+  ASSERT_FALSE(slow);
+  EXPECT_TRUE(Has(slow.error().message, "too many overlapping objects")) << slow.error().message;
+  // Streams without an end, so that each one's data runs to the end of the file.
+  std::string endless = "%PDF-1.5\n";
+  for (int i = 0; i < 50000; ++i) endless += std::to_string(i) + " 0 obj <<>> stream\n";
+  auto unended = CheckPdfImages(endless, {});
+  ASSERT_FALSE(unended);
+  EXPECT_TRUE(Has(unended.error().message, "too many overlapping objects")) << unended.error().message;
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));  // a safety net, not a target
+}
+
+TEST(IngestRouter, APdfWithAnImageBombIsRefusedWithoutBeingOpened) {
+  CountingPdfReader pdf;
+  const infra::LeptonicaImageDecoder images;
+  for (const auto* name : {"image_bomb_jbig2.pdf", "image_bomb_flate.pdf", "image_bomb_inline.pdf"}) {
+    auto routed = RouteFile({name, Hostile(name)}, {}, {.pdf = pdf, .images = images});
+    ASSERT_FALSE(routed) << name;
+    EXPECT_TRUE(Has(routed.error().message, "100000x100000")) << routed.error().message;
+  }
+  EXPECT_EQ(pdf.opened, 0);
+}
+
+// An OCR engine that takes `per_page` of a manual clock's time for each page it reads.
+class SlowOcr final : public Ocr {
+ public:
+  SlowOcr(core::ManualClock& clock, std::chrono::seconds per_page) : clock_(clock), per_page_(per_page) {}
+  boost::asio::awaitable<core::Result<OcrText>> Recognize(const GrayImage&) override {
+    clock_.Advance(per_page_);
+    ++pages;
+    co_return OcrText{.text = "Refunds are available within 30 days of purchase.", .confidence = 90, .engine = "slow"};
+  }
+  std::atomic<int> pages{0};
+
+ private:
+  core::ManualClock& clock_;
+  std::chrono::seconds per_page_;
+};
+
+TEST(IngestPipeline, AFileOverABudgetFailsWithTheLimitNamed) {
+  core::BlockingPool workers(2);
+  core::ManualClock clock(std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000)));
+  SlowOcr ocr(clock, std::chrono::seconds(200));
+  CountingPdfReader pdf;
+  CountingImageDecoder images;
+  const IngestPipeline::Deps deps{.workers = workers, .ocr = ocr, .pdf = pdf, .images = images, .clock = clock};
+  auto prepare = [](IngestPipeline& pipeline, SourceFile file) {
+    return core::RunSync(pipeline.Prepare("doc", "v1", std::move(file), {}));
+  };
+  std::string long_text = "# Refunds\n\n";
+  for (int i = 0; i < 300; ++i) long_text += "Paragraph " + std::to_string(i) + ": refunds within thirty days.\n\n";
+
+  // Characters: a text file, and a PDF stopped at the page that crosses the limit.
+  IngestOptions chars;
+  chars.limits.max_chars = 1000;
+  IngestPipeline few_chars(chars, deps);
+  auto text = prepare(few_chars, {"long.md", long_text});
+  ASSERT_TRUE(text.error);
+  EXPECT_EQ(text.error->code, core::ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(Has(text.error->message, "exceeds knowledge.max_file_chars (1000)")) << text.error->message;
+  EXPECT_TRUE(text.document.chunks.children.empty());
+  chars.limits.max_chars = 200;
+  IngestPipeline fewer_chars(chars, deps);
+  auto pdf_text = prepare(fewer_chars, {"digital.pdf", Fixture("digital.pdf")});
+  ASSERT_TRUE(pdf_text.error);
+  EXPECT_TRUE(Has(pdf_text.error->message, "exceeds knowledge.max_file_chars (200)")) << pdf_text.error->message;
+  EXPECT_TRUE(Has(pdf_text.error->message, "by page 1 of 2")) << pdf_text.error->message;
+
+  // Chunks.
+  IngestOptions chunks;
+  chunks.limits.max_chunks = 3;
+  chunks.chunking.child_tokens = 32;
+  IngestPipeline few_chunks(chunks, deps);
+  auto chunked = prepare(few_chunks, {"long.md", long_text});
+  ASSERT_TRUE(chunked.error);
+  EXPECT_TRUE(Has(chunked.error->message, "exceeds knowledge.max_file_chunks (3)")) << chunked.error->message;
+  EXPECT_TRUE(chunked.document.chunks.children.empty());
+
+  // Time: the scan's one page takes 200 s of a 120 s budget.
+  IngestPipeline pipeline({}, deps);
+  auto scanned = prepare(pipeline, {"scanned.pdf", Fixture("scanned.pdf")});
+  ASSERT_TRUE(scanned.error);
+  EXPECT_EQ(scanned.error->code, core::ErrorCode::kDeadlineExceeded);
+  EXPECT_EQ(scanned.error->message, "exceeds knowledge.file_deadline_ms (120000): stopped after extraction");
+  EXPECT_EQ(ocr.pages, 1);
+  // Within every budget, the same files pass.
+  EXPECT_FALSE(prepare(pipeline, {"long.md", long_text}).error);
+  EXPECT_FALSE(prepare(pipeline, {"digital.pdf", Fixture("digital.pdf")}).error);
 }
 
 TEST(Ocr, JoinsSpacesBetweenHanCharactersOnly) {

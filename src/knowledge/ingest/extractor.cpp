@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 #include "knowledge/ingest/markup.hpp"
 #include "knowledge/text/front_matter.hpp"
 #include "knowledge/text/pdf_layout.hpp"
@@ -81,6 +82,11 @@ asio::awaitable<void> OcrLane(std::shared_ptr<OcrJob> job, const ExtractDeps& de
       slot = job->next++;
     }
     const int index = job->pages[slot];
+    if (deps.deadline.Passed()) {
+      std::lock_guard lock(job->mutex);
+      job->error = deps.deadline.Exceeded(fmt::format("before OCR of page {}", index + 1));
+      co_return;
+    }
     auto image = co_await deps.workers.Run([&]() -> core::Result<GrayImage> {
       std::lock_guard lock(job->mutex);
       return job->pdf->Render(index, deps.limits.ocr_dpi, deps.limits.max_pixels);
@@ -138,8 +144,11 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(RoutedFile& routed, const E
     TextPass out;
     const int pages = pdf.Pages();
     out.texts.resize(static_cast<std::size_t>(pages));
+    std::size_t chars = 0;
     for (int i = 0; i < pages; ++i) {
       const auto at = static_cast<std::size_t>(i);
+      if (deps.deadline.Passed())
+        return core::Fail(deps.deadline.Exceeded(fmt::format("at page {} of {}", i + 1, pages)));
       std::string text = scanned                         ? std::string()
                          : at < routed.page_texts.size() ? std::move(routed.page_texts[at])
                                                          : pdf.PageText(i);
@@ -151,6 +160,10 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(RoutedFile& routed, const E
         out.notes.push_back(fmt::format("page {}: {}; OCRed", i + 1, garbled));
       } else {
         out.texts[at] = core::NormalizeText(MarkHeadings(AlignedTablesToMarkdown(text), pdf.Headings(i)));
+        chars += core::CountCodePoints(out.texts[at]);
+        if (auto within = CheckChars(chars, deps.limits, fmt::format("by page {} of {}", i + 1, pages)); !within) {
+          return core::Fail(within.error());
+        }
       }
     }
     return out;
@@ -184,10 +197,14 @@ asio::awaitable<core::Result<Extraction>> ExtractPdf(RoutedFile& routed, const E
   co_return out;
 }
 
-}  // namespace
+std::size_t Chars(const Extraction& out) {
+  std::size_t n = 0;
+  for (const auto& page : out.pages) n += core::CountCodePoints(page.markdown);
+  return n;
+}
 
-asio::awaitable<core::Result<Extraction>> Extract(SourceFile file, RoutedFile routed, ExtractDeps deps,
-                                                  ExtractProgress progress) {
+asio::awaitable<core::Result<Extraction>> ExtractAny(SourceFile file, RoutedFile routed, const ExtractDeps& deps,
+                                                     ExtractProgress progress) {
   if (routed.route.format == "pdf") co_return co_await ExtractPdf(routed, deps, progress);
   if (routed.route.format == "image") {
     auto text = co_await deps.ocr.Recognize(*routed.image);
@@ -200,6 +217,29 @@ asio::awaitable<core::Result<Extraction>> Extract(SourceFile file, RoutedFile ro
   auto read = [&] { return ExtractText(file, routed.route); };
   auto out = co_await deps.workers.Run(read);
   if (out && progress) progress(1, 1);
+  co_return out;
+}
+
+}  // namespace
+
+core::Error FileDeadline::Exceeded(std::string_view where) const {
+  return core::Error{core::ErrorCode::kDeadlineExceeded,
+                     fmt::format("exceeds knowledge.file_deadline_ms ({}): stopped {}", budget.count(), where)};
+}
+
+core::Result<void> CheckChars(std::size_t chars, const ExtractLimits& limits, std::string_view where) {
+  if (chars <= limits.max_chars) return core::Ok();
+  return core::Fail(
+      core::ErrorCode::kResourceExhausted,
+      fmt::format("exceeds knowledge.max_file_chars ({}): {} characters {}", limits.max_chars, chars, where));
+}
+
+asio::awaitable<core::Result<Extraction>> Extract(SourceFile file, RoutedFile routed, ExtractDeps deps,
+                                                  ExtractProgress progress) {
+  auto out = co_await ExtractAny(std::move(file), std::move(routed), deps, std::move(progress));
+  if (!out) co_return out;
+  if (auto chars = CheckChars(Chars(*out), deps.limits, "extracted"); !chars) co_return core::Fail(chars.error());
+  if (deps.deadline.Passed()) co_return core::Fail(deps.deadline.Exceeded("after extraction"));
   co_return out;
 }
 

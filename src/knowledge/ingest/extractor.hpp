@@ -6,16 +6,20 @@
 // `ocr_lanes` at a time (each page is rendered, then recognised), and a
 // digital PDF's pages without a text layer are OCRed too. Progress is
 // reported per page. Errors name the file's problem (damaged, encrypted,
-// undecodable, OCR unavailable) and leave nothing behind. Thread-safe: each
+// undecodable, OCR unavailable, a budget exceeded: the deadline, the
+// extracted characters) and leave nothing behind. Thread-safe: each
 // call owns its document.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/blocking_pool.hpp"
+#include "core/clock.hpp"
 #include "core/result.hpp"
 #include "knowledge/ingest/ocr.hpp"
 #include "knowledge/ingest/router.hpp"
@@ -36,11 +40,29 @@ struct Extraction {
 
 using ExtractProgress = std::function<void(int done, int total)>;
 
+// When one file's ingestion must be over (ExtractLimits::file_deadline from its start). Checked between
+// steps, before each page's text and before each page is rendered for OCR; a call into the PDF engine
+// or the OCR engine already running is not interrupted and ends first (the image budget and the pixel
+// limit bound it).
+struct FileDeadline {
+  const core::Clock* clock = nullptr;  // null: no deadline
+  std::chrono::system_clock::time_point at{};
+  std::chrono::milliseconds budget{0};
+
+  bool Passed() const { return clock != nullptr && clock->Now() >= at; }
+  // kDeadlineExceeded: "exceeds knowledge.file_deadline_ms (120000): stopped <where>".
+  core::Error Exceeded(std::string_view where) const;
+};
+
+// kResourceExhausted when `chars` code points are over the file's limit.
+core::Result<void> CheckChars(std::size_t chars, const ExtractLimits& limits, std::string_view where);
+
 struct ExtractDeps {
   core::BlockingPool& workers;
   Ocr& ocr;
   ExtractLimits limits;
   int ocr_lanes = 2;
+  FileDeadline deadline;
 };
 
 boost::asio::awaitable<core::Result<Extraction>> Extract(SourceFile file, RoutedFile routed, ExtractDeps deps,

@@ -4,10 +4,12 @@
 #include <archive_entry.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
 #include <algorithm>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/utf8.hpp"
@@ -278,6 +280,14 @@ core::Result<std::string> ReadZipEntry(std::string_view zip, std::string_view wa
   return core::Fail(core::ErrorCode::kInvalidArgument, "DOCX: no " + std::string(wanted) + " in the archive");
 }
 
+// SAX: the document declares a DTD. Stops the parser before the internal subset is read.
+void StopAtDoctype(void* context, const xmlChar* /*name*/, const xmlChar* /*external_id*/,
+                   const xmlChar* /*system_id*/) {
+  auto* parser = static_cast<xmlParserCtxtPtr>(context);
+  *static_cast<bool*>(parser->_private) = true;
+  xmlStopParser(parser);
+}
+
 const xmlNode* Child(const xmlNode* node, std::string_view name) {
   for (const xmlNode* c = node == nullptr ? nullptr : node->children; c != nullptr; c = c->next) {
     if (c->type == XML_ELEMENT_NODE && Name(c) == name) return c;
@@ -290,8 +300,10 @@ void DocxText(const xmlNode* node, std::string& out) {
     if (c->type != XML_ELEMENT_NODE) continue;
     const auto name = Name(c);
     if (name == "t") {
+      // Text and CDATA only: an entity reference node's content is its declaration's text.
       for (const xmlNode* t = c->children; t != nullptr; t = t->next) {
-        if (t->content != nullptr) out += reinterpret_cast<const char*>(t->content);
+        const bool text = t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE;
+        if (text && t->content != nullptr) out += reinterpret_cast<const char*>(t->content);
       }
     } else if (name == "tab") {
       out += ' ';
@@ -380,12 +392,26 @@ core::Result<std::string> CsvToMarkdown(std::string_view csv, std::size_t rows_p
 core::Result<std::string> DocxToMarkdown(std::string_view docx, const DocxLimits& limits) {
   auto xml = ReadZipEntry(docx, "word/document.xml", limits);
   if (!xml) return core::Fail(xml.error());
-  // No entity substitution and no network: external entities and entity bombs stay inert.
-  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(
-      xmlReadMemory(xml->data(), static_cast<int>(xml->size()), nullptr, nullptr,
-                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT),
-      &xmlFreeDoc);
-  if (!doc) return core::Fail(core::ErrorCode::kInvalidArgument, "DOCX: word/document.xml is not well-formed XML");
+  // Word never writes a DTD into document.xml; one there only serves entity bombs (a few KiB of
+  // declarations that expand to gigabytes) or external entities (XXE). The parser stops at the
+  // <!DOCTYPE name, before any declaration is read, and the file is refused. No entity
+  // substitution, no DTD loading and no network either way.
+  std::unique_ptr<xmlParserCtxt, decltype(&xmlFreeParserCtxt)> parser(
+      xmlCreateMemoryParserCtxt(xml->data(), static_cast<int>(xml->size())), &xmlFreeParserCtxt);
+  if (!parser) return core::Fail(core::ErrorCode::kInternal, "DOCX: no XML parser");
+  xmlCtxtUseOptions(parser.get(), XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
+  bool doctype = false;
+  parser->_private = &doctype;
+  parser->sax->internalSubset = &StopAtDoctype;
+  xmlParseDocument(parser.get());
+  std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)> doc(std::exchange(parser->myDoc, nullptr), &xmlFreeDoc);
+  if (doctype || (doc && doc->intSubset != nullptr)) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "DOCX: word/document.xml declares a DTD (<!DOCTYPE>), which Word never writes; refused");
+  }
+  if (!doc || parser->wellFormed == 0) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "DOCX: word/document.xml is not well-formed XML");
+  }
   std::string out;
   DocxBlocks(xmlDocGetRootElement(doc.get()), out);
   return out;

@@ -5,7 +5,9 @@
 //          line; Markdown tables of `rows_per_table` rows, each repeating the
 //          header so every chunk of a long table can still be read)
 //   DOCX  (libarchive reads word/document.xml with a size cap against zip
-//          bombs; headings from Heading/Title styles, tables kept)
+//          bombs; a document.xml with a <!DOCTYPE> is refused before its
+//          declarations are read, so no entity is ever expanded or fetched;
+//          headings from Heading/Title styles, tables kept)
 // Each returns an invalid-argument error with a reason for malformed input.
 // Pure functions; thread-safe.
 #pragma once

@@ -7,6 +7,7 @@
 
 #include "core/utf8.hpp"
 #include "knowledge/ingest/image_info.hpp"
+#include "knowledge/ingest/pdf_image_scan.hpp"
 #include "knowledge/text/pdf_layout.hpp"
 #include "knowledge/text/text_layer.hpp"
 
@@ -74,6 +75,9 @@ core::Result<RoutedFile> RouteFile(const SourceFile& file, const ExtractLimits& 
   }
   const std::string size = fmt::format("{:.1f} KiB", static_cast<double>(file.bytes.size()) / 1024.0);
   if (route.format == "pdf") {
+    // Before the engine opens it: probing pages renders nothing, but nothing else should meet a bomb either.
+    const PdfImageBudget budget{.max_pixels = limits.max_pixels, .max_decoded_bytes = limits.max_decoded_bytes};
+    if (auto images = CheckPdfImages(file.bytes, budget); !images) return core::Fail(images.error());
     auto pdf = readers.pdf.Open(file.bytes);
     if (!pdf) return core::Fail(pdf.error());
     const int pages = (*pdf)->Pages();

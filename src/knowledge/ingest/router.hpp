@@ -9,14 +9,16 @@
 //            garbled on every page probed, a clean image -> ocr
 //   EXTREME  an image that is dark, washed out, low-contrast or small
 //            (photos, handwriting) -> ocr, vision model preferred
-// Every decision carries its reasons. Empty or unsupported files, and files
-// over the size limit, are errors.
+// Every decision carries its reasons. Empty or unsupported files, files over
+// the size limit, and PDFs declaring an image over the image budget
+// (CheckPdfImages, before the PDF engine sees the file) are errors.
 //
 // To rate a PDF or an image the router has to open it; RouteFile hands what
 // it opened (and the page text it read) on to Extract, so each file is
 // parsed once. Pure apart from the readers it is given; thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -40,12 +42,18 @@ struct SourceFile {
   std::string bytes;
 };
 
+// Budgets of one file: a file over any of them fails alone, with the limit named, and leaves nothing
+// behind.
 struct ExtractLimits {
   std::size_t max_bytes = 64u << 20;
-  std::int64_t max_pixels = 60'000'000;  // per image or rendered page
+  std::int64_t max_pixels = 60'000'000;  // per image (declared in a PDF, or decoded) or rendered page
+  std::int64_t max_decoded_bytes = std::int64_t{256} << 20;  // per image a PDF declares, or stream, decoded
   int max_pages = 2000;
   int ocr_dpi = 300;
-  int min_text_chars_per_page = 40;  // below: the page is treated as scanned
+  int min_text_chars_per_page = 40;                  // below: the page is treated as scanned
+  std::size_t max_chars = 2'000'000;                 // extracted text per file, in code points
+  std::size_t max_chunks = 20'000;                   // retrieval (child) chunks per file
+  std::chrono::milliseconds file_deadline{120'000};  // routing, extraction and chunking of one file
 };
 
 struct Route {
