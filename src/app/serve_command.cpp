@@ -29,6 +29,7 @@
 #include "app/commands.hpp"
 #include "app/identity_setup.hpp"
 #include "app/knowledge_setup.hpp"
+#include "app/secret_refresher.hpp"
 #include "app/wiring.hpp"
 #include "brain/agent_factory.hpp"
 #include "build_info.hpp"
@@ -141,13 +142,13 @@ asio::awaitable<void> AwaitShutdown(core::IoContextPool& pool, asio::signal_set&
 int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   auto loaded = LoadOrReport(input);
   if (!loaded) return kExitConfigError;
-  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment);
+  const auto level = core::ParseLogLevel(loaded->config.log.level);
+  core::Logger logger = core::Logger::Stdout(level.value_or(core::LogLevel::kInfo));
+  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment, logger);
   auto resolved = ResolveOrReport(*loaded, *secrets);
   if (!resolved) return kExitConfigError;
   const AppConfig& config = *resolved;
 
-  const auto level = core::ParseLogLevel(config.log.level);
-  core::Logger logger = core::Logger::Stdout(level.value_or(core::LogLevel::kInfo));
   logger.Info("starting", {{"version", build_info::kVersion},
                            {"commit", build_info::kGitCommit},
                            {"config_file", loaded->file ? loaded->file->string() : std::string("none")}});
@@ -176,9 +177,25 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   }
   const identity::PasswordHasher hasher(
       {.memory_kib = config.auth.password_hash_memory_kib, .iterations = config.auth.password_hash_iterations});
-  const identity::TokenService tokens(
+  identity::TokenService tokens(
       *signing_key,
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.token_ttl_ms)), clock);
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.token_ttl_ms)), clock,
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.previous_key_overlap_ms)));
+  // A signing key from the secret store is read again periodically; a rotated key signs new tokens from then on.
+  std::vector<SecretWatch> watches;
+  if (auto key_name = core::ParseSecretRef(loaded->config.auth.jwt_signing_key); key_name) {
+    watches.push_back({.name = *key_name, .consume = [&tokens, &logger](std::string value) {
+                         auto rotated = tokens.Rotate(std::move(value));
+                         if (!rotated) {
+                           logger.Warn("signing_key_refresh_rejected", {{"error", rotated.error().message}});
+                         } else if (*rotated) {
+                           logger.Info("signing_key_rotated", {{"kid", tokens.CurrentKeyId()}});
+                         }
+                       }});
+  }
+  SecretRefresher refresher(*secrets, std::move(watches), logger);
+  refresher.Start(std::chrono::seconds(config.secrets.refresh_interval_s));
+  logger.Info("signing_key", {{"kid", tokens.CurrentKeyId()}});
   identity::UserRepository users(**store, *ids, clock);
   identity::AuthService auth(users, hasher, tokens, blocking);
   catalog::CatalogRepository catalog(**store, clock);

@@ -29,7 +29,18 @@ class SecretStore {
 };
 
 // The name inside a reference: "secret:llm/deepseek" -> "llm/deepseek".
-// Names are [A-Za-z0-9_.-] segments separated by '/', with no empty, "." or ".." segment.
+// A name is a path of [A-Za-z0-9_.-] segments separated by '/', with no
+// empty, "." or ".." segment, then optionally "#<field>" and "@<version>"
+// (each [A-Za-z0-9_.-]+), in that order: "llm/deepseek#api_key@3". Fields and
+// versions are for the remote stores (vault, aws; docs/configuration.md).
 Result<std::string> ParseSecretRef(std::string_view reference);
+
+// A name taken apart: "llm/deepseek#api_key@3" -> {"llm/deepseek", "api_key", "3"}.
+struct SecretName {
+  std::string path;
+  std::string field;    // empty: the store's default
+  std::string version;  // empty: the current version
+};
+Result<SecretName> SplitSecretName(std::string_view name);
 
 }  // namespace salesboost::core
