@@ -181,20 +181,6 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
       *signing_key,
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.token_ttl_ms)), clock,
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.previous_key_overlap_ms)));
-  // A signing key from the secret store is read again periodically; a rotated key signs new tokens from then on.
-  std::vector<SecretWatch> watches;
-  if (auto key_name = core::ParseSecretRef(loaded->config.auth.jwt_signing_key); key_name) {
-    watches.push_back({.name = *key_name, .consume = [&tokens, &logger](std::string value) {
-                         auto rotated = tokens.Rotate(std::move(value));
-                         if (!rotated) {
-                           logger.Warn("signing_key_refresh_rejected", {{"error", rotated.error().message}});
-                         } else if (*rotated) {
-                           logger.Info("signing_key_rotated", {{"kid", tokens.CurrentKeyId()}});
-                         }
-                       }});
-  }
-  SecretRefresher refresher(*secrets, std::move(watches), logger);
-  refresher.Start(std::chrono::seconds(config.secrets.refresh_interval_s));
   logger.Info("signing_key", {{"kid", tokens.CurrentKeyId()}});
   identity::UserRepository users(**store, *ids, clock);
   identity::AuthService auth(users, hasher, tokens, blocking);
@@ -220,6 +206,31 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   // outlives any coroutine frame the pool's contexts destroy.
   llm::ProviderSet providers(ProviderConfigs(config), {.extra_ca_file = config.llm.extra_ca_file}, clock, metrics,
                              logger);
+  // Secrets read again periodically: a rotated signing key signs new tokens from then on.
+  std::vector<SecretWatch> watches;
+  if (auto key_name = core::ParseSecretRef(loaded->config.auth.jwt_signing_key); key_name) {
+    watches.push_back({.name = *key_name, .consume = [&tokens, &logger](std::string value) {
+                         auto rotated = tokens.Rotate(std::move(value));
+                         if (!rotated) {
+                           logger.Warn("signing_key_refresh_rejected", {{"error", rotated.error().message}});
+                         } else if (*rotated) {
+                           logger.Info("signing_key_rotated", {{"kid", tokens.CurrentKeyId()}});
+                         }
+                       }});
+  }
+  // So are the providers' API keys: a rotated key is sent from the next call on.
+  for (const auto& [name, provider] : loaded->config.providers) {
+    auto key_name = core::ParseSecretRef(provider.api_key);
+    if (!key_name) continue;
+    watches.push_back({.name = *key_name, .consume = [&providers, &logger, name](std::string value) {
+                         auto* target = providers.Find(name);
+                         if (target != nullptr && target->SetApiKey(std::move(value))) {
+                           logger.Info("provider_api_key_rotated", {{"provider", name}});
+                         }
+                       }});
+  }
+  SecretRefresher refresher(*secrets, std::move(watches), logger);
+  refresher.Start(std::chrono::seconds(config.secrets.refresh_interval_s));
   KnowledgeRuntime knowledge(config, **store, providers, clock, *ids, logger);
   if (auto ready = core::RunSync(knowledge.base.Load()); !ready) {
     logger.Error("knowledge_load_failed", {{"error", ready.error().message}});
