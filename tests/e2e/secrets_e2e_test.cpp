@@ -130,5 +130,24 @@ TEST(SecretsE2e, StartUpFailsWithOneClearLineWhenVaultRefuses) {
   EXPECT_NE(result.err.find("vault"), std::string::npos) << result.err;
 }
 
+TEST(SecretsE2e, TheSigningKeyComesFromAwsSecretsManager) {
+  auto aws = testing::MockSecretsProcess::Start(
+      "aws", {"--access-key", "AKIAE2E", "--secret-key", "e2e/secret", "--region", "eu-central-1"});
+  aws->PutSecret(json::serialize(json::object{{"name", "salesboost/jwt"}, {"string", kKeyTwo}}));
+  auto server = testing::ServerProcess::Start(
+      {"--set", "secrets.provider=aws", "--set", "secrets.aws_region=eu-central-1", "--set",
+       "secrets.aws_endpoint=" + aws->Url(), "--set", "auth.jwt_signing_key=secret:salesboost/jwt"},
+      {{"AWS_ACCESS_KEY_ID", "AKIAE2E"}, {"AWS_SECRET_ACCESS_KEY", "e2e/secret"}});
+  const std::string token = server->DemoTraineeToken();
+  ASSERT_FALSE(token.empty()) << server->Output();
+  EXPECT_EQ(MeStatus(*server, token), 200);
+  EXPECT_GE(aws->Counter("reads"), 1);
+  EXPECT_EQ(aws->Counter("bad_signatures"), 0);
+  const auto accesses = LogLines(*server, "secret_access");
+  ASSERT_FALSE(accesses.empty());
+  EXPECT_EQ(accesses[0].at("provider").as_string(), "aws");
+  EXPECT_EQ(server->Output().find(kKeyTwo), std::string::npos);
+}
+
 }  // namespace
 }  // namespace salesboost
