@@ -144,7 +144,8 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   if (!loaded) return kExitConfigError;
   const auto level = core::ParseLogLevel(loaded->config.log.level);
   core::Logger logger = core::Logger::Stdout(level.value_or(core::LogLevel::kInfo));
-  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment, logger);
+  core::MetricsRegistry metrics;  // before the secret store and the store, which report into it
+  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment, logger, nullptr, &metrics);
   auto resolved = ResolveOrReport(*loaded, *secrets);
   if (!resolved) return kExitConfigError;
   const AppConfig& config = *resolved;
@@ -153,7 +154,6 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                            {"commit", build_info::kGitCommit},
                            {"config_file", loaded->file ? loaded->file->string() : std::string("none")}});
 
-  core::MetricsRegistry metrics;  // before the store, which reports into it
   core::BlockingPool blocking(static_cast<int>(config.store.blocking_threads));
   auto store = OpenStore(config, blocking, &metrics);
   if (!store) {

@@ -22,14 +22,40 @@ std::string ValueOf(const std::map<std::string, std::string>& environment, const
   return it == environment.end() ? std::string() : it->second;
 }
 
-// The caching store with the clock and default listener it refers to.
+// Hands each access to the audit listener and counts it in
+// salesboost_secret_reads_total{provider,source,outcome}.
+class CountingListener final : public core::SecretAccessListener {
+ public:
+  CountingListener(core::SecretAccessListener& audit, core::MetricsRegistry* metrics)
+      : audit_(audit),
+        reads_(metrics == nullptr ? nullptr
+                                  : &metrics->AddCounter("salesboost_secret_reads_total",
+                                                         "Secret reads by provider, source (backend, cache, stale) "
+                                                         "and outcome",
+                                                         {"provider", "source", "outcome"})) {}
+  void OnSecretAccess(const core::SecretAccess& access) noexcept override {
+    if (reads_ != nullptr) {
+      reads_->With({access.provider, core::SecretSourceName(access.source), core::SecretOutcomeName(access.outcome)})
+          .Inc();
+    }
+    audit_.OnSecretAccess(access);
+  }
+
+ private:
+  core::SecretAccessListener& audit_;
+  core::Family<core::Counter>* reads_;
+};
+
+// The caching store with the clock and listeners it refers to.
 class ConfiguredSecretStore final : public core::SecretStore {
  public:
   ConfiguredSecretStore(std::unique_ptr<core::SecretStore> backend, const SecretsOptions& options,
-                        const core::Logger& logger, core::SecretAccessListener* listener)
+                        const core::Logger& logger, core::SecretAccessListener* listener,
+                        core::MetricsRegistry* metrics)
       : default_listener_(logger),
+        counting_(listener != nullptr ? *listener : default_listener_, metrics),
         cache_(std::move(backend), {.ttl = std::chrono::seconds(options.cache_ttl_s), .provider = options.provider},
-               clock_, listener != nullptr ? *listener : default_listener_, logger) {}
+               clock_, counting_, logger) {}
 
   core::Result<std::string> Get(std::string_view name) override { return cache_.Get(name); }
   std::string Describe(std::string_view name) const override { return cache_.Describe(name); }
@@ -37,6 +63,7 @@ class ConfiguredSecretStore final : public core::SecretStore {
  private:
   core::SystemClock clock_;
   core::LoggingSecretAccessListener default_listener_;
+  CountingListener counting_;
   infra::CachingSecretStore cache_;
 };
 
@@ -57,7 +84,8 @@ std::optional<LoadedConfig> LoadOrReport(const ConfigInput& input) {
 
 std::unique_ptr<core::SecretStore> MakeSecretStore(const SecretsOptions& options,
                                                    const std::map<std::string, std::string>& environment,
-                                                   core::Logger logger, core::SecretAccessListener* listener) {
+                                                   core::Logger logger, core::SecretAccessListener* listener,
+                                                   core::MetricsRegistry* metrics) {
   static const core::SystemClock kClock;  // stateless; the remote stores time tokens and signatures with it
   std::unique_ptr<core::SecretStore> backend;
   const auto timeout = std::chrono::milliseconds(options.timeout_ms);
@@ -94,7 +122,7 @@ std::unique_ptr<core::SecretStore> MakeSecretStore(const SecretsOptions& options
   } else {
     backend = std::make_unique<infra::EnvSecretStore>(options.env_prefix, environment);
   }
-  return std::make_unique<ConfiguredSecretStore>(std::move(backend), options, logger, listener);
+  return std::make_unique<ConfiguredSecretStore>(std::move(backend), options, logger, listener, metrics);
 }
 
 std::optional<AppConfig> ResolveOrReport(const LoadedConfig& loaded, core::SecretStore& secrets) {

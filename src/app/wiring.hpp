@@ -23,12 +23,14 @@ std::optional<LoadedConfig> LoadOrReport(const ConfigInput& input);
 // The store of secrets.provider (env, file, vault, aws) behind a cache
 // (secrets.cache_ttl_s, stale values on provider errors). Every Get reports a
 // SecretAccess to `listener` or, when it is null, one "secret_access" line to
-// `logger`. The Vault token and secret_id and the AWS credentials are read
-// from `environment` (or the files the options name). `listener` must outlive
-// the store.
+// `logger`, and is counted in salesboost_secret_reads_total{provider,source,
+// outcome} when `metrics` is given. The Vault token and secret_id and the AWS
+// credentials are read from `environment` (or the files the options name).
+// `listener` and `metrics` must outlive the store.
 std::unique_ptr<core::SecretStore> MakeSecretStore(const SecretsOptions& options,
                                                    const std::map<std::string, std::string>& environment,
-                                                   core::Logger logger, core::SecretAccessListener* listener = nullptr);
+                                                   core::Logger logger, core::SecretAccessListener* listener = nullptr,
+                                                   core::MetricsRegistry* metrics = nullptr);
 
 // Resolves secret references; on failure prints one line per problem.
 std::optional<AppConfig> ResolveOrReport(const LoadedConfig& loaded, core::SecretStore& secrets);
