@@ -164,6 +164,20 @@ TEST_F(VaultStore, ATimeoutServesTheCachedValueAsStale) {
   EXPECT_EQ(store.Get("llm/deepseek").value(), "sk-v3");  // a stale value is not cached as fresh
 }
 
+TEST(VaultNamespace, ReadsCarryTheConfiguredNamespaceAndAnotherMount) {
+  auto vault =
+      testing::MockSecretsProcess::Start("vault", {"--token", "root-t", "--namespace", "team-a", "--mount", "kv"});
+  vault->PutSecret(R"({"name":"llm/key","data":{"value":"sk-ns"}})");
+  core::SystemClock clock;
+  auto options = VaultAt(vault->Url());
+  options.mount = "kv";
+  infra::VaultSecretStore outside(options, clock);
+  EXPECT_EQ(CodeOf(outside.Get("llm/key")), core::ErrorCode::kNotFound);
+  options.namespace_name = "team-a";
+  infra::VaultSecretStore inside(options, clock);
+  EXPECT_EQ(inside.Get("llm/key").value(), "sk-ns");
+}
+
 TEST(VaultTls, AnHttpsVaultIsTrustedThroughTheCaFileOnly) {
   testing::TempDir dir;
   const auto d = dir.path().string();

@@ -4,6 +4,7 @@
 //                  GET  /v1/<mount>/data/<path>[?version=N]  X-Vault-Token: the --token or an AppRole token
 //                       -> {"data":{"data":{...},"metadata":{"version":N,...}}}; 404 {"errors":[]};
 //                          403 {"errors":["permission denied"]}
+//                  (with --namespace, reads without that X-Vault-Namespace get 404 "no handler for route")
 //                  POST /v1/auth/approle/login {"role_id","secret_id"}
 //                       -> {"auth":{"client_token","lease_duration":--approle-ttl-s,"renewable":true}}
 //                          400 {"errors":["invalid role or secret ID"]}
@@ -65,6 +66,7 @@ struct Options {
   std::string kind = "vault";
   std::string token = "root-token";
   std::string mount = "secret";
+  std::string vault_namespace;  // when set, provider requests must carry it in X-Vault-Namespace
   std::string role_id = "role-1";
   std::string secret_id = "secret-1";
   std::int64_t approle_ttl_s = 3600;
@@ -248,6 +250,9 @@ class Double {
                                                       {"orphan", true}}}});
     }
     const std::string prefix = "/v1/" + options_.mount + "/data/";
+    if (!options_.vault_namespace.empty() && Header(req, "X-Vault-Namespace") != options_.vault_namespace) {
+      return Reply(req, 404, json::object{{"errors", json::array{"no handler for route \"" + path + "\""}}});
+    }
     if (!VaultTokenValid(Header(req, "X-Vault-Token"))) {
       ++stats_["denied"];
       return Reply(req, 403, json::object{{"errors", json::array{"permission denied"}}});
@@ -470,6 +475,7 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", tls_key, "PEM private key for --tls-cert");
   app.add_option("--token", options.token, "vault: the token accepted besides AppRole tokens");
   app.add_option("--mount", options.mount, "vault: the KV v2 mount");
+  app.add_option("--namespace", options.vault_namespace, "vault: the X-Vault-Namespace reads must carry");
   app.add_option("--role-id", options.role_id, "vault: the AppRole role_id");
   app.add_option("--secret-id", options.secret_id, "vault: the AppRole secret_id");
   app.add_option("--approle-ttl-s", options.approle_ttl_s, "vault: lease of AppRole tokens");
