@@ -34,8 +34,14 @@ class SecretRefresher {
   SecretRefresher(const SecretRefresher&) = delete;
   SecretRefresher& operator=(const SecretRefresher&) = delete;
 
-  // One round over every watch, on the caller's thread.
-  void RefreshOnce();
+  // One round over every watch, on the caller's thread; `fresh` reads past the cache.
+  void RefreshOnce(bool fresh = false);
+  // Asks the running refresher for a round past the cache now, e.g. when a
+  // token names a key this instance does not know yet. Never blocks; rounds
+  // asked for this way run at most once per `kMinFreshGap` (a flood of forged
+  // tokens costs the provider one read per gap).
+  void RefreshSoon();
+  static constexpr std::chrono::seconds kMinFreshGap{5};
   // A round every `interval` until Stop.
   void Start(std::chrono::milliseconds interval);
   void Stop();
@@ -44,9 +50,11 @@ class SecretRefresher {
   core::SecretStore& store_;
   std::vector<SecretWatch> watches_;
   core::Logger logger_;
-  std::mutex mutex_;  // guards stop_
+  std::mutex mutex_;  // guards stop_, soon_ and last_fresh_
   std::condition_variable wake_;
   bool stop_ = false;
+  bool soon_ = false;
+  std::chrono::steady_clock::time_point last_fresh_{};
   std::thread thread_;
 };
 

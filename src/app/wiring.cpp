@@ -58,6 +58,7 @@ class ConfiguredSecretStore final : public core::SecretStore {
                clock_, counting_, logger) {}
 
   core::Result<std::string> Get(std::string_view name) override { return cache_.Get(name); }
+  core::Result<std::string> GetFresh(std::string_view name) override { return cache_.GetFresh(name); }
   std::string Describe(std::string_view name) const override { return cache_.Describe(name); }
 
  private:

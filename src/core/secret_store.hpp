@@ -24,6 +24,11 @@ class SecretStore {
   // exist, kUnavailable when the backend cannot be reached.
   virtual Result<std::string> Get(std::string_view name) = 0;
 
+  // Get, past any cache in front of the provider (a caching store still
+  // serves its last value when the provider fails). Stores without a cache
+  // need not override it.
+  virtual Result<std::string> GetFresh(std::string_view name) { return Get(name); }
+
   // Where `name` is looked up, for error messages ("env SALESBOOST_SECRET_LLM_DEEPSEEK").
   virtual std::string Describe(std::string_view name) const = 0;
 };

@@ -141,6 +141,10 @@ core::Result<Principal> TokenService::Verify(std::string_view token) const {
       candidates[count++] = previous_->secret;
     }
   }
+  if (count == 0) {
+    if (on_unknown_kid_) on_unknown_kid_();
+    return core::Fail(Rejected());
+  }
   bool signed_by_known_key = false;
   for (std::size_t i = 0; i < count && !signed_by_known_key; ++i) {
     const std::string expected = Sign(candidates[i], token.substr(0, second));

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -46,6 +47,12 @@ class TokenService {
   // The "kid" new tokens carry.
   std::string CurrentKeyId() const;
 
+  // Called (from Verify's thread, outside any lock) when a token names a kid
+  // that is neither the current nor the previous key's: another instance may
+  // have rotated first. The handler must be quick and must not block; set it
+  // before Verify is called concurrently.
+  void OnUnknownKeyId(std::function<void()> handler) { on_unknown_kid_ = std::move(handler); }
+
   // The key id of `key`: 16 characters of base64url SHA-256, which reveal nothing usable about the key.
   static std::string KeyId(std::string_view key);
 
@@ -62,6 +69,7 @@ class TokenService {
   Key current_;
   std::optional<Key> previous_;
   std::chrono::system_clock::time_point previous_until_;  // previous_ verifies until then
+  std::function<void()> on_unknown_kid_;
 };
 
 }  // namespace salesboost::identity

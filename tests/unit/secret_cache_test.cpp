@@ -5,6 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <deque>
 #include <map>
+#include <thread>
 
 #include "app/secret_refresher.hpp"
 #include "core/manual_clock.hpp"
@@ -275,6 +276,67 @@ TEST(SecretRefresher, HandsRotatedKeysToTheTokenServiceThroughTheCache) {
   clock.Advance(seconds(30));
   refresher.RefreshOnce();  // the provider is down: the stale key stays
   EXPECT_EQ(tokens.CurrentKeyId(), identity::TokenService::KeyId(kKeyB));
+}
+
+TEST_F(SecretCache, GetFreshAsksTheProviderWithinTheTtlAndStillFallsBack) {
+  fake->answers.emplace("auth/jwt", std::string("v1"));
+  ASSERT_TRUE(store->Get("auth/jwt"));
+  fake->answers.insert_or_assign("auth/jwt", std::string("v2"));
+  EXPECT_EQ(store->Get("auth/jwt").value(), "v1");
+  EXPECT_EQ(store->GetFresh("auth/jwt").value(), "v2");
+  EXPECT_EQ(store->Get("auth/jwt").value(), "v2");  // the fresh read refilled the cache
+  fake->answers.insert_or_assign("auth/jwt",
+                                 core::Result<std::string>(core::Fail(core::ErrorCode::kUnavailable, "down")));
+  EXPECT_EQ(store->GetFresh("auth/jwt").value(), "v2");
+  EXPECT_EQ(listener.records.back().source, core::SecretSource::kStale);
+}
+
+TEST(TokenRotation, ATokenOfAnUnknownKidAsksForARefresh) {
+  core::ManualClock clock(std::chrono::system_clock::time_point(seconds(1'800'000'000)));
+  identity::TokenService rotated_elsewhere(kKeyB, seconds(1800), clock);
+  identity::TokenService tokens(kKeyA, seconds(1800), clock);
+  int asked = 0;
+  tokens.OnUnknownKeyId([&asked] { ++asked; });
+  EXPECT_TRUE(tokens.Verify(tokens.Issue(kAlice).token));
+  EXPECT_EQ(asked, 0);
+  const auto foreign = rotated_elsewhere.Issue(kAlice).token;
+  EXPECT_FALSE(tokens.Verify(foreign));
+  EXPECT_EQ(asked, 1);
+  ASSERT_TRUE(tokens.Rotate(kKeyB));
+  EXPECT_TRUE(tokens.Verify(foreign));
+  EXPECT_EQ(asked, 1);
+}
+
+TEST(SecretRefresher, RefreshSoonReadsPastTheCacheOnTheRefresherThreadAtMostOncePerGap) {
+  core::ManualClock clock(std::chrono::system_clock::time_point(seconds(1'800'000'000)));
+  RecordingListener listener;
+  std::string log;
+  auto backend = std::make_unique<FakeSecretStore>();
+  auto* fake = backend.get();
+  fake->answers.emplace("auth/jwt", kKeyA);
+  infra::CachingSecretStore store(std::move(backend), {.ttl = seconds(3600), .provider = "vault"}, clock, listener,
+                                  core::Logger::ToString(log, core::LogLevel::kOff));
+  identity::TokenService tokens(store.Get("auth/jwt").value(), seconds(1800), clock);
+  app::SecretRefresher refresher(
+      store, {{.name = "auth/jwt", .consume = [&tokens](std::string value) { (void)tokens.Rotate(std::move(value)); }}},
+      core::Logger::ToString(log, core::LogLevel::kOff));
+  tokens.OnUnknownKeyId([&refresher] { refresher.RefreshSoon(); });
+  refresher.Start(std::chrono::hours(1));  // no periodic round during the test
+  fake->answers.insert_or_assign("auth/jwt", kKeyB);
+  identity::TokenService other(kKeyB, seconds(1800), clock);
+  const auto foreign = other.Issue(kAlice).token;
+  EXPECT_FALSE(tokens.Verify(foreign));  // asks for a refresh and is refused this time
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (tokens.CurrentKeyId() != identity::TokenService::KeyId(kKeyB) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(tokens.CurrentKeyId(), identity::TokenService::KeyId(kKeyB));
+  EXPECT_TRUE(tokens.Verify(foreign));
+  const int calls = fake->calls;
+  identity::TokenService third(kKeyC, seconds(1800), clock);
+  for (int i = 0; i < 50; ++i) EXPECT_FALSE(tokens.Verify(third.Issue(kAlice).token));
+  refresher.Stop();
+  EXPECT_EQ(fake->calls, calls) << "within the gap, forged kids cause no provider read";
 }
 
 }  // namespace

@@ -13,11 +13,15 @@ CachingSecretStore::CachingSecretStore(std::unique_ptr<core::SecretStore> backen
 
 std::string CachingSecretStore::Describe(std::string_view name) const { return backend_->Describe(name); }
 
-core::Result<std::string> CachingSecretStore::Get(std::string_view name) {
+core::Result<std::string> CachingSecretStore::Get(std::string_view name) { return Read(name, true); }
+
+core::Result<std::string> CachingSecretStore::GetFresh(std::string_view name) { return Read(name, false); }
+
+core::Result<std::string> CachingSecretStore::Read(std::string_view name, bool use_cache) {
   std::lock_guard lock(mutex_);
   const auto now = clock_.Now();
   auto it = entries_.find(name);
-  if (it != entries_.end() && options_.ttl.count() > 0 && now - it->second.read_at < options_.ttl) {
+  if (use_cache && it != entries_.end() && options_.ttl.count() > 0 && now - it->second.read_at < options_.ttl) {
     listener_.OnSecretAccess({.name = name,
                               .provider = options_.provider,
                               .outcome = core::SecretOutcome::kOk,

@@ -38,9 +38,13 @@ class CachingSecretStore final : public core::SecretStore {
                      const core::Clock& clock, core::SecretAccessListener& listener, core::Logger logger);
 
   core::Result<std::string> Get(std::string_view name) override;
+  // Asks the backend even within the TTL (stale-on-error still applies).
+  core::Result<std::string> GetFresh(std::string_view name) override;
   std::string Describe(std::string_view name) const override;
 
  private:
+  core::Result<std::string> Read(std::string_view name, bool use_cache);
+
   struct Entry {
     std::string value;
     std::chrono::system_clock::time_point read_at;
