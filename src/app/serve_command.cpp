@@ -222,10 +222,10 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   for (const auto& [name, provider] : loaded->config.providers) {
     auto key_name = core::ParseSecretRef(provider.api_key);
     if (!key_name) continue;
-    watches.push_back({.name = *key_name, .consume = [&providers, &logger, name](std::string value) {
-                         auto* target = providers.Find(name);
+    watches.push_back({.name = *key_name, .consume = [&providers, &logger, provider_name = name](std::string value) {
+                         auto* target = providers.Find(provider_name);
                          if (target != nullptr && target->SetApiKey(std::move(value))) {
-                           logger.Info("provider_api_key_rotated", {{"provider", name}});
+                           logger.Info("provider_api_key_rotated", {{"provider", provider_name}});
                          }
                        }});
   }

@@ -85,7 +85,7 @@ std::optional<LoadedConfig> LoadOrReport(const ConfigInput& input) {
 
 std::unique_ptr<core::SecretStore> MakeSecretStore(const SecretsOptions& options,
                                                    const std::map<std::string, std::string>& environment,
-                                                   core::Logger logger, core::SecretAccessListener* listener,
+                                                   const core::Logger& logger, core::SecretAccessListener* listener,
                                                    core::MetricsRegistry* metrics) {
   static const core::SystemClock kClock;  // stateless; the remote stores time tokens and signatures with it
   std::unique_ptr<core::SecretStore> backend;

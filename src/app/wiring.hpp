@@ -29,7 +29,8 @@ std::optional<LoadedConfig> LoadOrReport(const ConfigInput& input);
 // `listener` and `metrics` must outlive the store.
 std::unique_ptr<core::SecretStore> MakeSecretStore(const SecretsOptions& options,
                                                    const std::map<std::string, std::string>& environment,
-                                                   core::Logger logger, core::SecretAccessListener* listener = nullptr,
+                                                   const core::Logger& logger,
+                                                   core::SecretAccessListener* listener = nullptr,
                                                    core::MetricsRegistry* metrics = nullptr);
 
 // Resolves secret references; on failure prints one line per problem.

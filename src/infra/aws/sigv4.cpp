@@ -217,7 +217,7 @@ bool ParseAuthorization(std::string_view header, ParsedAuthorization& out) {
   bool have_credential = false;
   bool have_headers = false;
   bool have_signature = false;
-  for (auto part : Split(header.substr(kAlgorithm.size() + 1), ',')) {
+  for (const auto& part : Split(header.substr(kAlgorithm.size() + 1), ',')) {
     const std::string field = TrimAll(part);
     const auto eq = field.find('=');
     if (eq == std::string::npos) return false;
