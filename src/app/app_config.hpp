@@ -31,9 +31,10 @@ struct LogOptions {
 
 struct AuthOptions {
   std::string jwt_signing_key;  // secret reference; empty: generated once, kept in data.dir
-  std::int64_t token_ttl_ms = std::int64_t{30} * 60 * 1000;  // lifetime of a login token
-  std::int64_t password_hash_memory_kib = 65536;             // argon2id memory per hash
-  std::int64_t password_hash_iterations = 2;                 // argon2id passes
+  std::int64_t token_ttl_ms = std::int64_t{30} * 60 * 1000;             // lifetime of a login token
+  std::int64_t previous_key_overlap_ms = std::int64_t{30} * 60 * 1000;  // a rotated-out key still verifies this long
+  std::int64_t password_hash_memory_kib = 65536;                        // argon2id memory per hash
+  std::int64_t password_hash_iterations = 2;                            // argon2id passes
   std::int64_t password_hash_threads = 1;                    // threads of the password-hashing pool
   std::int64_t password_hash_queue = 16;                     // checks waiting beyond those; more get 503
   std::int64_t password_min_length = 10;                     // characters a new password needs at least
@@ -114,9 +115,28 @@ struct ClusterOptions {
 };
 
 struct SecretsOptions {
-  std::string provider = "env";                   // "env" or "file"
-  std::string env_prefix = "SALESBOOST_SECRET_";  // env: secret a/b is <prefix>A_B
-  std::string dir = "/run/secrets/salesboost";    // file: secret a/b is <dir>/a/b
+  std::string provider = "env";                         // "env", "file", "vault" or "aws"
+  std::string env_prefix = "SALESBOOST_SECRET_";        // env: secret a/b is <prefix>A_B
+  std::string dir = "/run/secrets/salesboost";          // file: secret a/b is <dir>/a/b
+  std::int64_t cache_ttl_s = 300;                       // a value read is served from memory this long
+  std::int64_t refresh_interval_s = 300;                // re-read of the signing key for rotation; 0: never
+  std::int64_t timeout_ms = 5000;                       // vault, aws: one HTTP exchange
+  std::string ca_file;                                  // vault, aws: PEM CAs trusted besides the system's
+  std::string vault_address;                            // "https://vault.internal:8200"
+  std::string vault_mount = "secret";                   // the KV v2 engine's mount
+  std::string vault_namespace;                          // X-Vault-Namespace; empty: none
+  std::string vault_auth = "token";                     // "token" or "approle"
+  std::string vault_token_env = "VAULT_TOKEN";          // variable holding the token
+  std::string vault_token_file;                         // file holding the token; wins over the variable
+  std::string vault_role_id;                            // approle
+  std::string vault_secret_id_env = "VAULT_SECRET_ID";  // variable holding the approle secret_id
+  std::string vault_secret_id_file;                     // file holding it; wins over the variable
+  std::string vault_approle_mount = "approle";          // auth/<mount>/login
+  std::string vault_default_field = "value";            // field read when a name has no #field
+  std::string aws_region;                               // "eu-west-1"
+  std::string aws_endpoint;                             // empty: https://secretsmanager.<region>.amazonaws.com
+  std::string aws_credentials_file;     // shared credentials file; empty: AWS_ACCESS_KEY_ID etc. from the environment
+  std::string aws_profile = "default";  // the profile in aws_credentials_file
 };
 
 // One OpenAI-compatible provider: [providers.<name>] in the file.

@@ -50,7 +50,8 @@ int RunMigrate(const ConfigInput& input) {
 int RunConfigCheck(const ConfigInput& input) {
   auto loaded = LoadOrReport(input);
   if (!loaded) return kExitConfigError;
-  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment);
+  auto secrets =
+      MakeSecretStore(loaded->config.secrets, input.environment, core::Logger::Stdout(core::LogLevel::kWarn));
   auto resolved_config = ResolveOrReport(*loaded, *secrets);
   std::map<std::string, bool> resolved;
   for (const auto& setting : AllSettings()) {

@@ -152,6 +152,24 @@ struct Loader {
       errors.push_back(
           {"secrets.env_prefix", "must not be empty when secrets.provider is \"env\"", Origin("secrets.env_prefix")});
     }
+    if (c.secrets.provider == "vault" && !c.secrets.vault_address.starts_with("http://") &&
+        !c.secrets.vault_address.starts_with("https://")) {
+      errors.push_back({"secrets.vault_address",
+                        "must be an http:// or https:// URL when secrets.provider is \"vault\"",
+                        Origin("secrets.vault_address")});
+    }
+    if (c.secrets.provider == "vault" && c.secrets.vault_auth == "approle" && c.secrets.vault_role_id.empty()) {
+      errors.push_back({"secrets.vault_role_id", "must be set when secrets.vault_auth is \"approle\"",
+                        Origin("secrets.vault_role_id")});
+    }
+    if (c.secrets.provider == "aws" && c.secrets.aws_region.empty()) {
+      errors.push_back(
+          {"secrets.aws_region", "must be set when secrets.provider is \"aws\"", Origin("secrets.aws_region")});
+    }
+    if (!c.secrets.aws_endpoint.empty() && !c.secrets.aws_endpoint.starts_with("http://") &&
+        !c.secrets.aws_endpoint.starts_with("https://")) {
+      errors.push_back({"secrets.aws_endpoint", "must start with http:// or https://", Origin("secrets.aws_endpoint")});
+    }
     if (c.data.dir.empty()) errors.push_back({"data.dir", "must not be empty", Origin("data.dir")});
     if (c.store.sqlite.path.empty()) {
       errors.push_back({"store.sqlite_path", "must not be empty", Origin("store.sqlite_path")});

@@ -32,6 +32,8 @@
 #include "app/commands.hpp"
 #include "app/identity_setup.hpp"
 #include "app/knowledge_setup.hpp"
+#include "app/secret_audit.hpp"
+#include "app/secret_refresher.hpp"
 #include "app/wiring.hpp"
 #include "brain/agent_factory.hpp"
 #include "build_info.hpp"
@@ -156,19 +158,20 @@ void RaiseOpenFilesLimit(const core::Logger& logger) {
 int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   auto loaded = LoadOrReport(input);
   if (!loaded) return kExitConfigError;
-  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment);
+  const auto level = core::ParseLogLevel(loaded->config.log.level);
+  core::Logger logger = core::Logger::Stdout(level.value_or(core::LogLevel::kInfo));
+  core::MetricsRegistry metrics;  // before the secret store and the store, which report into it
+  SecretAuditTrail secret_audit(logger);  // outlives the I/O pool, which writes its records
+  auto secrets = MakeSecretStore(loaded->config.secrets, input.environment, logger, &secret_audit, &metrics);
   auto resolved = ResolveOrReport(*loaded, *secrets);
   if (!resolved) return kExitConfigError;
   const AppConfig& config = *resolved;
 
-  const auto level = core::ParseLogLevel(config.log.level);
-  core::Logger logger = core::Logger::Stdout(level.value_or(core::LogLevel::kInfo));
   logger.Info("starting", {{"version", build_info::kVersion},
                            {"commit", build_info::kGitCommit},
                            {"config_file", loaded->file ? loaded->file->string() : std::string("none")}});
   RaiseOpenFilesLimit(logger);
 
-  core::MetricsRegistry metrics;  // before the store, which reports into it
   core::BlockingPool blocking(static_cast<int>(config.store.blocking_threads));
   auto store = OpenStore(config, blocking, &metrics);
   if (!store) {
@@ -190,9 +193,11 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     logger.Error("signing_key_failed", {{"error", signing_key.error().message}});
     return kExitFailure;
   }
-  const identity::TokenService tokens(
+  identity::TokenService tokens(
       *signing_key,
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.token_ttl_ms)), clock);
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.token_ttl_ms)), clock,
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::milliseconds(config.auth.previous_key_overlap_ms)));
+  logger.Info("signing_key", {{"kid", tokens.CurrentKeyId()}});
   IdentityServices identity(config, **store, *ids, clock, logger, tokens);
   identity::AuthService& auth = identity.auth;
   catalog::CatalogRepository catalog(**store, clock);
@@ -217,6 +222,34 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   // outlives any coroutine frame the pool's contexts destroy.
   llm::ProviderSet providers(ProviderConfigs(config), {.extra_ca_file = config.llm.extra_ca_file}, clock, metrics,
                              logger);
+  // Secrets read again periodically: a rotated signing key signs new tokens from then on.
+  std::vector<SecretWatch> watches;
+  if (auto key_name = core::ParseSecretRef(loaded->config.auth.jwt_signing_key); key_name) {
+    watches.push_back({.name = *key_name, .consume = [&tokens, &logger](std::string value) {
+                         auto rotated = tokens.Rotate(std::move(value));
+                         if (!rotated) {
+                           logger.Warn("signing_key_refresh_rejected", {{"error", rotated.error().message}});
+                         } else if (*rotated) {
+                           logger.Info("signing_key_rotated", {{"kid", tokens.CurrentKeyId()}});
+                         }
+                       }});
+  }
+  // So are the providers' API keys: a rotated key is sent from the next call on.
+  for (const auto& [name, provider] : loaded->config.providers) {
+    auto key_name = core::ParseSecretRef(provider.api_key);
+    if (!key_name) continue;
+    watches.push_back({.name = *key_name, .consume = [&providers, &logger, provider_name = name](std::string value) {
+                         auto* target = providers.Find(provider_name);
+                         if (target != nullptr && target->SetApiKey(std::move(value))) {
+                           logger.Info("provider_api_key_rotated", {{"provider", provider_name}});
+                         }
+                       }});
+  }
+  const bool watches_signing_key = core::ParseSecretRef(loaded->config.auth.jwt_signing_key).has_value();
+  SecretRefresher refresher(*secrets, std::move(watches), logger);
+  refresher.Start(std::chrono::seconds(config.secrets.refresh_interval_s));
+  // A token of a key this instance does not know yet: another instance may have rotated first; look now.
+  if (watches_signing_key) tokens.OnUnknownKeyId([&refresher] { refresher.RefreshSoon(); });
   KnowledgeRuntime knowledge(config, **store, providers, clock, *ids, logger);
   if (auto ready = core::RunSync(knowledge.base.Load()); !ready) {
     logger.Error("knowledge_load_failed", {{"error", ready.error().message}});
@@ -296,6 +329,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                               feed, coordinator, logger);
   server::Router router;
   core::IoContextPool pool(threads);
+  secret_audit.Attach(identity.audit, pool.At(0).get_executor());
   server::HttpServer http(pool, config.server,
                           server::HttpServerDeps{.router = router,
                                                  .websocket = &websocket,

@@ -172,6 +172,10 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Int("auth.lockout_base_s", "the first lock's length; each further failure doubles it", 1, kDay / 1000,
                   SB_FIELD(auth.lockout_base_s)));
   s.push_back(Int("auth.lockout_max_s", "the longest account lock", 1, kDay / 1000, SB_FIELD(auth.lockout_max_s)));
+  s.push_back(
+      Int("auth.previous_key_overlap_ms",
+          "after the signing key rotates, tokens of the previous key still verify this long; keep >= token_ttl_ms", 0,
+          30 * kDay, SB_FIELD(auth.previous_key_overlap_ms)));
   s.push_back(Secret("auth.bootstrap_admin_password",
                      "secret reference; at start, creates user \"admin\" with it if the tenant has no admin",
                      SB_FIELD(auth.bootstrap_admin_password)));
@@ -324,11 +328,56 @@ std::vector<Setting> MakeSettings() {
   s.push_back(Int("cluster.turn_claim_ttl_ms", "how long a turn_id stays claimed by the instance running it", 1000,
                   kDay, SB_FIELD(cluster.turn_claim_ttl_ms)));
 
-  s.push_back(
-      String("secrets.provider", "where secret references are resolved", {"env", "file"}, SB_FIELD(secrets.provider)));
+  s.push_back(String("secrets.provider", "where secret references are resolved", {"env", "file", "vault", "aws"},
+                     SB_FIELD(secrets.provider)));
   s.push_back(String("secrets.env_prefix", "env provider: secret a/b is the variable <prefix>A_B", {},
                      SB_FIELD(secrets.env_prefix)));
   s.push_back(String("secrets.dir", "file provider: secret a/b is the file <dir>/a/b", {}, SB_FIELD(secrets.dir)));
+  s.push_back(Int("secrets.cache_ttl_s",
+                  "a secret read is served from memory this long; on a provider error the "
+                  "last value is served however old",
+                  0, 86400, SB_FIELD(secrets.cache_ttl_s)));
+  s.push_back(Int("secrets.refresh_interval_s",
+                  "the token signing key is read again this often, so a rotated key signs new tokens; 0 = never", 0,
+                  86400, SB_FIELD(secrets.refresh_interval_s)));
+  s.push_back(Int("secrets.timeout_ms", "vault, aws: one HTTP exchange with the provider", 100, 600'000,
+                  SB_FIELD(secrets.timeout_ms)));
+  s.push_back(
+      String("secrets.ca_file", "vault, aws: PEM CAs trusted besides the system's", {}, SB_FIELD(secrets.ca_file)));
+  s.push_back(String("secrets.vault_address", "vault: the server, e.g. https://vault.internal:8200", {},
+                     SB_FIELD(secrets.vault_address)));
+  s.push_back(
+      String("secrets.vault_mount", "vault: mount of the KV version 2 engine", {}, SB_FIELD(secrets.vault_mount)));
+  s.push_back(String("secrets.vault_namespace", "vault: X-Vault-Namespace header; empty = none", {},
+                     SB_FIELD(secrets.vault_namespace)));
+  s.push_back(
+      String("secrets.vault_auth", "vault: token or approle", {"token", "approle"}, SB_FIELD(secrets.vault_auth)));
+  s.push_back(String("secrets.vault_token_env", "vault token auth: the environment variable holding the token", {},
+                     SB_FIELD(secrets.vault_token_env)));
+  s.push_back(String("secrets.vault_token_file", "vault token auth: a file holding the token; wins over the variable",
+                     {}, SB_FIELD(secrets.vault_token_file)));
+  s.push_back(String("secrets.vault_role_id", "vault approle auth: the role_id", {}, SB_FIELD(secrets.vault_role_id)));
+  s.push_back(String("secrets.vault_secret_id_env",
+                     "vault approle auth: the environment variable holding the secret_id", {},
+                     SB_FIELD(secrets.vault_secret_id_env)));
+  s.push_back(String("secrets.vault_secret_id_file",
+                     "vault approle auth: a file holding the secret_id; wins over the variable", {},
+                     SB_FIELD(secrets.vault_secret_id_file)));
+  s.push_back(String("secrets.vault_approle_mount", "vault approle auth: login at auth/<mount>/login", {},
+                     SB_FIELD(secrets.vault_approle_mount)));
+  s.push_back(String("secrets.vault_default_field",
+                     "vault: the field of the secret's data read when a name has no #field", {},
+                     SB_FIELD(secrets.vault_default_field)));
+  s.push_back(String("secrets.aws_region", "aws: the Secrets Manager region, e.g. eu-west-1", {},
+                     SB_FIELD(secrets.aws_region)));
+  s.push_back(String("secrets.aws_endpoint", "aws: endpoint URL; empty = https://secretsmanager.<region>.amazonaws.com",
+                     {}, SB_FIELD(secrets.aws_endpoint)));
+  s.push_back(
+      String("secrets.aws_credentials_file",
+             "aws: shared credentials file; empty = AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN", {},
+             SB_FIELD(secrets.aws_credentials_file)));
+  s.push_back(String("secrets.aws_profile", "aws: the profile read from aws_credentials_file", {},
+                     SB_FIELD(secrets.aws_profile)));
   return s;
 }
 

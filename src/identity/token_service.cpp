@@ -12,7 +12,6 @@ namespace salesboost::identity {
 namespace {
 
 namespace json = boost::json;
-constexpr std::string_view kHeader = R"({"alg":"HS256","typ":"JWT"})";
 constexpr std::size_t kMaxTokenBytes = 4096;
 
 std::string Base64Url(std::string_view bytes) {
@@ -52,21 +51,61 @@ std::int64_t Seconds(std::chrono::system_clock::time_point t) {
 
 }  // namespace
 
-TokenService::TokenService(std::string key, std::chrono::seconds ttl, const core::Clock& clock)
-    : key_(std::move(key)), ttl_(ttl), clock_(clock) {
-  SB_CHECK(key_.size() >= 32);
+constexpr std::size_t kMinKeyBytes = 32;
+
+TokenService::TokenService(std::string key, std::chrono::seconds ttl, const core::Clock& clock,
+                           std::optional<std::chrono::seconds> previous_key_overlap)
+    : ttl_(ttl), overlap_(previous_key_overlap.value_or(ttl)), clock_(clock) {
+  SB_CHECK(key.size() >= kMinKeyBytes);
   SB_CHECK(sodium_init() >= 0);
+  current_.id = KeyId(key);
+  current_.secret = std::move(key);
+}
+
+std::string TokenService::KeyId(std::string_view key) {
+  constexpr std::string_view kContext = "salesboost jwt kid\n";
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_state state;
+  crypto_hash_sha256_init(&state);
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(kContext.data()), kContext.size());
+  crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_hash_sha256_final(&state, digest);
+  return Base64Url(std::string_view(reinterpret_cast<const char*>(digest), 12));
+}
+
+std::string TokenService::CurrentKeyId() const {
+  std::lock_guard lock(mutex_);
+  return current_.id;
+}
+
+core::Result<bool> TokenService::Rotate(std::string key) {
+  if (key.size() < kMinKeyBytes) {
+    return core::Fail(core::ErrorCode::kInvalidArgument, "a signing key must be at least 32 bytes");
+  }
+  std::lock_guard lock(mutex_);
+  if (key == current_.secret) return false;
+  previous_ = std::move(current_);
+  previous_until_ = clock_.Now() + overlap_;
+  current_.id = KeyId(key);
+  current_.secret = std::move(key);
+  return true;
 }
 
 IssuedToken TokenService::Issue(const Principal& principal) const {
   const auto now = clock_.Now();
   const auto expires = now + ttl_;
+  Key key;
+  {
+    std::lock_guard lock(mutex_);
+    key = current_;
+  }
+  const json::object header{{"alg", "HS256"}, {"typ", "JWT"}, {"kid", key.id}};
   const json::object claims{{"sub", principal.user_id},     {"tid", principal.tenant_id},
                             {"name", principal.username},   {"role", RoleName(principal.role)},
                             {"iat", Seconds(now)},          {"exp", Seconds(expires)},
                             {"tv", principal.token_version}};
-  std::string input = Base64Url(kHeader) + "." + Base64Url(json::serialize(claims));
-  const std::string signature = Base64Url(Sign(key_, input));
+  std::string input = Base64Url(json::serialize(header)) + "." + Base64Url(json::serialize(claims));
+  const std::string signature = Base64Url(Sign(key.secret, input));
   input.append(".").append(signature);
   return IssuedToken{std::move(input), expires};
 }
@@ -90,8 +129,29 @@ core::Result<Principal> TokenService::Verify(std::string_view token) const {
   const auto* alg = header_json.as_object().if_contains("alg");
   if (alg == nullptr || !alg->is_string() || alg->get_string() != "HS256") return core::Fail(Rejected());
 
-  const std::string expected = Sign(key_, token.substr(0, second));
-  if (sodium_memcmp(expected.data(), signature->data(), expected.size()) != 0) return core::Fail(Rejected());
+  const auto* kid = header_json.as_object().if_contains("kid");
+  if (kid != nullptr && !kid->is_string()) return core::Fail(Rejected());
+  // The keys that may have signed it: by kid, or (no kid) the current and the previous one.
+  std::string candidates[2];
+  std::size_t count = 0;
+  {
+    std::lock_guard lock(mutex_);
+    const bool previous_valid = previous_.has_value() && clock_.Now() < previous_until_;
+    if (kid == nullptr || kid->get_string() == current_.id) candidates[count++] = current_.secret;
+    if (previous_valid && (kid == nullptr || kid->get_string() == previous_->id)) {
+      candidates[count++] = previous_->secret;
+    }
+  }
+  if (count == 0) {
+    if (on_unknown_kid_) on_unknown_kid_();
+    return core::Fail(Rejected());
+  }
+  bool signed_by_known_key = false;
+  for (std::size_t i = 0; i < count && !signed_by_known_key; ++i) {
+    const std::string expected = Sign(candidates[i], token.substr(0, second));
+    signed_by_known_key = sodium_memcmp(expected.data(), signature->data(), expected.size()) == 0;
+  }
+  if (!signed_by_known_key) return core::Fail(Rejected());
 
   const auto claims_json = json::parse(*payload, ec);
   if (ec || !claims_json.is_object()) return core::Fail(Rejected());

@@ -91,8 +91,16 @@ net::HttpRequest OpenAiClient::Post(const std::string& path, std::string body, C
                            .first_byte_timeout = options_.first_token_timeout,
                            .idle_timeout = options_.idle_timeout,
                            .total_timeout = total};
+  std::lock_guard lock(key_mutex_);
   if (!options_.api_key.empty()) request.headers.emplace_back("Authorization", "Bearer " + options_.api_key);
   return request;
+}
+
+bool OpenAiClient::SetApiKey(std::string api_key) {
+  std::lock_guard lock(key_mutex_);
+  if (api_key == options_.api_key) return false;
+  options_.api_key = std::move(api_key);
+  return true;
 }
 
 asio::awaitable<CallResult<json::object>> OpenAiClient::PostJson(const std::string& path, std::string body,

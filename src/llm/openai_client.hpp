@@ -8,6 +8,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,10 @@ class OpenAiClient {
   // One vector per input, in order.
   boost::asio::awaitable<CallResult<std::vector<std::vector<float>>>> Embed(const std::vector<std::string>& inputs);
 
+  // Replaces the API key for calls that start from now on (a rotated
+  // secret). Returns whether it differed from the key in use.
+  bool SetApiKey(std::string api_key);
+
  private:
   net::HttpRequest Post(
       const std::string& path, std::string body,
@@ -54,7 +59,8 @@ class OpenAiClient {
                                                                    std::size_t limit);
 
   net::HttpClient& http_;
-  EndpointOptions options_;
+  EndpointOptions options_;  // api_key guarded by key_mutex_
+  mutable std::mutex key_mutex_;
 };
 
 // The request body for /chat/completions (exposed for prompt-stability tests).

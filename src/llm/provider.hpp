@@ -58,6 +58,8 @@ class Provider final : public ChatProvider {
   boost::asio::awaitable<CallResult<std::vector<std::vector<float>>>> Embed(
       const std::vector<std::string>& inputs, std::chrono::steady_clock::time_point deadline) override;
   const std::string& Model() const override { return config_.endpoint.model; }
+  // A rotated API key for calls from now on; true when it changed.
+  bool SetApiKey(std::string api_key) { return client_.SetApiKey(std::move(api_key)); }
 
  private:
   class Slots;

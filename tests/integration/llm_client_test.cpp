@@ -135,6 +135,12 @@ TEST_F(LlmClientTest, StatusErrorsMapToCodesAndRateLimitsCarryRetryAfter) {
   endpoint.api_key = "right";
   OpenAiClient keyed(http_, endpoint);
   EXPECT_TRUE(core::RunOn(io_, keyed.Complete(Hello())));
+  // A rotated key: the next call carries it, no new client needed.
+  mock_->Configure(R"({"api_key": "rotated"})");
+  EXPECT_FALSE(core::RunOn(io_, keyed.Complete(Hello())));
+  EXPECT_FALSE(keyed.SetApiKey("right"));
+  EXPECT_TRUE(keyed.SetApiKey("rotated"));
+  EXPECT_TRUE(core::RunOn(io_, keyed.Complete(Hello())));
 }
 
 TEST_F(LlmClientTest, MidStreamFailuresAreErrorsThatSayTextWasStreamed) {

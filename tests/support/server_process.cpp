@@ -174,6 +174,46 @@ std::int64_t MockLlmProcess::Counter(const std::string& name) const {
   return value != nullptr && value->is_int64() ? value->as_int64() : 0;
 }
 
+std::unique_ptr<MockSecretsProcess> MockSecretsProcess::Start(const std::string& kind,
+                                                              const std::vector<std::string>& extra_args) {
+  std::unique_ptr<MockSecretsProcess> mock(new MockSecretsProcess());
+  const auto port_file = mock->dir_.path() / "port";
+  std::vector<std::string> args = {"--kind", kind, "--port", "0", "--port-file", port_file.string()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  mock->pid_ = Spawn(args, {}, mock->dir_.path() / "stdout", mock->dir_.path() / "stderr", {}, "/dev/null",
+                     MOCK_SECRETS_BINARY_PATH);
+  bool exited = false;
+  mock->port_ = AwaitPort(mock->pid_, port_file, &exited, [&mock] {
+    return ReadFile(mock->dir_.path() / "stdout") + ReadFile(mock->dir_.path() / "stderr");
+  });
+  return mock;
+}
+
+MockSecretsProcess::~MockSecretsProcess() {
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+std::string MockSecretsProcess::Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+boost::json::object MockSecretsProcess::Control(const std::string& route, const std::string& body) const {
+  auto reply = client::Fetch({"127.0.0.1", port_}, "POST", "/_mock/" + route, body);
+  if (!reply || reply->status != 200) {
+    throw std::runtime_error("mock-secrets refused /_mock/" + route + ": " +
+                             (reply ? reply->body : reply.error().message));
+  }
+  return boost::json::parse(reply->body).as_object();
+}
+
+std::int64_t MockSecretsProcess::Counter(const std::string& name) const {
+  auto reply = client::Fetch({"127.0.0.1", port_}, "GET", "/_mock/stats");
+  if (!reply || reply->status != 200) throw std::runtime_error("mock-secrets gave no stats");
+  const auto stats = boost::json::parse(reply->body).as_object();
+  const auto* value = stats.if_contains(name);
+  return value != nullptr && value->is_int64() ? value->as_int64() : 0;
+}
+
 ServerProcess::~ServerProcess() {
   if (pid_ > 0 && !exited_) {
     kill(pid_, SIGKILL);

@@ -104,6 +104,30 @@ class MockLlmProcess {
   std::uint16_t port_ = 0;
 };
 
+// tools/mock-secrets on a free port: a Vault (`kind` "vault") or AWS Secrets
+// Manager ("aws") double. `extra_args` are its flags (--token, --role-id, ...).
+class MockSecretsProcess {
+ public:
+  static std::unique_ptr<MockSecretsProcess> Start(const std::string& kind,
+                                                   const std::vector<std::string>& extra_args = {});
+  ~MockSecretsProcess();
+
+  std::uint16_t port() const { return port_; }
+  std::string Url() const;  // http://127.0.0.1:PORT
+  // POST /_mock/<route> with `body`; throws unless the double answers 200. Returns its JSON reply.
+  boost::json::object Control(const std::string& route, const std::string& body) const;
+  // POST /_mock/secret: a new version of `name` (vault: {"name","data"}; aws: {"name","string"|"binary"}).
+  boost::json::object PutSecret(const std::string& body) const { return Control("secret", body); }
+  std::int64_t Counter(const std::string& name) const;  // from GET /_mock/stats
+
+ private:
+  MockSecretsProcess() = default;
+
+  TempDir dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
 // The demo trainee's generated password in a server's data directory.
 std::string DemoTraineePasswordIn(const std::filesystem::path& data_dir);
 

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "app/secret_audit.hpp"
 #include "core/bounded_pool.hpp"
 #include "core/run_sync.hpp"
 #include "identity/password_policy.hpp"
@@ -240,6 +241,35 @@ TEST_F(AccountsTest, AFullHashingPoolAnswersBusyAndLeavesTheStoreFree) {
   io.run();
   EXPECT_EQ(held, std::optional<bool>(true));
   EXPECT_TRUE(Login("ann", kPassword));
+}
+
+TEST_F(AccountsTest, SecretReadsReachTheAuditLogOnceItIsAttachedWithoutValues) {
+  app::SecretAuditTrail trail(core::Logger::ToString(log_, core::LogLevel::kInfo));
+  // Read at start, before the store is open: kept.
+  trail.OnSecretAccess(core::SecretAccess{.name = "auth/jwt",
+                                          .provider = "vault",
+                                          .outcome = core::SecretOutcome::kOk,
+                                          .source = core::SecretSource::kBackend,
+                                          .error = {}});
+  boost::asio::io_context io;
+  trail.Attach(identity_->audit, io.get_executor());
+  trail.OnSecretAccess(core::SecretAccess{.name = "llm/deepseek#api_key",
+                                          .provider = "vault",
+                                          .outcome = core::SecretOutcome::kFailed,
+                                          .source = core::SecretSource::kStale,
+                                          .error = "vault unreachable"});
+  io.run();
+  auto entries = core::RunSync(auth().audit_log().List("default", 10));
+  ASSERT_TRUE(entries);
+  std::vector<std::string> reads;
+  for (const auto& entry : *entries) {
+    if (entry.event.action == "secret.read") {
+      reads.push_back(entry.event.target + " " + entry.event.outcome + " " + entry.event.detail);
+    }
+  }
+  std::sort(reads.begin(), reads.end());
+  EXPECT_EQ(reads, (std::vector<std::string>{"auth/jwt ok vault, backend", "llm/deepseek#api_key failed vault, stale"}));
+  EXPECT_NE(log_.find("\"secret_access\""), std::string::npos);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include "app/settings.hpp"
 #include "infra/secrets/env_secret_store.hpp"
+#include "infra/secrets/file_secret_store.hpp"
 #include "support/server_process.hpp"
 
 namespace salesboost::app {
@@ -135,6 +136,34 @@ TEST(Config, UnresolvableSecretNamesWhereItWasLookedUp) {
   auto resolved = ResolveSecrets(loaded->config, secrets, loaded->origins);
   ASSERT_FALSE(resolved);
   EXPECT_NE(Messages(resolved.error()).find("environment variable SALESBOOST_SECRET_METRICS_TOKEN"), std::string::npos);
+}
+
+TEST(Config, RemoteSecretProvidersNeedTheirAddressRegionAndRole) {
+  auto vault = LoadConfig(ConfigInput{.file = std::nullopt,
+                                      .environment = {},
+                                      .overrides = {{"secrets.provider", "vault"}, {"secrets.vault_auth", "approle"}}});
+  ASSERT_FALSE(vault);
+  EXPECT_NE(Messages(vault.error()).find("secrets.vault_address"), std::string::npos);
+  EXPECT_NE(Messages(vault.error()).find("secrets.vault_role_id"), std::string::npos);
+  auto aws = LoadConfig(
+      ConfigInput{.file = std::nullopt, .environment = {{"SALESBOOST_SECRETS__PROVIDER", "aws"}}, .overrides = {}});
+  ASSERT_FALSE(aws);
+  EXPECT_NE(Messages(aws.error()).find("secrets.aws_region"), std::string::npos);
+  auto ok = LoadConfig(ConfigInput{.file = std::nullopt,
+                                   .environment = {},
+                                   .overrides = {{"secrets.provider", "vault"},
+                                                 {"secrets.vault_address", "https://vault:8200"},
+                                                 {"auth.jwt_signing_key", "secret:auth/jwt#key@2"}}});
+  ASSERT_TRUE(ok) << Messages(ok.error());
+  EXPECT_EQ(ok->config.auth.jwt_signing_key, "secret:auth/jwt#key@2");
+}
+
+TEST(Config, FieldsAndVersionsAreRefusedByTheEnvAndFileProviders) {
+  infra::EnvSecretStore env("SALESBOOST_SECRET_", {{"SALESBOOST_SECRET_AUTH_JWT_KEY", "x"}});
+  EXPECT_EQ(env.Get("auth/jwt#key").error().code, core::ErrorCode::kInvalidArgument);
+  EXPECT_EQ(env.Get("auth/jwt@2").error().code, core::ErrorCode::kInvalidArgument);
+  infra::FileSecretStore file("/nonexistent");
+  EXPECT_EQ(file.Get("auth/jwt#key").error().code, core::ErrorCode::kInvalidArgument);
 }
 
 // The shipped config/salesboost.toml must document every option with its default.

@@ -17,6 +17,10 @@ std::string EnvSecretStore::VariableFor(std::string_view name) const {
 }
 
 core::Result<std::string> EnvSecretStore::Get(std::string_view name) {
+  if (name.find_first_of("#@") != std::string_view::npos) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "secret '" + std::string(name) + "': #field and @version need secrets.provider vault or aws");
+  }
   const auto it = environment_.find(VariableFor(name));
   if (it == environment_.end() || it->second.empty()) {
     return core::Fail(core::ErrorCode::kNotFound, "secret '" + std::string(name) + "' is not set");

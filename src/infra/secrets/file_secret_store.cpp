@@ -19,6 +19,10 @@ core::Result<std::string> FileSecretStore::Get(std::string_view name) {
   if (auto parsed = core::ParseSecretRef(std::string(core::kSecretRefPrefix) + std::string(name)); !parsed) {
     return core::Fail(parsed.error());
   }
+  if (name.find_first_of("#@") != std::string_view::npos) {
+    return core::Fail(core::ErrorCode::kInvalidArgument,
+                      "secret '" + std::string(name) + "': #field and @version need secrets.provider vault or aws");
+  }
   const auto path = dir_ / name;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
