@@ -35,12 +35,12 @@ struct AuthOptions {
   std::int64_t previous_key_overlap_ms = std::int64_t{30} * 60 * 1000;  // a rotated-out key still verifies this long
   std::int64_t password_hash_memory_kib = 65536;                        // argon2id memory per hash
   std::int64_t password_hash_iterations = 2;                            // argon2id passes
-  std::int64_t password_hash_threads = 1;                    // threads of the password-hashing pool
-  std::int64_t password_hash_queue = 16;                     // checks waiting beyond those; more get 503
-  std::int64_t password_min_length = 10;                     // characters a new password needs at least
-  std::int64_t lockout_threshold = 5;                        // failed logins per account before a lock; 0: off
-  std::int64_t lockout_base_s = 30;                          // the first lock; doubles with each failure
-  std::int64_t lockout_max_s = 900;                          // the longest lock
+  std::int64_t password_hash_threads = 1;                               // threads of the password-hashing pool
+  std::int64_t password_hash_queue = 16;                                // checks waiting beyond those; more get 503
+  std::int64_t password_min_length = 10;                                // characters a new password needs at least
+  std::int64_t lockout_threshold = 5;    // failed logins per account before a lock; 0: off
+  std::int64_t lockout_base_s = 30;      // the first lock; doubles with each failure
+  std::int64_t lockout_max_s = 900;      // the longest lock
   std::string bootstrap_admin_password;  // secret reference; creates user "admin" at start if no admin exists
   bool demo_trainee = true;              // create user "trainee" with a generated password at first start
 };
