@@ -10,14 +10,14 @@ void SecretAuditTrail::OnSecretAccess(const core::SecretAccess& access) noexcept
   try {
     std::lock_guard lock(mutex_);
     if (pending_.size() >= kMaxKept) pending_.pop_front();
-    pending_.push_back(identity::AuditEvent{.tenant_id = "default",
-                                            .actor = "system",
-                                            .action = "secret.read",
-                                            .target = std::string(access.name),
-                                            .outcome = std::string(core::SecretOutcomeName(access.outcome)),
-                                            .remote = {},
-                                            .detail = std::string(access.provider) + ", " +
-                                                      std::string(core::SecretSourceName(access.source))});
+    pending_.push_back(identity::AuditEvent{
+        .tenant_id = "default",
+        .actor = "system",
+        .action = "secret.read",
+        .target = std::string(access.name),
+        .outcome = std::string(core::SecretOutcomeName(access.outcome)),
+        .remote = {},
+        .detail = std::string(access.provider) + ", " + std::string(core::SecretSourceName(access.source))});
     DrainLocked();
   } catch (...) {  // out of memory: the log line above is the record
   }

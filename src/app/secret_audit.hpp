@@ -33,10 +33,10 @@ class SecretAuditTrail final : public core::SecretAccessListener {
 
   core::LoggingSecretAccessListener log_;
   std::mutex mutex_;
-  std::deque<identity::AuditEvent> pending_;             // guarded by mutex_
-  identity::AuditLog* audit_ = nullptr;                  // guarded by mutex_
+  std::deque<identity::AuditEvent> pending_;              // guarded by mutex_
+  identity::AuditLog* audit_ = nullptr;                   // guarded by mutex_
   std::optional<boost::asio::any_io_executor> executor_;  // guarded by mutex_
-  bool draining_ = false;                                // guarded by mutex_
+  bool draining_ = false;                                 // guarded by mutex_
 };
 
 }  // namespace salesboost::app

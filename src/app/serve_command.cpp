@@ -160,7 +160,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   if (!loaded) return kExitConfigError;
   const auto level = core::ParseLogLevel(loaded->config.log.level);
   core::Logger logger = core::Logger::Stdout(level.value_or(core::LogLevel::kInfo));
-  core::MetricsRegistry metrics;  // before the secret store and the store, which report into it
+  core::MetricsRegistry metrics;          // before the secret store and the store, which report into it
   SecretAuditTrail secret_audit(logger);  // outlives the I/O pool, which writes its records
   auto secrets = MakeSecretStore(loaded->config.secrets, input.environment, logger, &secret_audit, &metrics);
   auto resolved = ResolveOrReport(*loaded, *secrets);

@@ -268,7 +268,8 @@ TEST_F(AccountsTest, SecretReadsReachTheAuditLogOnceItIsAttachedWithoutValues) {
     }
   }
   std::sort(reads.begin(), reads.end());
-  EXPECT_EQ(reads, (std::vector<std::string>{"auth/jwt ok vault, backend", "llm/deepseek#api_key failed vault, stale"}));
+  EXPECT_EQ(reads,
+            (std::vector<std::string>{"auth/jwt ok vault, backend", "llm/deepseek#api_key failed vault, stale"}));
   EXPECT_NE(log_.find("\"secret_access\""), std::string::npos);
 }
 
