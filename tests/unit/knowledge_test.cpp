@@ -80,6 +80,12 @@ TEST(Markup, HtmlKeepsHeadingsListsAndTablesAndDropsScripts) {
   EXPECT_FALSE(Has(*md, "color:red")) << *md;
 }
 
+TEST(Markup, HtmlMayStartWithAListItem) {
+  auto md = HtmlToMarkdown("<li>one</li><li>two</li>");
+  ASSERT_TRUE(md);
+  EXPECT_TRUE(Has(*md, "- one\n- two")) << *md;
+}
+
 TEST(Markup, CsvBecomesTablesThatRepeatTheirHeader) {
   auto md = CsvToMarkdown(Fixture("sample.csv"));
   ASSERT_TRUE(md);
@@ -105,6 +111,13 @@ TEST(Markup, DocxKeepsHeadingsAndTablesAndRefusesZipBombs) {
   ASSERT_FALSE(bomb);
   EXPECT_TRUE(Has(bomb.error().message, "zip bomb")) << bomb.error().message;
   EXPECT_FALSE(DocxToMarkdown("PK\x03\x04 not really a zip"));
+  // A damaged entry for which libarchive has no message (found by fuzz/docx_fuzz).
+  auto damaged = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) +
+                                     "/fuzz/corpus/docx/crash-damaged-header-without-message.docx");
+  ASSERT_TRUE(damaged);
+  auto refused = DocxToMarkdown(*damaged);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(Has(refused.error().message, "DOCX: damaged")) << refused.error().message;
 }
 
 TEST(IngestRouter, RatesEachFileAndSaysWhy) {
