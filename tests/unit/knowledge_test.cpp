@@ -64,6 +64,12 @@ TEST(TextDecode, DetectsUtf8Gb18030AndUtf16) {
   auto bom = DecodeText("\xEF\xBB\xBFhello");
   ASSERT_TRUE(bom);
   EXPECT_EQ(bom->text, "hello");
+  auto twice = DecodeText("\xEF\xBB\xBF\xEF\xBB\xBFhello");
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->text, "hello");
+  auto utf16_twice = DecodeText(std::string("\xFE\xFF\xFE\xFF\0h\0i", 8));
+  ASSERT_TRUE(utf16_twice);
+  EXPECT_EQ(utf16_twice->text, "hi");
   EXPECT_FALSE(DecodeText(std::string("ab\0cd", 5)));
   EXPECT_FALSE(DecodeText("\xFF\xFF\xFF\x80"));
 }
