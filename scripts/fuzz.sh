@@ -56,8 +56,9 @@ for name in "${targets[@]}"; do
   else
     failed=1
     artifact=$(grep -oE "Test unit written to .*" "$log" | tail -1 | sed 's/Test unit written to //')
-    kind=$(grep -m1 -oE 'ERROR: (AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|libFuzzer): [a-z-]+' "$log" ||
-      grep -m1 -oE 'runtime error: .*|invariant failed: .*' "$log" || echo "exit $status")
+    kind=$(grep -m1 -oE 'runtime error: .{0,60}|invariant failed: .{0,60}' "$log" ||
+      grep -m1 -oE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [A-Za-z-]+( on [a-z-]+)?' "$log" ||
+      echo "exit $status")
     result="FAILED ($kind) ${artifact:-see $log}"
   fi
   summary+=$'\n'$(printf '%-18s %7s %10s %8s %14s %6s  %s' "$name" "$elapsed" "${runs:-?}" "${speed:-?}" \
