@@ -126,6 +126,14 @@ TEST(Markup, DocxKeepsHeadingsAndTablesAndRefusesZipBombs) {
   EXPECT_TRUE(Has(refused.error().message, "DOCX: damaged")) << refused.error().message;
 }
 
+TEST(IngestRouter, DetectsFormatsFromShortFilesToo) {
+  EXPECT_EQ(DetectFormat({"photo.webp", std::string("RIFF\0\0\0\0WEBPVP8 ", 16)}), "image");
+  // Shorter than a WebP header (found by fuzz/pdf_fuzz): no exception, just not an image.
+  EXPECT_EQ(DetectFormat({"upload", "RIFF-"}), "text");
+  EXPECT_EQ(DetectFormat({"upload.pdf", "RIFF"}), "");
+  EXPECT_EQ(DetectFormat({"upload", "%PDF-"}), "pdf");
+}
+
 TEST(IngestRouter, RatesEachFileAndSaysWhy) {
   const ExtractLimits limits;
   auto digital = Assess({"sheet.pdf", Fixture("digital.pdf")}, limits);
