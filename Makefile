@@ -2,10 +2,13 @@
 #   make run   installs what is missing, builds (release) and serves on http://127.0.0.1:8000
 #   make test  installs what is missing, builds (debug, ASan+UBSan) and runs every test
 #   make bench runs the server scenarios (under 10 minutes) and regenerates docs/benchmarks.md
+#   make fuzz  builds the libFuzzer targets (clang) and runs each for FUZZ_SECONDS (docs/fuzzing.md)
 JOBS ?= $(shell nproc)
 ARGS ?=
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
 
-.PHONY: all deps build run test build-debug lint format clean bench
+.PHONY: all deps build run test build-debug lint format clean bench fuzz
 
 all: build
 
@@ -33,6 +36,14 @@ bench:
 	cmake --build --preset release --target salesboost salesboost-load mock-llm -j $(JOBS)
 	for s in idle offline llm soak; do bench/load.sh $$s build/bench || exit 1; done
 	bench/report.py build/bench docs/benchmarks.md
+
+# Every fuzz target for FUZZ_SECONDS (FUZZ_TARGETS="pdf html" for some); findings stay in build/fuzz.
+# Fails when a target crashes. `make test` replays the committed corpora (label fuzz) without clang.
+fuzz:
+	./scripts/install-deps.sh --fuzz
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	./scripts/fuzz.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # clang-format must agree with the tree; clang-tidy's bug-finding checks (.clang-tidy) must pass.
 lint: build-debug

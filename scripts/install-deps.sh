@@ -27,6 +27,10 @@ PACKAGES=(
 if [[ ${1:-} == --bench ]]; then
   PACKAGES+=(curl python3 gnuplot-nox)
 fi
+# `make fuzz` builds with clang and links libFuzzer (compiler-rt).
+if [[ ${1:-} == --fuzz ]]; then
+  PACKAGES+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,12 +1,12 @@
 #include "api/websocket_api.hpp"
 
+#include "api/client_message.hpp"
 #include "core/text.hpp"
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <mutex>
@@ -60,31 +60,26 @@ class ConnectionHandler final : public server::WebSocketHandler {
         subscription_(feed_.Subscribe(std::make_shared<SocketSubscriber>(sender_))) {}
 
   boost::asio::awaitable<void> OnMessage(std::string text) override {
-    boost::system::error_code ec;
-    json::value message = json::parse(text, ec);
-    if (ec) {
-      sender_->Close(server::CloseCode::kInvalidPayload, "message is not valid JSON");
+    auto message = ParseClientMessage(text);
+    if (!message) {
+      const auto& error = message.error();
+      if (error.close) {
+        sender_->Close(server::CloseCode::kInvalidPayload, error.message);
+      } else {
+        sender_->Send(ErrorMessage(error.code, error.message, error.turn_id));
+      }
       co_return;
     }
-    const auto* object = message.if_object();
-    const auto* type = object != nullptr ? object->if_contains("type") : nullptr;
-    if (type == nullptr || !type->is_string()) {
-      sender_->Send(ErrorMessage("invalid_message", "a message is a JSON object with a string \"type\""));
-      co_return;
-    }
-    const std::string name(type->get_string());
-    if (name == "ping") {
+    if (const auto* ping = std::get_if<PingMessage>(&*message)) {
       json::object pong{{"type", "pong"}};
-      if (const auto* id = object->if_contains("id")) pong["id"] = *id;
+      if (ping->id) pong["id"] = *ping->id;
       sender_->Send(json::serialize(pong));
-    } else if (name == "turn") {
-      co_await Turn(*object);
-    } else if (name == "session.join") {
-      co_await Join(*object);
-    } else if (name == "session.end") {
-      co_await End();
+    } else if (auto* turn = std::get_if<TurnMessage>(&*message)) {
+      co_await Turn(std::move(*turn));
+    } else if (auto* join = std::get_if<JoinMessage>(&*message)) {
+      co_await Join(std::move(*join));
     } else {
-      sender_->Send(ErrorMessage("unknown_type", "unknown message type \"" + name + "\""));
+      co_await End();
     }
   }
 
@@ -93,33 +88,18 @@ class ConnectionHandler final : public server::WebSocketHandler {
   }
 
  private:
-  boost::asio::awaitable<void> Join(const json::object& message) {
-    const auto* id = message.if_contains("session_id");
-    const auto* last = message.if_contains("last_seq");
-    if (id == nullptr || !id->is_string() || id->get_string().empty() || id->get_string().size() > 64 ||
-        (last != nullptr && (!last->is_int64() || last->get_int64() < 0))) {
-      sender_->Send(ErrorMessage("invalid_message",
-                                 "session.join needs a string \"session_id\" and an optional \"last_seq\" >= 0"));
-      co_return;
-    }
-    std::string session_id(id->get_string());
+  boost::asio::awaitable<void> Join(JoinMessage message) {
     if (!executor_) executor_ = co_await boost::asio::this_coro::executor;
-    auto joined = co_await feed_.Join(who_, session_id, last != nullptr ? last->get_int64() : 0, subscription_);
+    auto joined = co_await feed_.Join(who_, message.session_id, message.last_seq, subscription_);
     if (!joined) {
       sender_->Send(ErrorMessage(joined.error()));
       co_return;
     }
-    session_id_ = std::move(session_id);
+    session_id_ = std::move(message.session_id);
   }
 
-  boost::asio::awaitable<void> Turn(const json::object& message) {
-    const auto* turn_id = message.if_contains("turn_id");
-    const auto* text = message.if_contains("text");
-    const std::string id = turn_id != nullptr && turn_id->is_string() ? std::string(turn_id->get_string()) : "";
-    if (id.empty() || text == nullptr || !text->is_string()) {
-      sender_->Send(ErrorMessage("invalid_message", "turn needs a string \"turn_id\" and a string \"text\"", id));
-      co_return;
-    }
+  boost::asio::awaitable<void> Turn(TurnMessage message) {
+    const std::string id = std::move(message.turn_id);
     if (session_id_.empty()) {
       sender_->Send(ErrorMessage("failed_precondition", "join a session first", id));
       co_return;
@@ -127,7 +107,7 @@ class ConnectionHandler final : public server::WebSocketHandler {
     std::weak_ptr<server::WebSocketSender> weak = sender_;
     conversation::TurnRequest request{.session_id = session_id_,
                                       .turn_id = id,
-                                      .text = std::string(text->get_string()),
+                                      .text = std::move(message.text),
                                       .on_refused = [weak, id](const core::Error& error) {
                                         if (auto sender = weak.lock()) sender->Send(ErrorMessage(error, id));
                                       }};

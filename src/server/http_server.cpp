@@ -20,6 +20,7 @@
 
 #include "build_info.hpp"
 #include "server/internal/beast_glue.hpp"
+#include "server/internal/request_reader.hpp"
 #include "server/internal/server_context.hpp"
 
 namespace salesboost::server {
@@ -33,6 +34,7 @@ using internal::BeastRequest;
 using internal::RequestRecord;
 using internal::ServerContext;
 using std::chrono::milliseconds;
+using RequestParser = http::request_parser<http::string_body>;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::size_t kReadChunk = 4096;
@@ -58,6 +60,48 @@ core::Result<HttpRequest> FromBeast(const BeastRequest& req, std::string remote)
   out.body = req.body();
   out.remote_address = std::move(remote);
   return out;
+}
+
+// The limits a request's headers are read with: the header limit, and the
+// largest body limit of any route until the headers tell the route (a
+// Content-Length over it fails the header read). Returns that body limit.
+std::int64_t LimitBeforeRoute(RequestParser& parser, const ServerOptions& options, const Router& router) {
+  parser.header_limit(static_cast<std::uint32_t>(options.header_limit_bytes));
+  const std::int64_t largest_limit = std::max(options.body_limit_bytes, router.LargestBodyLimit());
+  parser.body_limit(static_cast<std::uint64_t>(largest_limit));
+  return largest_limit;
+}
+
+// Once the headers are read: the route's body limit, returned.
+std::int64_t LimitForRoute(RequestParser& parser, const ServerOptions& options, const Router& router) {
+  const auto& header = parser.get();
+  const std::int64_t body_limit = router.BodyLimit(header.method_string(), header.target(), options.body_limit_bytes);
+  parser.body_limit(static_cast<std::uint64_t>(body_limit));
+  return body_limit;
+}
+
+bool DeclaresLargerBody(const RequestParser& parser, std::int64_t body_limit) {
+  return parser.content_length() && *parser.content_length() > static_cast<std::uint64_t>(body_limit);
+}
+
+// Feeds `rest` to the parser until `done` says so; consumed bytes leave `rest`.
+template <typename Done>
+core::Result<void> Feed(RequestParser& parser, asio::const_buffer& rest, Done done) {
+  while (!done()) {
+    beast::error_code ec;
+    const std::size_t n = parser.put(rest, ec);
+    rest += n;
+    if (ec == http::error::header_limit || ec == http::error::body_limit) {
+      return core::Fail(core::ErrorCode::kResourceExhausted, "request exceeds a size limit: " + ec.message());
+    }
+    if ((ec == http::error::need_more && n == 0) || (!ec && n == 0 && !done())) {
+      return core::Fail(core::ErrorCode::kInvalidArgument, "incomplete HTTP request");
+    }
+    if (ec && ec != http::error::need_more) {
+      return core::Fail(core::ErrorCode::kInvalidArgument, "malformed HTTP request: " + ec.message());
+    }
+  }
+  return {};
 }
 
 // One HTTP/1.1 connection: reads requests one after another (keep-alive),
@@ -143,11 +187,8 @@ asio::awaitable<void> HttpConnection::Serve() {
       buffer.commit(n);
     }
     const auto start = std::chrono::steady_clock::now();
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(opt.header_limit_bytes));
-    // The largest limit until the headers tell the route (a Content-Length over it fails the header read).
-    const std::int64_t largest_limit = std::max(opt.body_limit_bytes, ctx_->deps.router.LargestBodyLimit());
-    parser.body_limit(static_cast<std::uint64_t>(largest_limit));
+    RequestParser parser;
+    const std::int64_t largest_limit = LimitBeforeRoute(parser, opt, ctx_->deps.router);
     if (!fresh) stream_.expires_after(milliseconds(opt.header_timeout_ms));
     fresh = false;
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer, parser, kTuple);
@@ -182,10 +223,8 @@ asio::awaitable<void> HttpConnection::Serve() {
       break;
     }
 
-    const std::int64_t body_limit =
-        ctx_->deps.router.BodyLimit(header.method_string(), header.target(), opt.body_limit_bytes);
-    parser.body_limit(static_cast<std::uint64_t>(body_limit));
-    if (parser.content_length() && *parser.content_length() > static_cast<std::uint64_t>(body_limit)) {
+    const std::int64_t body_limit = LimitForRoute(parser, opt, ctx_->deps.router);
+    if (DeclaresLargerBody(parser, body_limit)) {
       co_await Reject(413, "payload_too_large", "request body exceeds " + std::to_string(body_limit) + " bytes",
                       header.method_string(), header.target(), start);
       break;
@@ -355,6 +394,23 @@ asio::awaitable<void> HttpConnection::Linger() {
 }  // namespace
 
 namespace internal {
+
+core::Result<HttpRequest> ParseRequest(std::string_view bytes, const ServerOptions& options, const Router& router,
+                                       std::string remote_address) {
+  RequestParser parser;
+  LimitBeforeRoute(parser, options, router);
+  parser.eager(false);  // the headers first, as http::async_read_header reads them
+  asio::const_buffer rest(bytes.data(), bytes.size());
+  if (auto read = Feed(parser, rest, [&] { return parser.is_header_done(); }); !read) return core::Fail(read.error());
+  const std::int64_t body_limit = LimitForRoute(parser, options, router);
+  if (DeclaresLargerBody(parser, body_limit)) {
+    return core::Fail(core::ErrorCode::kResourceExhausted,
+                      "request body exceeds " + std::to_string(body_limit) + " bytes");
+  }
+  parser.eager(true);
+  if (auto read = Feed(parser, rest, [&] { return parser.is_done(); }); !read) return core::Fail(read.error());
+  return FromBeast(parser.release(), std::move(remote_address));
+}
 
 BeastResponse ToBeast(const HttpResponse& response, unsigned version, bool keep_alive, std::string_view request_id) {
   BeastResponse res{static_cast<http::status>(response.status), version};

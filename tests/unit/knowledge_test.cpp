@@ -77,6 +77,12 @@ TEST(TextDecode, DetectsUtf8Gb18030AndUtf16) {
   auto bom = DecodeText("\xEF\xBB\xBFhello");
   ASSERT_TRUE(bom);
   EXPECT_EQ(bom->text, "hello");
+  auto twice = DecodeText("\xEF\xBB\xBF\xEF\xBB\xBFhello");
+  ASSERT_TRUE(twice);
+  EXPECT_EQ(twice->text, "hello");
+  auto utf16_twice = DecodeText(std::string("\xFE\xFF\xFE\xFF\0h\0i", 8));
+  ASSERT_TRUE(utf16_twice);
+  EXPECT_EQ(utf16_twice->text, "hi");
   EXPECT_FALSE(DecodeText(std::string("ab\0cd", 5)));
   EXPECT_FALSE(DecodeText("\xFF\xFF\xFF\x80"));
 }
@@ -107,6 +113,12 @@ TEST(Markup, HtmlEntityDeclarationsAreNotExpanded) {
   EXPECT_FALSE(Has(*md, "laugh laugh")) << *md;
 }
 
+TEST(Markup, HtmlMayStartWithAListItem) {
+  auto md = HtmlToMarkdown("<li>one</li><li>two</li>");
+  ASSERT_TRUE(md);
+  EXPECT_TRUE(Has(*md, "- one\n- two")) << *md;
+}
+
 TEST(Markup, CsvBecomesTablesThatRepeatTheirHeader) {
   auto md = CsvToMarkdown(Fixture("sample.csv"));
   ASSERT_TRUE(md);
@@ -132,6 +144,21 @@ TEST(Markup, DocxKeepsHeadingsAndTablesAndRefusesZipBombs) {
   ASSERT_FALSE(bomb);
   EXPECT_TRUE(Has(bomb.error().message, "zip bomb")) << bomb.error().message;
   EXPECT_FALSE(DocxToMarkdown("PK\x03\x04 not really a zip"));
+  // A damaged entry for which libarchive has no message (found by fuzz/docx_fuzz).
+  auto damaged = core::ReadWholeFile(std::string(SALESBOOST_SOURCE_DIR) +
+                                     "/fuzz/corpus/docx/crash-damaged-header-without-message.docx");
+  ASSERT_TRUE(damaged);
+  auto refused = DocxToMarkdown(*damaged);
+  ASSERT_FALSE(refused);
+  EXPECT_TRUE(Has(refused.error().message, "DOCX: damaged")) << refused.error().message;
+}
+
+TEST(IngestRouter, DetectsFormatsFromShortFilesToo) {
+  EXPECT_EQ(DetectFormat({"photo.webp", std::string("RIFF\0\0\0\0WEBPVP8 ", 16)}), "image");
+  // Shorter than a WebP header (found by fuzz/pdf_fuzz): no exception, just not an image.
+  EXPECT_EQ(DetectFormat({"upload", "RIFF-"}), "text");
+  EXPECT_EQ(DetectFormat({"upload.pdf", "RIFF"}), "");
+  EXPECT_EQ(DetectFormat({"upload", "%PDF-"}), "pdf");
 }
 
 // A DTD in word/document.xml is refused before its declarations are read: a quadratic entity

@@ -150,7 +150,7 @@ void HtmlBlocks(const xmlNode* node, std::string& out) {
       out += Trim(text) + "\n\n";
     } else if (name == "li") {
       EndBlock(out);
-      out.pop_back();
+      if (!out.empty()) out.pop_back();  // items of a list follow each other without a blank line
       out += "- ";
       HtmlBlocks(child->children, out);
       if (!out.empty() && out.back() != '\n') out += '\n';
@@ -239,12 +239,18 @@ core::Result<std::vector<Row>> ParseCsv(std::string_view csv) {
 
 // ---- DOCX ----
 
+// libarchive's message for the last failure; it has none for some damaged archives.
+std::string ArchiveError(archive* reader) {
+  const char* message = archive_error_string(reader);
+  return message != nullptr ? message : "unreadable data";
+}
+
 core::Result<std::string> ReadZipEntry(std::string_view zip, std::string_view wanted, const DocxLimits& limits) {
   std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(), &archive_read_free);
   archive_read_support_format_zip(reader.get());
   if (archive_read_open_memory(reader.get(), zip.data(), zip.size()) != ARCHIVE_OK) {
     return core::Fail(core::ErrorCode::kInvalidArgument,
-                      std::string("DOCX: not a zip archive: ") + archive_error_string(reader.get()));
+                      std::string("DOCX: not a zip archive: ") + ArchiveError(reader.get()));
   }
   archive_entry* entry = nullptr;
   while (true) {
@@ -252,7 +258,7 @@ core::Result<std::string> ReadZipEntry(std::string_view zip, std::string_view wa
     if (status == ARCHIVE_EOF) break;
     if (status != ARCHIVE_OK && status != ARCHIVE_WARN) {
       return core::Fail(core::ErrorCode::kInvalidArgument,
-                        std::string("DOCX: damaged zip archive: ") + archive_error_string(reader.get()));
+                        std::string("DOCX: damaged zip archive: ") + ArchiveError(reader.get()));
     }
     if (archive_entry_pathname(entry) == nullptr || wanted != archive_entry_pathname(entry)) continue;
     std::string out;
@@ -261,7 +267,7 @@ core::Result<std::string> ReadZipEntry(std::string_view zip, std::string_view wa
       const auto n = archive_read_data(reader.get(), buffer, sizeof buffer);
       if (n < 0) {
         return core::Fail(core::ErrorCode::kInvalidArgument,
-                          std::string("DOCX: damaged entry: ") + archive_error_string(reader.get()));
+                          std::string("DOCX: damaged entry: ") + ArchiveError(reader.get()));
       }
       if (n == 0) break;
       out.append(buffer, static_cast<std::size_t>(n));

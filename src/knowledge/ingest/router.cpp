@@ -45,7 +45,8 @@ std::string DetectFormat(const SourceFile& file) {
   const std::string ext = Extension(file.name);
   if (b.starts_with("%PDF-")) return "pdf";
   if (b.starts_with("\x89PNG") || b.starts_with("\xFF\xD8\xFF") || b.starts_with("II*") || b.starts_with("MM\0*") ||
-      b.starts_with("GIF8") || b.starts_with("BM") || (b.starts_with("RIFF") && b.substr(8, 4) == "WEBP")) {
+      b.starts_with("GIF8") || b.starts_with("BM") ||
+      (b.starts_with("RIFF") && b.size() >= 12 && b.substr(8, 4) == "WEBP")) {
     return "image";
   }
   if (b.starts_with("PK\x03\x04")) return ext == "docx" ? "docx" : std::string();

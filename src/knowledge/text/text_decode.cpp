@@ -23,9 +23,7 @@ core::Result<std::string> Convert(std::string_view bytes, const char* charset) {
   return out;
 }
 
-}  // namespace
-
-core::Result<DecodedText> DecodeText(std::string_view bytes) {
+core::Result<DecodedText> Decode(std::string_view bytes) {
   if (bytes.starts_with("\xEF\xBB\xBF"))
     bytes.remove_prefix(3);
   else if (bytes.starts_with("\xFF\xFE") || bytes.starts_with("\xFE\xFF")) {
@@ -44,6 +42,19 @@ core::Result<DecodedText> DecodeText(std::string_view bytes) {
                       "unknown text encoding (tried UTF-8, GB18030/GBK and UTF-16 with a BOM)");
   }
   return DecodedText{std::move(*text), "gb18030"};
+}
+
+}  // namespace
+
+core::Result<DecodedText> DecodeText(std::string_view bytes) {
+  auto decoded = Decode(bytes);
+  // A BOM written twice (a file saved again by a tool that adds one), or GB18030's own, leaves
+  // U+FEFF at the start of the text: it is no part of the text either.
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  if (decoded) {
+    while (decoded->text.starts_with(kBom)) decoded->text.erase(0, kBom.size());
+  }
+  return decoded;
 }
 
 }  // namespace salesboost::knowledge

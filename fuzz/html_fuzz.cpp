@@ -1,0 +1,15 @@
+// An HTML upload: text decoding, then libxml2's HTML parser to Markdown (HtmlToMarkdown).
+// Through knowledge::Extract, as the ingest pipeline calls it for a file the
+// router took for html.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "extract_harness.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  auto extraction = salesboost::fuzz::ExtractAs(bytes, "html");
+  if (extraction) SB_CHECK(extraction->pages.size() == 1);
+  return 0;
+}
