@@ -44,8 +44,7 @@ inline core::Result<knowledge::Extraction> ExtractRouted(std::string_view bytes,
   knowledge::SourceFile file{.name = "upload", .bytes = std::string(bytes)};
   auto out = core::RunSync(knowledge::Extract(
       std::move(file), std::move(routed),
-      knowledge::ExtractDeps{
-          .workers = workers, .ocr = ocr, .limits = FuzzLimits(), .ocr_lanes = 2, .deadline = {}},
+      knowledge::ExtractDeps{.workers = workers, .ocr = ocr, .limits = FuzzLimits(), .ocr_lanes = 2, .deadline = {}},
       {}));
   if (out) {
     int number = 0;
