@@ -118,15 +118,11 @@ std::optional<identity::User> FindOrReport(identity::AuthService& auth, const st
 }  // namespace
 
 int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags) {
-  std::string password;
   const bool generated = !flags.password_file;
-  if (flags.password_file) {
-    auto read = ReadPasswordFile(*flags.password_file);
-    if (!read) return kExitFailure;
-    password = std::move(*read);
-  } else {
-    password = identity::GeneratePassword();
-  }
+  auto chosen =
+      generated ? std::optional<std::string>(identity::GeneratePassword()) : ReadPasswordFile(*flags.password_file);
+  if (!chosen) return kExitFailure;
+  const std::string& password = *chosen;
   return WithIdentity(input, [&](identity::AuthService& auth) {
     auto created = core::RunSync(
         auth.CreateUser(identity::NewUser{.tenant_id = "default",
@@ -156,15 +152,11 @@ int RunUserList(const ConfigInput& input) {
 }
 
 int RunUserPasswd(const ConfigInput& input, const UserPasswdFlags& flags) {
-  std::string password;
   const bool generated = !flags.password_file;
-  if (flags.password_file) {
-    auto read = ReadPasswordFile(*flags.password_file);
-    if (!read) return kExitFailure;
-    password = std::move(*read);
-  } else {
-    password = identity::GeneratePassword();
-  }
+  auto chosen =
+      generated ? std::optional<std::string>(identity::GeneratePassword()) : ReadPasswordFile(*flags.password_file);
+  if (!chosen) return kExitFailure;
+  const std::string& password = *chosen;
   return WithIdentity(input, [&](identity::AuthService& auth) {
     auto user = FindOrReport(auth, flags.username);
     if (!user) return kExitFailure;
