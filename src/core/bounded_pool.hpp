@@ -29,8 +29,6 @@ class BoundedPool {
   // Calls running or waiting.
   int InFlight() const { return admitted_.load(); }
 
-  void Stop() { pool_.Stop(); }
-
  private:
   // Counts a call while it lives, so that even a destroyed coroutine gives its place back.
   struct Admission {
