@@ -559,8 +559,9 @@ class ImageCheck {
     const Value* mask = find("ImageMask", "IM");
     const bool is_mask = mask != nullptr && mask->kind == Value::Kind::kKeyword && mask->text == "true";
     const Value* bits_value = find("BitsPerComponent", "BPC");
-    const auto bits = bits_value != nullptr ? Integer(*bits_value) : std::nullopt;
-    const std::int64_t bpc = is_mask ? 1 : bits && *bits >= 1 && *bits <= 16 ? *bits : 8;
+    // value_or, not a test and a dereference: g++ -O3 sees an uninitialised read in the latter.
+    const std::int64_t bits = bits_value != nullptr ? Integer(*bits_value).value_or(8) : 8;
+    const std::int64_t bpc = is_mask ? 1 : bits >= 1 && bits <= 16 ? bits : 8;
     const int components = is_mask ? 1 : Components(find("ColorSpace", "CS"));
     // In doubles: the declared sizes may be anything up to 2^60.
     const double pixels = static_cast<double>(std::max<std::int64_t>(*width, 0)) *
