@@ -80,6 +80,11 @@ std::optional<std::string> ReadPasswordFile(const std::string& path) {
   return password;
 }
 
+// The password from `file` when one is named, else a generated one; nullopt after saying why not.
+std::optional<std::string> ChoosePassword(const std::optional<std::string>& file) {
+  return file ? ReadPasswordFile(*file) : std::optional<std::string>(identity::GeneratePassword());
+}
+
 // Runs `fn` with the identity services over the configured store, as the
 // command line (the actor "cli" in the audit log).
 template <typename Fn>
@@ -119,8 +124,7 @@ std::optional<identity::User> FindOrReport(identity::AuthService& auth, const st
 
 int RunUserAdd(const ConfigInput& input, const UserAddFlags& flags) {
   const bool generated = !flags.password_file;
-  auto chosen =
-      generated ? std::optional<std::string>(identity::GeneratePassword()) : ReadPasswordFile(*flags.password_file);
+  const auto chosen = ChoosePassword(flags.password_file);
   if (!chosen) return kExitFailure;
   const std::string& password = *chosen;
   return WithIdentity(input, [&](identity::AuthService& auth) {
@@ -153,8 +157,7 @@ int RunUserList(const ConfigInput& input) {
 
 int RunUserPasswd(const ConfigInput& input, const UserPasswdFlags& flags) {
   const bool generated = !flags.password_file;
-  auto chosen =
-      generated ? std::optional<std::string>(identity::GeneratePassword()) : ReadPasswordFile(*flags.password_file);
+  const auto chosen = ChoosePassword(flags.password_file);
   if (!chosen) return kExitFailure;
   const std::string& password = *chosen;
   return WithIdentity(input, [&](identity::AuthService& auth) {
