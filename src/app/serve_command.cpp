@@ -25,6 +25,7 @@
 #include "api/knowledge_routes.hpp"
 #include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
+#include "api/turn_routes.hpp"
 #include "api/user_routes.hpp"
 #include "api/websocket_api.hpp"
 #include "app/catalog_setup.hpp"
@@ -349,6 +350,12 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   api::AddUserRoutes(router, auth);
   api::AddCatalogRoutes(router, auth, catalog);
   api::AddSessionRoutes(router, auth, session_service, coordinator);
+  // A turn over HTTP follows its turn through the queue ahead of it and its own run, with a margin.
+  const auto turn_wait =
+      std::chrono::milliseconds(config.conversation.turn_deadline_ms) * (config.limits.turn_queue + 1) +
+      std::chrono::seconds(10);
+  api::AddTurnRoutes(router, auth, session_service, feed, coordinator,
+                     {.wait = turn_wait, .keepalive = std::chrono::seconds(15)});
   api::AddAssistRoutes(router, auth, *agents, catalog, *cluster->assist_limiter);
   api::AddKnowledgeRoutes(router, auth, knowledge.base, config.knowledge.max_upload_bytes);
 
