@@ -23,6 +23,14 @@ PACKAGES=(
   # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
   poppler-utils tesseract-ocr
 )
+# The web console is bundled by esbuild from npm (web/package-lock.json): Node.js and npm, from Debian
+# unless the machine already has them (a NodeSource nodejs ships its own npm).
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
+# `make test` also runs the browser tests: Chromium, and CJK fonts so that its screenshots show Chinese.
+if [[ ${1:-} == --test ]]; then
+  PACKAGES+=(chromium fonts-noto-cjk)
+fi
 # `make bench` also needs these: it drives the server (curl, python3) and plots the results (gnuplot).
 if [[ ${1:-} == --bench ]]; then
   PACKAGES+=(curl python3 gnuplot-nox)
@@ -38,7 +46,18 @@ for p in "${PACKAGES[@]}"; do
   [[ "$status" == "installed" ]] || missing+=("$p")
 done
 
+# The console's npm packages, exactly as locked, whenever the lockfile changed since the last install.
+install_web_packages() {
+  local web
+  web="$(cd "$(dirname "$0")/.." && pwd)/web"
+  if [[ ! -f "$web/node_modules/.package-lock.json" || "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]]; then
+    echo "install-deps: npm ci in web/"
+    npm ci --prefix "$web" --no-audit --no-fund --loglevel=error
+  fi
+}
+
 if ((${#missing[@]} == 0)); then
+  install_web_packages
   exit 0
 fi
 
@@ -55,3 +74,4 @@ fi
 echo "install-deps: installing ${missing[*]}"
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_web_packages

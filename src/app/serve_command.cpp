@@ -27,6 +27,7 @@
 #include "api/system_routes.hpp"
 #include "api/turn_routes.hpp"
 #include "api/user_routes.hpp"
+#include "api/web_routes.hpp"
 #include "api/websocket_api.hpp"
 #include "app/catalog_setup.hpp"
 #include "app/cluster_setup.hpp"
@@ -358,6 +359,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
                      {.wait = turn_wait, .keepalive = std::chrono::seconds(15)});
   api::AddAssistRoutes(router, auth, *agents, catalog, *cluster->assist_limiter);
   api::AddKnowledgeRoutes(router, auth, knowledge.base, config.knowledge.max_upload_bytes);
+  api::AddWebRoutes(router, api::WebAssets());
 
   auto port = http.Start();
   if (!port) {
