@@ -228,6 +228,18 @@ TEST_F(HttpTurnE2e, AConversationPlayedOverHttpEndsWithTheReport) {
   EXPECT_EQ(types.back(), "report.ready");
   EXPECT_TRUE(last.back().at("report").as_object().contains("overall"));
 
+  // The live checklist of the last turn is the report's scorecard, criterion by criterion.
+  const auto* scored = Find(last, "turn.scored");
+  ASSERT_NE(scored, nullptr);
+  const auto& live = scored->at("criteria").as_array();
+  const auto& judged = last.back().at("report").at("scorecard").at("criteria").as_array();
+  ASSERT_EQ(live.size(), judged.size());
+  ASSERT_FALSE(live.empty());
+  for (std::size_t i = 0; i < live.size(); ++i) {
+    EXPECT_EQ(live[i].at("id"), judged[i].at("id"));
+    EXPECT_EQ(live[i].at("result"), judged[i].at("result")) << live[i].at("id");
+  }
+
   const auto after = Stream("after-end", "Are you still there?");
   EXPECT_EQ(after.status, 409) << after.body;
 }

@@ -76,6 +76,10 @@ test('a trainee plays a session in English to a report', async () => {
   assert.notEqual(await page.locator('.stages li.current').textContent(), 'Opening');
   assert.deepEqual(await seriousViolations(page), []);
   await play(page, turns.slice(4));
+  // The live checklist marks the criteria met so far; at the end it is the report's judgement.
+  const checklist = await page.locator('.checklist li').evaluateAll((items) =>
+    Object.fromEntries(items.map((li) => [li.dataset.criterion, li.dataset.result])));
+  assert.ok(Object.values(checklist).filter((r) => r === 'met').length >= 2, JSON.stringify(checklist));
   await finishAndOpenReport(page);
   const overall = Number(await page.locator('.overall .score').textContent());
   assert.ok(overall > 0 && overall <= 10, `overall ${overall}`);

@@ -11,7 +11,7 @@ const kStages = ['OPENING', 'NEEDS_DISCOVERY', 'PRODUCT_INTRO', 'OBJECTION_HANDL
 
 const initial = {
   ready: null, stage: 'OPENING', mood: 0.5, lines: [], tips: [], busy: false, ended: null, report: false,
-  notice: null, flags: {},
+  notice: null, flags: {}, criteria: {},
 };
 
 function reduce(state, event) {
@@ -42,6 +42,9 @@ function reduce(state, event) {
       return { ...state, stage: event.to };
     case 'mood':
       return { ...state, mood: event.value };
+    case 'turn.scored':
+      if (!event.criteria) return state;
+      return { ...state, criteria: Object.fromEntries(event.criteria.map((c) => [c.id, c.result])) };
     case 'compliance.flagged':
       return { ...state, flags: { ...state.flags, [event.turn_id]: [...(state.flags[event.turn_id] || []), event] } };
     case 'turn.done':
@@ -223,7 +226,16 @@ export function Practice({ t, api, auth, sessionId, language }) {
           <Loading t={t} state={info}>
             {({ rubric }) => (
               <ul class="checklist">
-                {rubric.criteria.map((c) => <li key={c.id} data-criterion={c.id}>{c.title}</li>)}
+                {rubric.criteria.map((c) => {
+                  const result = state.criteria[c.id] || 'not_met';
+                  return (
+                    <li key={c.id} data-criterion={c.id} data-result={result} class={result}>
+                      <span class="mark" aria-hidden="true">{result === 'met' ? '✓' : result === 'partly' ? '◐' : '○'}</span>
+                      <span>{c.title}</span>
+                      <span class="sr-only">{t(`report.${result}`)}</span>
+                    </li>
+                  );
+                })}
               </ul>
             )}
           </Loading>
