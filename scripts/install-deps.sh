@@ -22,8 +22,8 @@ PACKAGES=(
   libpq-dev postgresql-15
   # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
   poppler-utils tesseract-ocr
-  # the OpenAPI document's check against the OAS 3.1 JSON Schema (tests/openapi)
-  python3 python3-jsonschema
+  # the OpenAPI document's checks (tests/openapi) and deploy/vllm-ocr/check.sh
+  python3 python3-jsonschema curl
 )
 # `make bench` also needs these: it drives the server (curl, python3) and plots the results (gnuplot).
 if [[ ${1:-} == --bench ]]; then
