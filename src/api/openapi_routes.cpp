@@ -228,18 +228,34 @@ bool IsRequired(const json::object& schema, std::string_view name) {
   return false;
 }
 
-// The properties of an object schema as table rows (nothing when it has none).
+// The rows of an object schema's properties; the fields of an inline object, or of
+// an array's inline object items, follow their parent as "parent.field" / "parent[].field".
+void PropertyRows(const json::object& schema, const std::string& prefix, int depth, std::string& out) {
+  const auto* properties = schema.if_contains("properties");
+  if (properties == nullptr || !properties->is_object()) return;
+  for (const auto& [name, property] : properties->get_object()) {
+    const json::object empty;
+    const auto& p = property.is_object() ? property.get_object() : empty;
+    const std::string field = prefix + std::string(name);
+    out += "<tr><td><code>" + Escape(field) + "</code></td><td>" + SchemaSummary(property) + "</td><td>" +
+           (IsRequired(schema, name) ? "yes" : "") + "</td><td>" + Constraints(p) + "</td><td>" +
+           Inline(StringOr(p, "description")) + "</td></tr>";
+    if (depth >= 4 || p.contains("$ref")) continue;
+    if (p.contains("properties")) {
+      PropertyRows(p, field + ".", depth + 1, out);
+    } else if (const auto* items = p.if_contains("items");
+               items != nullptr && items->is_object() && !items->get_object().contains("$ref")) {
+      PropertyRows(items->get_object(), field + "[].", depth + 1, out);
+    }
+  }
+}
+
+// The properties of an object schema as a table (nothing when it has none).
 std::string PropertiesTable(const json::object& schema) {
   const auto* properties = schema.if_contains("properties");
   if (properties == nullptr || !properties->is_object() || properties->get_object().empty()) return {};
   std::string out = "<table><tr><th>field</th><th>type</th><th>required</th><th>bounds</th><th>description</th></tr>";
-  for (const auto& [name, property] : properties->get_object()) {
-    const json::object empty;
-    const auto& p = property.is_object() ? property.get_object() : empty;
-    out += "<tr><td><code>" + Escape(name) + "</code></td><td>" + SchemaSummary(property) + "</td><td>" +
-           (IsRequired(schema, name) ? "yes" : "") + "</td><td>" + Constraints(p) + "</td><td>" +
-           Inline(StringOr(p, "description")) + "</td></tr>";
-  }
+  PropertyRows(schema, "", 0, out);
   return out + "</table>";
 }
 

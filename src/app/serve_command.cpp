@@ -353,8 +353,10 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   api::AddAssistRoutes(router, auth, *agents, catalog, *cluster->assist_limiter);
   api::AddKnowledgeRoutes(router, auth, knowledge.base, config.knowledge.max_upload_bytes);
   api::AddOpenApiRoutes(router);
+
   if (flags.list_routes) {
-    // What tests compare with the OpenAPI document: the router's routes and the WebSocket upgrade.
+    // Every route is added by now. What tests compare with the OpenAPI document: the router's
+    // routes and the WebSocket upgrade, which the server itself serves.
     for (const auto& route : router.Routes()) std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
     std::printf("GET %.*s\n", static_cast<int>(server::kWebSocketPath.size()), server::kWebSocketPath.data());
     std::fflush(stdout);
@@ -362,7 +364,6 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
     blocking.Stop();
     return kExitOk;
   }
-
   auto port = http.Start();
   if (!port) {
     logger.Error("listen_failed", {{"error", port.error().message}});

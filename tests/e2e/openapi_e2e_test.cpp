@@ -73,6 +73,10 @@ TEST_F(OpenApiE2e, ServesTheDocumentOfTheSourceTreeWithoutAToken) {
   const auto& version = served.at("openapi").as_string();
   EXPECT_TRUE(version.starts_with("3.1.")) << version;
   EXPECT_EQ(served, SourceDocument()) << "the binary embeds another document than src/api/openapi.json";
+  // The document's version is the server's.
+  auto version_reply = Fetch(server().endpoint(), "GET", "/api/v1/version");
+  ASSERT_TRUE(version_reply) << version_reply.error().message;
+  EXPECT_EQ(served.at("info").at("version"), json::parse(version_reply->body).at("version"));
 }
 
 TEST_F(OpenApiE2e, DocsPageIsHtmlListingEveryOperation) {
