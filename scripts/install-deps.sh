@@ -22,6 +22,8 @@ PACKAGES=(
   libpq-dev postgresql-15
   # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
   poppler-utils tesseract-ocr
+  # the OpenAPI document's checks (tests/openapi) and deploy/vllm-ocr/check.sh
+  python3 python3-jsonschema curl
 )
 # The web console is bundled by esbuild from npm (web/package-lock.json): Node.js and npm, from Debian
 # unless the machine already has them (a NodeSource nodejs ships its own npm).

@@ -23,6 +23,7 @@
 #include "api/auth_routes.hpp"
 #include "api/catalog_routes.hpp"
 #include "api/knowledge_routes.hpp"
+#include "api/openapi_routes.hpp"
 #include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
 #include "api/turn_routes.hpp"
@@ -360,7 +361,18 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   api::AddAssistRoutes(router, auth, *agents, catalog, *cluster->assist_limiter);
   api::AddKnowledgeRoutes(router, auth, knowledge.base, config.knowledge.max_upload_bytes);
   api::AddWebRoutes(router, api::WebAssets());
+  api::AddOpenApiRoutes(router);
 
+  if (flags.list_routes) {
+    // Every route is added by now. What tests compare with the OpenAPI document: the router's
+    // routes and the WebSocket upgrade, which the server itself serves.
+    for (const auto& route : router.Routes()) std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
+    std::printf("GET %.*s\n", static_cast<int>(server::kWebSocketPath.size()), server::kWebSocketPath.data());
+    std::fflush(stdout);
+    StopCluster(*cluster);
+    blocking.Stop();
+    return kExitOk;
+  }
   auto port = http.Start();
   if (!port) {
     logger.Error("listen_failed", {{"error", port.error().message}});

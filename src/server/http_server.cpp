@@ -211,10 +211,11 @@ asio::awaitable<void> HttpConnection::Serve() {
     }
 
     auto& header = parser.get();
-    if (beast::websocket::is_upgrade(header) && header.target().starts_with("/ws") && ctx_->deps.websocket != nullptr) {
+    if (beast::websocket::is_upgrade(header) && header.target().starts_with(kWebSocketPath) &&
+        ctx_->deps.websocket != nullptr) {
       auto upgrade = parser.release();
       auto request = FromBeast(upgrade, remote_ip_);
-      if (request && request->path == "/ws") {
+      if (request && request->path == kWebSocketPath) {
         request->request_id = internal::ChooseRequestId(request->Header("x-request-id").value_or(""), ctx_->deps.ids);
         Unregister();
         // Handed over, not awaited: this connection's frames (buffers, parser) end
@@ -282,7 +283,7 @@ asio::awaitable<void> HttpConnection::Serve() {
       std::string allow;
       for (const auto& m : not_allowed->allowed) allow += (allow.empty() ? "" : ", ") + m;
       response.headers.emplace_back("Allow", allow);
-    } else if (request->path == "/ws") {
+    } else if (request->path == kWebSocketPath) {
       response = ErrorResponse(426, "upgrade_required", "/ws accepts WebSocket upgrades only", request->request_id);
       response.headers.emplace_back("Upgrade", "websocket");
     } else {
