@@ -13,6 +13,7 @@ import { History } from './pages/history.jsx';
 import { Documents } from './pages/documents.jsx';
 import { Search } from './pages/search.jsx';
 import { Users } from './pages/users.jsx';
+import { Catalog } from './pages/catalog.jsx';
 
 const kAuth = 'salesboost.auth';
 const kLanguage = 'salesboost.language';
@@ -77,6 +78,7 @@ function App() {
   else if (page === 'documents' && admin) body = <Documents {...ctx} />;
   else if (page === 'search') body = <Search {...ctx} />;
   else if (page === 'users' && admin) body = <Users {...ctx} />;
+  else if (page === 'catalog' && admin) body = <Catalog {...ctx} />;
   else body = <Scenarios {...ctx} preselect={page === 'start' ? id : null} />;
 
   const link = (href, key, current) => (
@@ -91,6 +93,7 @@ function App() {
           {link('#/history', 'nav.history', page === 'history' || page === 'report')}
           {admin && link('#/documents', 'nav.documents', page === 'documents')}
           {link('#/search', 'nav.search', page === 'search')}
+          {admin && link('#/catalog', 'nav.catalog', page === 'catalog')}
           {admin && link('#/users', 'nav.users', page === 'users')}
         </nav>
         <div class="who">

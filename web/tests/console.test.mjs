@@ -204,3 +204,40 @@ test('the pages fit a phone screen, and the console is served with a strict poli
   await screenshot(page, 'practice-phone');
   assert.deepEqual(page.problems, []);
 });
+
+test('an admin edits a customer: a bad value is shown at its field, a good one is saved', async () => {
+  const token = await server.login('trainer', adminPassword);
+  const { courses } = await server.api('GET', '/api/v1/courses', token);
+  const courseId = courses[0].id;
+  const original = await server.api('GET', `/api/v1/courses/${courseId}/file`, token);
+  try {
+    const page = await openPage(browser);
+    await signIn(page, server.url, 'trainer', adminPassword);
+    await page.locator('nav a', { hasText: 'Courses' }).click();
+    const difficulty = page.locator('[data-path="personas[0].difficulty"] input');
+    await difficulty.fill('9');
+    await page.locator('button', { hasText: 'Save' }).click();
+    const error = page.locator('[data-path="personas[0].difficulty"] .field-error');
+    await error.waitFor();
+    assert.match(await error.textContent(), /1/);
+    assert.equal(await difficulty.getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.closest('[data-path]')?.dataset.path),
+      'personas[0].difficulty', 'the first wrong field has the focus');
+    await screenshot(page, 'catalog-error');
+    const stillStored = await server.api('GET', `/api/v1/courses/${courseId}/file`, token);
+    assert.equal(stillStored.personas[0].difficulty, original.personas[0].difficulty, 'nothing was stored');
+
+    await difficulty.fill('3');
+    await page.locator('[data-path="personas[0].name.en"] input').fill('Renamed customer');
+    await page.locator('button', { hasText: 'Save' }).click();
+    await page.locator('.notice', { hasText: 'Saved' }).waitFor();
+    assert.equal(await page.locator('.field-error').count(), 0);
+    const stored = await server.api('GET', `/api/v1/courses/${courseId}/file`, token);
+    assert.equal(stored.personas[0].difficulty, 3);
+    assert.equal(stored.personas[0].name.en, 'Renamed customer');
+    assert.deepEqual(await seriousViolations(page), []);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await server.api('PUT', `/api/v1/courses/${courseId}`, token, original);
+  }
+});

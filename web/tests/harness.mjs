@@ -120,7 +120,7 @@ export async function openPage(browser, { viewport = { width: 1280, height: 860 
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|404|409|429)/.test(m.text())) page.problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/status of (400|401|404|409|429)/.test(m.text())) page.problems.push(`console: ${m.text()}`);
   });
   return page;
 }
