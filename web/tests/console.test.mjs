@@ -149,10 +149,14 @@ test('an admin uploads a PDF, watches it ingest, finds it, and deletes it', asyn
   await page.locator('nav a', { hasText: 'Documents' }).click();
   await page.waitForSelector('#files', { state: 'attached' });
   await page.fill('#collection', 'browser-test');
-  await page.setInputFiles('#files', new URL('tests/fixtures/knowledge/digital.pdf', root).pathname);
+  await page.setInputFiles('#files', [new URL('tests/fixtures/knowledge/digital.pdf', root).pathname,
+    new URL('data/demo/knowledge/lumen-faq.en.md', root).pathname]);
+  assert.equal(await page.locator('.chosen li').count(), 2);
   await page.locator('button', { hasText: 'Upload' }).click();
+  // Each file's progress shows while the job runs, and each ends indexed.
   await page.waitForSelector('.job[data-status=done]', { timeout: 120000 });
-  assert.match(await page.locator('.job').textContent(), /indexed/);
+  assert.equal(await page.locator('.job .files li').count(), 2);
+  assert.equal(await page.locator('.job .badge.indexed').count(), 2);
   const row = page.locator('tr', { hasText: 'digital.pdf' });
   await row.waitFor();
   assert.match(await row.textContent(), /browser-test/);
@@ -239,5 +243,30 @@ test('an admin edits a customer: a bad value is shown at its field, a good one i
     assert.deepEqual(page.problems, []);
   } finally {
     await server.api('PUT', `/api/v1/courses/${courseId}`, token, original);
+  }
+});
+
+test('a trainee who sends too fast sees a countdown and can send again after it', async () => {
+  const limited = await Server.start(['--set', 'limits.turn_burst=1', '--set', 'limits.turn_per_minute=20']);
+  try {
+    const page = await openPage(browser);
+    await signIn(page, limited.url, 'trainee', limited.traineePassword);
+    await startScenario(page, 'First call with a store owner', 'en');
+    await page.fill('#reply', 'Hello Mr Li, this is Anna from Lumen.');
+    await page.keyboard.press('Enter');
+    await page.fill('#reply', 'How do you follow up with customers today?');
+    await page.keyboard.press('Enter');
+    const countdown = page.locator('.notice', { hasText: 'you can send again in' });
+    await countdown.waitFor({ timeout: 10000 });
+    assert.match(await countdown.textContent(), /in [1-9]\d* s/);
+    assert.equal(await page.locator('button[type=submit]').isDisabled(), true);
+    await countdown.waitFor({ state: 'detached', timeout: 15000 });
+    await page.fill('#reply', 'How do you follow up with customers today?');
+    await page.keyboard.press('Enter');
+    await awaitReply(page, 2);
+    assert.equal(await page.locator('.line.trainee').count(), 2);
+    assert.deepEqual(page.problems, []);
+  } finally {
+    await limited.stop();
   }
 });
