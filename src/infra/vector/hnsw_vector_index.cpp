@@ -27,6 +27,8 @@ const Int8DotFn kInt8Dot = Int8DotKernel(BestSimdLevel());
 
 constexpr std::array<char, 8> kMagic = {'S', 'B', 'H', 'N', 'S', 'W', '\0', '\0'};
 constexpr std::size_t kCacheLine = 64;
+// Neighbours whose vectors are on their way while one is compared.
+constexpr std::size_t kLookahead = 1;
 
 // Where each part of an element's data block lies.
 struct Layout {
@@ -187,9 +189,11 @@ std::vector<Candidate> HnswVectorIndex::Graph::Nearest(const char* query, std::s
       visited[id] = tag;
       fresh[count++] = id;
     }
-    if (count > 0) PrefetchBytes(h.getDataByInternalId(fresh[0]), prefetch_bytes);
+    for (std::size_t j = 0; j < std::min(count, kLookahead); ++j) {
+      PrefetchBytes(h.getDataByInternalId(fresh[j]), prefetch_bytes);
+    }
     for (std::size_t j = 0; j < count; ++j) {
-      if (j + 1 < count) PrefetchBytes(h.getDataByInternalId(fresh[j + 1]), prefetch_bytes);
+      if (j + kLookahead < count) PrefetchBytes(h.getDataByInternalId(fresh[j + kLookahead]), prefetch_bytes);
       const tableint id = fresh[j];
       const float d = distance(id);
       if (best.size() < ef || d < bound) {
