@@ -147,7 +147,7 @@ struct DenseOptions {
   std::size_t m = 16;
   std::size_t ef_construction = 200;
   infra::VectorEncoding encoding = infra::VectorEncoding::kInt8;
-  std::vector<std::size_t> reranks{0};
+  std::vector<std::size_t> reranks{64};
 };
 
 int Query(std::size_t chunks, std::size_t dims, int queries, const std::vector<std::size_t>& efs,

@@ -36,11 +36,11 @@ enum class VectorEncoding {
 
 struct HnswOptions {
   std::size_t dimensions = 0;
-  std::size_t m = 16;                 // links per node (a loaded graph keeps its own)
+  std::size_t m = 32;                 // links per node (a loaded graph keeps its own)
   std::size_t ef_construction = 200;  // candidates while inserting
-  std::size_t ef_search = 128;        // candidates per search (at least k): recall against speed
+  std::size_t ef_search = 256;        // candidates per search (at least k): recall against speed
   VectorEncoding encoding = VectorEncoding::kInt8;
-  std::size_t rerank = 0;  // int8: the best candidates re-scored by float (at least k); 0 = all ef of them
+  std::size_t rerank = 64;  // int8: the best candidates re-scored by float (at least k); 0 = all ef of them
 };
 
 // The inner product of two vectors of `n` floats (the CPU's best kernel).
