@@ -98,7 +98,9 @@ int Ocr(const std::string& file, int runs, const std::string& languages) {
     const auto start = Clock::now();
     if (!ocr.RecognizeNow(*image)) return 1;
     ours.push_back(Seconds(Clock::now() - start));
-    peer.push_back(TimeCommand("tesseract '" + file + "' - -l " + languages + " --psm 3"));
+    std::string command = "tesseract '";
+    command.append(file).append("' - -l ").append(languages).append(" --psm 3");
+    peer.push_back(TimeCommand(command));
   }
   const double o = Percentile(ours, 0.5);
   const double p = Percentile(peer, 0.5);
@@ -222,6 +224,7 @@ int Query(std::size_t chunks, std::size_t dims, int queries, const std::vector<s
       std::size_t found = 0;
       const int recall_queries = 200;
       std::vector<std::vector<float>> query_vectors;
+      query_vectors.reserve(static_cast<std::size_t>(std::max(queries, recall_queries)));
       for (int q = 0; q < std::max(queries, recall_queries); ++q) query_vectors.push_back(model.Next());
       std::vector<double> exact_ms;
       for (int q = 0; q < recall_queries; ++q) {
