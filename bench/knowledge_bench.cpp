@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <random>
 #include <set>
@@ -31,6 +32,13 @@ using namespace salesboost;
 using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+// This thread's CPU time in milliseconds: on a shared machine, what a query costs without the waits for a core.
+double ThreadCpuMs() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1000 + static_cast<double>(now.tv_nsec) / 1e6;
+}
 
 double Percentile(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
@@ -90,7 +98,9 @@ int Ocr(const std::string& file, int runs, const std::string& languages) {
     const auto start = Clock::now();
     if (!ocr.RecognizeNow(*image)) return 1;
     ours.push_back(Seconds(Clock::now() - start));
-    peer.push_back(TimeCommand("tesseract '" + file + "' - -l " + languages + " --psm 3"));
+    std::string command = "tesseract '";
+    command.append(file).append("' - -l ").append(languages).append(" --psm 3");
+    peer.push_back(TimeCommand(command));
   }
   const double o = Percentile(ours, 0.5);
   const double p = Percentile(peer, 0.5);
@@ -135,22 +145,39 @@ struct VectorModel {
   }
 };
 
+struct DenseOptions {
+  std::size_t m = 16;
+  std::size_t ef_construction = 200;
+  infra::VectorEncoding encoding = infra::VectorEncoding::kInt8;
+  std::vector<std::size_t> reranks{64};
+};
+
 int Query(std::size_t chunks, std::size_t dims, int queries, const std::vector<std::size_t>& efs,
-          std::size_t ef_construction, const std::string& cache) {
+          const DenseOptions& dense_options, const std::string& cache) {
   const auto sentences = Sentences();
   std::mt19937 random(7);
   std::uniform_int_distribution<std::size_t> pick(0, sentences.size() - 1);
   VectorModel model(dims, 64);
   knowledge::KnowledgeIndex index;
-  auto dense = std::make_unique<infra::HnswVectorIndex>(
-      infra::HnswOptions{.dimensions = dims, .m = 16, .ef_construction = ef_construction, .ef_search = efs[0]});
+  const infra::HnswOptions options{.dimensions = dims,
+                                   .m = dense_options.m,
+                                   .ef_construction = dense_options.ef_construction,
+                                   .ef_search = efs[0],
+                                   .encoding = dense_options.encoding,
+                                   .rerank = dense_options.reranks[0]};
+  auto dense = std::make_unique<infra::HnswVectorIndex>(options);
   // A graph saved by an earlier run with the same parameters (the vectors are regenerated identically).
   const bool cached = !cache.empty() && std::filesystem::exists(cache);
   if (cached) {
-    auto loaded = infra::HnswVectorIndex::Load(
-        cache, {.dimensions = dims, .m = 16, .ef_construction = ef_construction, .ef_search = efs[0]});
-    if (!loaded) return 1;
+    const auto start = Clock::now();
+    auto loaded = infra::HnswVectorIndex::Load(cache, options);
+    if (!loaded) {
+      fmt::print(stderr, "{}\n", loaded.error().message);
+      return 1;
+    }
     dense = std::move(*loaded);
+    fmt::print(stderr, "loaded {} in {:.1f} s{}{}, M {}\n", cache, Seconds(Clock::now() - start),
+               dense->Converted().empty() ? "" : ", converted ", dense->Converted(), dense->M());
   }
   std::vector<std::vector<float>> vectors;
   vectors.reserve(chunks);
@@ -190,55 +217,69 @@ int Query(std::size_t chunks, std::size_t dims, int queries, const std::vector<s
   auto* graph = dense.get();
   index.SetDense(std::move(dense));
   for (const auto ef : efs) {
-    graph->SetEf(ef);
-    // Recall@10 of HNSW against exact search.
-    std::size_t found = 0;
-    const int recall_queries = 200;
-    std::vector<std::vector<float>> query_vectors;
-    for (int q = 0; q < std::max(queries, recall_queries); ++q) query_vectors.push_back(model.Next());
-    std::vector<double> exact_ms;
-    for (int q = 0; q < recall_queries; ++q) {
-      const auto& v = query_vectors[static_cast<std::size_t>(q)];
-      const auto start = Clock::now();
-      std::vector<std::pair<float, std::uint64_t>> exact;
-      exact.reserve(chunks);
-      for (std::size_t i = 0; i < chunks; ++i)
-        exact.emplace_back(-infra::Dot(v.data(), vectors[i].data(), dims), i * 2 + 1);
-      std::partial_sort(exact.begin(), exact.begin() + 10, exact.end());
-      exact_ms.push_back(Seconds(Clock::now() - start) * 1000);
-      std::set<std::uint64_t> truth;
-      for (int i = 0; i < 10; ++i) truth.insert(exact[static_cast<std::size_t>(i)].second);
-      for (const auto& hit : graph->Search(v, 10, {})) found += truth.count(hit.key);
+    for (const auto rerank : dense_options.reranks) {
+      graph->SetEf(ef);
+      graph->SetRerank(rerank);
+      // Recall@10 of HNSW against exact search.
+      std::size_t found = 0;
+      const int recall_queries = 200;
+      std::vector<std::vector<float>> query_vectors;
+      query_vectors.reserve(static_cast<std::size_t>(std::max(queries, recall_queries)));
+      for (int q = 0; q < std::max(queries, recall_queries); ++q) query_vectors.push_back(model.Next());
+      std::vector<double> exact_ms;
+      for (int q = 0; q < recall_queries; ++q) {
+        const auto& v = query_vectors[static_cast<std::size_t>(q)];
+        const auto start = Clock::now();
+        std::vector<std::pair<float, std::uint64_t>> exact;
+        exact.reserve(chunks);
+        for (std::size_t i = 0; i < chunks; ++i)
+          exact.emplace_back(-infra::Dot(v.data(), vectors[i].data(), dims), i * 2 + 1);
+        std::partial_sort(exact.begin(), exact.begin() + 10, exact.end());
+        exact_ms.push_back(Seconds(Clock::now() - start) * 1000);
+        std::set<std::uint64_t> truth;
+        for (int i = 0; i < 10; ++i) truth.insert(exact[static_cast<std::size_t>(i)].second);
+        for (const auto& hit : graph->Search(v, 10, {})) found += truth.count(hit.key);
+      }
+      // Hybrid queries: text from the corpus' sentences, vector from the model.
+      std::vector<double> hybrid_ms;
+      std::vector<double> hybrid_cpu_ms;
+      std::vector<double> dense_ms;
+      std::vector<double> dense_cpu_ms;
+      std::vector<double> sparse_ms;
+      for (int q = 0; q < queries; ++q) {
+        const std::string text = sentences[pick(random)].substr(0, 60);
+        knowledge::SearchQuery query;
+        query.text = text;
+        query.vector = query_vectors[static_cast<std::size_t>(q)];
+        query.k = 5;
+        query.tenant_id = "t";
+        auto start = Clock::now();
+        double cpu = ThreadCpuMs();
+        auto hits = index.Search(query);
+        hybrid_cpu_ms.push_back(ThreadCpuMs() - cpu);
+        hybrid_ms.push_back(Seconds(Clock::now() - start) * 1000);
+        start = Clock::now();
+        cpu = ThreadCpuMs();
+        graph->Search(query_vectors[static_cast<std::size_t>(q)], 50, {});
+        dense_cpu_ms.push_back(ThreadCpuMs() - cpu);
+        dense_ms.push_back(Seconds(Clock::now() - start) * 1000);
+        query.vector.reset();
+        start = Clock::now();
+        hits = index.Search(query);
+        sparse_ms.push_back(Seconds(Clock::now() - start) * 1000);
+      }
+      fmt::print(
+          "| {} chunks x {} dims (build {:.0f} s{}, M {}, {}, ef {}, rerank {}) | hybrid p50 {:.3f} / p99 {:.3f} ms | "
+          "BM25 "
+          "only p50 {:.3f} / p99 {:.3f} ms | HNSW top-50 p50 {:.3f} / p99 {:.3f} ms | exact top-10 p50 {:.2f} ms | "
+          "recall@10 {:.3f} | CPU time: hybrid p50 {:.3f} / p99 {:.3f} ms, HNSW top-50 p50 {:.3f} / p99 {:.3f} ms |\n",
+          chunks, dims, build_s, cached ? " from cache" : "", graph->M(),
+          dense_options.encoding == infra::VectorEncoding::kInt8 ? "int8" : "float32", ef, rerank,
+          Percentile(hybrid_ms, 0.5), Percentile(hybrid_ms, 0.99), Percentile(sparse_ms, 0.5),
+          Percentile(sparse_ms, 0.99), Percentile(dense_ms, 0.5), Percentile(dense_ms, 0.99), Percentile(exact_ms, 0.5),
+          static_cast<double>(found) / (recall_queries * 10.0), Percentile(hybrid_cpu_ms, 0.5),
+          Percentile(hybrid_cpu_ms, 0.99), Percentile(dense_cpu_ms, 0.5), Percentile(dense_cpu_ms, 0.99));
     }
-    // Hybrid queries: text from the corpus' sentences, vector from the model.
-    std::vector<double> hybrid_ms;
-    std::vector<double> dense_ms;
-    std::vector<double> sparse_ms;
-    for (int q = 0; q < queries; ++q) {
-      const std::string text = sentences[pick(random)].substr(0, 60);
-      knowledge::SearchQuery query;
-      query.text = text;
-      query.vector = query_vectors[static_cast<std::size_t>(q)];
-      query.k = 5;
-      query.tenant_id = "t";
-      auto start = Clock::now();
-      auto hits = index.Search(query);
-      hybrid_ms.push_back(Seconds(Clock::now() - start) * 1000);
-      start = Clock::now();
-      graph->Search(query_vectors[static_cast<std::size_t>(q)], 50, {});
-      dense_ms.push_back(Seconds(Clock::now() - start) * 1000);
-      query.vector.reset();
-      start = Clock::now();
-      hits = index.Search(query);
-      sparse_ms.push_back(Seconds(Clock::now() - start) * 1000);
-    }
-    fmt::print(
-        "| {} chunks x {} dims (build {:.0f} s{}, ef {}) | hybrid p50 {:.3f} / p99 {:.3f} ms | BM25 only p50 {:.3f} / "
-        "p99 "
-        "{:.3f} ms | HNSW top-50 p50 {:.3f} ms | exact top-10 p50 {:.2f} ms | recall@10 {:.3f} |\n",
-        chunks, dims, build_s, cached ? " from cache" : "", ef, Percentile(hybrid_ms, 0.5), Percentile(hybrid_ms, 0.99),
-        Percentile(sparse_ms, 0.5), Percentile(sparse_ms, 0.99), Percentile(dense_ms, 0.5), Percentile(exact_ms, 0.5),
-        static_cast<double>(found) / (recall_queries * 10.0));
   }
   return 0;
 }
@@ -266,15 +307,21 @@ int main(int argc, char** argv) {
   int queries = 1000;
   std::vector<std::size_t> efs{128};
   std::string cache;
-  std::size_t ef_construction = 200;
+  DenseOptions dense;
+  std::string encoding = "int8";
   query->add_option("--chunks", chunks);
   query->add_option("--dims", dims);
   query->add_option("--queries", queries);
   query->add_option("--ef", efs, "HNSW ef values to measure (the graph is built once)");
   query->add_option("--cache", cache, "save the built graph here, or load it when present");
-  query->add_option("--ef-construction", ef_construction);
+  query->add_option("--ef-construction", dense.ef_construction);
+  query->add_option("--m", dense.m, "HNSW links per node (a cached graph keeps its own)");
+  query->add_option("--encoding", encoding, "vectors the graph searches: int8 or float32")
+      ->check(CLI::IsMember({"int8", "float32"}));
+  query->add_option("--rerank", dense.reranks, "int8: candidates re-ranked by float (0 = all ef of them)");
   CLI11_PARSE(app, argc, argv);
+  dense.encoding = encoding == "int8" ? infra::VectorEncoding::kInt8 : infra::VectorEncoding::kFloat32;
   if (*pdf) return Pdf(file, runs, headings);
   if (*ocr) return Ocr(file, runs, languages);
-  return Query(chunks, dims, queries, efs, ef_construction, cache);
+  return Query(chunks, dims, queries, efs, dense, cache);
 }

@@ -91,8 +91,11 @@ struct KnowledgeSettings {
   double rrf_k = 60;                                         // reciprocal-rank fusion constant
   double sparse_weight = 1;
   double dense_weight = 1;
-  std::int64_t candidates = 50;  // from each retriever before fusion
-  std::int64_t ef_search = 128;  // HNSW candidates per query
+  std::int64_t candidates = 50;          // from each retriever before fusion
+  std::int64_t ef_search = 256;          // HNSW candidates per query
+  std::string vector_encoding = "int8";  // what the HNSW graph searches: int8 codes (re-ranked by float) or float32
+  std::int64_t hnsw_m = 32;              // HNSW links per node of a new graph
+  std::int64_t rerank = 64;              // int8: candidates re-ranked by the float inner product; 0 = all ef
 };
 
 // [cluster]: where the state shared by instances lives. "none" keeps it in

@@ -49,7 +49,15 @@ KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& stor
       embedder(config.knowledge.embeddings.empty()
                    ? nullptr
                    : std::make_unique<knowledge::ProviderEmbedder>(*providers.Find(config.knowledge.embeddings))),
-      vectors(infra::HnswOptions{.ef_search = static_cast<std::size_t>(config.knowledge.ef_search)}),
+      vectors(
+          infra::HnswOptions{.dimensions = 0,
+                             .m = static_cast<std::size_t>(config.knowledge.hnsw_m),
+                             .ef_construction = 200,
+                             .ef_search = static_cast<std::size_t>(config.knowledge.ef_search),
+                             .encoding = config.knowledge.vector_encoding == "float32" ? infra::VectorEncoding::kFloat32
+                                                                                       : infra::VectorEncoding::kInt8,
+                             .rerank = static_cast<std::size_t>(config.knowledge.rerank)},
+          &logger),
       base(Options(config), knowledge::KnowledgeBase::Deps{.store = store,
                                                            .workers = workers,
                                                            .ocr = vision ? static_cast<knowledge::Ocr&>(*vision)

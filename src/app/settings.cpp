@@ -234,6 +234,14 @@ std::vector<Setting> MakeSettings() {
                   SB_FIELD(knowledge.candidates)));
   s.push_back(Int("knowledge.ef_search", "HNSW candidates explored per query (recall against speed)", 1, 10'000,
                   SB_FIELD(knowledge.ef_search)));
+  s.push_back(String("knowledge.vector_encoding",
+                     "what the HNSW graph searches: int8 codes re-ranked by float, or float32; a saved graph of the "
+                     "other encoding is converted on load",
+                     {"int8", "float32"}, SB_FIELD(knowledge.vector_encoding)));
+  s.push_back(Int("knowledge.hnsw_m", "HNSW links per node of a new graph (a saved graph keeps its own)", 4, 128,
+                  SB_FIELD(knowledge.hnsw_m)));
+  s.push_back(Int("knowledge.rerank", "int8: best candidates re-ranked by the float inner product; 0 = all ef_search",
+                  0, 10'000, SB_FIELD(knowledge.rerank)));
 
   s.push_back(Int("limits.login_per_minute", "login attempts per client address per minute (sustained)", 1, 1'000'000,
                   SB_FIELD(limits.login_per_minute)));

@@ -14,6 +14,12 @@ core::Result<std::unique_ptr<knowledge::VectorIndex>> HnswIndexFactory::Load(con
   options.dimensions = dimensions;
   auto loaded = HnswVectorIndex::Load(file, options);
   if (!loaded) return core::Fail(loaded.error());
+  if (logger_ != nullptr && !(*loaded)->Converted().empty()) {
+    logger_->Info("knowledge_dense_converted", {{"file", file.string()},
+                                                {"conversion", (*loaded)->Converted()},
+                                                {"vectors", (*loaded)->Size()},
+                                                {"m", (*loaded)->M()}});
+  }
   return std::unique_ptr<knowledge::VectorIndex>(std::move(*loaded));
 }
 
