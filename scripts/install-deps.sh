@@ -22,6 +22,8 @@ PACKAGES=(
   libpq-dev postgresql-15
   # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
   poppler-utils tesseract-ocr
+  # the Qdrant double the Qdrant adapter's tests run against (tools/qdrant-double)
+  python3 python3-jsonschema
 )
 # `make bench` also needs these: it drives the server (curl, python3) and plots the results (gnuplot).
 if [[ ${1:-} == --bench ]]; then

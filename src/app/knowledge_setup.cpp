@@ -58,6 +58,7 @@ KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& stor
                                                            .images = images,
                                                            .embedder = embedder.get(),
                                                            .vectors = vectors,
+                                                           .vector_store = nullptr,
                                                            .clock = clock,
                                                            .ids = ids,
                                                            .logger = logger}) {}

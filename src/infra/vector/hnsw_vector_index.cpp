@@ -161,7 +161,10 @@ std::vector<knowledge::ScoredKey> HnswVectorIndex::Search(std::vector<float> que
       all.push_back({found.top().second, 1.0 - found.top().first});
       found.pop();
     }
-    std::reverse(all.begin(), all.end());
+    // Best first; equal similarities (the same text twice) by key, so the order does not depend on the graph.
+    std::sort(all.begin(), all.end(), [](const knowledge::ScoredKey& a, const knowledge::ScoredKey& b) {
+      return a.score != b.score ? a.score > b.score : a.key < b.key;
+    });
     hits.clear();
     for (const auto& hit : all) {
       if (!accept || accept(hit.key)) hits.push_back(hit);

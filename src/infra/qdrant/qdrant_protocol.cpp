@@ -1,0 +1,214 @@
+#include "infra/qdrant/qdrant_protocol.hpp"
+
+#include <algorithm>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <system_error>
+
+namespace salesboost::infra::qdrant {
+namespace {
+
+namespace json = boost::json;
+using knowledge::RankedLists;
+using knowledge::ScoredKey;
+using knowledge::SparseVector;
+using knowledge::VectorFilter;
+using knowledge::VectorPoint;
+using knowledge::VectorQuery;
+
+json::object Match(std::string_view field, std::string_view value) {
+  return json::object{{"key", field}, {"match", json::object{{"value", value}}}};
+}
+
+json::object MatchAny(std::string_view field, const std::vector<std::string>& values) {
+  json::array any;
+  any.reserve(values.size());
+  for (const auto& v : values) any.emplace_back(v);
+  return json::object{{"key", field}, {"match", json::object{{"any", std::move(any)}}}};
+}
+
+json::object Filter(const VectorFilter& filter) {
+  json::array must;
+  must.reserve(4);
+  must.emplace_back(Match(kTenantField, filter.tenant_id));
+  if (!filter.collections.empty()) must.emplace_back(MatchAny(kCollectionField, filter.collections));
+  if (!filter.type.empty()) must.emplace_back(Match(kTypeField, filter.type));
+  // A language-neutral document ("") answers every language.
+  if (!filter.language.empty()) must.emplace_back(MatchAny(kLanguageField, {filter.language, std::string()}));
+  return json::object{{"must", std::move(must)}};
+}
+
+json::array Floats(const std::vector<float>& values) {
+  json::array out;
+  out.reserve(values.size());
+  for (const float v : values) out.emplace_back(static_cast<double>(v));
+  return out;
+}
+
+json::object Sparse(const SparseVector& sparse) {
+  json::array indices;
+  indices.reserve(sparse.indices.size());
+  for (const auto i : sparse.indices) indices.emplace_back(static_cast<std::uint64_t>(i));
+  return json::object{{"indices", std::move(indices)}, {"values", Floats(sparse.values)}};
+}
+
+json::object Search(json::value query, std::string_view using_vector, const VectorQuery& q,
+                    const json::object& filter) {
+  return json::object{{"query", std::move(query)},
+                      {"using", using_vector},
+                      {"filter", filter},
+                      {"limit", static_cast<std::uint64_t>(std::max<std::size_t>(q.limit, 1))},
+                      {"with_payload", false}};
+}
+
+core::Result<std::vector<ScoredKey>> ParsePoints(const json::value& response) {
+  const auto* object = response.if_object();
+  const auto* points = object != nullptr ? object->if_contains("points") : nullptr;
+  if (points == nullptr || !points->is_array()) {
+    return core::Fail(core::ErrorCode::kInternal, "qdrant: a query response without points");
+  }
+  std::vector<ScoredKey> out;
+  out.reserve(points->get_array().size());
+  for (const auto& point : points->get_array()) {
+    const auto* p = point.if_object();
+    const auto* id = p != nullptr ? p->if_contains("id") : nullptr;
+    const auto* score = p != nullptr ? p->if_contains("score") : nullptr;
+    std::error_code ec;
+    const auto key = id != nullptr ? id->to_number<std::uint64_t>(ec) : 0;
+    const auto value = score != nullptr ? score->to_number<double>(ec) : 0;
+    if (id == nullptr || score == nullptr || ec) {
+      return core::Fail(core::ErrorCode::kInternal, "qdrant: a point without a numeric id or score");
+    }
+    out.push_back({key, value});
+  }
+  std::sort(out.begin(), out.end(), [](const ScoredKey& a, const ScoredKey& b) {
+    return a.score != b.score ? a.score > b.score : a.key < b.key;
+  });
+  return out;
+}
+
+}  // namespace
+
+std::string CreateCollectionBody(std::size_t dimensions) {
+  json::object vectors;
+  if (dimensions > 0) {
+    vectors[kDenseVector] = json::object{{"size", static_cast<std::uint64_t>(dimensions)}, {"distance", "Cosine"}};
+  }
+  json::object sparse;
+  sparse[kSparseVector] = json::object{{"modifier", "idf"}};
+  return json::serialize(json::object{{"vectors", std::move(vectors)}, {"sparse_vectors", std::move(sparse)}});
+}
+
+std::vector<std::string> PayloadIndexBodies() {
+  std::vector<std::string> out;
+  out.push_back(json::serialize(json::object{
+      {"field_name", kTenantField}, {"field_schema", json::object{{"type", "keyword"}, {"is_tenant", true}}}}));
+  for (const auto field : {kDocumentField, kCollectionField, kTypeField, kLanguageField}) {
+    out.push_back(json::serialize(json::object{{"field_name", field}, {"field_schema", "keyword"}}));
+  }
+  return out;
+}
+
+core::Result<std::size_t> ParseDenseSize(std::string_view body) {
+  std::error_code ec;
+  const auto doc = json::parse(body, ec);
+  const auto* root = ec ? nullptr : doc.if_object();
+  const auto* result = root != nullptr ? root->if_contains("result") : nullptr;
+  const auto* config = result != nullptr && result->is_object() ? result->get_object().if_contains("config") : nullptr;
+  const auto* params = config != nullptr && config->is_object() ? config->get_object().if_contains("params") : nullptr;
+  if (params == nullptr || !params->is_object()) {
+    return core::Fail(core::ErrorCode::kInternal, "qdrant: a collection description without config.params");
+  }
+  const auto* vectors = params->get_object().if_contains("vectors");
+  if (vectors == nullptr || !vectors->is_object()) return std::size_t{0};
+  const auto* dense = vectors->get_object().if_contains(kDenseVector);
+  if (dense == nullptr || !dense->is_object()) return std::size_t{0};
+  const auto* size = dense->get_object().if_contains("size");
+  const auto n = size != nullptr ? size->to_number<std::uint64_t>(ec) : 0;
+  if (size == nullptr || ec) return core::Fail(core::ErrorCode::kInternal, "qdrant: a dense vector without a size");
+  return static_cast<std::size_t>(n);
+}
+
+std::string UpsertBody(std::span<const VectorPoint> points) {
+  json::array out;
+  out.reserve(points.size());
+  for (const auto& p : points) {
+    json::object vector;
+    if (p.dense) vector[kDenseVector] = Floats(*p.dense);
+    if (!p.sparse.indices.empty()) vector[kSparseVector] = Sparse(p.sparse);
+    json::object payload{{kTenantField, p.tenant_id},
+                         {kDocumentField, p.document_id},
+                         {kCollectionField, p.collection},
+                         {kTypeField, p.type},
+                         {kLanguageField, p.language}};
+    out.emplace_back(json::object{{"id", p.key}, {"vector", std::move(vector)}, {"payload", std::move(payload)}});
+  }
+  return json::serialize(json::object{{"points", std::move(out)}});
+}
+
+std::string UpdateLexicalBody(std::span<const VectorPoint> points) {
+  json::array out;
+  out.reserve(points.size());
+  for (const auto& p : points) {
+    json::object vector;
+    vector[kSparseVector] = Sparse(p.sparse);
+    out.emplace_back(json::object{{"id", p.key}, {"vector", std::move(vector)}});
+  }
+  return json::serialize(json::object{{"points", std::move(out)}});
+}
+
+std::string DeleteDocumentBody(std::string_view tenant_id, std::string_view document_id) {
+  json::array must{Match(kTenantField, tenant_id), Match(kDocumentField, document_id)};
+  return json::serialize(json::object{{"filter", json::object{{"must", std::move(must)}}}});
+}
+
+std::string QueryBatchBody(const VectorQuery& query) {
+  const auto filter = Filter(query.filter);
+  json::array searches;
+  searches.reserve(2);
+  if (query.dense) searches.emplace_back(Search(Floats(*query.dense), kDenseVector, query, filter));
+  if (!query.sparse.indices.empty()) searches.emplace_back(Search(Sparse(query.sparse), kSparseVector, query, filter));
+  return json::serialize(json::object{{"searches", std::move(searches)}});
+}
+
+core::Result<RankedLists> ParseQueryBatch(std::string_view body, const VectorQuery& query) {
+  std::error_code ec;
+  const auto doc = json::parse(body, ec);
+  const auto* root = ec ? nullptr : doc.if_object();
+  const auto* result = root != nullptr ? root->if_contains("result") : nullptr;
+  const std::size_t expected = (query.dense ? 1U : 0U) + (query.sparse.indices.empty() ? 0U : 1U);
+  if (result == nullptr || !result->is_array() || result->get_array().size() != expected) {
+    return core::Fail(core::ErrorCode::kInternal, "qdrant: a query batch response without one result per search");
+  }
+  const auto& results = result->get_array();
+  RankedLists lists;
+  std::size_t at = 0;
+  if (query.dense) {
+    auto dense = ParsePoints(results[at++]);
+    if (!dense) return core::Fail(dense.error());
+    lists.dense = std::move(*dense);
+  }
+  if (!query.sparse.indices.empty()) {
+    auto sparse = ParsePoints(results[at]);
+    if (!sparse) return core::Fail(sparse.error());
+    lists.sparse = std::move(*sparse);
+  }
+  return lists;
+}
+
+std::string ErrorMessage(std::string_view body) {
+  std::error_code ec;
+  const auto doc = json::parse(body, ec);
+  if (!ec && doc.is_object()) {
+    const auto* status = doc.get_object().if_contains("status");
+    if (status != nullptr && status->is_object()) {
+      const auto* error = status->get_object().if_contains("error");
+      if (error != nullptr && error->is_string()) return std::string(error->get_string());
+    }
+  }
+  return std::string(body.substr(0, 200));
+}
+
+}  // namespace salesboost::infra::qdrant
