@@ -56,6 +56,7 @@ std::string Answer() {
 
 void BM_QdrantQueryRequest(benchmark::State& state) {
   const auto query = Query();
+  state.SetLabel(std::to_string(salesboost::infra::qdrant::QueryBatchBody(query).size()) + " bytes");
   for (auto _ : state) benchmark::DoNotOptimize(salesboost::infra::qdrant::QueryBatchBody(query));
 }
 BENCHMARK(BM_QdrantQueryRequest)->Unit(benchmark::kMicrosecond);
