@@ -88,10 +88,11 @@ core::Result<std::vector<ScoredKey>> ParsePoints(const json::value& response) {
     const auto* p = point.if_object();
     const auto* id = p != nullptr ? p->if_contains("id") : nullptr;
     const auto* score = p != nullptr ? p->if_contains("score") : nullptr;
-    std::error_code ec;
-    const auto key = id != nullptr ? id->to_number<std::uint64_t>(ec) : 0;
-    const auto value = score != nullptr ? score->to_number<double>(ec) : 0;
-    if (id == nullptr || score == nullptr || ec) {
+    std::error_code id_error;
+    std::error_code score_error;
+    const auto key = id != nullptr ? id->to_number<std::uint64_t>(id_error) : 0;
+    const auto value = score != nullptr ? score->to_number<double>(score_error) : 0;
+    if (id == nullptr || score == nullptr || id_error || score_error) {
       return core::Fail(core::ErrorCode::kInternal, "qdrant: a point without a numeric id or score");
     }
     out.push_back({key, value});
