@@ -107,10 +107,9 @@ TEST(QdrantProtocol, AnswersAreSortedByScoreThenKeyAndBadOnesRefused) {
   EXPECT_EQ(lists->dense[2].key, 5U);
   ASSERT_EQ(lists->sparse.size(), 1U);
   EXPECT_DOUBLE_EQ(lists->sparse[0].score, 2.5);
-  for (const char* bad : {R"({"result":[{"points":[]}]})",
-                          R"({"result":[{"points":[{"id":"x","score":1}]},)"
-                          R"({"points":[]}]})",
-                          R"({"result":[{"points":[{"id":1}]},{"points":[]}]})", "not json", R"({"status":"ok"})"}) {
+  for (const char* bad :
+       {R"({"result":[{"points":[]}]})", R"({"result":[{"points":[{"id":"x","score":1}]},{"points":[]}]})",
+        R"({"result":[{"points":[{"id":1}]},{"points":[]}]})", "not json", R"({"status":"ok"})"}) {
     auto refused = ParseQueryBatch(bad, query);
     ASSERT_FALSE(refused) << bad;
     EXPECT_EQ(refused.error().code, core::ErrorCode::kInternal) << bad;
