@@ -34,7 +34,8 @@ knowledge::KnowledgeOptions Options(const AppConfig& config) {
 }
 
 std::unique_ptr<infra::QdrantVectorStore> MakeQdrant(const AppConfig& config, llm::ProviderSet& providers,
-                                                     const core::Clock& clock, const core::Logger& logger) {
+                                                     const core::Clock& clock, const core::Logger& logger,
+                                                     core::MetricsRegistry* metrics) {
   const auto& k = config.knowledge;
   if (k.vector_store != "qdrant") return nullptr;
   infra::QdrantOptions options;
@@ -46,7 +47,7 @@ std::unique_ptr<infra::QdrantVectorStore> MakeQdrant(const AppConfig& config, ll
   options.write_timeout = std::chrono::milliseconds(k.qdrant_write_timeout_ms);
   options.batch_size = static_cast<std::size_t>(k.qdrant_batch_size);
   options.retry.max_attempts = static_cast<int>(k.qdrant_retries) + 1;
-  return std::make_unique<infra::QdrantVectorStore>(std::move(options), providers.Http(), clock, logger);
+  return std::make_unique<infra::QdrantVectorStore>(std::move(options), providers.Http(), clock, logger, metrics);
 }
 
 constexpr std::string_view kDemoTenant = "default";
@@ -55,7 +56,8 @@ constexpr std::string_view kLegacyDemoCollection = "demo";  // where earlier rel
 }  // namespace
 
 KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& store, llm::ProviderSet& providers,
-                                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger)
+                                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger,
+                                   core::MetricsRegistry* metrics)
     : workers(static_cast<int>(config.knowledge.workers)),
       tesseract(workers, config.knowledge.ocr_languages),
       vision(
@@ -67,7 +69,7 @@ KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& stor
                    ? nullptr
                    : std::make_unique<knowledge::ProviderEmbedder>(*providers.Find(config.knowledge.embeddings))),
       vectors(infra::HnswOptions{.ef_search = static_cast<std::size_t>(config.knowledge.ef_search)}),
-      qdrant(MakeQdrant(config, providers, clock, logger)),
+      qdrant(MakeQdrant(config, providers, clock, logger, metrics)),
       base(Options(config), knowledge::KnowledgeBase::Deps{.store = store,
                                                            .workers = workers,
                                                            .ocr = vision ? static_cast<knowledge::Ocr&>(*vision)

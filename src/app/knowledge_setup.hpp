@@ -23,8 +23,10 @@
 namespace salesboost::app {
 
 struct KnowledgeRuntime {
+  // `metrics` (null: none kept) outlives the runtime.
   KnowledgeRuntime(const AppConfig& config, storage::Store& store, llm::ProviderSet& providers,
-                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger);
+                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger,
+                   core::MetricsRegistry* metrics);
 
   core::BlockingPool workers;
   infra::PopplerPdfReader pdf;

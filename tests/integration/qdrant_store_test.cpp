@@ -97,7 +97,8 @@ class QdrantKnowledge : public ::testing::Test {
   }
 
   // `qdrant`: null for the in-process index.
-  Instance Make(std::optional<infra::QdrantOptions> qdrant, bool remote_lexical = false) {
+  Instance Make(std::optional<infra::QdrantOptions> qdrant, bool remote_lexical = false,
+                core::MetricsRegistry* metrics = nullptr) {
     Instance out;
     const auto file = dir_.path() / (std::to_string(instances_++) + ".db");
     auto opened = infra::SqliteStore::Open(file, {}, store_pool_);
@@ -110,7 +111,7 @@ class QdrantKnowledge : public ::testing::Test {
       if (!added) return core::Fail(added.error());
       return core::Ok();
     })));
-    if (qdrant) out.qdrant = std::make_unique<infra::QdrantVectorStore>(*qdrant, http_, clock_, logger_);
+    if (qdrant) out.qdrant = std::make_unique<infra::QdrantVectorStore>(*qdrant, http_, clock_, logger_, metrics);
     KnowledgeOptions options;
     options.dense_file = file.string() + ".hnsw";
     options.remote_lexical = remote_lexical;
@@ -378,7 +379,11 @@ TEST_F(QdrantKnowledge, TheBreakerOpensSearchesFallBackToBm25AndItRecovers) {
                      .slow_call_duration = milliseconds(10000),
                      .open_duration = milliseconds(30000),
                      .half_open_calls = 1};
-  auto qdrant = Make(options);
+  core::MetricsRegistry metrics;
+  auto qdrant = Make(options, /*remote_lexical=*/false, &metrics);
+  const auto metric = [&metrics](const std::string& series) {
+    return salesboost::testing::MetricValue(metrics.WritePrometheus(), series).value_or(-1);
+  };
   IngestDemo(*qdrant.kb);
   double_->Faults(
       R"({"faults": [{"path": "/collections/kb/points/query/batch", "action": "status", "status": 503, "times": 1000}]})");
@@ -392,12 +397,16 @@ TEST_F(QdrantKnowledge, TheBreakerOpensSearchesFallBackToBm25AndItRecovers) {
   EXPECT_EQ(asked, 4);
   EXPECT_FALSE(Find(*qdrant.kb, Request("annual fee")).empty());
   EXPECT_EQ(double_->Requests("POST /collections/kb/points/query/batch"), asked) << "an open breaker sends nothing";
+  EXPECT_EQ(metric("salesboost_knowledge_qdrant_breaker_state"), 1);
+  EXPECT_EQ(metric(R"(salesboost_knowledge_qdrant_requests_total{operation="query",outcome="unavailable"})"), 4);
+  EXPECT_EQ(metric(R"(salesboost_knowledge_qdrant_requests_total{operation="query",outcome="rejected"})"), 1);
   double_->Faults(R"({"faults": []})");
   clock_.Advance(std::chrono::seconds(31));
   auto hits = Find(*qdrant.kb, Request("annual fee"));
   ASSERT_FALSE(hits.empty());
   EXPECT_TRUE(std::any_of(hits.begin(), hits.end(), [](const SearchHit& h) { return h.dense_rank > 0; }));
   EXPECT_EQ(qdrant.qdrant->BreakerState(), resilience::BreakerState::kClosed);
+  EXPECT_EQ(metric("salesboost_knowledge_qdrant_breaker_state"), 0);
 }
 
 TEST_F(QdrantKnowledge, TheDoubleRefusesAndRecordsAMalformedRequest) {

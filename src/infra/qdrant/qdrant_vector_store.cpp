@@ -25,24 +25,39 @@ core::ErrorCode CodeOfStatus(int status) {
 }  // namespace
 
 QdrantVectorStore::QdrantVectorStore(QdrantOptions options, net::HttpClient& http, const core::Clock& clock,
-                                     core::Logger logger)
+                                     core::Logger logger, core::MetricsRegistry* metrics)
     : options_(std::move(options)),
       http_(http),
       logger_(std::move(logger)),
+      requests_(metrics == nullptr ? nullptr
+                                   : &metrics->AddCounter("salesboost_knowledge_qdrant_requests_total",
+                                                          "Qdrant calls by operation and outcome (after retries)",
+                                                          {"operation", "outcome"})),
+      breaker_state_(metrics == nullptr ? nullptr
+                                        : &metrics->AddGauge("salesboost_knowledge_qdrant_breaker_state",
+                                                             "Qdrant circuit breaker: 0 closed, 1 open, 2 half open")),
       breaker_("qdrant", options_.breaker, clock,
                [this](resilience::BreakerState from, resilience::BreakerState to) {
+                 if (breaker_state_ != nullptr) breaker_state_->Get().Set(static_cast<std::int64_t>(to));
                  logger_.Warn("breaker_transition", {{"service", std::string("qdrant")},
                                                      {"from", std::string(resilience::BreakerStateName(from))},
                                                      {"to", std::string(resilience::BreakerStateName(to))}});
                }),
-      random_(std::random_device{}()) {}
+      random_(std::random_device{}()) {
+  if (breaker_state_ != nullptr) breaker_state_->Get().Set(0);
+}
 
-asio::awaitable<core::Result<std::string>> QdrantVectorStore::Call(std::string_view method, std::string path,
-                                                                   std::string body,
+void QdrantVectorStore::Count(std::string_view operation, std::string_view outcome) {
+  if (requests_ != nullptr) requests_->With({operation, outcome}).Inc();
+}
+
+asio::awaitable<core::Result<std::string>> QdrantVectorStore::Call(std::string_view operation, std::string_view method,
+                                                                   std::string path, std::string body,
                                                                    std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout * options_.retry.max_attempts;
   for (int attempt = 1;; ++attempt) {
     if (!breaker_.TryAcquire()) {
+      Count(operation, "rejected");
       co_return core::Fail(core::ErrorCode::kUnavailable, "qdrant: circuit open, next probe in " +
                                                               std::to_string(breaker_.RetryAfter().count()) + " ms");
     }
@@ -61,6 +76,7 @@ asio::awaitable<core::Result<std::string>> QdrantVectorStore::Call(std::string_v
     core::Error error;
     if (response && response->status >= 200 && response->status < 300) {
       breaker_.Record(CallOutcome::kSuccess, elapsed);
+      Count(operation, "ok");
       co_return std::move(response->body);
     }
     if (response) {
@@ -82,7 +98,10 @@ asio::awaitable<core::Result<std::string>> QdrantVectorStore::Call(std::string_v
           {.attempt = attempt, .code = error.code, .retry_after = std::nullopt, .time_left = left, .streamed = false},
           random_);
     }
-    if (!delay) co_return core::Fail(std::move(error));
+    if (!delay) {
+      Count(operation, core::ErrorCodeName(error.code));
+      co_return core::Fail(std::move(error));
+    }
     logger_.Info("qdrant_retry", {{"path", path}, {"attempt", attempt}, {"error", error.message}});
     asio::steady_timer timer(co_await asio::this_coro::executor, *delay);
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -92,7 +111,7 @@ asio::awaitable<core::Result<std::string>> QdrantVectorStore::Call(std::string_v
 asio::awaitable<core::Result<bool>> QdrantVectorStore::Prepare(std::size_t dimensions) {
   const std::string path = "/collections/" + options_.collection;
   std::string none;
-  auto existing = co_await Call("GET", path, std::move(none), options_.write_timeout);
+  auto existing = co_await Call("prepare", "GET", path, std::move(none), options_.write_timeout);
   if (existing) {
     auto size = qdrant::ParseDenseSize(*existing);
     if (!size) co_return core::Fail(size.error());
@@ -105,11 +124,11 @@ asio::awaitable<core::Result<bool>> QdrantVectorStore::Prepare(std::size_t dimen
   }
   if (existing.error().code != core::ErrorCode::kNotFound) co_return core::Fail(existing.error());
   auto create = qdrant::CreateCollectionBody(dimensions);
-  auto created = co_await Call("PUT", path, std::move(create), options_.write_timeout);
+  auto created = co_await Call("prepare", "PUT", path, std::move(create), options_.write_timeout);
   if (!created) co_return core::Fail(created.error());
   for (auto& index : qdrant::PayloadIndexBodies()) {
     auto index_path = path + "/index?wait=true";
-    auto indexed = co_await Call("PUT", std::move(index_path), std::move(index), options_.write_timeout);
+    auto indexed = co_await Call("prepare", "PUT", std::move(index_path), std::move(index), options_.write_timeout);
     if (!indexed) co_return core::Fail(indexed.error());
   }
   logger_.Info("qdrant_collection_created",
@@ -123,7 +142,7 @@ asio::awaitable<core::Result<void>> QdrantVectorStore::Upsert(std::vector<knowle
   for (std::size_t begin = 0; begin < points.size(); begin += batch) {
     const auto count = std::min(batch, points.size() - begin);
     auto body = qdrant::UpsertBody(std::span<const knowledge::VectorPoint>(points).subspan(begin, count));
-    auto written = co_await Call("PUT", path, std::move(body), options_.write_timeout);
+    auto written = co_await Call("upsert", "PUT", path, std::move(body), options_.write_timeout);
     if (!written) co_return core::Fail(written.error());
   }
   co_return core::Ok();
@@ -137,7 +156,7 @@ asio::awaitable<core::Result<void>> QdrantVectorStore::UpdateLexical(std::vector
   for (std::size_t begin = 0; begin < points.size(); begin += batch) {
     const auto count = std::min(batch, points.size() - begin);
     auto body = qdrant::UpdateLexicalBody(std::span<const knowledge::VectorPoint>(points).subspan(begin, count));
-    auto written = co_await Call("PUT", path, std::move(body), options_.write_timeout);
+    auto written = co_await Call("update_lexical", "PUT", path, std::move(body), options_.write_timeout);
     if (!written) co_return core::Fail(written.error());
   }
   co_return core::Ok();
@@ -146,7 +165,7 @@ asio::awaitable<core::Result<void>> QdrantVectorStore::UpdateLexical(std::vector
 asio::awaitable<core::Result<void>> QdrantVectorStore::DeleteDocument(std::string tenant_id, std::string document_id) {
   const std::string path = "/collections/" + options_.collection + "/points/delete?wait=true";
   auto body = qdrant::DeleteDocumentBody(tenant_id, document_id);
-  auto deleted = co_await Call("POST", path, std::move(body), options_.write_timeout);
+  auto deleted = co_await Call("delete", "POST", path, std::move(body), options_.write_timeout);
   if (!deleted) co_return core::Fail(deleted.error());
   co_return core::Ok();
 }
@@ -155,7 +174,7 @@ asio::awaitable<core::Result<knowledge::RankedLists>> QdrantVectorStore::Query(k
   if (!query.dense && query.sparse.indices.empty()) co_return knowledge::RankedLists{};
   const std::string path = "/collections/" + options_.collection + "/points/query/batch";
   auto body = qdrant::QueryBatchBody(query);
-  auto answer = co_await Call("POST", path, std::move(body), options_.timeout);
+  auto answer = co_await Call("query", "POST", path, std::move(body), options_.timeout);
   if (!answer) co_return core::Fail(answer.error());
   co_return qdrant::ParseQueryBatch(*answer, query);
 }

@@ -10,6 +10,8 @@
 // kUnavailable / kDeadlineExceeded at once. Upserts go in batches of
 // `batch_size` points with ?wait=true; a batch that still fails ends the call
 // (batches written before it stay: writing them again replaces them).
+// Metrics (with a registry): salesboost_knowledge_qdrant_requests_total
+// {operation, outcome} and salesboost_knowledge_qdrant_breaker_state.
 // Thread-safe.
 #pragma once
 
@@ -22,6 +24,7 @@
 
 #include "core/clock.hpp"
 #include "core/logging.hpp"
+#include "core/metrics.hpp"
 #include "knowledge/index/vector_store.hpp"
 #include "net/http_client.hpp"
 #include "resilience/circuit_breaker.hpp"
@@ -43,8 +46,9 @@ struct QdrantOptions {
 
 class QdrantVectorStore final : public knowledge::VectorStore {
  public:
-  // `http` and `clock` outlive the store.
-  QdrantVectorStore(QdrantOptions options, net::HttpClient& http, const core::Clock& clock, core::Logger logger);
+  // `http`, `clock` and `metrics` (null: none kept) outlive the store.
+  QdrantVectorStore(QdrantOptions options, net::HttpClient& http, const core::Clock& clock, core::Logger logger,
+                    core::MetricsRegistry* metrics = nullptr);
 
   boost::asio::awaitable<core::Result<bool>> Prepare(std::size_t dimensions) override;
   boost::asio::awaitable<core::Result<void>> Upsert(std::vector<knowledge::VectorPoint> points) override;
@@ -55,13 +59,18 @@ class QdrantVectorStore final : public knowledge::VectorStore {
   resilience::BreakerState BreakerState() const { return breaker_.State(); }
 
  private:
-  // One exchange with retries: the body of a 2xx answer; kNotFound for 404. `method` is a literal.
-  boost::asio::awaitable<core::Result<std::string>> Call(std::string_view method, std::string path, std::string body,
+  // One exchange with retries: the body of a 2xx answer; kNotFound for 404. `method` and `operation` (the
+  // metric's label) are literals.
+  boost::asio::awaitable<core::Result<std::string>> Call(std::string_view operation, std::string_view method,
+                                                         std::string path, std::string body,
                                                          std::chrono::milliseconds timeout);
+  void Count(std::string_view operation, std::string_view outcome);
 
   QdrantOptions options_;
   net::HttpClient& http_;
   core::Logger logger_;
+  core::Family<core::Counter>* requests_ = nullptr;
+  core::Family<core::Gauge>* breaker_state_ = nullptr;
   resilience::CircuitBreaker breaker_;
   std::mutex random_mutex_;
   std::mt19937_64 random_;
