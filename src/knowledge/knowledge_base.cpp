@@ -125,6 +125,31 @@ asio::awaitable<core::Result<void>> KnowledgeBase::PrepareRemote() {
 }
 
 asio::awaitable<core::Result<std::size_t>> KnowledgeBase::PushDocument(std::string tenant_id, std::string document_id) {
+  {
+    std::lock_guard lock(remote_mutex_);
+    auto [it, first] = writing_.try_emplace(document_id, false);
+    if (!first) {
+      // A write of this document is under way; it writes again when done, from the index as it is then.
+      it->second = true;
+      co_return std::size_t{0};
+    }
+  }
+  core::Result<std::size_t> result;
+  while (true) {
+    result = co_await WriteDocument(tenant_id, document_id);
+    std::lock_guard lock(remote_mutex_);
+    const auto it = writing_.find(document_id);
+    if (!result || !it->second) {
+      writing_.erase(it);
+      break;
+    }
+    it->second = false;
+  }
+  co_return result;
+}
+
+asio::awaitable<core::Result<std::size_t>> KnowledgeBase::WriteDocument(std::string tenant_id,
+                                                                        std::string document_id) {
   auto ready = co_await PrepareRemote();
   if (!ready) co_return core::Fail(ready.error());
   auto children = index_.PointsOf(document_id);

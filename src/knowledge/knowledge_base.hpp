@@ -137,8 +137,10 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   // The store's collection exists (made with the embeddings' size when missing; then every document is pending).
   boost::asio::awaitable<core::Result<void>> PrepareRemote();
   // Replaces a document's points in the store (deletes them when the index no longer has it). Returns how
-  // many points got a dense vector; a document whose vectors could not all be made stays pending.
+  // many points got a dense vector; a document whose vectors could not all be made stays pending. Writes of
+  // one document never overlap: one asked for meanwhile is done by the running one, again, when it ends.
   boost::asio::awaitable<core::Result<std::size_t>> PushDocument(std::string tenant_id, std::string document_id);
+  boost::asio::awaitable<core::Result<std::size_t>> WriteDocument(std::string tenant_id, std::string document_id);
   // Pushes every pending document; returns how many points got a dense vector.
   boost::asio::awaitable<core::Result<std::size_t>> SyncRemote();
   boost::asio::awaitable<std::optional<std::vector<float>>> RemoteQueryVector(std::string text);
@@ -149,9 +151,10 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   DocumentRepository repository_;
   IngestPipeline pipeline_;
   DenseVectors dense_;
-  mutable std::mutex remote_mutex_;             // guards the two below
+  mutable std::mutex remote_mutex_;             // guards the three below
   bool remote_ready_ = false;                   // Prepare succeeded
   std::map<std::string, std::string> pending_;  // document id -> tenant, not yet in the VectorStore
+  std::map<std::string, bool> writing_;         // documents being written -> asked for again meanwhile
   IngestJobs jobs_;                             // last: its runner uses the members above
 };
 
