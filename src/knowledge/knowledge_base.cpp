@@ -1,5 +1,10 @@
 #include "knowledge/knowledge_base.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
 
 #include "knowledge/document_identity.hpp"
@@ -125,27 +130,25 @@ asio::awaitable<core::Result<void>> KnowledgeBase::PrepareRemote() {
 }
 
 asio::awaitable<core::Result<std::size_t>> KnowledgeBase::PushDocument(std::string tenant_id, std::string document_id) {
-  {
-    std::lock_guard lock(remote_mutex_);
-    auto [it, first] = writing_.try_emplace(document_id, false);
-    if (!first) {
-      // A write of this document is under way; it writes again when done, from the index as it is then.
-      it->second = true;
-      co_return std::size_t{0};
-    }
-  }
-  core::Result<std::size_t> result;
+  // One write of a document at a time: a later one waits for the running one, then writes the index as it is.
   while (true) {
-    result = co_await WriteDocument(tenant_id, document_id);
-    std::lock_guard lock(remote_mutex_);
-    const auto it = writing_.find(document_id);
-    if (!result || !it->second) {
-      writing_.erase(it);
-      break;
+    {
+      std::lock_guard lock(remote_mutex_);
+      if (writing_.insert(document_id).second) break;
     }
-    it->second = false;
+    asio::steady_timer wait(co_await asio::this_coro::executor, std::chrono::milliseconds(5));
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  co_return result;
+  // Released however the write ends (a destroyed coroutine frame included).
+  struct Release {
+    KnowledgeBase* self;
+    const std::string& id;
+    ~Release() {
+      std::lock_guard lock(self->remote_mutex_);
+      self->writing_.erase(id);
+    }
+  } release{this, document_id};
+  co_return co_await WriteDocument(std::move(tenant_id), document_id);
 }
 
 asio::awaitable<core::Result<std::size_t>> KnowledgeBase::WriteDocument(std::string tenant_id,

@@ -28,6 +28,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -138,7 +139,7 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   boost::asio::awaitable<core::Result<void>> PrepareRemote();
   // Replaces a document's points in the store (deletes them when the index no longer has it). Returns how
   // many points got a dense vector; a document whose vectors could not all be made stays pending. Writes of
-  // one document never overlap: one asked for meanwhile is done by the running one, again, when it ends.
+  // one document never overlap: a second waits for the first to end.
   boost::asio::awaitable<core::Result<std::size_t>> PushDocument(std::string tenant_id, std::string document_id);
   boost::asio::awaitable<core::Result<std::size_t>> WriteDocument(std::string tenant_id, std::string document_id);
   // Pushes every pending document; returns how many points got a dense vector.
@@ -154,7 +155,7 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   mutable std::mutex remote_mutex_;             // guards the three below
   bool remote_ready_ = false;                   // Prepare succeeded
   std::map<std::string, std::string> pending_;  // document id -> tenant, not yet in the VectorStore
-  std::map<std::string, bool> writing_;         // documents being written -> asked for again meanwhile
+  std::set<std::string> writing_;               // documents being written to the VectorStore
   IngestJobs jobs_;                             // last: its runner uses the members above
 };
 
