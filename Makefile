@@ -8,12 +8,16 @@ ARGS ?=
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 
-.PHONY: all deps build run test build-debug lint format clean bench fuzz
+.PHONY: all deps deps-test build run test build-debug lint format clean bench fuzz
 
 all: build
 
 deps:
 	./scripts/install-deps.sh
+
+# The tests also need Chromium (browser tests) and CJK fonts for its screenshots.
+deps-test:
+	./scripts/install-deps.sh --test
 
 build: deps
 	cmake --preset release
@@ -22,7 +26,7 @@ build: deps
 run: build
 	./build/release/src/salesboost serve $(ARGS)
 
-build-debug: deps
+build-debug: deps-test
 	cmake --preset debug
 	cmake --build --preset debug -j $(JOBS)
 

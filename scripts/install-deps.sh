@@ -22,9 +22,17 @@ PACKAGES=(
   libpq-dev postgresql-15
   # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
   poppler-utils tesseract-ocr
-  # the Qdrant double the Qdrant adapter's tests run against (tools/qdrant-double)
-  python3 python3-jsonschema
+  # the OpenAPI document's checks (tests/openapi), deploy/vllm-ocr/check.sh and the Qdrant double (tools/qdrant-double)
+  python3 python3-jsonschema curl
 )
+# The web console is bundled by esbuild from npm (web/package-lock.json): Node.js and npm, from Debian
+# unless the machine already has them (a NodeSource nodejs ships its own npm).
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
+# `make test` also runs the browser tests: Chromium, and CJK fonts so that its screenshots show Chinese.
+if [[ ${1:-} == --test ]]; then
+  PACKAGES+=(chromium fonts-noto-cjk)
+fi
 # `make bench` also needs these: it drives the server (curl, python3) and plots the results (gnuplot).
 if [[ ${1:-} == --bench ]]; then
   PACKAGES+=(curl python3 gnuplot-nox)
@@ -40,7 +48,18 @@ for p in "${PACKAGES[@]}"; do
   [[ "$status" == "installed" ]] || missing+=("$p")
 done
 
+# The console's npm packages, exactly as locked, whenever the lockfile changed since the last install.
+install_web_packages() {
+  local web
+  web="$(cd "$(dirname "$0")/.." && pwd)/web"
+  if [[ ! -f "$web/node_modules/.package-lock.json" || "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]]; then
+    echo "install-deps: npm ci in web/"
+    npm ci --prefix "$web" --no-audit --no-fund --loglevel=error
+  fi
+}
+
 if ((${#missing[@]} == 0)); then
+  install_web_packages
   exit 0
 fi
 
@@ -57,3 +76,4 @@ fi
 echo "install-deps: installing ${missing[*]}"
 "${SUDO[@]}" apt-get update -qq
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_web_packages

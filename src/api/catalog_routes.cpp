@@ -6,6 +6,7 @@
 
 #include "api/authenticated.hpp"
 #include "api/json_body.hpp"
+#include "catalog/course_file.hpp"
 #include "catalog/rubric.hpp"
 #include "conversation/scorecard.hpp"
 
@@ -87,6 +88,41 @@ void AddCatalogRoutes(server::Router& router, identity::AuthService& auth, catal
               co_return JsonResponse(200, conversation::RubricJson(catalog::RubricOf(*scenario), *language));
             co_return JsonResponse(200, StoredRubric(*scenario));
           }));
+
+  router.Add(
+      "GET", "/api/v1/courses/{id}/file",
+      Authenticated(auth, identity::Role::kAdmin,
+                    [&catalog](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
+                      auto file = co_await catalog.CourseFile(admin.tenant_id, request.path_params.at("id"));
+                      if (!file) co_return ErrorReply(file.error(), request);
+                      co_return JsonResponse(200, *file);
+                    }));
+
+  router.Add("PUT", "/api/v1/courses/{id}",
+             Authenticated(
+                 auth, identity::Role::kAdmin,
+                 [&catalog](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
+                   const std::string id = request.path_params.at("id");
+                   auto bundle = catalog::ParseCourseFile(request.body);
+                   std::vector<std::string> problems;
+                   if (!bundle) {
+                     problems = std::move(bundle.error().lines);
+                   } else if (bundle->id != id) {
+                     problems.push_back("id: must be \"" + id + "\", the course this request replaces");
+                   }
+                   if (!problems.empty()) {
+                     std::string message = "the course file is not valid: " + problems.front();
+                     if (problems.size() > 1)
+                       message += fmt::format(" (and {} more, see details)", problems.size() - 1);
+                     co_return ErrorReply({core::ErrorCode::kInvalidArgument, std::move(message)}, problems, request);
+                   }
+                   if (auto imported = co_await catalog.Import(admin.tenant_id, std::move(*bundle)); !imported) {
+                     co_return ErrorReply(imported.error(), request);
+                   }
+                   auto file = co_await catalog.CourseFile(admin.tenant_id, id);
+                   if (!file) co_return ErrorReply(file.error(), request);
+                   co_return JsonResponse(200, *file);
+                 }));
 
   router.Add("PUT", "/api/v1/scenarios/{id}/rubric",
              Authenticated(

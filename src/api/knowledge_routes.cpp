@@ -106,14 +106,15 @@ void AddKnowledgeRoutes(server::Router& router, identity::AuthService& auth, kno
                       co_return JsonResponse(200, DocumentDetailJson(*document));
                     }));
 
-  router.Add("DELETE", "/api/v1/knowledge/documents/{id}",
-             Authenticated(
-                 auth, identity::Role::kAdmin,
-                 [&base](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
-                   auto deleted = co_await base.Delete(admin.tenant_id, request.path_params.at("id"));
-                   if (!deleted) co_return ErrorReply(deleted.error(), request);
-                   co_return HttpResponse{.status = 204, .content_type = "application/json", .body = {}, .headers = {}};
-                 }));
+  router.Add(
+      "DELETE", "/api/v1/knowledge/documents/{id}",
+      Authenticated(auth, identity::Role::kAdmin,
+                    [&base](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
+                      auto deleted = co_await base.Delete(admin.tenant_id, request.path_params.at("id"));
+                      if (!deleted) co_return ErrorReply(deleted.error(), request);
+                      co_return HttpResponse{
+                          .status = 204, .content_type = "application/json", .body = {}, .headers = {}, .stream = {}};
+                    }));
 
   router.Add(
       "POST", "/api/v1/knowledge/search",

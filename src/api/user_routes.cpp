@@ -120,7 +120,8 @@ void AddUserRoutes(server::Router& router, identity::AuthService& auth) {
             auto actor = ActorOf(who, request);
             auto deleted = co_await auth.DeleteUser(who.tenant_id, id, std::move(actor));
             if (!deleted) co_return ErrorReply(deleted.error(), request);
-            co_return HttpResponse{.status = 204, .content_type = "application/json", .body = {}, .headers = {}};
+            co_return HttpResponse{
+                .status = 204, .content_type = "application/json", .body = {}, .headers = {}, .stream = {}};
           }));
 
   router.Add(

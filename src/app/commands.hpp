@@ -15,6 +15,7 @@ inline constexpr int kExitConfigError = 2;
 
 struct ServeFlags {
   std::optional<std::string> port_file;  // write the bound port here once listening
+  bool list_routes = false;              // print "METHOD pattern" per route served, then exit without listening
 };
 
 int RunServe(const ConfigInput& input, const ServeFlags& flags);

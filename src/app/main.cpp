@@ -42,6 +42,8 @@ int main(int argc, char** argv) {
   serve->add_option("--host", host, "listen address (server.host)");
   serve->add_option("--port", port, "listen port, 0 for any free port (server.port)");
   serve->add_option("--port-file", serve_flags.port_file, "write the bound port to this file once listening");
+  serve->add_flag("--list-routes", serve_flags.list_routes,
+                  "print the routes the server would serve (METHOD pattern, one a line) and exit without listening");
 
   auto* migrate = cli.add_subcommand("migrate", "apply pending database migrations and exit");
   auto* config = cli.add_subcommand("config", "inspect the configuration");

@@ -23,9 +23,12 @@
 #include "api/auth_routes.hpp"
 #include "api/catalog_routes.hpp"
 #include "api/knowledge_routes.hpp"
+#include "api/openapi_routes.hpp"
 #include "api/session_routes.hpp"
 #include "api/system_routes.hpp"
+#include "api/turn_routes.hpp"
 #include "api/user_routes.hpp"
+#include "api/web_routes.hpp"
 #include "api/websocket_api.hpp"
 #include "app/catalog_setup.hpp"
 #include "app/cluster_setup.hpp"
@@ -349,9 +352,27 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   api::AddUserRoutes(router, auth);
   api::AddCatalogRoutes(router, auth, catalog);
   api::AddSessionRoutes(router, auth, session_service, coordinator);
+  // A turn over HTTP follows its turn through the queue ahead of it and its own run, with a margin.
+  const auto turn_wait =
+      std::chrono::milliseconds(config.conversation.turn_deadline_ms) * (config.limits.turn_queue + 1) +
+      std::chrono::seconds(10);
+  api::AddTurnRoutes(router, auth, session_service, feed, coordinator,
+                     {.wait = turn_wait, .keepalive = std::chrono::seconds(15)});
   api::AddAssistRoutes(router, auth, *agents, catalog, *cluster->assist_limiter);
   api::AddKnowledgeRoutes(router, auth, knowledge.base, config.knowledge.max_upload_bytes);
+  api::AddWebRoutes(router, api::WebAssets());
+  api::AddOpenApiRoutes(router);
 
+  if (flags.list_routes) {
+    // Every route is added by now. What tests compare with the OpenAPI document: the router's
+    // routes and the WebSocket upgrade, which the server itself serves.
+    for (const auto& route : router.Routes()) std::printf("%s %s\n", route.method.c_str(), route.pattern.c_str());
+    std::printf("GET %.*s\n", static_cast<int>(server::kWebSocketPath.size()), server::kWebSocketPath.data());
+    std::fflush(stdout);
+    StopCluster(*cluster);
+    blocking.Stop();
+    return kExitOk;
+  }
   auto port = http.Start();
   if (!port) {
     logger.Error("listen_failed", {{"error", port.error().message}});

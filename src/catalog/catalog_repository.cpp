@@ -133,6 +133,39 @@ boost::asio::awaitable<core::Result<std::vector<json::object>>> CatalogRepositor
   co_return out;
 }
 
+boost::asio::awaitable<core::Result<json::object>> CatalogRepository::CourseFile(std::string tenant_id,
+                                                                                 std::string course_id) {
+  core::Result<std::vector<json::object>> course;
+  core::Result<std::vector<json::object>> scenarios;
+  core::Result<std::vector<json::object>> personas;
+  TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
+    course = Documents(tx, "SELECT document FROM courses WHERE tenant_id = ? AND id = ?", {tenant_id, course_id});
+    scenarios = Documents(tx, "SELECT document FROM scenarios WHERE tenant_id = ? AND course_id = ? ORDER BY id",
+                          {tenant_id, course_id});
+    personas = Documents(tx, "SELECT document FROM personas WHERE tenant_id = ? AND course_id = ? ORDER BY id",
+                         {tenant_id, course_id});
+    return core::Ok();
+  };
+  if (auto done = co_await store_.Read(std::move(read)); !done) co_return core::Fail(done.error());
+  for (const auto* part : {&course, &scenarios, &personas}) {
+    if (!*part) co_return core::Fail(part->error());
+  }
+  if (course->empty()) co_return core::Fail(core::ErrorCode::kNotFound, "no course '" + course_id + "'");
+  json::object file = std::move(course->front());
+  json::array persona_list;
+  persona_list.reserve(personas->size());
+  for (auto& persona : *personas) persona_list.push_back(std::move(persona));
+  json::array scenario_list;
+  scenario_list.reserve(scenarios->size());
+  for (auto& scenario : *scenarios) {
+    scenario.erase("course_id");  // added by Import; not a member of the file
+    scenario_list.push_back(std::move(scenario));
+  }
+  file["personas"] = std::move(persona_list);
+  file["scenarios"] = std::move(scenario_list);
+  co_return file;
+}
+
 boost::asio::awaitable<core::Result<std::vector<json::object>>> CatalogRepository::Personas(std::string tenant_id,
                                                                                             std::string scenario_id) {
   core::Result<std::vector<json::object>> out;

@@ -31,6 +31,10 @@ class CatalogRepository {
   boost::asio::awaitable<core::Result<std::vector<boost::json::object>>> Personas(std::string tenant_id,
                                                                                   std::string scenario_id);
   boost::asio::awaitable<core::Result<std::int64_t>> CourseCount(std::string tenant_id);
+  // The course as a course file (the import format: the course's members,
+  // "personas" and "scenarios", by id), which Import accepts back unchanged.
+  // kNotFound when the course does not exist.
+  boost::asio::awaitable<core::Result<boost::json::object>> CourseFile(std::string tenant_id, std::string course_id);
   // One document; kNotFound when absent.
   boost::asio::awaitable<core::Result<boost::json::object>> Course(std::string tenant_id, std::string course_id);
   boost::asio::awaitable<core::Result<boost::json::object>> Scenario(std::string tenant_id, std::string scenario_id);

@@ -170,6 +170,12 @@ json::object Encode(const TurnScored& e) {
   }
   out["scores"] = std::move(scores);
   out["reasons"] = std::move(reasons);
+  if (!e.criteria.empty()) {
+    json::array criteria;
+    criteria.reserve(e.criteria.size());
+    for (const auto& c : e.criteria) criteria.push_back(json::object{{"id", c.id}, {"result", c.result}});
+    out["criteria"] = std::move(criteria);
+  }
   return out;
 }
 json::object Encode(const ComplianceFlagged& e) {
@@ -288,6 +294,13 @@ core::Result<EventBody> Decode(TurnScored e, const json::object& in) {
     TurnScored::Dimension d{.name = std::string(name), .score = value.to_number<double>(), .reason = {}};
     Read(reasons, name, d.reason);
     e.dimensions.push_back(std::move(d));
+  }
+  for (const auto& c : Items(in, "criteria")) {
+    if (!c.is_object()) continue;
+    TurnScored::Criterion criterion;
+    Read(c.get_object(), "id", criterion.id);
+    Read(c.get_object(), "result", criterion.result);
+    e.criteria.push_back(std::move(criterion));
   }
   return EventBody(std::move(e));
 }

@@ -143,8 +143,14 @@ struct TurnScored {
     double score = 0;
     std::string reason;
   };
+  // A rubric criterion as judged over the session so far, this turn included.
+  struct Criterion {
+    std::string id;
+    std::string result;  // met, partly or not_met (not yet)
+  };
   std::optional<ComplianceReport> compliance;  // the trainee's text, when the check ran
   std::vector<Dimension> dimensions;           // in the order they are sent
+  std::vector<Criterion> criteria{};           // the live checklist; empty when it could not be judged
 };
 
 // compliance.flagged: one finding in the trainee's text or the customer's reply.

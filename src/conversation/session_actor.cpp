@@ -481,6 +481,7 @@ asio::awaitable<void> SessionActor::RunTurn(ActorJob& job) {
   auto conclusion = TurnPipeline::Conclude(plan, parts, state_);
   std::vector<Event> events = provisional_;
   auto numbered = Number(std::move(conclusion.events));
+  co_await JudgeSoFar(events, numbered);
   std::string end_reason = std::move(conclusion.end_reason);
   if (!end_reason.empty()) {
     std::vector<Event> turn_events = events;
@@ -509,6 +510,23 @@ asio::awaitable<void> SessionActor::RunTurn(ActorJob& job) {
   }
   ctx_.turn_duration.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   ctx_.turns.With({"committed"}).Inc();
+}
+
+asio::awaitable<void> SessionActor::JudgeSoFar(const std::vector<Event>& provisional, std::vector<Event>& numbered) {
+  auto log = co_await ctx_.sessions.EventsAfter(session_id_, 0, kAllEvents);
+  if (!log) {
+    ctx_.logger.Warn("checklist_failed", {{"session_id", session_id_}, {"error", log.error().message}});
+    co_return;
+  }
+  log->insert(log->end(), provisional.begin(), provisional.end());
+  log->insert(log->end(), numbered.begin(), numbered.end());
+  const Scorecard card = ScoreSession(catalog::RubricOf(scenario_), *log, session_.language);
+  for (auto& event : numbered) {
+    if (auto* scored = std::get_if<TurnScored>(&event.body)) {
+      scored->criteria.reserve(card.criteria.size());
+      for (const auto& c : card.criteria) scored->criteria.push_back({.id = c.id, .result = c.result});
+    }
+  }
 }
 
 asio::awaitable<core::Result<std::vector<Event>>> SessionActor::Closing(std::vector<Event> pending,

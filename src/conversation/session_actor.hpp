@@ -139,6 +139,10 @@ class SessionActor {
   boost::asio::awaitable<void> Abort(const std::string& turn_id, std::string reason);
   // session.ended and report.ready, numbered after `pending` (events not stored yet).
   boost::asio::awaitable<core::Result<std::vector<Event>>> Closing(std::vector<Event> pending, std::string reason);
+  // Fills the turn.scored among `numbered` with the rubric's criteria as judged
+  // over the stored log plus this turn (the live checklist); leaves it empty
+  // when the log cannot be read.
+  boost::asio::awaitable<void> JudgeSoFar(const std::vector<Event>& provisional, std::vector<Event>& numbered);
   std::vector<Event> Number(std::vector<NewEvent> events);
   void RefreshKnownLocked();
   // The text of `turn_id` when it is running or queued.

@@ -21,12 +21,13 @@ std::optional<std::string> HttpRequest::QueryParam(std::string_view name) const 
 }
 
 HttpResponse HttpResponse::Json(int status, std::string body) {
-  return HttpResponse{.status = status, .content_type = "application/json", .body = std::move(body), .headers = {}};
+  return HttpResponse{
+      .status = status, .content_type = "application/json", .body = std::move(body), .headers = {}, .stream = {}};
 }
 
 HttpResponse HttpResponse::Text(int status, std::string content_type, std::string body) {
   return HttpResponse{
-      .status = status, .content_type = std::move(content_type), .body = std::move(body), .headers = {}};
+      .status = status, .content_type = std::move(content_type), .body = std::move(body), .headers = {}, .stream = {}};
 }
 
 int HttpStatusFor(core::ErrorCode code) {

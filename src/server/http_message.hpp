@@ -2,8 +2,13 @@
 // free of Beast so handlers compile quickly. ErrorResponse is the one place
 // where error codes become HTTP statuses and the JSON error envelope
 //   {"error":{"code":"not_found","message":"…","request_id":"…"}}
+// A response may stream its body (Server-Sent Events): the server sends the
+// head, then runs the response's BodyProducer, which writes pieces as they
+// come (chunked transfer encoding on HTTP/1.1).
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,11 +37,24 @@ struct HttpRequest {
   std::optional<std::string> QueryParam(std::string_view name) const;
 };
 
+// Where a streamed body goes. Used on the connection's executor only.
+class BodyWriter {
+ public:
+  virtual ~BodyWriter() = default;
+  // Sends `data` to the client now; false once the client is gone (the
+  // producer should stop).
+  virtual boost::asio::awaitable<bool> Write(std::string data) = 0;
+};
+
+// Writes a response body while it is sent; the response ends when it returns.
+using BodyProducer = std::function<boost::asio::awaitable<void>(BodyWriter&)>;
+
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  BodyProducer stream{};                                     // when set, the body is what it writes (`body` is ignored)
 
   static HttpResponse Json(int status, std::string body);
   static HttpResponse Text(int status, std::string content_type, std::string body);

@@ -129,8 +129,12 @@ class HttpConnection final : public internal::Connection, public std::enable_sha
 
  private:
   asio::awaitable<void> Serve();
+  class StreamWriter;
   asio::awaitable<bool> Write(const HttpResponse& response, unsigned version, bool keep_alive,
                               const RequestRecord& record);
+  // Sends the head, then what the response's producer writes, as it writes it.
+  asio::awaitable<bool> WriteStream(const HttpResponse& response, unsigned version, bool keep_alive,
+                                    const RequestRecord& record);
   asio::awaitable<void> Reject(int status, std::string_view code, std::string message, std::string_view method,
                                std::string_view path, std::chrono::steady_clock::time_point start);
   // Answers a request refused before its body was read, then closes.
@@ -207,10 +211,11 @@ asio::awaitable<void> HttpConnection::Serve() {
     }
 
     auto& header = parser.get();
-    if (beast::websocket::is_upgrade(header) && header.target().starts_with("/ws") && ctx_->deps.websocket != nullptr) {
+    if (beast::websocket::is_upgrade(header) && header.target().starts_with(kWebSocketPath) &&
+        ctx_->deps.websocket != nullptr) {
       auto upgrade = parser.release();
       auto request = FromBeast(upgrade, remote_ip_);
-      if (request && request->path == "/ws") {
+      if (request && request->path == kWebSocketPath) {
         request->request_id = internal::ChooseRequestId(request->Header("x-request-id").value_or(""), ctx_->deps.ids);
         Unregister();
         // Handed over, not awaited: this connection's frames (buffers, parser) end
@@ -278,7 +283,7 @@ asio::awaitable<void> HttpConnection::Serve() {
       std::string allow;
       for (const auto& m : not_allowed->allowed) allow += (allow.empty() ? "" : ", ") + m;
       response.headers.emplace_back("Allow", allow);
-    } else if (request->path == "/ws") {
+    } else if (request->path == kWebSocketPath) {
       response = ErrorResponse(426, "upgrade_required", "/ws accepts WebSocket upgrades only", request->request_id);
       response.headers.emplace_back("Upgrade", "websocket");
     } else {
@@ -306,11 +311,78 @@ asio::awaitable<void> HttpConnection::Serve() {
 
 asio::awaitable<bool> HttpConnection::Write(const HttpResponse& response, unsigned version, bool keep_alive,
                                             const RequestRecord& record) {
+  if (response.stream) co_return co_await WriteStream(response, version, keep_alive, record);
   auto res = internal::ToBeast(response, version, keep_alive, record.request_id);
   stream_.expires_after(milliseconds(ctx_->options.body_timeout_ms));
   auto [ec, n] = co_await http::async_write(stream_, res, kTuple);
   internal::RecordRequest(*ctx_, record);
   co_return !ec;
+}
+
+// Pieces of a streamed body, each sent when written: a chunk on HTTP/1.1, raw
+// bytes on HTTP/1.0 (whose response then ends with the connection).
+class HttpConnection::StreamWriter final : public BodyWriter {
+ public:
+  StreamWriter(beast::tcp_stream& stream, milliseconds timeout, bool chunked)
+      : stream_(stream), timeout_(timeout), chunked_(chunked) {}
+
+  asio::awaitable<bool> Write(std::string data) override {
+    if (failed_) co_return false;
+    if (data.empty()) co_return true;  // an empty chunk would end the body
+    stream_.expires_after(timeout_);
+    beast::error_code ec;
+    if (chunked_) {
+      std::tie(ec, std::ignore) = co_await asio::async_write(stream_, http::make_chunk(asio::buffer(data)), kTuple);
+    } else {
+      std::tie(ec, std::ignore) = co_await asio::async_write(stream_, asio::buffer(data), kTuple);
+    }
+    failed_ = static_cast<bool>(ec);
+    bytes_ += failed_ ? 0 : data.size();
+    co_return !failed_;
+  }
+
+  asio::awaitable<bool> Finish() {
+    if (failed_ || !chunked_) co_return !failed_;
+    stream_.expires_after(timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk_last(), kTuple);
+    co_return !ec;
+  }
+
+  std::size_t Bytes() const { return bytes_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  milliseconds timeout_;
+  bool chunked_;
+  bool failed_ = false;
+  std::size_t bytes_ = 0;
+};
+
+asio::awaitable<bool> HttpConnection::WriteStream(const HttpResponse& response, unsigned version, bool keep_alive,
+                                                  const RequestRecord& record) {
+  const bool chunked = version >= 11;
+  http::response<http::empty_body> head{static_cast<http::status>(response.status), version};
+  head.set(http::field::server, ServerHeader());
+  head.set(http::field::content_type, response.content_type);
+  head.set("X-Request-Id", record.request_id);
+  for (const auto& [name, value] : response.headers) head.set(name, value);
+  head.keep_alive(keep_alive && chunked);
+  if (chunked) head.chunked(true);
+  http::response_serializer<http::empty_body> serializer{head};
+  const milliseconds timeout(ctx_->options.body_timeout_ms);
+  stream_.expires_after(timeout);
+  auto [ec, n] = co_await http::async_write_header(stream_, serializer, kTuple);
+  StreamWriter writer(stream_, timeout, chunked);
+  bool ok = !ec;
+  if (ok) {
+    co_await response.stream(writer);
+    ok = co_await writer.Finish();
+  }
+  stream_.expires_never();
+  RequestRecord streamed = record;
+  streamed.bytes_out = writer.Bytes();
+  internal::RecordRequest(*ctx_, streamed);
+  co_return ok&& chunked;
 }
 
 asio::awaitable<void> HttpConnection::Reject(int status, std::string_view code, std::string message,

@@ -86,4 +86,11 @@ const HeaderCheck* Router::Admission(std::string_view method, std::string_view p
   return route != nullptr && route->admit ? &route->admit : nullptr;
 }
 
+std::vector<Router::RouteInfo> Router::Routes() const {
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.push_back(RouteInfo{route.method, route.pattern});
+  return out;
+}
+
 }  // namespace salesboost::server

@@ -32,6 +32,11 @@ class Router {
     std::string route;  // the pattern, used as the metrics label
     std::map<std::string, std::string> params;
   };
+  // A registered route, as Add received it.
+  struct RouteInfo {
+    std::string method;
+    std::string pattern;  // "/api/v1/sessions/{id}"
+  };
   struct NotFound {};
   struct MethodNotAllowed {
     std::vector<std::string> allowed;
@@ -47,6 +52,8 @@ class Router {
   std::int64_t BodyLimit(std::string_view method, std::string_view path, std::int64_t fallback) const;
   // The header check of the route for a request to `path` (query allowed); nullptr when it has none.
   const HeaderCheck* Admission(std::string_view method, std::string_view path) const;
+  // Every route, in the order they were added (the API description is checked against this).
+  std::vector<RouteInfo> Routes() const;
   // The largest body limit any route sets (0 when none does).
   std::int64_t LargestBodyLimit() const { return largest_body_limit_; }
 

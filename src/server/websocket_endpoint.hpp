@@ -12,11 +12,16 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "core/result.hpp"
 #include "server/http_message.hpp"
 
 namespace salesboost::server {
+
+// The path a WebSocketEndpoint serves (GET with Upgrade: websocket); the server
+// answers a plain GET there with 426.
+inline constexpr std::string_view kWebSocketPath = "/ws";
 
 enum class CloseCode : std::uint16_t {
   kNormal = 1000,

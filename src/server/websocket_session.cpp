@@ -218,8 +218,8 @@ asio::awaitable<void> WsConnection::Accept(std::shared_ptr<WsConnection> self, B
   request_id_ = request.request_id;
   const std::string remote = request.remote_address;
   RequestRecord record{.method = "GET",
-                       .path = "/ws",
-                       .route = "/ws",
+                       .path = kWebSocketPath,
+                       .route = kWebSocketPath,
                        .status = 101,
                        .request_id = request_id_,
                        .remote = remote,

@@ -313,5 +313,79 @@ TEST(CatalogE2eCli, ImportReportsEachFileAndIsIdempotent) {
   EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
+TEST_F(CatalogE2e, ACourseFileComesBackAsStoredAndAnEditIsCheckedWithThePathOfEachProblem) {
+  const auto admin = Admin();
+  ASSERT_FALSE(admin.empty());
+  auto got = Call(admin, "GET", "/api/v1/courses/card-upgrade/file");
+  ASSERT_TRUE(got && got->status == 200) << (got ? got->body : got.error().message);
+  const auto original = json::parse(got->body).as_object();
+  EXPECT_EQ(original.at("id"), "card-upgrade");
+  ASSERT_FALSE(original.at("personas").as_array().empty());
+  ASSERT_FALSE(original.at("scenarios").as_array().empty());
+
+  // Sent back unchanged, it is accepted and stored as it was.
+  auto same = Call(admin, "PUT", "/api/v1/courses/card-upgrade", got->body);
+  ASSERT_TRUE(same && same->status == 200) << (same ? same->body : same.error().message);
+  EXPECT_EQ(json::parse(same->body), json::value(original));
+
+  // An edit with two mistakes: both reported, each with its JSON path; nothing is stored.
+  json::object edited = original;
+  edited["personas"].as_array()[0].as_object()["difficulty"] = 9;
+  edited["scenarios"].as_array()[0].as_object()["max_turns"] = 0;
+  auto bad = Call(admin, "PUT", "/api/v1/courses/card-upgrade", json::serialize(edited));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
+  const auto error = json::parse(bad->body).at("error");
+  EXPECT_EQ(error.at("code"), "invalid_argument");
+  std::vector<std::string> details;
+  for (const auto& d : error.at("details").as_array()) details.emplace_back(d.as_string());
+  ASSERT_EQ(details.size(), 2U) << bad->body;
+  EXPECT_TRUE(details[0].starts_with("personas[0].difficulty: ")) << details[0];
+  EXPECT_TRUE(details[1].starts_with("scenarios[0].max_turns: ")) << details[1];
+  auto unchanged = Call(admin, "GET", "/api/v1/courses/card-upgrade/file");
+  ASSERT_TRUE(unchanged);
+  EXPECT_EQ(json::parse(unchanged->body), json::value(original));
+
+  // A valid edit is stored and served to trainees.
+  const std::string persona_id(original.at("personas").as_array()[0].at("id").as_string());
+  edited = original;
+  edited["personas"].as_array()[0].as_object()["difficulty"] = 2;
+  auto good = Call(admin, "PUT", "/api/v1/courses/card-upgrade", json::serialize(edited));
+  ASSERT_TRUE(good && good->status == 200) << (good ? good->body : good.error().message);
+  std::string scenario_id;  // one that has the edited persona
+  for (const auto& scenario : original.at("scenarios").as_array()) {
+    for (const auto& id : scenario.at("personas").as_array()) {
+      if (id.as_string() == persona_id && scenario_id.empty()) scenario_id = scenario.at("id").as_string();
+    }
+  }
+  ASSERT_FALSE(scenario_id.empty());
+  auto personas = Get("/api/v1/personas?scenario_id=" + scenario_id);
+  ASSERT_TRUE(personas && personas->status == 200);
+  bool found = false;
+  const auto listed = json::parse(personas->body);
+  for (const auto& p : listed.at("personas").as_array()) {
+    if (p.at("id").as_string() == persona_id) {
+      found = true;
+      EXPECT_EQ(p.at("difficulty"), 2);
+    }
+  }
+  EXPECT_TRUE(found);
+
+  // Another course's id in the body, a trainee, an unknown course.
+  auto other = Call(admin, "PUT", "/api/v1/courses/crm-essentials", got->body);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 400);
+  EXPECT_NE(other->body.find("id: must be"), std::string::npos) << other->body;
+  auto trainee = Call(Token(), "PUT", "/api/v1/courses/card-upgrade", got->body);
+  ASSERT_TRUE(trainee);
+  EXPECT_EQ(trainee->status, 403);
+  auto unknown = Call(admin, "GET", "/api/v1/courses/nope/file");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+
+  auto restored = Call(admin, "PUT", "/api/v1/courses/card-upgrade", got->body);
+  ASSERT_TRUE(restored && restored->status == 200);
+}
+
 }  // namespace
 }  // namespace salesboost

@@ -43,7 +43,8 @@ TEST(EventCodec, TheWireShapeIsTypeSeqTurnThenTheMembersInOrder) {
   EXPECT_EQ(EventText(scored),
             R"({"type":"turn.scored","seq":4,"turn_id":"t","compliance":{"level":"WARN","findings":[{"rule":)"
             R"("pressure","level":"WARN","excerpt":"now"}]},"scores":{"relevance":8E0,"compliance":7E0},)"
-            R"("reasons":{"relevance":"on topic","compliance":"1 finding"}})");
+            R"("reasons":{"relevance":"on topic","compliance":"1 finding"},)"
+            R"("criteria":[{"id":"two-needs","result":"met"},{"id":"next-step","result":"not_met"}]})");
   const Event ready{.seq = 1, .turn_id = {}, .body = EveryEvent()[0], .created_at = {}};
   EXPECT_EQ(EventText(ready),
             R"({"type":"session.ready","seq":1,"session_id":"s1","stage":"OPENING","language":"zh",)"

@@ -23,6 +23,22 @@ TEST(Router, MatchesLiteralAndCapturedSegments) {
   EXPECT_EQ(std::get<Router::Match>(list).route, "/api/v1/sessions");
 }
 
+TEST(Router, ListsItsRoutesInTheOrderAdded) {
+  Router router;
+  EXPECT_TRUE(router.Routes().empty());
+  router.Add("GET", "/api/v1/sessions/{id}", Respond(200));
+  router.Add("DELETE", "/api/v1/sessions/{id}", Respond(204));
+  router.Add("POST", "/api/v1/sessions", Respond(201));
+  const auto routes = router.Routes();
+  ASSERT_EQ(routes.size(), 3U);
+  EXPECT_EQ(routes[0].method, "GET");
+  EXPECT_EQ(routes[0].pattern, "/api/v1/sessions/{id}");
+  EXPECT_EQ(routes[1].method, "DELETE");
+  EXPECT_EQ(routes[1].pattern, "/api/v1/sessions/{id}");
+  EXPECT_EQ(routes[2].method, "POST");
+  EXPECT_EQ(routes[2].pattern, "/api/v1/sessions");
+}
+
 TEST(Router, UnknownPathIsNotFoundAndEmptyCaptureDoesNotMatch) {
   Router router;
   router.Add("GET", "/api/v1/sessions/{id}", Respond(200));
