@@ -22,7 +22,7 @@ PACKAGES=(
   libpq-dev postgresql-15
   # the peers knowledge benchmarks compare against: pdftotext and the tesseract CLI
   poppler-utils tesseract-ocr
-  # the OpenAPI document's checks (tests/openapi) and deploy/vllm-ocr/check.sh
+  # the OpenAPI document's checks (tests/openapi), deploy/vllm-ocr/check.sh and the Qdrant double (tools/qdrant-double)
   python3 python3-jsonschema curl
 )
 # The web console is bundled by esbuild from npm (web/package-lock.json): Node.js and npm, from Debian

@@ -203,6 +203,10 @@ struct Loader {
         errors.push_back({key, fmt::format("no provider named \"{}\" ([providers.{}])", name, name), Origin(key)});
       }
     }
+    if (c.knowledge.vector_store == "qdrant" && !c.knowledge.qdrant_url.starts_with("http://") &&
+        !c.knowledge.qdrant_url.starts_with("https://")) {
+      errors.push_back({"knowledge.qdrant_url", "must start with http:// or https://", Origin("knowledge.qdrant_url")});
+    }
     if (c.knowledge.child_tokens > c.knowledge.parent_tokens) {
       errors.push_back(
           {"knowledge.child_tokens", "must not exceed knowledge.parent_tokens", Origin("knowledge.child_tokens")});

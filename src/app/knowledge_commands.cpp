@@ -79,7 +79,7 @@ std::unique_ptr<Session> Open(const AppConfig& config) {
       ProviderConfigs(config), net::HttpClientOptions{.extra_ca_file = config.llm.extra_ca_file}, session->clock,
       session->metrics, session->logger);
   session->runtime = std::make_unique<KnowledgeRuntime>(config, *session->store, *session->providers, session->clock,
-                                                        *session->ids, session->logger);
+                                                        *session->ids, session->logger, &session->metrics);
   auto loaded = core::RunOn(session->io, session->runtime->base.Load());
   if (!loaded) {
     std::fprintf(stderr, "error: cannot load the knowledge base: %s\n", loaded.error().message.c_str());

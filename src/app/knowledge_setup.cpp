@@ -29,7 +29,25 @@ knowledge::KnowledgeOptions Options(const AppConfig& config) {
   options.sparse_weight = k.sparse_weight;
   options.dense_weight = k.dense_weight;
   options.candidates = static_cast<std::size_t>(k.candidates);
+  options.remote_lexical = k.vector_store == "qdrant" && k.qdrant_lexical == "qdrant";
   return options;
+}
+
+std::unique_ptr<infra::QdrantVectorStore> MakeQdrant(const AppConfig& config, llm::ProviderSet& providers,
+                                                     const core::Clock& clock, const core::Logger& logger,
+                                                     core::MetricsRegistry* metrics) {
+  const auto& k = config.knowledge;
+  if (k.vector_store != "qdrant") return nullptr;
+  infra::QdrantOptions options;
+  options.url = k.qdrant_url;
+  while (options.url.ends_with('/')) options.url.pop_back();
+  options.api_key = k.qdrant_api_key;  // resolved by the secret store at load
+  options.collection = k.qdrant_collection;
+  options.timeout = std::chrono::milliseconds(k.qdrant_timeout_ms);
+  options.write_timeout = std::chrono::milliseconds(k.qdrant_write_timeout_ms);
+  options.batch_size = static_cast<std::size_t>(k.qdrant_batch_size);
+  options.retry.max_attempts = static_cast<int>(k.qdrant_retries) + 1;
+  return std::make_unique<infra::QdrantVectorStore>(std::move(options), providers.Http(), clock, logger, metrics);
 }
 
 constexpr std::string_view kDemoTenant = "default";
@@ -38,7 +56,8 @@ constexpr std::string_view kLegacyDemoCollection = "demo";  // where earlier rel
 }  // namespace
 
 KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& store, llm::ProviderSet& providers,
-                                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger)
+                                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger,
+                                   core::MetricsRegistry* metrics)
     : workers(static_cast<int>(config.knowledge.workers)),
       tesseract(workers, config.knowledge.ocr_languages),
       vision(
@@ -58,6 +77,7 @@ KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& stor
                                                                                        : infra::VectorEncoding::kInt8,
                              .rerank = static_cast<std::size_t>(config.knowledge.rerank)},
           &logger),
+      qdrant(MakeQdrant(config, providers, clock, logger, metrics)),
       base(Options(config), knowledge::KnowledgeBase::Deps{.store = store,
                                                            .workers = workers,
                                                            .ocr = vision ? static_cast<knowledge::Ocr&>(*vision)
@@ -66,6 +86,7 @@ KnowledgeRuntime::KnowledgeRuntime(const AppConfig& config, storage::Store& stor
                                                            .images = images,
                                                            .embedder = embedder.get(),
                                                            .vectors = vectors,
+                                                           .vector_store = qdrant.get(),
                                                            .clock = clock,
                                                            .ids = ids,
                                                            .logger = logger}) {}

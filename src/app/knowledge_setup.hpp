@@ -1,7 +1,7 @@
 // The knowledge base as configured: its worker threads, the adapters it
 // reads files with (Poppler, Leptonica, Tesseract, the vision model when one
 // is named), the embeddings provider when one is named, the HNSW index
-// factory, and the service itself. Shared by
+// factory or the Qdrant adapter, and the service itself. Shared by
 // `serve`, `ingest` and `search`.
 #pragma once
 
@@ -14,6 +14,7 @@
 #include "infra/ocr/tesseract_ocr.hpp"
 #include "infra/ocr/vision_ocr.hpp"
 #include "infra/pdf/poppler_pdf_reader.hpp"
+#include "infra/qdrant/qdrant_vector_store.hpp"
 #include "infra/vector/hnsw_index_factory.hpp"
 #include "knowledge/knowledge_base.hpp"
 #include "knowledge/provider_embedder.hpp"
@@ -22,8 +23,10 @@
 namespace salesboost::app {
 
 struct KnowledgeRuntime {
+  // `metrics` (null: none kept) outlives the runtime.
   KnowledgeRuntime(const AppConfig& config, storage::Store& store, llm::ProviderSet& providers,
-                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger);
+                   const core::Clock& clock, core::IdGenerator& ids, const core::Logger& logger,
+                   core::MetricsRegistry* metrics);
 
   core::BlockingPool workers;
   infra::PopplerPdfReader pdf;
@@ -32,6 +35,7 @@ struct KnowledgeRuntime {
   std::unique_ptr<infra::VisionOcr> vision;               // null: Tesseract reads every scan
   std::unique_ptr<knowledge::ProviderEmbedder> embedder;  // null: BM25 only
   infra::HnswIndexFactory vectors;
+  std::unique_ptr<infra::QdrantVectorStore> qdrant;  // null: vectors in process (knowledge.vector_store = "memory")
   knowledge::KnowledgeBase base;
 };
 

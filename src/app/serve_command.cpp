@@ -253,7 +253,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   refresher.Start(std::chrono::seconds(config.secrets.refresh_interval_s));
   // A token of a key this instance does not know yet: another instance may have rotated first; look now.
   if (watches_signing_key) tokens.OnUnknownKeyId([&refresher] { refresher.RefreshSoon(); });
-  KnowledgeRuntime knowledge(config, **store, providers, clock, *ids, logger);
+  KnowledgeRuntime knowledge(config, **store, providers, clock, *ids, logger, &metrics);
   if (auto ready = core::RunSync(knowledge.base.Load()); !ready) {
     logger.Error("knowledge_load_failed", {{"error", ready.error().message}});
     return kExitFailure;

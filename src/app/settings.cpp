@@ -242,6 +242,30 @@ std::vector<Setting> MakeSettings() {
                   SB_FIELD(knowledge.hnsw_m)));
   s.push_back(Int("knowledge.rerank", "int8: best candidates re-ranked by the float inner product; 0 = all ef_search",
                   0, 10'000, SB_FIELD(knowledge.rerank)));
+  s.push_back(String("knowledge.vector_store",
+                     "where the children's vectors live: \"memory\" (HNSW in process, saved under data.dir) or "
+                     "\"qdrant\" (knowledge.qdrant_*)",
+                     {"memory", "qdrant"}, SB_FIELD(knowledge.vector_store)));
+  s.push_back(String("knowledge.qdrant_url", "Qdrant's REST endpoint (http:// or https://, no trailing slash)", {},
+                     SB_FIELD(knowledge.qdrant_url)));
+  s.push_back(Secret("knowledge.qdrant_api_key", "secret reference for Qdrant's API key (api-key header); empty: none",
+                     SB_FIELD(knowledge.qdrant_api_key)));
+  s.push_back(String("knowledge.qdrant_collection",
+                     "the Qdrant collection holding every tenant's points (created at start when missing)", {},
+                     SB_FIELD(knowledge.qdrant_collection)));
+  s.push_back(Int("knowledge.qdrant_timeout_ms", "one search exchange with Qdrant; then BM25 answers alone", 50,
+                  600'000, SB_FIELD(knowledge.qdrant_timeout_ms)));
+  s.push_back(Int("knowledge.qdrant_write_timeout_ms", "one upsert batch, delete or collection change in Qdrant", 100,
+                  3'600'000, SB_FIELD(knowledge.qdrant_write_timeout_ms)));
+  s.push_back(Int("knowledge.qdrant_batch_size", "points per Qdrant upsert request", 1, 10'000,
+                  SB_FIELD(knowledge.qdrant_batch_size)));
+  s.push_back(Int("knowledge.qdrant_retries",
+                  "further attempts of a Qdrant exchange after a timeout, a lost connection, 429 or 5xx", 0, 10,
+                  SB_FIELD(knowledge.qdrant_retries)));
+  s.push_back(String("knowledge.qdrant_lexical",
+                     "the lexical list with Qdrant: \"local\" (the in-process BM25, equal to vector_store = "
+                     "\"memory\") or \"qdrant\" (its sparse vectors; a synonym group's words add up)",
+                     {"local", "qdrant"}, SB_FIELD(knowledge.qdrant_lexical)));
 
   s.push_back(Int("limits.login_per_minute", "login attempts per client address per minute (sustained)", 1, 1'000'000,
                   SB_FIELD(limits.login_per_minute)));

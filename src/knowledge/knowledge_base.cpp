@@ -1,5 +1,10 @@
 #include "knowledge/knowledge_base.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <algorithm>
 
 #include "knowledge/document_identity.hpp"
@@ -58,7 +63,7 @@ asio::awaitable<core::Result<void>> KnowledgeBase::Load() {
   auto documents = co_await repository_.LoadAll();
   if (!documents) co_return core::Fail(documents.error());
   for (auto& doc : *documents) index_.Put(std::move(doc.info), std::move(doc.parents), std::move(doc.children));
-  dense_.Load();
+  if (deps_.vector_store == nullptr) dense_.Load();
   const auto stats = index_.Stats();
   deps_.logger.Info("knowledge_loaded", {{"documents", static_cast<std::int64_t>(stats.documents)},
                                          {"children", static_cast<std::int64_t>(stats.children)},
@@ -66,7 +71,154 @@ asio::awaitable<core::Result<void>> KnowledgeBase::Load() {
   co_return core::Ok();
 }
 
-asio::awaitable<core::Result<std::size_t>> KnowledgeBase::Backfill() { co_return co_await dense_.Backfill(); }
+asio::awaitable<core::Result<std::size_t>> KnowledgeBase::Backfill() {
+  if (deps_.vector_store == nullptr) co_return co_await dense_.Backfill();
+  auto synced = co_await SyncRemote();
+  if (!synced) co_return synced;
+  if (options_.remote_lexical) {
+    if (auto refreshed = co_await RefreshLexical(); !refreshed) co_return core::Fail(refreshed.error());
+  }
+  co_return synced;
+}
+
+asio::awaitable<core::Result<void>> KnowledgeBase::RefreshLexical() {
+  if (deps_.vector_store == nullptr) co_return core::Ok();
+  std::vector<VectorPoint> points;
+  for (const auto& id : index_.DocumentIds()) {
+    {
+      std::lock_guard lock(remote_mutex_);
+      if (pending_.contains(id)) continue;
+    }
+    for (auto& child : index_.PointsOf(id)) points.push_back(std::move(child.point));
+  }
+  co_return co_await deps_.vector_store->UpdateLexical(std::move(points));
+}
+
+std::size_t KnowledgeBase::PendingRemote() const {
+  std::lock_guard lock(remote_mutex_);
+  return pending_.size();
+}
+
+asio::awaitable<core::Result<void>> KnowledgeBase::PrepareRemote() {
+  {
+    std::lock_guard lock(remote_mutex_);
+    if (remote_ready_) co_return core::Ok();
+  }
+  std::size_t dimensions = 0;
+  if (deps_.embedder != nullptr) {
+    // The embeddings' size, from the model itself.
+    std::vector<std::string> probe{"dimensions"};
+    auto vectors = co_await deps_.embedder->Embed(std::move(probe), options_.query_embed_budget);
+    if (!vectors) co_return core::Fail(vectors.error());
+    if (vectors->size() != 1 || vectors->front().empty()) {
+      co_return core::Fail(core::ErrorCode::kInternal, "the embeddings provider returned no vector");
+    }
+    dimensions = vectors->front().size();
+  }
+  auto created = co_await deps_.vector_store->Prepare(dimensions);
+  if (!created) co_return core::Fail(created.error());
+  std::lock_guard lock(remote_mutex_);
+  remote_ready_ = true;
+  if (*created) {
+    // A new collection: every document goes in.
+    for (auto& id : index_.DocumentIds()) {
+      auto points = index_.PointsOf(id);
+      if (!points.empty()) pending_.emplace(std::move(id), points.front().point.tenant_id);
+    }
+  }
+  co_return core::Ok();
+}
+
+asio::awaitable<core::Result<std::size_t>> KnowledgeBase::PushDocument(std::string tenant_id, std::string document_id) {
+  // One write of a document at a time: a later one waits for the running one, then writes the index as it is.
+  while (true) {
+    {
+      std::lock_guard lock(remote_mutex_);
+      if (writing_.insert(document_id).second) break;
+    }
+    asio::steady_timer wait(co_await asio::this_coro::executor, std::chrono::milliseconds(5));
+    co_await wait.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  // Released however the write ends (a destroyed coroutine frame included).
+  struct Release {
+    KnowledgeBase* self;
+    const std::string& id;
+    ~Release() {
+      std::lock_guard lock(self->remote_mutex_);
+      self->writing_.erase(id);
+    }
+  } release{this, document_id};
+  co_return co_await WriteDocument(std::move(tenant_id), document_id);
+}
+
+asio::awaitable<core::Result<std::size_t>> KnowledgeBase::WriteDocument(std::string tenant_id,
+                                                                        std::string document_id) {
+  auto ready = co_await PrepareRemote();
+  if (!ready) co_return core::Fail(ready.error());
+  auto children = index_.PointsOf(document_id);
+  // The points of an earlier version have other keys: they go first.
+  auto deleted = co_await deps_.vector_store->DeleteDocument(tenant_id, document_id);
+  if (!deleted) co_return core::Fail(deleted.error());
+  bool complete = true;
+  std::size_t dense = 0;
+  if (deps_.embedder != nullptr) {
+    const std::size_t batch = std::max<std::size_t>(options_.embed_batch, 1);
+    for (std::size_t begin = 0; begin < children.size() && complete; begin += batch) {
+      const auto end = std::min(children.size(), begin + batch);
+      std::vector<std::string> texts;
+      texts.reserve(end - begin);
+      for (std::size_t i = begin; i < end; ++i) texts.push_back(children[i].text);
+      auto vectors = co_await deps_.embedder->Embed(std::move(texts), options_.embed_budget);
+      if (!vectors || vectors->size() != end - begin) {
+        // The points go in without dense vectors (the lexical list finds them); the document stays pending.
+        deps_.logger.Warn("knowledge_embed_deferred",
+                          {{"document_id", document_id},
+                           {"error", vectors ? std::string("wrong number of vectors") : vectors.error().message}});
+        complete = false;
+        break;
+      }
+      for (std::size_t i = begin; i < end; ++i) children[i].point.dense = std::move((*vectors)[i - begin]);
+      dense += end - begin;
+    }
+  }
+  std::vector<VectorPoint> points;
+  points.reserve(children.size());
+  for (auto& child : children) points.push_back(std::move(child.point));
+  auto written = co_await deps_.vector_store->Upsert(std::move(points));
+  if (!written) co_return core::Fail(written.error());
+  std::lock_guard lock(remote_mutex_);
+  if (complete) {
+    pending_.erase(document_id);
+  } else {
+    pending_.emplace(document_id, tenant_id);
+  }
+  co_return dense;
+}
+
+asio::awaitable<core::Result<std::size_t>> KnowledgeBase::SyncRemote() {
+  auto ready = co_await PrepareRemote();
+  if (!ready) co_return core::Fail(ready.error());
+  std::map<std::string, std::string> todo;
+  {
+    std::lock_guard lock(remote_mutex_);
+    todo = pending_;
+  }
+  std::size_t dense = 0;
+  for (auto& [document_id, tenant_id] : todo) {
+    auto pushed = co_await PushDocument(tenant_id, document_id);
+    if (!pushed) co_return core::Fail(pushed.error());
+    dense += *pushed;
+  }
+  co_return dense;
+}
+
+asio::awaitable<std::optional<std::vector<float>>> KnowledgeBase::RemoteQueryVector(std::string text) {
+  if (deps_.embedder == nullptr || options_.dense_weight <= 0) co_return std::nullopt;
+  std::vector<std::string> texts{std::move(text)};
+  auto vectors = co_await deps_.embedder->Embed(std::move(texts), options_.query_embed_budget);
+  if (!vectors || vectors->size() != 1) co_return std::nullopt;
+  co_return std::move(vectors->front());
+}
 
 asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, IngestProgress progress) {
   const auto started = std::chrono::steady_clock::now();
@@ -141,7 +293,23 @@ asio::awaitable<FileOutcome> KnowledgeBase::Ingest(IngestRequest request, Ingest
                                                 .now = Now()});
   if (auto committed = co_await std::move(commit); !committed) co_return fail(committed.error());
   index_.Put(std::move(info), std::move(parents), std::move(children));
-  if (dense_.Enabled()) {
+  if (deps_.vector_store != nullptr) {
+    // This document's points, then any a failure left pending.
+    auto pushed = co_await PushDocument(request.tenant_id, out.document_id);
+    if (pushed) {
+      out.vectors = *pushed;
+      if (PendingRemote() > 0) {
+        auto synced = co_await SyncRemote();
+        if (!synced) deps_.logger.Warn("knowledge_remote_deferred", {{"error", synced.error().message}});
+      }
+    } else {
+      {
+        std::lock_guard lock(remote_mutex_);
+        pending_.emplace(out.document_id, request.tenant_id);
+      }
+      deps_.logger.Warn("knowledge_remote_deferred", {{"file", out.name}, {"error", pushed.error().message}});
+    }
+  } else if (dense_.Enabled()) {
     // The new children's vectors (and any others missing); an embeddings outage leaves them for later.
     auto added = co_await dense_.Backfill();
     if (!added) deps_.logger.Warn("knowledge_embed_deferred", {{"file", out.name}, {"error", added.error().message}});
@@ -183,7 +351,19 @@ asio::awaitable<core::Result<DocumentDetail>> KnowledgeBase::Document(std::strin
 asio::awaitable<core::Result<void>> KnowledgeBase::Delete(std::string tenant_id, std::string document_id) {
   if (auto deleted = co_await repository_.Delete(tenant_id, document_id); !deleted) co_return deleted;
   index_.Remove(document_id);
-  co_await dense_.Save();
+  if (deps_.vector_store != nullptr) {
+    auto removed = co_await PushDocument(tenant_id, document_id);
+    if (!removed) {
+      {
+        std::lock_guard lock(remote_mutex_);
+        pending_.emplace(document_id, tenant_id);
+      }
+      deps_.logger.Warn("knowledge_remote_deferred",
+                        {{"document_id", document_id}, {"error", removed.error().message}});
+    }
+  } else {
+    co_await dense_.Save();
+  }
   deps_.logger.Info("knowledge_deleted", {{"document_id", document_id}});
   co_return core::Ok();
 }
@@ -200,7 +380,25 @@ asio::awaitable<core::Result<std::vector<SearchHit>>> KnowledgeBase::Find(Search
                     .sparse_weight = options_.sparse_weight,
                     .dense_weight = options_.dense_weight,
                     .candidates = std::max(options_.candidates, request.k)};
-  query.vector = co_await dense_.QueryVector(query.text);
+  if (deps_.vector_store == nullptr) {
+    query.vector = co_await dense_.QueryVector(query.text);
+    co_return index_.Search(query);
+  }
+  auto vector = co_await RemoteQueryVector(query.text);
+  VectorQuery remote{.filter = {.tenant_id = query.tenant_id,
+                                .collections = query.collections,
+                                .type = query.type,
+                                .language = query.language},
+                     .dense = std::move(vector),
+                     .sparse = options_.remote_lexical ? index_.QueryLexicalVector(query.text) : SparseVector{},
+                     .limit = query.candidates};
+  auto lists = co_await deps_.vector_store->Query(std::move(remote));
+  if (lists) {
+    if (!options_.remote_lexical) lists->sparse = index_.Retrieve(query).sparse;
+    co_return index_.Fuse(query, *lists);
+  }
+  // The store is out of reach: the in-process BM25 list answers alone.
+  deps_.logger.Warn("knowledge_search_degraded", {{"error", lists.error().message}});
   co_return index_.Search(query);
 }
 

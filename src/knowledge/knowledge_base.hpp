@@ -11,6 +11,14 @@
 // State: documents and chunks live in the Store; the dense index is saved
 // after each change and reloaded at start; children without a vector (an
 // embeddings outage, a model change) are embedded later by Backfill().
+// With an external VectorStore (Qdrant) the dense vectors and the lexical
+// weights of every child live there instead of in the HNSW file: ingest and
+// delete write to it (a document it missed is kept pending and written again
+// by the next Backfill or ingest), and a search takes the dense list (and,
+// with `remote_lexical`, the lexical list too) from it in one exchange, then
+// fuses them here as the in-process index does. When the store fails, the
+// search is answered by the in-process BM25 list.
+//
 // Thread-safe.
 #pragma once
 
@@ -18,6 +26,9 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <map>
+#include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +66,9 @@ struct KnowledgeOptions {
   double sparse_weight = 1;
   double dense_weight = 1;
   std::size_t candidates = 50;
+  // With a VectorStore: the lexical list from its sparse vectors (BM25 weights; the words of one synonym
+  // group add up there, where the in-process list scores their best) instead of the in-process BM25.
+  bool remote_lexical = false;
   std::string agent_tenant = "default";  // whose documents the agents read
 };
 
@@ -77,6 +91,7 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
     const ImageDecoder& images;
     Embedder* embedder;  // null: sparse retrieval only
     const VectorIndexFactory& vectors;
+    VectorStore* vector_store;  // null: dense vectors in process (HNSW); else both lists come from it
     const core::Clock& clock;
     core::IdGenerator& ids;
     core::Logger logger;
@@ -111,9 +126,25 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   boost::asio::awaitable<core::Result<std::vector<conversation::KnowledgeHit>>> Search(
       conversation::KnowledgeQuery query) override;
   IndexStats Stats() const { return index_.Stats(); }
+  // With a VectorStore: rewrites the lexical weights of every point it holds
+  // (BM25 normalises by the average child length, which moves as documents
+  // come and go). Backfill does it after pushing pending documents.
+  boost::asio::awaitable<core::Result<void>> RefreshLexical();
+  // Documents the VectorStore has not taken yet (0 without one).
+  std::size_t PendingRemote() const;
 
  private:
   std::string Now() const;
+  // The store's collection exists (made with the embeddings' size when missing; then every document is pending).
+  boost::asio::awaitable<core::Result<void>> PrepareRemote();
+  // Replaces a document's points in the store (deletes them when the index no longer has it). Returns how
+  // many points got a dense vector; a document whose vectors could not all be made stays pending. Writes of
+  // one document never overlap: a second waits for the first to end.
+  boost::asio::awaitable<core::Result<std::size_t>> PushDocument(std::string tenant_id, std::string document_id);
+  boost::asio::awaitable<core::Result<std::size_t>> WriteDocument(std::string tenant_id, std::string document_id);
+  // Pushes every pending document; returns how many points got a dense vector.
+  boost::asio::awaitable<core::Result<std::size_t>> SyncRemote();
+  boost::asio::awaitable<std::optional<std::vector<float>>> RemoteQueryVector(std::string text);
 
   KnowledgeOptions options_;
   Deps deps_;
@@ -121,7 +152,11 @@ class KnowledgeBase final : public conversation::KnowledgeSearch {
   DocumentRepository repository_;
   IngestPipeline pipeline_;
   DenseVectors dense_;
-  IngestJobs jobs_;  // last: its runner uses the members above
+  mutable std::mutex remote_mutex_;             // guards the three below
+  bool remote_ready_ = false;                   // Prepare succeeded
+  std::map<std::string, std::string> pending_;  // document id -> tenant, not yet in the VectorStore
+  std::set<std::string> writing_;               // documents being written to the VectorStore
+  IngestJobs jobs_;                             // last: its runner uses the members above
 };
 
 }  // namespace salesboost::knowledge

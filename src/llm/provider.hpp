@@ -89,6 +89,9 @@ class ProviderSet {
   void CloseIdle();
 
   Provider* Find(const std::string& name);
+  // The client the providers share (TLS, pooled connections), for other outbound services such as Qdrant;
+  // CloseIdle closes their connections too.
+  net::HttpClient& Http() { return http_; }
   bool Empty() const { return providers_.empty(); }
   // The providers' breaker states for /readyz: always ready (the offline
   // engine answers when every provider is down); the detail names each state.

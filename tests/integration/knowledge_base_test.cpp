@@ -101,6 +101,7 @@ class KnowledgeBaseTest : public ::testing::Test {
                                      .images = images_,
                                      .embedder = embedder,
                                      .vectors = vectors_,
+                                     .vector_store = nullptr,
                                      .clock = clock_,
                                      .ids = *ids_,
                                      .logger = core::Logger::ToString(log_, core::LogLevel::kWarn)});
@@ -539,6 +540,7 @@ TEST_F(KnowledgeBaseTest, AVisionModelReadsScansFirstAndTesseractWhileItFailsOrI
                                                 .images = images_,
                                                 .embedder = nullptr,
                                                 .vectors = vectors_,
+                                                .vector_store = nullptr,
                                                 .clock = clock_,
                                                 .ids = *ids_,
                                                 .logger = core::Logger::ToString(log_, core::LogLevel::kWarn)});

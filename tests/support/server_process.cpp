@@ -214,6 +214,58 @@ std::int64_t MockSecretsProcess::Counter(const std::string& name) const {
   return value != nullptr && value->is_int64() ? value->as_int64() : 0;
 }
 
+std::unique_ptr<QdrantDoubleProcess> QdrantDoubleProcess::Start(const std::vector<std::string>& extra_args) {
+  std::unique_ptr<QdrantDoubleProcess> mock(new QdrantDoubleProcess());
+  const auto port_file = mock->dir_.path() / "port";
+  const std::string source = SALESBOOST_SOURCE_DIR;
+  std::vector<std::string> args = {source + "/tools/qdrant-double/qdrant_double.py",
+                                   "--openapi",
+                                   source + "/tests/data/qdrant/openapi.json",
+                                   "--port",
+                                   "0",
+                                   "--port-file",
+                                   port_file.string()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  mock->pid_ =
+      Spawn(args, {}, mock->dir_.path() / "stdout", mock->dir_.path() / "stderr", {}, "/dev/null", "/usr/bin/python3");
+  bool exited = false;
+  mock->port_ = AwaitPort(mock->pid_, port_file, &exited, [&mock] {
+    return ReadFile(mock->dir_.path() / "stdout") + ReadFile(mock->dir_.path() / "stderr");
+  });
+  return mock;
+}
+
+QdrantDoubleProcess::~QdrantDoubleProcess() {
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+}
+
+std::string QdrantDoubleProcess::Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+boost::json::object QdrantDoubleProcess::State() const {
+  auto reply = client::Fetch({"127.0.0.1", port_}, "GET", "/_double/state");
+  if (!reply || reply->status != 200) throw std::runtime_error("qdrant double gave no state");
+  return boost::json::parse(reply->body).as_object();
+}
+
+void QdrantDoubleProcess::Faults(const std::string& faults_json) const {
+  auto reply = client::Fetch({"127.0.0.1", port_}, "POST", "/_double/faults", faults_json);
+  if (!reply || reply->status != 200) throw std::runtime_error("qdrant double refused the faults");
+}
+
+std::string QdrantDoubleProcess::Violations() const {
+  const auto state = State();
+  const auto& violations = state.at("violations").as_array();
+  return violations.empty() ? std::string() : boost::json::serialize(violations);
+}
+
+std::int64_t QdrantDoubleProcess::Requests(const std::string& method_and_path) const {
+  const auto state = State();
+  const auto* count = state.at("requests").as_object().if_contains(method_and_path);
+  return count != nullptr ? count->to_number<std::int64_t>() : 0;
+}
+
 ServerProcess::~ServerProcess() {
   if (pid_ > 0 && !exited_) {
     kill(pid_, SIGKILL);

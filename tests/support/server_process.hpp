@@ -128,6 +128,33 @@ class MockSecretsProcess {
   std::uint16_t port_ = 0;
 };
 
+// tools/qdrant-double on a free port: Qdrant's REST API over memory, every
+// request and response checked against tests/data/qdrant/openapi.json.
+// `extra_args`: --api-key KEY.
+class QdrantDoubleProcess {
+ public:
+  static std::unique_ptr<QdrantDoubleProcess> Start(const std::vector<std::string>& extra_args = {});
+  ~QdrantDoubleProcess();
+
+  std::uint16_t port() const { return port_; }
+  std::string Url() const;  // http://127.0.0.1:PORT
+  // GET /_double/state: violations, request counts, each collection's point ids.
+  boost::json::object State() const;
+  // POST /_double/faults {"faults": [...]} (see the double's header).
+  void Faults(const std::string& faults_json) const;
+  // The schema violations recorded so far, as text (empty: none).
+  std::string Violations() const;
+  // How many times `method path` was asked for (path without the query).
+  std::int64_t Requests(const std::string& method_and_path) const;
+
+ private:
+  QdrantDoubleProcess() = default;
+
+  TempDir dir_;
+  pid_t pid_ = -1;
+  std::uint16_t port_ = 0;
+};
+
 // The demo trainee's generated password in a server's data directory.
 std::string DemoTraineePasswordIn(const std::filesystem::path& data_dir);
 

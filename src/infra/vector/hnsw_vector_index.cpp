@@ -315,11 +315,14 @@ std::vector<knowledge::ScoredKey> HnswVectorIndex::Search(std::vector<float> que
         const float* floats = layout.Floats(hnsw.getDataByInternalId(nearest[i].id));
         all.push_back({hnsw.getExternalLabel(nearest[i].id), kFloatDot(query.data(), floats, layout.dimensions)});
       }
-      std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.score > b.score; });
     } else {
       all.reserve(nearest.size());
       for (const auto& c : nearest) all.push_back({hnsw.getExternalLabel(c.id), 1.0 - c.distance});
     }
+    // Best first; equal similarities (the same text twice) by key, so the order does not depend on the graph.
+    std::sort(all.begin(), all.end(), [](const knowledge::ScoredKey& a, const knowledge::ScoredKey& b) {
+      return a.score != b.score ? a.score > b.score : a.key < b.key;
+    });
     hits.clear();
     for (const auto& hit : all) {
       if (!accept || accept(hit.key)) hits.push_back(hit);

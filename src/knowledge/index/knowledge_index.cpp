@@ -157,8 +157,7 @@ bool KnowledgeIndex::HasChild(std::uint64_t key) const {
   return children_.contains(key);
 }
 
-std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
-  std::shared_lock lock(mutex_);
+std::vector<char> KnowledgeIndex::AllowedLocked(const SearchQuery& query) const {
   // Which documents pass the filters, decided once per document.
   std::vector<char> allowed(documents_.size(), 0);
   for (std::size_t i = 0; i < documents_.size(); ++i) {
@@ -170,6 +169,29 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
                           (query.type.empty() || d.info.type == query.type) &&
                           (query.language.empty() || d.info.language.empty() || d.info.language == query.language));
   }
+  return allowed;
+}
+
+std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const { return Fuse(query, Retrieve(query)); }
+
+RankedLists KnowledgeIndex::Retrieve(const SearchQuery& query) const {
+  std::shared_lock lock(mutex_);
+  const auto allowed = AllowedLocked(query);
+  const auto accept = [&](std::uint64_t key) {
+    const auto child = children_.find(key);
+    return child != children_.end() && allowed[child->second.document] != 0;
+  };
+  RankedLists lists;
+  lists.sparse = sparse_.Search(query.text, query.candidates, &allowed);
+  if (dense_ && query.vector && query.dense_weight > 0) {
+    lists.dense = dense_->Search(*query.vector, query.candidates, accept);
+  }
+  return lists;
+}
+
+std::vector<SearchHit> KnowledgeIndex::Fuse(const SearchQuery& query, const RankedLists& lists) const {
+  std::shared_lock lock(mutex_);
+  const auto allowed = AllowedLocked(query);
   const auto accept = [&](std::uint64_t key) {
     const auto child = children_.find(key);
     return child != children_.end() && allowed[child->second.document] != 0;
@@ -182,20 +204,22 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
     int dense_rank = 0;
   };
   std::unordered_map<std::uint64_t, Fused> fused;
-  const auto sparse = sparse_.Search(query.text, query.candidates, &allowed);
-  for (std::size_t r = 0; r < sparse.size(); ++r) {
-    auto& f = fused[sparse[r].key];
-    f.sparse_rank = static_cast<int>(r + 1);
-    f.sparse_score = sparse[r].score;
-    f.score += query.sparse_weight / (query.rrf_k + static_cast<double>(r + 1));
+  int rank = 0;
+  for (const auto& hit : lists.sparse) {
+    if (!accept(hit.key)) continue;
+    auto& f = fused[hit.key];
+    f.sparse_rank = ++rank;
+    f.sparse_score = hit.score;
+    f.score += query.sparse_weight / (query.rrf_k + static_cast<double>(rank));
   }
-  if (dense_ && query.vector && query.dense_weight > 0) {
-    const auto dense = dense_->Search(*query.vector, query.candidates, accept);
-    for (std::size_t r = 0; r < dense.size(); ++r) {
-      auto& f = fused[dense[r].key];
-      f.dense_rank = static_cast<int>(r + 1);
-      f.dense_score = dense[r].score;
-      f.score += query.dense_weight / (query.rrf_k + static_cast<double>(r + 1));
+  if (query.dense_weight > 0) {
+    rank = 0;
+    for (const auto& hit : lists.dense) {
+      if (!accept(hit.key)) continue;
+      auto& f = fused[hit.key];
+      f.dense_rank = ++rank;
+      f.dense_score = hit.score;
+      f.score += query.dense_weight / (query.rrf_k + static_cast<double>(rank));
     }
   }
   // Best child per parent.
@@ -251,6 +275,41 @@ std::vector<SearchHit> KnowledgeIndex::Search(const SearchQuery& query) const {
                   .dense_rank = f.dense_rank});
   }
   return hits;
+}
+
+SparseVector KnowledgeIndex::QueryLexicalVector(std::string_view text) const {
+  std::shared_lock lock(mutex_);
+  return ToSparseVector(sparse_.QueryWeights(text));
+}
+
+std::vector<KnowledgeIndex::ChildPoint> KnowledgeIndex::PointsOf(const std::string& document_id) const {
+  std::shared_lock lock(mutex_);
+  const auto found = document_slots_.find(document_id);
+  if (found == document_slots_.end()) return {};
+  const auto& document = documents_[found->second];
+  std::vector<ChildPoint> out;
+  out.reserve(document.children.size());
+  for (const auto key : document.children) {
+    out.push_back(ChildPoint{.point = VectorPoint{.key = key,
+                                                  .tenant_id = document.info.tenant_id,
+                                                  .document_id = document.info.id,
+                                                  .collection = document.info.collection,
+                                                  .type = document.info.type,
+                                                  .language = document.info.language,
+                                                  .dense = std::nullopt,
+                                                  .sparse = ToSparseVector(sparse_.EntryWeights(key))},
+                             .text = children_.at(key).text});
+  }
+  return out;
+}
+
+std::vector<std::string> KnowledgeIndex::DocumentIds() const {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> out;
+  out.reserve(document_slots_.size());
+  for (const auto& [id, slot] : document_slots_) out.push_back(id);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 IndexStats KnowledgeIndex::Stats() const {

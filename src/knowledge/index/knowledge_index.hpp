@@ -6,7 +6,10 @@
 // (tenant, collection, document type, language), fuses the two ranked lists
 // by reciprocal rank (score = sum of weight / (k + rank)), expands each child
 // to its parent, keeps each parent once (its best child's score) and drops
-// parents whose text repeats one already returned. Thread-safe.
+// parents whose text repeats one already returned. Search is Retrieve (the
+// two ranked lists from the in-process retrievers) then Fuse; with an
+// external VectorStore the lists come from it instead and Fuse runs the same.
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +23,7 @@
 
 #include "knowledge/index/sparse_index.hpp"
 #include "knowledge/index/vector_index.hpp"
+#include "knowledge/index/vector_store.hpp"
 
 namespace salesboost::knowledge {
 
@@ -110,6 +114,23 @@ class KnowledgeIndex {
   bool HasChild(std::uint64_t key) const;
 
   std::vector<SearchHit> Search(const SearchQuery& query) const;
+  // The BM25 list and (with a VectorIndex and a query vector) the dense list
+  // over the children that pass the query's filters.
+  RankedLists Retrieve(const SearchQuery& query) const;
+  // Fuses two ranked lists into hits. Keys the index does not hold or that
+  // fail the query's filters are dropped (a list from an external store may
+  // be a moment behind); ranks count what is left.
+  std::vector<SearchHit> Fuse(const SearchQuery& query, const RankedLists& lists) const;
+
+  // For an external VectorStore: the query's weighted terms, and a document's
+  // children as points (no dense vector yet) with the text to embed.
+  SparseVector QueryLexicalVector(std::string_view text) const;
+  struct ChildPoint {
+    VectorPoint point;
+    std::string text;
+  };
+  std::vector<ChildPoint> PointsOf(const std::string& document_id) const;
+  std::vector<std::string> DocumentIds() const;
   IndexStats Stats() const;
 
  private:
@@ -130,6 +151,7 @@ class KnowledgeIndex {
     bool alive = false;
   };
   void RemoveLocked(const std::string& document_id);
+  std::vector<char> AllowedLocked(const SearchQuery& query) const;
 
   mutable std::shared_mutex mutex_;
   std::vector<Document> documents_;

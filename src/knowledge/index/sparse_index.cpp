@@ -81,7 +81,10 @@ void SparseIndex::Add(std::uint64_t key, std::uint32_t group, const TermCounts& 
   entry.terms.reserve(stemmed.size());
   for (const auto& [term, count] : stemmed) {
     auto [it, added] = term_ids_.try_emplace(term, static_cast<std::uint32_t>(postings_.size()));
-    if (added) postings_.emplace_back();
+    if (added) {
+      postings_.emplace_back();
+      term_names_.push_back(term);
+    }
     postings_[it->second].push_back({slot, count});
     entry.terms.push_back(it->second);
     entry.length += count;
@@ -217,6 +220,36 @@ std::vector<ScoredKey> SparseIndex::Search(std::string_view query, std::size_t k
   }
   std::sort(hits.begin(), hits.end(), better);
   return hits;
+}
+
+std::vector<std::pair<std::string, float>> SparseIndex::QueryWeights(std::string_view query) const {
+  const auto terms = QueryTerms(query);
+  std::vector<std::pair<std::string, float>> out;
+  out.reserve(terms.size());
+  for (const auto& term : terms) {
+    if (!postings_[term.id].empty()) out.emplace_back(term_names_[term.id], term.weight);
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, float>> SparseIndex::EntryWeights(std::uint64_t key) const {
+  const auto found = by_key_.find(key);
+  if (found == by_key_.end()) return {};
+  const std::uint32_t slot = found->second;
+  const Entry& entry = entries_[slot];
+  const double average = std::max(1.0, total_length_ / static_cast<double>(by_key_.size()));
+  const double norm = kK1 * (1 - kB + kB * static_cast<double>(entry.length) / average);
+  std::vector<std::pair<std::string, float>> out;
+  out.reserve(entry.terms.size());
+  for (const auto term : entry.terms) {
+    const auto& list = postings_[term];
+    const auto at =
+        std::lower_bound(list.begin(), list.end(), slot, [](const Posting& p, std::uint32_t s) { return p.slot < s; });
+    if (at == list.end() || at->slot != slot) continue;
+    const auto f = static_cast<double>(at->count);
+    out.emplace_back(term_names_[term], static_cast<float>(f * (kK1 + 1) / (f + norm)));
+  }
+  return out;
 }
 
 }  // namespace salesboost::knowledge

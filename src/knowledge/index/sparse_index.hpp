@@ -43,6 +43,16 @@ class SparseIndex {
   // (allowed[group] != 0; null allows all), best first.
   std::vector<ScoredKey> Search(std::string_view query, std::size_t k, const std::vector<char>* allowed) const;
 
+  // What Search scores, as weighted terms for a sparse dot product whose
+  // server multiplies each query term by its IDF (Qdrant's "idf" modifier):
+  // the query's terms with their weights (1, or the piece and synonym
+  // weights), and an entry's terms with the BM25 term-frequency factor
+  // f * (k1 + 1) / (f + k1 * (1 - b + b * length / average length)) at the
+  // current average length. Terms of one synonym group are listed each (a dot
+  // product sums them where Search keeps their best). Empty for an unknown key.
+  std::vector<std::pair<std::string, float>> QueryWeights(std::string_view query) const;
+  std::vector<std::pair<std::string, float>> EntryWeights(std::uint64_t key) const;
+
  private:
   struct QueryTerm {
     std::uint32_t id;
@@ -65,6 +75,7 @@ class SparseIndex {
   };
   const SearchLexicon* lexicon_;
   std::unordered_map<std::string, std::uint32_t> term_ids_;
+  std::vector<std::string> term_names_;         // by term id
   std::vector<std::vector<Posting>> postings_;  // by term id, ascending slot
   std::vector<Entry> entries_;                  // by slot; removed entries stay dead
   std::vector<float> lengths_;                  // by slot, for the scoring loop
