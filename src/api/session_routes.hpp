@@ -5,6 +5,8 @@
 //   POST /api/v1/sessions/{id}/end           -> the ended session and its report
 //   GET  /api/v1/sessions/{id}/report        409 while the session is active
 //   GET  /api/v1/sessions/{id}/events?after_seq=N
+//   GET  /api/v1/team?course_id=&days=&language=   admin: per trainee and per criterion, from the reports
+//   GET  /api/v1/team.csv?course_id=&days=         admin: one row per session
 #pragma once
 
 #include "conversation/session_service.hpp"

@@ -13,6 +13,7 @@ import { History } from './pages/history.jsx';
 import { Documents } from './pages/documents.jsx';
 import { Search } from './pages/search.jsx';
 import { Users } from './pages/users.jsx';
+import { Team } from './pages/team.jsx';
 
 const kAuth = 'salesboost.auth';
 const kLanguage = 'salesboost.language';
@@ -77,6 +78,7 @@ function App() {
   else if (page === 'documents' && admin) body = <Documents {...ctx} />;
   else if (page === 'search') body = <Search {...ctx} />;
   else if (page === 'users' && admin) body = <Users {...ctx} />;
+  else if (page === 'team' && admin) body = <Team {...ctx} />;
   else body = <Scenarios {...ctx} preselect={page === 'start' ? id : null} />;
 
   const link = (href, key, current) => (
@@ -92,6 +94,7 @@ function App() {
           {admin && link('#/documents', 'nav.documents', page === 'documents')}
           {link('#/search', 'nav.search', page === 'search')}
           {admin && link('#/users', 'nav.users', page === 'users')}
+          {admin && link('#/team', 'nav.team', page === 'team')}
         </nav>
         <div class="who">
           <span>{auth.user.display_name || auth.user.username}</span>
