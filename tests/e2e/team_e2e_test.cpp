@@ -64,7 +64,11 @@ std::vector<std::vector<std::string>> ParseCsv(const std::string& text) {
 
 class TeamE2e : public testing::SharedServerTest<TeamE2e> {
  public:
-  static std::vector<std::string> Flags() { return {"--set", "auth.bootstrap_admin_password=secret:admin/password"}; }
+  static std::vector<std::string> Flags() {
+    return {"--set", "auth.bootstrap_admin_password=secret:admin/password",
+            "--set", "limits.turn_burst=100",
+            "--set", "limits.turn_per_minute=1000"};
+  }
   static std::map<std::string, std::string> Environment() {
     return {{"SALESBOOST_SECRET_ADMIN_PASSWORD", kAdminPassword}};
   }
@@ -210,7 +214,9 @@ TEST_F(TeamE2e, TheNumbersAreTheReportsNumbers) {
     EXPECT_GE(rate, previous) << "weakest first";
     previous = rate;
     for (const auto& rc : team.reports.at("trainee").front().at("scorecard").at("criteria").as_array()) {
-      if (rc.at("id").as_string() == id) EXPECT_EQ(c.at("title"), rc.at("title")) << "the English title";
+      if (rc.at("id").as_string() == id) {
+        EXPECT_EQ(c.at("title"), rc.at("title")) << "the English title";
+      }
     }
   }
 

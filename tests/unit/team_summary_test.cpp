@@ -10,7 +10,7 @@ namespace {
 
 namespace json = boost::json;
 
-ReportedSession Ended(std::string id, std::string user, std::string ended_at, std::string report) {
+ReportedSession Ended(std::string id, std::string user, std::string ended_at, const std::string& report) {
   ReportedSession s;
   s.session.id = std::move(id);
   s.session.user_id = std::move(user);

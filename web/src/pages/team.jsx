@@ -11,6 +11,11 @@ function percent(rate) {
   return rate == null ? '–' : `${Math.round(rate * 100)}%`;
 }
 
+// A chart label short enough for a phone; the list below the chart has the whole title.
+function short(text) {
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}
+
 function number(value) {
   return value == null ? '–' : value.toFixed(2);
 }
@@ -89,7 +94,7 @@ export function Team({ t, api, language }) {
                   <h2 id="weakest-title">{t('team.weakest')}</h2>
                   <ChartCanvas label={weakest.map((c) => `${c.title}: ${percent(c.met_rate)}`).join(', ')} config={{
                     type: 'bar',
-                    data: { labels: weakest.map((c) => c.title || c.id),
+                    data: { labels: weakest.map((c) => short(c.title || c.id)),
                       datasets: [{ label: t('team.met_rate'), data: weakest.map((c) => Math.round(c.met_rate * 100)),
                         backgroundColor: '#f59e0b' }] },
                     options: { indexAxis: 'y', scales: { x: { min: 0, max: 100 } } },
