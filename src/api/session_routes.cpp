@@ -60,7 +60,7 @@ std::vector<conversation::TeamMember> Members(const std::vector<identity::User>&
 }  // namespace
 
 void AddSessionRoutes(server::Router& router, identity::AuthService& auth, conversation::SessionService& sessions,
-                      conversation::TurnCoordinator& coordinator) {
+                      conversation::TurnCoordinator& coordinator, core::BlockingPool& blocking) {
   router.Add(
       "POST", "/api/v1/sessions",
       Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
@@ -157,7 +157,11 @@ void AddSessionRoutes(server::Router& router, identity::AuthService& auth, conve
                       if (!users) co_return ErrorReply(users.error(), request);
                       auto reported = co_await sessions.WithReports(who, *filter);
                       if (!reported) co_return ErrorReply(reported.error(), request);
-                      co_return JsonResponse(200, conversation::TeamSummary(*reported, Members(*users), language));
+                      auto summarise = [&reported, members = Members(*users), language] {
+                        return conversation::TeamSummary(*reported, members, language);
+                      };
+                      const auto summary = co_await blocking.Run(std::move(summarise));
+                      co_return JsonResponse(200, summary);
                     }));
 
   router.Add("GET", "/api/v1/team.csv",
@@ -169,8 +173,11 @@ void AddSessionRoutes(server::Router& router, identity::AuthService& auth, conve
                              if (!users) co_return ErrorReply(users.error(), request);
                              auto reported = co_await sessions.WithReports(who, *filter);
                              if (!reported) co_return ErrorReply(reported.error(), request);
-                             auto reply = HttpResponse::Text(200, "text/csv; charset=utf-8",
-                                                             conversation::TeamCsv(*reported, Members(*users)));
+                             auto write = [&reported, members = Members(*users)] {
+                               return conversation::TeamCsv(*reported, members);
+                             };
+                             auto csv = co_await blocking.Run(std::move(write));
+                             auto reply = HttpResponse::Text(200, "text/csv; charset=utf-8", std::move(csv));
                              reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"team.csv\"");
                              co_return reply;
                            }));

@@ -11,12 +11,14 @@
 
 #include "conversation/session_service.hpp"
 #include "conversation/turn_coordinator.hpp"
+#include "core/blocking_pool.hpp"
 #include "identity/auth_service.hpp"
 #include "server/router.hpp"
 
 namespace salesboost::api {
 
+// The team view's summaries and CSV are computed on `blocking`, off the I/O threads.
 void AddSessionRoutes(server::Router& router, identity::AuthService& auth, conversation::SessionService& sessions,
-                      conversation::TurnCoordinator& coordinator);
+                      conversation::TurnCoordinator& coordinator, core::BlockingPool& blocking);
 
 }  // namespace salesboost::api
