@@ -5,6 +5,7 @@
 
 #include "api/authenticated.hpp"
 #include "api/json_body.hpp"
+#include "conversation/team_summary.hpp"
 
 namespace salesboost::api {
 namespace {
@@ -35,10 +36,31 @@ json::array EventsJson(const std::vector<conversation::Event>& events) {
   return out;
 }
 
+// The team view's filter from `course_id` and `days` (1-3650).
+core::Result<conversation::ReportFilter> TeamFilter(const HttpRequest& request) {
+  auto days = IntParam(request, "days", 0, 1, 3650);
+  if (!days) return core::Fail(days.error());
+  const auto course = request.QueryParam("course_id");
+  if (course && course->size() > 64) return core::Fail(core::ErrorCode::kInvalidArgument, "course_id is too long");
+  return conversation::ReportFilter{.course_id = course ? std::string(*course) : std::string(), .days = *days};
+}
+
+std::vector<conversation::TeamMember> Members(const std::vector<identity::User>& users) {
+  std::vector<conversation::TeamMember> members;
+  members.reserve(users.size());
+  for (const auto& user : users) {
+    members.push_back(conversation::TeamMember{.user_id = user.id,
+                                               .username = user.username,
+                                               .display_name = user.display_name,
+                                               .trainee = user.role == identity::Role::kTrainee});
+  }
+  return members;
+}
+
 }  // namespace
 
 void AddSessionRoutes(server::Router& router, identity::AuthService& auth, conversation::SessionService& sessions,
-                      conversation::TurnCoordinator& coordinator) {
+                      conversation::TurnCoordinator& coordinator, core::BlockingPool& blocking) {
   router.Add(
       "POST", "/api/v1/sessions",
       Authenticated(auth, [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
@@ -119,6 +141,46 @@ void AddSessionRoutes(server::Router& router, identity::AuthService& auth, conve
         if (!events) co_return ErrorReply(events.error(), request);
         co_return JsonResponse(200, json::object{{"events", EventsJson(*events)}});
       }));
+
+  router.Add(
+      "GET", "/api/v1/team",
+      Authenticated(auth, identity::Role::kAdmin,
+                    [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+                      auto filter = TeamFilter(request);
+                      if (!filter) co_return ErrorReply(filter.error(), request);
+                      const std::string language(request.QueryParam("language").value_or("en"));
+                      if (language != "en" && language != "zh") {
+                        const core::Error bad{core::ErrorCode::kInvalidArgument, "language must be \"zh\" or \"en\""};
+                        co_return ErrorReply(bad, request);
+                      }
+                      auto users = co_await auth.ListUsers(who.tenant_id);
+                      if (!users) co_return ErrorReply(users.error(), request);
+                      auto reported = co_await sessions.WithReports(who, *filter);
+                      if (!reported) co_return ErrorReply(reported.error(), request);
+                      auto summarise = [&reported, members = Members(*users), language] {
+                        return conversation::TeamSummary(*reported, members, language);
+                      };
+                      const auto summary = co_await blocking.Run(std::move(summarise));
+                      co_return JsonResponse(200, summary);
+                    }));
+
+  router.Add("GET", "/api/v1/team.csv",
+             Authenticated(auth, identity::Role::kAdmin,
+                           [&](HttpRequest request, identity::Principal who) -> boost::asio::awaitable<HttpResponse> {
+                             auto filter = TeamFilter(request);
+                             if (!filter) co_return ErrorReply(filter.error(), request);
+                             auto users = co_await auth.ListUsers(who.tenant_id);
+                             if (!users) co_return ErrorReply(users.error(), request);
+                             auto reported = co_await sessions.WithReports(who, *filter);
+                             if (!reported) co_return ErrorReply(reported.error(), request);
+                             auto write = [&reported, members = Members(*users)] {
+                               return conversation::TeamCsv(*reported, members);
+                             };
+                             auto csv = co_await blocking.Run(std::move(write));
+                             auto reply = HttpResponse::Text(200, "text/csv; charset=utf-8", std::move(csv));
+                             reply.headers.emplace_back("Content-Disposition", "attachment; filename=\"team.csv\"");
+                             co_return reply;
+                           }));
 }
 
 }  // namespace salesboost::api

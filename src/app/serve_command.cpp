@@ -351,7 +351,7 @@ int RunServe(const ConfigInput& input, const ServeFlags& flags) {
   api::AddAuthRoutes(router, auth, *cluster->login_limiter);
   api::AddUserRoutes(router, auth);
   api::AddCatalogRoutes(router, auth, catalog);
-  api::AddSessionRoutes(router, auth, session_service, coordinator);
+  api::AddSessionRoutes(router, auth, session_service, coordinator, blocking);
   // A turn over HTTP follows its turn through the queue ahead of it and its own run, with a margin.
   const auto turn_wait =
       std::chrono::milliseconds(config.conversation.turn_deadline_ms) * (config.limits.turn_queue + 1) +

@@ -145,4 +145,10 @@ boost::asio::awaitable<core::Result<json::object>> SessionService::Report(identi
   co_return (*report)->As<ReportReady>()->report;
 }
 
+boost::asio::awaitable<core::Result<std::vector<ReportedSession>>> SessionService::WithReports(identity::Principal who,
+                                                                                               ReportFilter filter) {
+  if (!who.IsAdmin()) co_return core::Fail(core::ErrorCode::kPermissionDenied, "only administrators see the team");
+  co_return co_await sessions_.WithReports(who.tenant_id, std::move(filter));
+}
+
 }  // namespace salesboost::conversation

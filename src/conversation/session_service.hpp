@@ -38,6 +38,9 @@ class SessionService {
                                                                   std::int64_t after_seq, std::int64_t limit);
   // The report.ready payload; kFailedPrecondition while the session is active.
   boost::asio::awaitable<core::Result<boost::json::object>> Report(identity::Principal who, std::string session_id);
+  // The tenant's sessions with their reports, for the team view; admins only (else kPermissionDenied).
+  boost::asio::awaitable<core::Result<std::vector<ReportedSession>>> WithReports(identity::Principal who,
+                                                                                 ReportFilter filter);
 
  private:
   SessionStore& sessions_;

@@ -5,6 +5,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <unordered_map>
+
 #include "core/clock.hpp"
 
 namespace salesboost::conversation {
@@ -191,6 +193,54 @@ boost::asio::awaitable<core::Result<SessionPage>> SessionStore::List(std::string
   auto result = co_await store_.Read(std::move(read));
   if (!result) co_return core::Fail(result.error());
   co_return page;
+}
+
+boost::asio::awaitable<core::Result<std::vector<ReportedSession>>> SessionStore::WithReports(std::string tenant_id,
+                                                                                             ReportFilter filter) {
+  std::vector<ReportedSession> out;
+  std::string since;
+  if (filter.days > 0) since = core::IsoSeconds(clock_.Now() - std::chrono::hours(24) * filter.days);
+  TransactionFn read = [&](Transaction& tx) -> core::Result<void> {
+    std::string where = "s.tenant_id = ?";
+    std::vector<SqlValue> params = {tenant_id};
+    if (!filter.course_id.empty()) {
+      where += " AND s.course_id = ?";
+      params.emplace_back(filter.course_id);
+    }
+    if (!since.empty()) {
+      where += " AND s.created_at >= ?";
+      params.emplace_back(since);
+    }
+    auto rows = tx.Query(
+        fmt::format("SELECT {} FROM sessions s WHERE {} ORDER BY s.created_at, s.id", kSessionColumns, where), params);
+    if (!rows) return core::Fail(rows.error());
+    std::unordered_map<std::string, std::size_t> index;
+    for (const auto& row : *rows) {
+      out.push_back(ReportedSession{.session = SessionFromRow(row), .report = std::nullopt});
+      index.emplace(out.back().session.id, out.size() - 1);
+    }
+    std::vector<SqlValue> report_params = {std::string(ReportReady::kType)};
+    report_params.insert(report_params.end(), params.begin(), params.end());
+    auto reports = tx.Query(fmt::format("SELECT e.session_id, e.payload FROM session_events e JOIN sessions s ON "
+                                        "s.id = e.session_id WHERE e.type = ? AND {} ORDER BY e.seq",
+                                        where),
+                            report_params);
+    if (!reports) return core::Fail(reports.error());
+    for (const auto& row : *reports) {
+      const auto found = index.find(row.Text(0));
+      if (found == index.end()) continue;
+      boost::system::error_code ec;
+      auto parsed = json::parse(row.Text(1), ec);
+      if (ec || !parsed.is_object()) return core::Fail(Corrupt());
+      auto body = DecodeBody(ReportReady::kType, parsed.get_object());
+      if (!body || !std::holds_alternative<ReportReady>(*body)) return core::Fail(Corrupt());
+      out[found->second].report = std::move(std::get<ReportReady>(*body).report);
+    }
+    return core::Ok();
+  };
+  auto result = co_await store_.Read(std::move(read));
+  if (!result) co_return core::Fail(result.error());
+  co_return out;
 }
 
 boost::asio::awaitable<core::Result<std::vector<Event>>> SessionStore::Append(std::string session_id, Commit commit) {

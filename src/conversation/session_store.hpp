@@ -22,6 +22,18 @@ struct SessionPage {
   std::int64_t total = 0;
 };
 
+// A session with the report its report.ready event holds (none while active).
+struct ReportedSession {
+  Session session;
+  std::optional<boost::json::object> report;
+};
+
+// Which of a tenant's sessions a summary reads.
+struct ReportFilter {
+  std::string course_id;  // empty: every course
+  std::int64_t days = 0;  // sessions created in the last `days` days by the store's clock; 0: all
+};
+
 class SessionStore {
  public:
   SessionStore(storage::Store& store, const core::Clock& clock) : store_(store), clock_(clock) {}
@@ -33,6 +45,10 @@ class SessionStore {
   // Newest first. An empty user_id lists the whole tenant.
   boost::asio::awaitable<core::Result<SessionPage>> List(std::string tenant_id, std::string user_id,
                                                          std::int64_t offset, std::int64_t limit);
+  // The tenant's sessions matching `filter`, oldest first, each with its
+  // stored report. Rows are read and reports parsed on the store's threads.
+  boost::asio::awaitable<core::Result<std::vector<ReportedSession>>> WithReports(std::string tenant_id,
+                                                                                 ReportFilter filter);
   // Commits a batch whose events carry their seqs (from expected_last_seq + 1,
   // consecutive): all rows or none, and only if the session is active and its
   // last seq is still `expected_last_seq` (otherwise kAborted). Runs of

@@ -218,6 +218,11 @@ def run(server, c):
     c.check("search", "/api/v1/knowledge/search", "post",
             r("POST", "/api/v1/knowledge/search", {"query": "annual fee", "k": 3}, token=t))
 
+    c.check("team as a trainee", "/api/v1/team", "get", r("GET", "/api/v1/team", token=t))
+    c.check("team", "/api/v1/team", "get", r("GET", "/api/v1/team?language=zh", token=a))
+    c.check("team, bad window", "/api/v1/team", "get", r("GET", "/api/v1/team?days=0", token=a))
+    c.check("team csv", "/api/v1/team.csv", "get", r("GET", "/api/v1/team.csv?days=30", token=a))
+    c.check("team csv as a trainee", "/api/v1/team.csv", "get", r("GET", "/api/v1/team.csv", token=t))
     c.check("users as a trainee", "/api/v1/users", "get", r("GET", "/api/v1/users", token=t))
     c.check("users", "/api/v1/users", "get", r("GET", "/api/v1/users", token=a))
     created = c.check("user created", "/api/v1/users", "post",

@@ -3,6 +3,7 @@
 // with their event log, and the knowledge tables.
 #include <gtest/gtest.h>
 
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -249,6 +250,54 @@ TEST_P(SessionContract, ACommitOnAStaleSeqIsRefusedWholeAndReservationsStick) {
   EXPECT_EQ(session->reserved_seq, 9);
   EXPECT_EQ(session->running_turn_id, "u");
   EXPECT_EQ(core::RunSync(sessions_->Get("other", "s1")).error().code, core::ErrorCode::kNotFound);
+}
+
+TEST_P(SessionContract, WithReportsFiltersByCourseAndWindowAndCarriesTheStoredReport) {
+  using conversation::SessionStore;
+  const auto create = [&](std::string id, std::string tenant, std::string course) {
+    conversation::Session s;
+    s.id = std::move(id);
+    s.tenant_id = std::move(tenant);
+    s.user_id = "u1";
+    s.course_id = std::move(course);
+    s.language = "en";
+    std::vector<conversation::NewEvent> initial;
+    initial.push_back(conversation::NewEvent{.turn_id = {}, .body = conversation::SessionReady{}});
+    auto created = core::RunSync(sessions_->Create(s, std::move(initial)));
+    ASSERT_TRUE(created) << created.error().message;
+  };
+  create("s2", "default", "c1");
+  const json::object report{{"overall", 7.5}, {"scorecard", {{"criteria", json::array{}}}}};
+  std::vector<conversation::Event> end = {E(2, "session.ended", "", {{"reason", "trainee"}}),
+                                          E(3, "report.ready", "", {{"report", report}})};
+  ASSERT_TRUE(core::RunSync(
+      sessions_->Append("s2", SessionStore::Commit{.expected_last_seq = 1, .events = end, .turns = 0, .ends = true})));
+  clock_.Advance(std::chrono::hours(72));
+  create("s3", "default", "c1");
+
+  const auto ids = [](const std::vector<conversation::ReportedSession>& list) {
+    std::vector<std::string> out;
+    for (const auto& s : list) out.push_back(s.session.id);
+    return out;
+  };
+  auto all = core::RunSync(sessions_->WithReports("default", {.course_id = "", .days = 0}));
+  ASSERT_TRUE(all) << all.error().message;
+  EXPECT_EQ(ids(*all), (std::vector<std::string>{"s1", "s2", "s3"}));
+  EXPECT_FALSE((*all)[0].report.has_value());
+  ASSERT_TRUE((*all)[1].report.has_value());
+  EXPECT_EQ(*(*all)[1].report, report);
+  EXPECT_EQ((*all)[1].session.status, conversation::SessionStatus::kEnded);
+  EXPECT_FALSE((*all)[2].report.has_value());
+
+  auto course = core::RunSync(sessions_->WithReports("default", {.course_id = "c1", .days = 0}));
+  ASSERT_TRUE(course);
+  EXPECT_EQ(ids(*course), (std::vector<std::string>{"s2", "s3"}));
+  auto recent = core::RunSync(sessions_->WithReports("default", {.course_id = "", .days = 2}));
+  ASSERT_TRUE(recent);
+  EXPECT_EQ(ids(*recent), (std::vector<std::string>{"s3"}));
+  auto other = core::RunSync(sessions_->WithReports("other", {.course_id = "", .days = 0}));
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(other->empty()) << "another tenant's sessions stay out";
 }
 
 // --- knowledge ---------------------------------------------------------------

@@ -47,6 +47,12 @@ const en = {
   'catalog.problems': 'The course was not saved:', 'catalog.fix': 'Not saved: fix the {n} marked field(s).',
   'users.title': 'Users', 'users.create': 'Create user', 'users.username': 'Username', 'users.role': 'Role',
   'users.reset': 'Reset password', 'users.password': 'New password (shown once): {p}', 'users.confirm': 'Delete {name}?',
+  'nav.team': 'Team', 'team.title': 'Team', 'team.export': 'Export CSV', 'team.none': 'No trainees yet.',
+  'team.trainees': 'Trainees', 'team.trainee': 'Trainee', 'team.sessions': 'Sessions (ended/started)',
+  'team.average': 'Average', 'team.latest': 'Latest', 'team.trend': 'Trend', 'team.trend.up': 'improving',
+  'team.trend.down': 'declining', 'team.trend.flat': 'steady', 'team.trend.none': 'not enough sessions',
+  'team.weakest': 'Weakest criteria across the team', 'team.met_rate': 'Met (%)',
+  'team.judged': '({n} sessions)', 'team.rates': 'Criteria met per trainee',
 };
 
 const zh = {
@@ -94,6 +100,12 @@ const zh = {
   'catalog.problems': '课程没有保存：', 'catalog.fix': '没有保存：请修改标出的 {n} 个字段。',
   'users.title': '用户', 'users.create': '创建用户', 'users.username': '用户名', 'users.role': '角色',
   'users.reset': '重置密码', 'users.password': '新密码（只显示一次）：{p}', 'users.confirm': '删除 {name}？',
+  'nav.team': '团队', 'team.title': '团队', 'team.export': '导出 CSV', 'team.none': '还没有学员。',
+  'team.trainees': '学员', 'team.trainee': '学员', 'team.sessions': '练习（已结束/已开始）',
+  'team.average': '平均分', 'team.latest': '最近一次', 'team.trend': '趋势', 'team.trend.up': '上升',
+  'team.trend.down': '下降', 'team.trend.flat': '持平', 'team.trend.none': '练习次数不足',
+  'team.weakest': '团队最薄弱的评分项', 'team.met_rate': '达成率（%）',
+  'team.judged': '（{n} 次练习）', 'team.rates': '各学员的评分项达成率',
 };
 
 const tables = { en, zh };

@@ -14,6 +14,7 @@ import { Documents } from './pages/documents.jsx';
 import { Search } from './pages/search.jsx';
 import { Users } from './pages/users.jsx';
 import { Catalog } from './pages/catalog.jsx';
+import { Team } from './pages/team.jsx';
 
 const kAuth = 'salesboost.auth';
 const kLanguage = 'salesboost.language';
@@ -79,6 +80,7 @@ function App() {
   else if (page === 'search') body = <Search {...ctx} />;
   else if (page === 'users' && admin) body = <Users {...ctx} />;
   else if (page === 'catalog' && admin) body = <Catalog {...ctx} />;
+  else if (page === 'team' && admin) body = <Team {...ctx} />;
   else body = <Scenarios {...ctx} preselect={page === 'start' ? id : null} />;
 
   const link = (href, key, current) => (
@@ -95,6 +97,7 @@ function App() {
           {link('#/search', 'nav.search', page === 'search')}
           {admin && link('#/catalog', 'nav.catalog', page === 'catalog')}
           {admin && link('#/users', 'nav.users', page === 'users')}
+          {admin && link('#/team', 'nav.team', page === 'team')}
         </nav>
         <div class="who">
           <span>{auth.user.display_name || auth.user.username}</span>

@@ -2,7 +2,8 @@
 // plays a session to its report in each language, a dropped network in the
 // middle of a reply resumes without a repeated word, an admin uploads a PDF
 // and watches it ingest, searches, creates a user; the main pages have no
-// serious accessibility violation and fit a phone's screen.
+// serious accessibility violation and fit a phone's screen; the team page
+// shows the API's numbers and downloads its CSV.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -191,6 +192,75 @@ test('an admin creates a user, who can sign in with the password shown once', as
   assert.ok(await server.login('newhire', password));
   await screenshot(page, 'users');
   assert.deepEqual(await seriousViolations(page), []);
+});
+
+test('an admin reads the team page: the numbers of the API, the weakest criteria, a CSV download', async () => {
+  // A session of the trainee played over the API, so the team has a report whatever ran before.
+  const trainee = await server.login('trainee', server.traineePassword);
+  const session = await server.api('POST', '/api/v1/sessions', trainee, { scenario_id: 'first-call-retail', language: 'en' });
+  await server.api('POST', `/api/v1/sessions/${session.id}/turns`, trainee,
+    { turn_id: 'team-1', text: 'Hello Mr Li, this is Anna from Lumen. How do you follow up with your customers today?' });
+  await server.api('POST', `/api/v1/sessions/${session.id}/end`, trainee);
+  const token = await server.login('trainer', adminPassword);
+  const team = await server.api('GET', '/api/v1/team?language=en', token);
+  assert.ok(team.criteria.length > 0 && team.trainees.some((u) => u.sessions_ended > 0), JSON.stringify(team));
+
+  const page = await openPage(browser);
+  await signIn(page, server.url, 'trainer', adminPassword);
+  await page.locator('nav a', { hasText: 'Team' }).click();
+  await page.waitForSelector('table.team-table tbody tr');
+  assert.equal(await page.locator('h1').first().textContent(), 'Team');
+  const fixed = (v) => (v == null ? '–' : v.toFixed(2));
+  const percent = (v) => (v == null ? '–' : `${Math.round(v * 100)}%`);
+  for (const u of team.trainees) {
+    const row = page.locator(`table.team-table tr[data-user="${u.user_id}"]`);
+    assert.equal(await row.locator('[data-field=sessions]').textContent(), `${u.sessions_ended}/${u.sessions_started}`);
+    assert.equal(await row.locator('[data-field=average]').textContent(), fixed(u.average_overall));
+    assert.equal(await row.locator('[data-field=latest]').textContent(), fixed(u.latest_overall));
+    for (const c of team.criteria) {
+      const cell = page.locator(`table.rates tr[data-user="${u.user_id}"] td[data-criterion="${c.id}"]`);
+      assert.equal(await cell.textContent(), percent(u.criteria[c.id]), `${u.username} ${c.id}`);
+    }
+  }
+  const weakest = await page.locator('ul.weakest li').evaluateAll((items) =>
+    items.map((li) => [li.dataset.criterion, li.querySelector('[data-field=rate]').textContent]));
+  assert.deepEqual(weakest, team.criteria.slice(0, weakest.length).map((c) => [c.id, percent(c.met_rate)]));
+  assert.ok(weakest.length >= 1);
+  assert.equal(await page.locator('canvas[role=img]').count(), 1);
+  await screenshot(page, 'team');
+  assert.deepEqual(await seriousViolations(page), []);
+
+  // The CSV comes with the bearer token, as a download.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.locator('button', { hasText: 'Export CSV' }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'team.csv');
+  const csv = readFileSync(await download.path(), 'utf8');
+  const lines = csv.split('\r\n').filter(Boolean);
+  assert.match(lines[0], /^session_id,username,scenario_id,language,status,created_at,ended_at,overall/);
+  assert.equal(lines.length - 1, team.trainees.reduce((n, u) => n + u.sessions_started, 0));
+  assert.ok(lines.some((l) => l.startsWith(`${session.id},trainee,first-call-retail,en,ended,`)));
+
+  // Keyboard: the export button and the scrollable tables are reachable with Tab.
+  const focusable = await page.evaluate(() => [...document.querySelectorAll('main button, main [tabindex="0"]')]
+    .map((e) => e.tabIndex >= 0));
+  assert.ok(focusable.length >= 2 && focusable.every(Boolean));
+
+  await page.locator('button', { hasText: '中文' }).click();
+  assert.equal(await page.locator('h1').first().textContent(), '团队');
+  assert.equal(await page.locator('nav a[aria-current=page]').textContent(), '团队');
+  assert.deepEqual(page.problems, []);
+
+  const phone = await openPage(browser, { viewport: { width: 390, height: 844 } });
+  await signIn(phone, server.url, 'trainer', adminPassword);
+  await phone.goto(server.url + '/#/team');
+  await phone.waitForSelector('table.team-table tbody tr');
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the team page is ${overflow}px wider than the screen`);
+  await screenshot(phone, 'team-phone');
+  assert.deepEqual(await seriousViolations(phone), []);
+  assert.deepEqual(phone.problems, []);
 });
 
 test('the pages fit a phone screen, and the console is served with a strict policy', async () => {

@@ -1,12 +1,12 @@
 // Chart.js on a canvas, with only the parts the console draws registered.
 import { useEffect, useRef } from 'preact/hooks';
 import {
-  Chart, RadarController, LineController, RadialLinearScale, LinearScale, CategoryScale, PointElement,
-  LineElement, Filler, Tooltip,
+  Chart, RadarController, LineController, BarController, RadialLinearScale, LinearScale, CategoryScale, PointElement,
+  LineElement, BarElement, Filler, Tooltip,
 } from 'chart.js';
 
-Chart.register(RadarController, LineController, RadialLinearScale, LinearScale, CategoryScale, PointElement,
-  LineElement, Filler, Tooltip);
+Chart.register(RadarController, LineController, BarController, RadialLinearScale, LinearScale, CategoryScale,
+  PointElement, LineElement, BarElement, Filler, Tooltip);
 
 export function ChartCanvas({ config, label }) {
   const canvas = useRef(null);
