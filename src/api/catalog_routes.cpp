@@ -34,6 +34,13 @@ json::object StoredRubric(const json::object& scenario) {
   return generic;
 }
 
+// 400 invalid_argument naming the first problem of `what` (and how many more), every problem in "details".
+HttpResponse Problems(std::string_view what, const std::vector<std::string>& problems, const HttpRequest& request) {
+  std::string message = fmt::format("{} is not valid: {}", what, problems.front());
+  if (problems.size() > 1) message += fmt::format(" (and {} more, see details)", problems.size() - 1);
+  return ErrorReply({core::ErrorCode::kInvalidArgument, std::move(message)}, problems, request);
+}
+
 }  // namespace
 
 void AddCatalogRoutes(server::Router& router, identity::AuthService& auth, catalog::CatalogRepository& catalog) {
@@ -98,31 +105,28 @@ void AddCatalogRoutes(server::Router& router, identity::AuthService& auth, catal
                       co_return JsonResponse(200, *file);
                     }));
 
-  router.Add("PUT", "/api/v1/courses/{id}",
-             Authenticated(
-                 auth, identity::Role::kAdmin,
-                 [&catalog](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
-                   const std::string id = request.path_params.at("id");
-                   auto bundle = catalog::ParseCourseFile(request.body);
-                   std::vector<std::string> problems;
-                   if (!bundle) {
-                     problems = std::move(bundle.error().lines);
-                   } else if (bundle->id != id) {
-                     problems.push_back("id: must be \"" + id + "\", the course this request replaces");
-                   }
-                   if (!problems.empty()) {
-                     std::string message = "the course file is not valid: " + problems.front();
-                     if (problems.size() > 1)
-                       message += fmt::format(" (and {} more, see details)", problems.size() - 1);
-                     co_return ErrorReply({core::ErrorCode::kInvalidArgument, std::move(message)}, problems, request);
-                   }
-                   if (auto imported = co_await catalog.Import(admin.tenant_id, std::move(*bundle)); !imported) {
-                     co_return ErrorReply(imported.error(), request);
-                   }
-                   auto file = co_await catalog.CourseFile(admin.tenant_id, id);
-                   if (!file) co_return ErrorReply(file.error(), request);
-                   co_return JsonResponse(200, *file);
-                 }));
+  router.Add(
+      "PUT", "/api/v1/courses/{id}",
+      Authenticated(auth, identity::Role::kAdmin,
+                    [&catalog](HttpRequest request, identity::Principal admin) -> boost::asio::awaitable<HttpResponse> {
+                      const std::string id = request.path_params.at("id");
+                      auto bundle = catalog::ParseCourseFile(request.body);
+                      std::vector<std::string> problems;
+                      if (!bundle) {
+                        problems = std::move(bundle.error().lines);
+                      } else if (bundle->id != id) {
+                        problems.push_back("id: must be \"" + id + "\", the course this request replaces");
+                      }
+                      if (!problems.empty()) {
+                        co_return Problems("the course file", problems, request);
+                      }
+                      if (auto imported = co_await catalog.Import(admin.tenant_id, std::move(*bundle)); !imported) {
+                        co_return ErrorReply(imported.error(), request);
+                      }
+                      auto file = co_await catalog.CourseFile(admin.tenant_id, id);
+                      if (!file) co_return ErrorReply(file.error(), request);
+                      co_return JsonResponse(200, *file);
+                    }));
 
   router.Add("PUT", "/api/v1/scenarios/{id}/rubric",
              Authenticated(
@@ -134,10 +138,7 @@ void AddCatalogRoutes(server::Router& router, identity::AuthService& auth, catal
                    body->erase("generic");
                    const auto problems = catalog::ValidateRubric(*body, "");
                    if (!problems.empty()) {
-                     std::string message = "the rubric is not valid: " + problems.front();
-                     if (problems.size() > 1)
-                       message += fmt::format(" (and {} more, see details)", problems.size() - 1);
-                     co_return ErrorReply({core::ErrorCode::kInvalidArgument, std::move(message)}, problems, request);
+                     co_return Problems("the rubric", problems, request);
                    }
                    auto stored = co_await catalog.ReplaceRubric(admin.tenant_id, request.path_params.at("id"), *body);
                    if (!stored) co_return ErrorReply(stored.error(), request);

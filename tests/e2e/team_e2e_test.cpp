@@ -75,10 +75,9 @@ class TeamE2e : public testing::SharedServerTest<TeamE2e> {
 
  protected:
   static std::string Token(const std::string& username, const std::string& password) {
-    auto login = Fetch(server().endpoint(), "POST", "/api/v1/auth/login",
-                       json::serialize(json::object{{"username", username}, {"password", password}}));
-    EXPECT_TRUE(login && login->status == 200) << (login ? login->body : login.error().message);
-    return login ? std::string(json::parse(login->body).at("token").as_string()) : std::string();
+    auto token = server().Login(username, password);
+    EXPECT_FALSE(token.empty()) << username << " could not sign in";
+    return token;
   }
   static core::Result<client::HttpReply> Call(const std::string& token, const std::string& method,
                                               const std::string& target, const std::string& body = {}) {
