@@ -96,8 +96,7 @@ struct KnowledgeSettings {
   std::string vector_encoding = "int8";  // what the HNSW graph searches: int8 codes (re-ranked by float) or float32
   std::int64_t hnsw_m = 32;              // HNSW links per node of a new graph
   std::int64_t rerank = 64;              // int8: candidates re-ranked by the float inner product; 0 = all ef
-  std::int64_t candidates = 50;                            // from each retriever before fusion
-  std::string vector_store = "memory";                     // "memory" (HNSW in process) or "qdrant"
+  std::string vector_store = "memory";   // "memory" (HNSW in process) or "qdrant"
   std::string qdrant_url = "http://127.0.0.1:6333";        // Qdrant's REST endpoint
   std::string qdrant_api_key;                              // secret reference, sent as `api-key`; empty: none
   std::string qdrant_collection = "salesboost_knowledge";  // one collection for every tenant

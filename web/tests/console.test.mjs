@@ -340,3 +340,39 @@ test('a trainee who sends too fast sees a countdown and can send again after it'
     await limited.stop();
   }
 });
+
+test('the console can be used from the keyboard alone', async () => {
+  const page = await openPage(browser);
+  await page.goto(server.url + '/');
+  // Tab moves from field to field; Enter submits.
+  await page.locator('#username').focus();
+  await page.keyboard.type('trainee');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(server.traineePassword);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.card.persona');
+  // Tab to the first customer card and choose it with Enter.
+  let onCard = false;
+  for (let i = 0; i < 20 && !onCard; ++i) {
+    await page.keyboard.press('Tab');
+    onCard = await page.evaluate(() => document.activeElement?.classList.contains('persona'));
+  }
+  assert.ok(onCard, 'a customer card takes the focus');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.rubric li');
+  // On to the start button, and the session starts.
+  let onStart = false;
+  for (let i = 0; i < 40 && !onStart; ++i) {
+    await page.keyboard.press('Tab');
+    onStart = await page.evaluate(() => /Start practice/.test(document.activeElement?.textContent || ''));
+  }
+  assert.ok(onStart, 'the start button takes the focus');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.status.online');
+  await page.locator('#reply').focus();
+  await page.keyboard.type('Hello, this is Anna from Lumen.');
+  await page.keyboard.press('Enter');
+  await awaitReply(page, 1);
+  assert.equal(await page.locator('.line.trainee').count(), 1);
+  assert.deepEqual(page.problems, []);
+});
