@@ -24,7 +24,8 @@ bool Matches(std::string_view if_none_match, std::string_view etag) {
 }
 
 HttpResponse Serve(const HttpRequest& request, const WebAsset& asset, bool immutable) {
-  const std::string etag = "\"" + std::string(asset.hash) + "\"";
+  std::string etag(asset.hash.size() + 2, '"');  // the hash in quotes
+  etag.replace(1, asset.hash.size(), asset.hash);
   HttpResponse response = Matches(request.Header("if-none-match").value_or(""), etag)
                               ? HttpResponse::Text(304, std::string(asset.content_type), "")
                               : HttpResponse::Text(200, std::string(asset.content_type), std::string(asset.content));

@@ -19,7 +19,6 @@ namespace {
 namespace json = boost::json;
 using client::Fetch;
 
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
