@@ -277,6 +277,7 @@ TEST_P(SessionContract, WithReportsFiltersByCourseAndWindowAndCarriesTheStoredRe
 
   const auto ids = [](const std::vector<conversation::ReportedSession>& list) {
     std::vector<std::string> out;
+    out.reserve(list.size());
     for (const auto& s : list) out.push_back(s.session.id);
     return out;
   };

@@ -376,3 +376,20 @@ test('the console can be used from the keyboard alone', async () => {
   assert.equal(await page.locator('.line.trainee').count(), 1);
   assert.deepEqual(page.problems, []);
 });
+
+test('a trainee who promises returns sees the rule broken at once and a capped report', async () => {
+  const page = await openPage(browser);
+  await signIn(page, server.url, 'trainee', server.traineePassword);
+  await startScenario(page, 'First call with a store owner', 'en');
+  await play(page, script('first-call-retail.li-wei.en.blocker-guaranteed-return'));
+  // The turn that broke a conduct rule is flagged under the trainee's words, and the checklist shows it broken.
+  assert.ok(await page.locator('.line.trainee .flag').count() >= 1);
+  assert.ok(await page.locator('.checklist li.broken').count() >= 1);
+  await screenshot(page, 'practice-blocker');
+  await finishAndOpenReport(page);
+  assert.match(await page.locator('.notice').first().textContent(), /capped/);
+  assert.ok(await page.locator('.card.alert li').count() >= 1, 'the blockers are listed');
+  const overall = Number(await page.locator('.overall .score').textContent());
+  assert.ok(overall <= 3, `overall ${overall}`);
+  assert.deepEqual(page.problems, []);
+});

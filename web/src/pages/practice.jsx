@@ -228,11 +228,14 @@ export function Practice({ t, api, auth, sessionId, language }) {
               <ul class="checklist">
                 {rubric.criteria.map((c) => {
                   const result = state.criteria[c.id] || 'not_met';
+                  // A conduct criterion holds until it is broken: not met there means broken, not "not yet".
+                  const broken = result === 'not_met' && c.skill === 'conduct' && state.criteria[c.id];
+                  const mark = result === 'met' ? '✓' : result === 'partly' ? '◐' : broken ? '✗' : '○';
                   return (
-                    <li key={c.id} data-criterion={c.id} data-result={result} class={result}>
-                      <span class="mark" aria-hidden="true">{result === 'met' ? '✓' : result === 'partly' ? '◐' : '○'}</span>
+                    <li key={c.id} data-criterion={c.id} data-result={result} class={broken ? 'broken' : result}>
+                      <span class="mark" aria-hidden="true">{mark}</span>
                       <span>{c.title}</span>
-                      <span class="sr-only">{t(`report.${result}`)}</span>
+                      <span class="sr-only">{broken ? t('practice.broken') : t(`report.${result}`)}</span>
                     </li>
                   );
                 })}
