@@ -481,12 +481,12 @@ asio::awaitable<void> SessionActor::RunTurn(ActorJob& job) {
   auto conclusion = TurnPipeline::Conclude(plan, parts, state_);
   std::vector<Event> events = provisional_;
   auto numbered = Number(std::move(conclusion.events));
-  co_await JudgeSoFar(events, numbered);
+  auto stored = co_await JudgeSoFar(events, numbered);
   std::string end_reason = std::move(conclusion.end_reason);
   if (!end_reason.empty()) {
     std::vector<Event> turn_events = events;
     turn_events.insert(turn_events.end(), numbered.begin(), numbered.end());
-    auto closing = co_await Closing(std::move(turn_events), end_reason);
+    auto closing = co_await Closing(std::move(turn_events), end_reason, std::move(stored));
     if (closing) {
       numbered.insert(numbered.end(), closing->begin(), closing->end());
     } else {
@@ -512,26 +512,30 @@ asio::awaitable<void> SessionActor::RunTurn(ActorJob& job) {
   ctx_.turns.With({"committed"}).Inc();
 }
 
-asio::awaitable<void> SessionActor::JudgeSoFar(const std::vector<Event>& provisional, std::vector<Event>& numbered) {
-  auto log = co_await ctx_.sessions.EventsAfter(session_id_, 0, kAllEvents);
-  if (!log) {
-    ctx_.logger.Warn("checklist_failed", {{"session_id", session_id_}, {"error", log.error().message}});
-    co_return;
+asio::awaitable<std::optional<std::vector<Event>>> SessionActor::JudgeSoFar(const std::vector<Event>& provisional,
+                                                                            std::vector<Event>& numbered) {
+  auto stored = co_await ctx_.sessions.EventsAfter(session_id_, 0, kAllEvents);
+  if (!stored) {
+    ctx_.logger.Warn("checklist_failed", {{"session_id", session_id_}, {"error", stored.error().message}});
+    co_return std::nullopt;
   }
-  log->insert(log->end(), provisional.begin(), provisional.end());
-  log->insert(log->end(), numbered.begin(), numbered.end());
-  const Scorecard card = ScoreSession(catalog::RubricOf(scenario_), *log, session_.language);
+  std::vector<Event> log = *stored;
+  log.insert(log.end(), provisional.begin(), provisional.end());
+  log.insert(log.end(), numbered.begin(), numbered.end());
+  const Scorecard card = ScoreSession(catalog::RubricOf(scenario_), log, session_.language);
   for (auto& event : numbered) {
     if (auto* scored = std::get_if<TurnScored>(&event.body)) {
       scored->criteria.reserve(card.criteria.size());
       for (const auto& c : card.criteria) scored->criteria.push_back({.id = c.id, .result = c.result});
     }
   }
+  co_return std::move(*stored);
 }
 
-asio::awaitable<core::Result<std::vector<Event>>> SessionActor::Closing(std::vector<Event> pending,
-                                                                        std::string reason) {
-  auto log = co_await ctx_.sessions.EventsAfter(session_id_, 0, kAllEvents);
+asio::awaitable<core::Result<std::vector<Event>>> SessionActor::Closing(std::vector<Event> pending, std::string reason,
+                                                                        std::optional<std::vector<Event>> stored) {
+  core::Result<std::vector<Event>> log = stored ? std::move(*stored) : std::vector<Event>{};
+  if (!stored) log = co_await ctx_.sessions.EventsAfter(session_id_, 0, kAllEvents);
   if (!log) co_return core::Fail(log.error());
   log->insert(log->end(), pending.begin(), pending.end());
   std::vector<NewEvent> closing;
@@ -568,7 +572,8 @@ asio::awaitable<void> SessionActor::RunEnd(ActorJob& job) {
     co_return;
   }
   std::vector<Event> nothing_pending;  // named: no braced temporary inside co_await (g++ 12)
-  auto closing = co_await Closing(std::move(nothing_pending), job.reason);
+  std::optional<std::vector<Event>> not_read;
+  auto closing = co_await Closing(std::move(nothing_pending), job.reason, std::move(not_read));
   if (!closing) {
     EndCompletion::Set(job.done, core::Fail(closing.error()));
     co_return;

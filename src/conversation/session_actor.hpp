@@ -137,12 +137,16 @@ class SessionActor {
   boost::asio::awaitable<core::Result<std::vector<Event>>> Commit(std::vector<Event> events, std::int64_t turns,
                                                                   bool ends);
   boost::asio::awaitable<void> Abort(const std::string& turn_id, std::string reason);
-  // session.ended and report.ready, numbered after `pending` (events not stored yet).
-  boost::asio::awaitable<core::Result<std::vector<Event>>> Closing(std::vector<Event> pending, std::string reason);
+  // session.ended and report.ready, numbered after `pending` (events not stored
+  // yet). `stored` is the session's stored log when the caller has read it
+  // already; otherwise it is read here.
+  boost::asio::awaitable<core::Result<std::vector<Event>>> Closing(std::vector<Event> pending, std::string reason,
+                                                                   std::optional<std::vector<Event>> stored);
   // Fills the turn.scored among `numbered` with the rubric's criteria as judged
   // over the stored log plus this turn (the live checklist); leaves it empty
-  // when the log cannot be read.
-  boost::asio::awaitable<void> JudgeSoFar(const std::vector<Event>& provisional, std::vector<Event>& numbered);
+  // when the log cannot be read. The stored log it read, for Closing.
+  boost::asio::awaitable<std::optional<std::vector<Event>>> JudgeSoFar(const std::vector<Event>& provisional,
+                                                                       std::vector<Event>& numbered);
   std::vector<Event> Number(std::vector<NewEvent> events);
   void RefreshKnownLocked();
   // The text of `turn_id` when it is running or queued.
